@@ -26,7 +26,14 @@ DEACTIVATED = "Deactivated"
 ACTIVE_NON_INVOCABLE = "ActiveNonInvocable"
 DELETING = "Deleting"
 KNOWN_STATES = (
-    PENDING, ACTIVE, INACTIVE, FAILED, DEACTIVATING, DEACTIVATED, ACTIVE_NON_INVOCABLE, DELETING,
+    PENDING,
+    ACTIVE,
+    INACTIVE,
+    FAILED,
+    DEACTIVATING,
+    DEACTIVATED,
+    ACTIVE_NON_INVOCABLE,
+    DELETING,
 )
 
 # LastUpdateStatus values; absent right after a create and on some versions.
@@ -216,11 +223,15 @@ def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:
             snap.update_decoded if snap.last_update_status == FAILED else snap.state_decoded,
         )
     if state in (DEACTIVATING, DEACTIVATED):
-        return Assessment(Phase.INACTIVE, f"State {state}: it will not become Active by itself",
-                          snap.state_decoded)
+        return Assessment(
+            Phase.INACTIVE,
+            f"State {state}: it will not become Active by itself",
+            snap.state_decoded,
+        )
     if state == DELETING:
-        return Assessment(Phase.DELETING, "State Deleting: the function is being deleted",
-                          snap.state_decoded)
+        return Assessment(
+            Phase.DELETING, "State Deleting: the function is being deleted", snap.state_decoded
+        )
     if target is not Target.ACTIVE and update == FAILED:
         return Assessment(
             Phase.UPDATE_FAILED,
@@ -234,12 +245,14 @@ def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:
     # Terraform treats ActiveNonInvocable (Lambda Managed Instances) as a finished create.
     active = state in (ACTIVE, ACTIVE_NON_INVOCABLE)
     if state is not None and not active:
-        return Assessment(Phase.OTHER, f"unknown State {state!r}: treated as not ready",
-                          snap.state_decoded)
+        return Assessment(
+            Phase.OTHER, f"unknown State {state!r}: treated as not ready", snap.state_decoded
+        )
     update_ok = update in (SUCCESSFUL, None)
     if update is not None and update not in KNOWN_UPDATE_STATUSES:
         return Assessment(
-            Phase.OTHER, f"unknown LastUpdateStatus {update!r}: treated as not ready",
+            Phase.OTHER,
+            f"unknown LastUpdateStatus {update!r}: treated as not ready",
             snap.update_decoded,
         )
     if target is Target.ACTIVE:
