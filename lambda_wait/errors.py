@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     INACTIVE = 7
     UNAVAILABLE = 8
     CONFLICT = 9
+    INTERNAL = 70
     INTERRUPTED = 130
     TERMINATED = 143
 
@@ -42,13 +43,14 @@ _LABELS: dict[ExitCode, str] = {
     ExitCode.INACTIVE: "inactive",
     ExitCode.UNAVAILABLE: "unavailable",
     ExitCode.CONFLICT: "conflict",
+    ExitCode.INTERNAL: "internal-error",
     ExitCode.INTERRUPTED: "interrupted",
     ExitCode.TERMINATED: "terminated",
 }
 
 EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.READY: "ready: State Active and LastUpdateStatus Successful (or the target asked for)",
-    ExitCode.FAILED: "failed: State Failed, or LastUpdateStatus Failed (previous version still live)",
+    ExitCode.FAILED: "failed: State Failed, or LastUpdateStatus Failed (previous version live)",
     ExitCode.USAGE: "usage or bad input: nothing was changed in AWS",
     ExitCode.TIMEOUT: "timed out while the function was still in progress",
     ExitCode.NOT_FOUND: "function (or qualifier) not found",
@@ -57,6 +59,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.INACTIVE: "inactive: idle function whose network was reclaimed (not asked to wake)",
     ExitCode.UNAVAILABLE: "AWS unavailable or throttled after retries",
     ExitCode.CONFLICT: "conflict: another deployment changed the function concurrently",
+    ExitCode.INTERNAL: "internal error in lambda-wait (a bug: please report it)",
     ExitCode.INTERRUPTED: "interrupted (SIGINT / Ctrl-C)",
     ExitCode.TERMINATED: "terminated (SIGTERM)",
 }
@@ -64,6 +67,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
 # With several functions the process exits with the worst outcome. Worst first:
 # a human must act on the earlier ones; the later ones may clear by themselves.
 SEVERITY: tuple[ExitCode, ...] = (
+    ExitCode.INTERNAL,
     ExitCode.INTERRUPTED,
     ExitCode.TERMINATED,
     ExitCode.USAGE,

@@ -1,0 +1,3 @@
+from lambda_wait.cli import main
+
+main()

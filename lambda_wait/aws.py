@@ -1,0 +1,256 @@
+"""The only module that talks to boto3/botocore.
+
+It builds the Lambda client, sends every request through the process-wide
+:class:`~lambda_wait.budget.RequestBudget`, and turns botocore's exceptions into
+the tool's own (:mod:`lambda_wait.errors`), so nothing above it sees ClientError.
+
+botocore's own retries are switched off (``total_max_attempts=1``): every
+attempt must pass through the shared budget and the caller's deadline, and
+Lambda's Retry-After (``retryAfterSeconds``) is ignored by botocore's retry
+logic anyway. The waiter and the deploy steps retry deliberately instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from lambda_wait.budget import RequestBudget
+from lambda_wait.errors import (
+    AuthError,
+    AwsUnavailableError,
+    ConflictError,
+    FunctionNotFoundError,
+    InvalidRequestError,
+    LambdaWaitError,
+    RevisionMismatchError,
+    ThrottledError,
+    UsageError,
+)
+
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 30  # UpdateFunctionCode with a 50 MB zip can take a while to answer
+
+_AUTH_CODES = {
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "MissingAuthenticationTokenException",
+}
+_INVALID_CODES = {
+    "InvalidParameterValueException",
+    "InvalidRequestContentException",
+    "RequestTooLargeException",
+    "CodeStorageExceededException",
+    "CodeVerificationFailedException",
+    "InvalidCodeSignatureException",
+    "ValidationException",
+    "SerializationException",
+}
+_UNAVAILABLE_CODES = {"ServiceException", "InternalFailure", "ServiceUnavailable", "InternalError"}
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """Where and as whom to call Lambda (all optional: boto3's chain fills the rest)."""
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+
+
+def iam_action(operation: str) -> str:
+    """``get_function_configuration`` -> ``lambda:GetFunctionConfiguration``."""
+    return "lambda:" + "".join(part.capitalize() for part in operation.split("_"))
+
+
+class LambdaApi:
+    """Typed, budgeted access to the Lambda API; raises only lambda-wait errors."""
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        budget: RequestBudget | None = None,
+        get_function_budget: RequestBudget | None = None,
+    ) -> None:
+        self.client = client
+        self.budget = budget if budget is not None else RequestBudget()
+        # GetFunction has its own 100 req/s quota, separate from everything else.
+        self.get_function_budget = (
+            get_function_budget if get_function_budget is not None else RequestBudget(50.0)
+        )
+
+    @property
+    def region(self) -> str | None:
+        return str(self.client.meta.region_name) if self.client.meta.region_name else None
+
+    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """Send one request (no retry) and translate every failure."""
+        budget = self.get_function_budget if operation == "get_function" else self.budget
+        budget.acquire()
+        try:
+            response: dict[str, Any] = getattr(self.client, operation)(**params)
+        except botocore.exceptions.ClientError as err:
+            error = translate_client_error(err, operation, params)
+            if isinstance(error, ThrottledError):
+                budget.throttled(error.retry_after)
+            raise error from None
+        except botocore.exceptions.NoCredentialsError:
+            raise no_credentials_error() from None
+        except (
+            botocore.exceptions.PartialCredentialsError,
+            botocore.exceptions.CredentialRetrievalError,
+            botocore.exceptions.TokenRetrievalError,
+            botocore.exceptions.SSOTokenLoadError,
+            botocore.exceptions.UnauthorizedSSOTokenError,
+        ) as err:
+            raise AuthError(
+                f"AWS credentials could not be loaded: {err}",
+                hint="Refresh them (e.g. `aws sso login`) or check AWS_PROFILE.",
+            ) from None
+        except (
+            botocore.exceptions.EndpointConnectionError,
+            botocore.exceptions.ConnectionClosedError,
+            botocore.exceptions.ReadTimeoutError,
+            botocore.exceptions.ConnectTimeoutError,
+            botocore.exceptions.ConnectionError,
+        ) as err:
+            raise AwsUnavailableError(f"could not reach Lambda: {err}") from None
+        except botocore.exceptions.ParamValidationError as err:
+            raise InvalidRequestError(f"invalid request: {err}") from None
+        response.pop("ResponseMetadata", None)
+        return response
+
+    # Reads -----------------------------------------------------------------
+    def get_function_configuration(self, name: str, qualifier: str | None = None) -> dict[str, Any]:
+        params: dict[str, Any] = {"FunctionName": name}
+        if qualifier:
+            params["Qualifier"] = qualifier
+        return self.call("get_function_configuration", **params)
+
+    def get_function(self, name: str, qualifier: str | None = None) -> dict[str, Any]:
+        """GetFunction; the presigned code URL is dropped so it can never be printed."""
+        params: dict[str, Any] = {"FunctionName": name}
+        if qualifier:
+            params["Qualifier"] = qualifier
+        response = self.call("get_function", **params)
+        response.pop("Code", None)
+        return response
+
+
+def translate_client_error(
+    err: botocore.exceptions.ClientError, operation: str, params: Mapping[str, Any]
+) -> LambdaWaitError:
+    """Map a botocore ClientError to the tool's own error."""
+    response: dict[str, Any] = dict(err.response)
+    info = response.get("Error") or {}
+    code = str(info.get("Code") or "")
+    message = str(info.get("Message") or response.get("message") or code)
+    status = int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
+    name = params.get("FunctionName", "")
+    qualifier = params.get("Qualifier")
+    target = f"{name}:{qualifier}" if qualifier else str(name)
+    if code == "ResourceNotFoundException":
+        return FunctionNotFoundError(
+            f"function {target} not found: {message}",
+            hint="Check the name, the --qualifier, the region and the account.",
+        )
+    if code == "TooManyRequestsException" or status == 429:
+        return ThrottledError(
+            f"throttled by Lambda ({info.get('Reason') or response.get('Reason') or code})",
+            retry_after=_retry_after(response),
+        )
+    if code in _AUTH_CODES or status == 403:
+        return AuthError(
+            f"permission denied for {iam_action(operation)}: {message}",
+            hint=f"Grant {iam_action(operation)} to the caller, or use other credentials.",
+        )
+    if code == "PreconditionFailedException":
+        return RevisionMismatchError(
+            f"{target} changed since it was read (RevisionId mismatch): {message}",
+            hint="Another deployment is changing this function; re-run when it has finished.",
+        )
+    if code == "ResourceConflictException":
+        return ConflictError(message)
+    if code in _INVALID_CODES:
+        return InvalidRequestError(f"Lambda rejected {iam_action(operation)}: {message}")
+    if code in _UNAVAILABLE_CODES or status >= 500:
+        return AwsUnavailableError(f"Lambda error {code or status}: {message}")
+    return LambdaWaitError(f"Lambda error {code or status}: {message}")
+
+
+def _retry_after(response: Mapping[str, Any]) -> float | None:
+    """Lambda's Retry-After: botocore puts the modelled header in ``retryAfterSeconds``."""
+    candidates = [
+        response.get("retryAfterSeconds"),
+        (response.get("ResponseMetadata") or {}).get("HTTPHeaders", {}).get("retry-after"),
+    ]
+    for value in candidates:
+        try:
+            if value is not None and float(value) >= 0:
+                return float(value)
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def no_credentials_error() -> AuthError:
+    return AuthError(
+        "no AWS credentials found.",
+        hint="Set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+    )
+
+
+def make_session(settings: AwsSettings) -> Any:
+    """A boto3 session for ``settings``; bad profile or missing region are usage errors."""
+    try:
+        session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
+    except botocore.exceptions.ProfileNotFound:
+        raise UsageError(
+            f"AWS profile {settings.profile!r} not found.",
+            hint="Check --profile / AWS_PROFILE against `aws configure list-profiles`.",
+        ) from None
+    return session
+
+
+def make_api(
+    settings: AwsSettings, *, budget: RequestBudget | None = None, check_credentials: bool = True
+) -> LambdaApi:
+    """Build a :class:`LambdaApi`; fails before any request when region or credentials lack."""
+    session = make_session(settings)
+    if not session.region_name:
+        raise UsageError(
+            "no AWS region configured.",
+            hint="Pass --region, or set AWS_REGION / AWS_DEFAULT_REGION (or region in a profile).",
+        )
+    if check_credentials and session.get_credentials() is None:
+        raise no_credentials_error()
+    config = botocore.config.Config(
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        user_agent_extra="lambda-wait",
+    )
+    endpoint = settings.endpoint_url or None
+    try:
+        client = session.client("lambda", endpoint_url=endpoint, config=config)
+    except ValueError as err:  # botocore rejects a malformed endpoint URL this way
+        raise UsageError(f"invalid endpoint URL {endpoint!r}: {err}") from None
+    return LambdaApi(client, budget=budget)
+
+
+def endpoint_from_env() -> str | None:
+    """The endpoint boto3 itself would use from the environment, for messages only."""
+    return os.environ.get("AWS_ENDPOINT_URL_LAMBDA") or os.environ.get("AWS_ENDPOINT_URL")

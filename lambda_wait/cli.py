@@ -1,0 +1,110 @@
+"""The Click entry point. Commands live in lambda_wait/commands/, one module each,
+and are imported only when invoked so that --help and --version stay fast
+(no boto3 import)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from lambda_wait import __version__
+from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode
+
+# name -> ("module:attribute", one-line help); imported on first use, and the
+# one-line help lives here so that `lambda-wait --help` imports no command.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "status": (
+        "lambda_wait.commands.status:command",
+        "Show what functions are doing and why (one read each).",
+    ),
+    "wait": (
+        "lambda_wait.commands.wait:command",
+        "Wait until functions are ready; fail fast with the decoded reason.",
+    ),
+    "sandbox": (
+        "lambda_wait.commands.sandbox:command",
+        "Serve a local Lambda control plane that goes through the real states.",
+    ),
+}
+
+_EXIT_CODES_EPILOG = (
+    "Exit codes (with several functions, the worst outcome wins; worst first: "
+    + ", ".join(str(int(code)) for code in SEVERITY)
+    + "):\n\n\b\n"
+    + "\n".join(f"  {int(code):>3}  {text}" for code, text in EXIT_CODE_MEANINGS.items())
+)
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported only when used, and whose usage
+    errors are one line on stderr with exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module_name, attr = entry[0].split(":")
+        cmd: Any = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(cmd, click.Command)
+        return cmd
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(
+                args, prog_name or "lambda-wait", complete_var, standalone_mode=False, **extra
+            )
+            code = rv if isinstance(rv, int) else 0
+        except click.UsageError as err:
+            where = err.ctx.command_path if err.ctx else "lambda-wait"
+            click.echo(
+                f"lambda-wait: error: {err.format_message()} (see '{where} --help')", err=True
+            )
+            code = ExitCode.USAGE
+        except click.ClickException as err:
+            click.echo(f"lambda-wait: error: {err.format_message()}", err=True)
+            code = err.exit_code
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("lambda-wait: interrupted", err=True)
+            code = ExitCode.INTERRUPTED
+        if not standalone_mode:
+            return code
+        sys.exit(int(code))
+
+
+@click.group(
+    cls=LazyGroup,
+    epilog=_EXIT_CODES_EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "--version", prog_name="lambda-wait")
+def cli() -> None:
+    """Deploy AWS Lambda functions and wait until they are really ready.
+
+    Knows the whole Lambda state machine (Pending, Active, Inactive, Failed,
+    LastUpdateStatus InProgress/Successful/Failed), decodes every reason code
+    into cause and remedy, and reports through exit codes scripts can trust.
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

@@ -1,0 +1,78 @@
+"""What every command shares: building the API client, the error boundary and
+exit-code handling. Click and the tool's own modules only; boto3 is imported
+lazily through :mod:`lambda_wait.aws` when a command actually runs."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from lambda_wait.errors import ExitCode, LambdaWaitError
+from lambda_wait.options import CommonOptions
+from lambda_wait.output import FunctionReport, Output, envelope
+
+if TYPE_CHECKING:
+    from lambda_wait.aws import LambdaApi
+    from lambda_wait.waiter import WaitResult
+
+CommandBody = Callable[[Output], tuple[ExitCode, list[FunctionReport], dict[str, Any]]]
+
+
+def build_api(opts: CommonOptions) -> LambdaApi:
+    """The Lambda API for these options (fails before any request without region/credentials)."""
+    from lambda_wait.aws import AwsSettings, make_api
+
+    return make_api(AwsSettings(opts.region, opts.profile, opts.endpoint_url))
+
+
+def report_from_wait(result: WaitResult) -> FunctionReport:
+    return FunctionReport(
+        function=result.function,
+        exit_code=result.exit_code,
+        snapshot=result.snapshot,
+        assessment=result.assessment,
+        error=result.error,
+        target=result.target.value,
+        elapsed=result.elapsed,
+        polls=result.polls,
+        timed_out=result.timed_out,
+        message=result.message if (result.timed_out or result.error) else None,
+    )
+
+
+def run_command(opts: CommonOptions, command: str, body: CommandBody) -> NoReturn:
+    """Run ``body`` and exit with its code; every known error becomes one stderr line
+    (and the JSON envelope in JSON mode); unknown errors too, unless --debug."""
+    output = Output(json_mode=opts.json, quiet=opts.quiet, no_color=opts.no_color)
+    try:
+        code, reports, extra = body(output)
+        if opts.json:
+            output.emit_json(envelope(command, code, reports, **extra))
+    except LambdaWaitError as err:
+        code = err.exit_code
+        output.error(err)
+        if opts.json:
+            output.emit_json(envelope(command, code, [], error=err))
+    except KeyboardInterrupt:
+        code = ExitCode.INTERRUPTED
+        output.err.print("lambda-wait: interrupted; nothing more was sent to AWS.")
+        if opts.json:
+            interrupted = LambdaWaitError("interrupted")
+            interrupted.exit_code = code
+            output.emit_json(envelope(command, code, [], error=interrupted))
+    except Exception as err:  # the boundary: a traceback is a bug, shown only with --debug
+        if opts.debug:
+            traceback.print_exc()
+        code = ExitCode.INTERNAL
+        output.err.print(
+            f"lambda-wait: internal error: {type(err).__name__}: {err} "
+            "(run with --debug for the traceback, and please report it)"
+        )
+        if opts.json:
+            internal = LambdaWaitError(f"internal error: {type(err).__name__}")
+            internal.exit_code = code
+            output.emit_json(envelope(command, code, [], error=internal))
+    sys.stdout.flush()
+    sys.exit(int(code))

@@ -1,0 +1,60 @@
+"""`lambda-wait status`: one read of each function, explained."""
+
+from __future__ import annotations
+
+import click
+
+from lambda_wait.errors import ExitCode, LambdaWaitError, worst
+from lambda_wait.options import FUNCTION, CommonOptions, common_options
+from lambda_wait.output import FunctionReport, Output
+
+from ._common import build_api, run_command
+
+EXAMPLES = """
+Examples:
+
+\b
+  lambda-wait status my-function
+  lambda-wait status my-function --qualifier prod
+  lambda-wait status fn-a fn-b --output json | jq '.functions[].snapshot.state'
+"""
+
+
+@click.command(epilog=EXAMPLES)
+@click.argument("functions", nargs=-1, required=True, type=FUNCTION, metavar="FUNCTION...")
+@click.option("--qualifier", help="Version number or alias to read instead of $LATEST.")
+@common_options
+def command(functions: tuple[str, ...], qualifier: str | None, opts: CommonOptions) -> None:
+    """Show what each FUNCTION is doing and why.
+
+    FUNCTION is a name, an ARN or a partial ARN. Shows State and
+    LastUpdateStatus, both reasons decoded into cause and remedy, package type,
+    runtime, last modified time, CodeSha256, version and whether the function
+    is in a VPC. Environment variable values are never shown.
+
+    Exits 0 only when every function is ready (Active, last update Successful);
+    otherwise with the worst outcome (see `lambda-wait --help`).
+    """
+
+    def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, object]]:
+        from lambda_wait.api import get_status
+        from lambda_wait.inputs import parse_function
+
+        refs = [parse_function(name, qualifier) for name in functions]  # before any request
+        api = build_api(opts)
+        reports: list[FunctionReport] = []
+        for ref in refs:
+            try:
+                result = get_status(ref.given, client=api, qualifier=qualifier)
+                reports.append(
+                    FunctionReport(ref.label, result.exit_code, result.snapshot, result.assessment)
+                )
+            except LambdaWaitError as err:
+                if err.exit_code in (ExitCode.AUTH, ExitCode.USAGE):
+                    raise  # the same for every function: say it once
+                reports.append(FunctionReport(ref.label, err.exit_code, error=err))
+        if not opts.json:
+            output.status_reports(reports)
+        return worst([r.exit_code for r in reports]), reports, {}
+
+    run_command(opts, "status", body)

@@ -1,0 +1,90 @@
+"""`lambda-wait wait`: poll until functions are ready, fail fast with the reason."""
+
+from __future__ import annotations
+
+import click
+
+from lambda_wait.errors import ExitCode, worst
+from lambda_wait.options import DURATION, FUNCTION, CommonOptions, common_options
+from lambda_wait.output import FunctionReport, Output
+
+from ._common import build_api, report_from_wait, run_command
+
+EXAMPLES = """
+Examples:
+
+\b
+  aws lambda update-function-code --function-name my-fn --zip-file fileb://fn.zip
+  lambda-wait wait my-fn                      # Active and last update Successful
+  lambda-wait wait my-fn --for active --timeout 90s
+  lambda-wait wait fn-a fn-b --timeout 10m --output json
+"""
+
+
+@click.command(epilog=EXAMPLES)
+@click.argument("functions", nargs=-1, required=True, type=FUNCTION, metavar="FUNCTION...")
+@click.option(
+    "--for",
+    "target",
+    type=click.Choice(["ready", "active", "updated"]),
+    default="ready",
+    show_default=True,
+    help="ready: State Active and LastUpdateStatus Successful; active: State "
+    "Active only; updated: LastUpdateStatus Successful only.",
+)
+@click.option(
+    "--timeout",
+    type=DURATION,
+    default="10m",
+    show_default=True,
+    help="Give up after this long (90, 90s, 10m, 1h): exit 3.",
+)
+@click.option("--qualifier", help="Version number or alias to wait for instead of $LATEST.")
+@common_options
+def command(
+    functions: tuple[str, ...],
+    target: str,
+    timeout: float,
+    qualifier: str | None,
+    opts: CommonOptions,
+) -> None:
+    """Wait until each FUNCTION is ready, then exit 0.
+
+    Polls GetFunctionConfiguration with exponential backoff (sub-second at
+    first, capped at a few seconds) and returns the moment the target holds.
+    Stops at once when the function or its last update Failed, and explains
+    the reason code; stops at once on an Inactive function (exit 7). Throttling
+    and transient errors are retried inside the timeout, honouring Lambda's
+    Retry-After.
+    """
+
+    def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, object]]:
+        from lambda_wait.api import wait_for_functions
+        from lambda_wait.inputs import parse_function
+
+        for name in functions:  # validate all before the first request
+            parse_function(name, qualifier)
+
+        api = build_api(opts)
+        results = wait_for_functions(
+            list(functions),
+            client=api,
+            target=target,
+            timeout=timeout,
+            qualifier=qualifier,
+            listener=output.progress,
+        )
+        reports = [report_from_wait(result) for result in results]
+        for result in results:
+            if result.error is not None and result.error.exit_code in (
+                ExitCode.AUTH,
+                ExitCode.USAGE,
+            ):
+                raise result.error
+        if not opts.json:
+            for report in reports:
+                output.explain(report)
+            output.summary_table(reports)
+        return worst([r.exit_code for r in reports]), reports, {"timeout_seconds": timeout}
+
+    run_command(opts, "wait", body)

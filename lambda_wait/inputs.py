@@ -1,0 +1,99 @@
+"""Parsing and validation of user input (pure): durations and function identifiers.
+
+Everything here raises :class:`~lambda_wait.errors.UsageError` with one line that
+names what was wrong and what to do, before any call to AWS is made.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lambda_wait.errors import UsageError
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)?")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+
+
+def parse_duration(text: str, *, what: str = "duration") -> float:
+    """Parse ``90``, ``90s``, ``10m``, ``1h``, ``1m30s`` or ``500ms`` into seconds (> 0)."""
+    raw = text.strip().lower()
+    if not raw:
+        raise UsageError(f"invalid {what} '': give seconds (90), or a unit: 90s, 10m, 1h.")
+    total, pos = 0.0, 0
+    while pos < len(raw):
+        match = _DURATION_PART.match(raw, pos)
+        if match is None:
+            raise UsageError(
+                f"invalid {what} {text!r}: give seconds (90), or a unit: 90s, 10m, 1h, 1m30s."
+            )
+        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        pos = match.end()
+    if total <= 0:
+        raise UsageError(f"invalid {what} {text!r}: it must be greater than zero.")
+    return total
+
+
+# Lambda's own pattern for a (possibly qualified) function name or ARN.
+_FUNCTION_RE = re.compile(
+    r"^(?:arn:(?P<partition>aws[a-zA-Z-]*)?:lambda:)?"
+    r"(?:(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d):)?"
+    r"(?:(?P<account>\d{12}):)?"
+    r"(?:function:)?"
+    r"(?P<name>[a-zA-Z0-9\-_]+)"
+    r"(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9\-_]+))?$"
+)
+_QUALIFIER_RE = re.compile(r"^(\$LATEST|[a-zA-Z0-9\-_]{1,128})$")
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    """A function as the user named it, split into Lambda's parts."""
+
+    given: str
+    name: str
+    qualifier: str | None
+    region: str | None
+
+    @property
+    def api_name(self) -> str:
+        """What to pass as FunctionName (the user's form, without a qualifier suffix)."""
+        if self.qualifier and self.given.endswith(":" + self.qualifier):
+            return self.given[: -len(self.qualifier) - 1]
+        return self.given
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}:{self.qualifier}" if self.qualifier else self.name
+
+
+def parse_function(text: str, qualifier: str | None = None) -> FunctionRef:
+    """Validate a function name, ARN or partial ARN; merge ``--qualifier``."""
+    given = text.strip()
+    if not given or len(given) > 170:
+        raise UsageError(
+            f"invalid function {text!r}: give a name (my-function), an ARN or a partial "
+            "ARN (123456789012:function:my-function), at most 140 characters."
+        )
+    match = _FUNCTION_RE.match(given)
+    if match is None or len(match.group("name")) > 140:
+        raise UsageError(
+            f"invalid function {text!r}: a name has only letters, digits, '-' and '_' "
+            "(or give an ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME)."
+        )
+    in_name = match.group("qualifier")
+    if qualifier is not None and not _QUALIFIER_RE.match(qualifier):
+        raise UsageError(
+            f"invalid qualifier {qualifier!r}: give a version number, $LATEST or an alias name."
+        )
+    if in_name and qualifier and in_name != qualifier:
+        raise UsageError(
+            f"function {text!r} names qualifier {in_name!r} but --qualifier says "
+            f"{qualifier!r}: give only one."
+        )
+    return FunctionRef(
+        given=given,
+        name=match.group("name"),
+        qualifier=in_name or qualifier,
+        region=match.group("region"),
+    )
