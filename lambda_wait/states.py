@@ -232,6 +232,12 @@ def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:
         return Assessment(
             Phase.DELETING, "State Deleting: the function is being deleted", snap.state_decoded
         )
+    # An unknown (future) State is shown verbatim and never read as anything else, even
+    # when LastUpdateStatus says Failed: we cannot claim the previous version still serves.
+    if state is not None and state not in KNOWN_STATES:
+        return Assessment(
+            Phase.OTHER, f"unknown State {state!r}: treated as not ready", snap.state_decoded
+        )
     if target is not Target.ACTIVE and update == FAILED:
         return Assessment(
             Phase.UPDATE_FAILED,
@@ -244,21 +250,18 @@ def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:
 
     # Terraform treats ActiveNonInvocable (Lambda Managed Instances) as a finished create.
     active = state in (ACTIVE, ACTIVE_NON_INVOCABLE)
-    if state is not None and not active:
-        return Assessment(
-            Phase.OTHER, f"unknown State {state!r}: treated as not ready", snap.state_decoded
-        )
     update_ok = update in (SUCCESSFUL, None)
+    # Target active ignores LastUpdateStatus, including values this version does not know.
+    if target is Target.ACTIVE:
+        if active:
+            return Assessment(Phase.READY, f"State {state}", None)
+        return Assessment(Phase.OTHER, "no State reported yet", None)
     if update is not None and update not in KNOWN_UPDATE_STATUSES:
         return Assessment(
             Phase.OTHER,
             f"unknown LastUpdateStatus {update!r}: treated as not ready",
             snap.update_decoded,
         )
-    if target is Target.ACTIVE:
-        if active:
-            return Assessment(Phase.READY, f"State {state}", None)
-        return Assessment(Phase.OTHER, "no State reported yet", None)
     if target is Target.UPDATED:
         if update == SUCCESSFUL or (update is None and active):
             return Assessment(Phase.READY, "LastUpdateStatus Successful", None)
