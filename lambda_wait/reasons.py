@@ -72,47 +72,595 @@ class DecodedReason:
         }
 
 
-def _r(code: str, title: str, meaning: str, remedy: str, *, transient: bool,
-       cooldown: bool = False) -> ReasonInfo:
+def _r(
+    code: str, title: str, meaning: str, remedy: str, *, transient: bool, cooldown: bool = False
+) -> ReasonInfo:
     return ReasonInfo(code, title, meaning, remedy, transient, cooldown)
 
+
+_FN_LOGS = "CloudWatch Logs group `/aws/lambda/<name>`"
+_RECREATE = (
+    "If State is Failed the function cannot be repaired in place: fix the cause, then "
+    "`aws lambda delete-function --function-name <name>` and create it again. If only "
+    "LastUpdateStatus is Failed, fix the cause and run the update again."
+)
+_REUPDATE = (
+    "then run the update that failed again (e.g. `aws lambda update-function-configuration`); "
+    "a function in State Failed must be deleted (`aws lambda delete-function`) and recreated"
+)
+_IMAGE_REDEPLOY = (
+    "then redeploy with `aws lambda update-function-code --function-name <name> "
+    "--image-uri <account>.dkr.ecr.<region>.amazonaws.com/<repo>@<digest>`"
+)
+_INIT_LOGS = (
+    f"Read the init errors in the {_FN_LOGS} (for a published version, the log streams "
+    "named after that version)"
+)
 
 CATALOGUE: dict[str, ReasonInfo] = {
     info.code: info
     for info in (
-        _r("Idle", "Idle: network interfaces reclaimed",
-           "The function was not invoked for a long time and Lambda reclaimed its VPC "
-           "network interfaces.",
-           "Invoke the function (or run `lambda-wait wait --wake`) to restore it.",
-           transient=True),
-        _r("Creating", "Being created", "Lambda is provisioning the function.",
-           "Wait; this usually takes seconds, about a minute in a VPC.", transient=True),
-        _r("Restoring", "Being restored",
-           "An invocation triggered the restore of an Inactive function's network.",
-           "Wait for the function to become Active.", transient=True),
-        _r("SubnetOutOfIPAddresses", "Subnet out of IP addresses",
-           "All IP addresses in a configured subnet are in use.",
-           "Free addresses in the subnets or add subnets with free addresses to VpcConfig.",
-           transient=False, cooldown=True),
-        _r("InsufficientRolePermissions", "Execution role lacks permissions",
-           "The execution role does not exist or lacks the permissions Lambda needs "
-           "(for a VPC: ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, "
-           "ec2:DeleteNetworkInterface).",
-           "Fix the role (e.g. attach AWSLambdaVPCAccessExecutionRole).",
-           transient=False, cooldown=True),
+        # --- Lifecycle: not errors, Lambda is working on it ---------------------------------
+        _r(
+            "Creating",
+            "Being created",
+            "Lambda is provisioning the function (State Pending right after CreateFunction, "
+            "or while a SnapStart version's snapshot is taken).",
+            "Wait: usually a few seconds, about a minute (several minutes for new Hyperplane "
+            "ENIs) when the function is in a VPC, often minutes for a SnapStart version. "
+            "Pending for more than 6 minutes counts as stuck.",
+            transient=True,
+        ),
+        _r(
+            "Idle",
+            "Network interfaces reclaimed after idling",
+            "The function was not invoked for a long time (weeks) and Lambda reclaimed its "
+            "VPC network interfaces; State is Inactive.",
+            "Invoke the function (e.g. `aws lambda invoke --function-name <name> out.json`) "
+            "to restore it. That invocation and those during the restore fail "
+            "(ResourceNotReadyException); the function then goes Pending and back to Active.",
+            transient=True,
+        ),
+        _r(
+            "Restoring",
+            "Being restored",
+            "An invocation triggered the restore of an Inactive function's network "
+            "interfaces; State is Pending (code name inferred from the API enum).",
+            "Wait for the function to become Active. If the restore fails it returns to "
+            "Inactive with the failure code in LastUpdateStatusReasonCode, and the next "
+            "invocation tries again.",
+            transient=True,
+        ),
+        _r(
+            "DrainingDurableExecutions",
+            "Draining durable executions",
+            "Inferred (no AWS page defines it): Lambda is letting the function's in-flight "
+            "durable executions finish before the state change completes.",
+            "Wait for the running durable executions to finish; list them with `aws lambda "
+            "list-durable-executions-by-function --function-name <name>` and end one early "
+            "with `aws lambda stop-durable-execution` if you must.",
+            transient=True,
+        ),
+        _r(
+            "InternalError",
+            "Lambda internal error",
+            "Lambda hit an internal error while provisioning or updating the function; "
+            "nothing in your configuration is known to be wrong.",
+            "Retry: run the update again (or delete and recreate a Failed function). If it "
+            "keeps failing, check the AWS Health Dashboard for the Region and contact AWS "
+            "Support with the function ARN and the time.",
+            transient=True,
+        ),
+        # --- VPC networking -----------------------------------------------------------------
+        _r(
+            "EniLimitExceeded",
+            "VPC network interface limit reached",
+            "Lambda could not create a network interface (ENI) for the function because the "
+            "VPC has reached its ENI quota.",
+            "Free ENIs (list them with `aws ec2 describe-network-interfaces --filters "
+            "Name=vpc-id,Values=<vpc-id>`, delete unused ones, or detach unused functions from "
+            "the VPC), or request a higher Lambda 'Elastic network interfaces per VPC' quota in "
+            "Service Quotas; " + _REUPDATE + ".",
+            transient=False,
+        ),
+        _r(
+            "InsufficientRolePermissions",
+            "Execution role lacks permissions",
+            "The execution role does not exist, cannot be assumed by Lambda, or lacks the "
+            "permissions Lambda needs to set the function up (for a VPC: "
+            "ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DescribeSubnets, "
+            "ec2:DeleteNetworkInterface, ec2:AssignPrivateIpAddresses, "
+            "ec2:UnassignPrivateIpAddresses). Lambda waits at least 5 minutes before it tries "
+            "to create another network interface.",
+            "Check the role exists (`aws iam get-role --role-name <role>`) and trusts "
+            "lambda.amazonaws.com; for a VPC function attach the managed policy "
+            "AWSLambdaVPCAccessExecutionRole (`aws iam attach-role-policy --role-name <role> "
+            "--policy-arn arn:aws:iam::aws:policy/service-role/"
+            "AWSLambdaVPCAccessExecutionRole`). Then wait out the 5-minute cooldown or trigger "
+            "a retry with an update or invocation.",
+            transient=False,
+            cooldown=True,
+        ),
+        _r(
+            "SubnetOutOfIPAddresses",
+            "Subnet out of IP addresses",
+            "All IP addresses in a subnet configured in VpcConfig are in use, so Lambda could "
+            "not create a network interface. Lambda waits at least 5 minutes before it tries "
+            "again.",
+            "Free addresses in the subnets (`aws ec2 describe-subnets --subnet-ids <ids> "
+            "--query 'Subnets[].AvailableIpAddressCount'`) or add subnets with free addresses "
+            "to VpcConfig (`aws lambda update-function-configuration --vpc-config "
+            "SubnetIds=...,SecurityGroupIds=...`). Then wait out the 5-minute cooldown.",
+            transient=False,
+            cooldown=True,
+        ),
+        _r(
+            "InvalidSubnet",
+            "Invalid subnet",
+            "A subnet in the function's VpcConfig does not exist, was deleted, or is not "
+            "usable by Lambda.",
+            "Check the ids with `aws ec2 describe-subnets --subnet-ids <ids>` and set valid "
+            "ones with `aws lambda update-function-configuration --vpc-config "
+            "SubnetIds=...,SecurityGroupIds=...`.",
+            transient=False,
+        ),
+        _r(
+            "InvalidSecurityGroup",
+            "Invalid security group",
+            "A security group in the function's VpcConfig does not exist, was deleted, or "
+            "belongs to another VPC.",
+            "Check the ids with `aws ec2 describe-security-groups --group-ids <ids>` and set "
+            "valid ones (same VPC as the subnets) with `aws lambda "
+            "update-function-configuration --vpc-config SubnetIds=...,SecurityGroupIds=...`.",
+            transient=False,
+        ),
+        _r(
+            "DisallowedByVpcEncryptionControl",
+            "Blocked by VPC encryption controls",
+            "The VPC's encryption controls (enforce mode) do not allow the network "
+            "interfaces Lambda needs for the function (details partly inferred; read "
+            "StateReason).",
+            "Review the VPC's encryption control (`aws ec2 describe-vpc-encryption-controls`): "
+            "add an exclusion or use monitor mode for this traffic, or attach the function to "
+            "another VPC; " + _REUPDATE + ".",
+            transient=False,
+        ),
+        _r(
+            "EC2RequestLimitExceeded",
+            "EC2 API throttled",
+            "EC2 throttled the API calls Lambda made on your behalf (creating network "
+            "interfaces or instances); the account's EC2 request rate is exhausted.",
+            "Retry later; deploy fewer VPC functions at once and look for other heavy EC2 API "
+            "callers in the account and Region.",
+            transient=True,
+        ),
+        # --- Container images ---------------------------------------------------------------
+        _r(
+            "ImageDeleted",
+            "Container image deleted",
+            "The container image the function points to was deleted from its Amazon ECR "
+            "repository, so Lambda cannot load it.",
+            "Push the image again (`docker push`), " + _IMAGE_REDEPLOY + ".",
+            transient=False,
+        ),
+        _r(
+            "ImageAccessDenied",
+            "Container image access denied",
+            "Lambda is not allowed to pull the function's image: the ECR repository policy "
+            "does not grant lambda.amazonaws.com (or, cross-account, the function's account) "
+            "ecr:BatchGetImage and ecr:GetDownloadUrlForLayer, or the image's KMS key denies "
+            "it.",
+            "Fix the repository policy (`aws ecr set-repository-policy --repository-name "
+            "<repo> ...`) to allow ecr:BatchGetImage and ecr:GetDownloadUrlForLayer, "
+            + _IMAGE_REDEPLOY
+            + ".",
+            transient=False,
+        ),
+        _r(
+            "InvalidImage",
+            "Invalid container image",
+            "The image cannot run on Lambda: wrong CPU architecture for the function, an "
+            "unsupported manifest (for example a multi-platform index or attestation "
+            "manifest), or a corrupt image.",
+            "Build for the function's architecture with a plain manifest (e.g. `docker buildx "
+            "build --platform linux/amd64 --provenance=false`), push it, " + _IMAGE_REDEPLOY + ".",
+            transient=False,
+        ),
+        # --- KMS ----------------------------------------------------------------------------
+        _r(
+            "KMSKeyAccessDenied",
+            "KMS key access denied",
+            "Lambda may not use the customer managed KMS key configured for the function "
+            "(KMSKeyArn, for environment variables or other encrypted data): the key policy "
+            "or IAM policy denies it.",
+            "Allow kms:Decrypt (and kms:CreateGrant for whoever updates the function) on the "
+            "key in its key policy, " + _REUPDATE + ". Or stop using the key: `aws lambda "
+            "update-function-configuration --kms-key-arn ''` switches to the AWS managed key.",
+            transient=False,
+        ),
+        _r(
+            "KMSKeyNotFound",
+            "KMS key not found",
+            "The KMS key configured for the function (KMSKeyArn) does not exist: wrong ARN, "
+            "another Region, or deleted.",
+            "Point the function at an existing key (`aws lambda update-function-configuration "
+            "--kms-key-arn <arn>`) or clear it (`--kms-key-arn ''`) to use the AWS managed "
+            "key.",
+            transient=False,
+        ),
+        _r(
+            "InvalidStateKMSKey",
+            "KMS key in an invalid state",
+            "The function's KMS key cannot be used in its current state, typically pending "
+            "deletion or pending key material import.",
+            "Check it with `aws kms describe-key --key-id <arn>`; cancel a scheduled deletion "
+            "(`aws kms cancel-key-deletion` then `aws kms enable-key`) or switch to another "
+            "key; " + _REUPDATE + ".",
+            transient=False,
+        ),
+        _r(
+            "DisabledKMSKey",
+            "KMS key disabled",
+            "The KMS key configured for the function is disabled.",
+            "Enable it (`aws kms enable-key --key-id <arn>`) or configure another key; "
+            + _REUPDATE
+            + ".",
+            transient=False,
+        ),
+        # --- EFS ----------------------------------------------------------------------------
+        _r(
+            "EFSIOError",
+            "EFS I/O error",
+            "An input/output error occurred on the Amazon EFS file system the function mounts "
+            "(FileSystemConfigs).",
+            "Check the file system's health and throughput in CloudWatch (BurstCreditBalance, "
+            "PercentIOLimit) and that its mount targets are available; " + _REUPDATE + ".",
+            transient=False,
+        ),
+        _r(
+            "EFSMountConnectivityError",
+            "Cannot reach the EFS mount target",
+            "The function could not open a network connection to the EFS mount target.",
+            "Allow NFS (TCP 2049) from the function's security group to the mount target's "
+            "security group, and make sure there is a mount target in every Availability Zone "
+            "of the function's subnets; " + _REUPDATE + ".",
+            transient=False,
+        ),
+        _r(
+            "EFSMountFailure",
+            "EFS mount failed",
+            "The EFS file system could not be mounted: the access point is wrong or deleted, "
+            "or the execution role or file-system policy denies the mount.",
+            "Check the access point ARN in FileSystemConfigs (`aws efs "
+            "describe-access-points`), grant the execution role "
+            "elasticfilesystem:ClientMount (and ClientWrite for writes), check the file "
+            "system policy and TCP 2049 in the security groups; " + _REUPDATE + ".",
+            transient=False,
+        ),
+        _r(
+            "EFSMountTimeout",
+            "EFS mount timed out",
+            "Mounting the EFS file system took too long.",
+            "Retry the update; if it keeps timing out, check the mount targets and that TCP "
+            "2049 is open between the function and the file system.",
+            transient=True,
+        ),
+        # --- Package and runtime ------------------------------------------------------------
+        _r(
+            "InvalidRuntime",
+            "Invalid runtime",
+            "The function's runtime is not supported: deprecated and blocked, unknown, or not "
+            "available for the function's architecture.",
+            "Set a supported runtime (`aws lambda update-function-configuration --runtime "
+            "<runtime>`; see the Lambda runtimes page) and redeploy code built for it.",
+            transient=False,
+        ),
+        _r(
+            "InvalidZipFileException",
+            "Invalid deployment package",
+            "Lambda could not unpack the .zip deployment package: it is corrupt, not a zip, "
+            "or too large once unzipped (250 MB with layers).",
+            "Rebuild the .zip and upload it again (`aws lambda update-function-code "
+            "--function-name <name> --zip-file fileb://function.zip`).",
+            transient=False,
+        ),
+        _r(
+            "InvalidConfiguration",
+            "Invalid configuration",
+            "Lambda rejected part of the function's configuration; StateReason (or "
+            "LastUpdateStatusReason) names the setting.",
+            "Read the AWS message shown with this code, fix that setting with `aws lambda "
+            "update-function-configuration`. " + _RECREATE,
+            transient=False,
+        ),
+        # --- Function initialisation (SnapStart, Managed Instances) -------------------------
+        _r(
+            "FunctionError",
+            "Function initialisation failed",
+            "The function's own initialisation code failed while Lambda prepared the version "
+            "(for example while taking a SnapStart snapshot).",
+            _INIT_LOGS + ", fix the code, deploy it (`aws lambda update-function-code`) and "
+            "publish again.",
+            transient=False,
+        ),
+        _r(
+            "FunctionError.InitTimeout",
+            "Initialisation timed out",
+            "The function's initialisation did not finish within the time Lambda allows while "
+            "preparing the version.",
+            _INIT_LOGS + "; move slow work out of initialisation or raise the function's "
+            "Timeout (`aws lambda update-function-configuration --timeout <seconds>`), then "
+            "publish again.",
+            transient=False,
+        ),
+        _r(
+            "FunctionError.RuntimeInitError",
+            "Runtime failed to initialise",
+            "The runtime or the function's initialisation code failed (an uncaught error at "
+            "import time, a missing dependency, a bad handler module).",
+            _INIT_LOGS + " for the stack trace; fix the code or handler setting, deploy and "
+            "publish again.",
+            transient=False,
+        ),
+        _r(
+            "FunctionError.ExtensionInitError",
+            "Extension failed to initialise",
+            "A Lambda extension (usually delivered in a layer) failed during initialisation.",
+            _INIT_LOGS + "; update or remove the failing layer (`aws lambda "
+            "update-function-configuration --layers ...`), then publish again.",
+            transient=False,
+        ),
+        _r(
+            "FunctionError.InvalidEntryPoint",
+            "Invalid entry point",
+            "The entry point cannot be started: the container image's ENTRYPOINT / the "
+            "function's ImageConfig EntryPoint, or the runtime bootstrap, is missing or not "
+            "executable.",
+            "Fix the image's ENTRYPOINT or the override (`aws lambda "
+            "update-function-configuration --image-config EntryPoint=...`) or the bootstrap "
+            "file, deploy and publish again. The "
+            + _FN_LOGS
+            + " shows what Lambda tried to start.",
+            transient=False,
+        ),
+        _r(
+            "FunctionError.InvalidWorkingDirectory",
+            "Invalid working directory",
+            "The working directory set for the container image (WORKDIR or ImageConfig "
+            "WorkingDirectory) does not exist or cannot be used.",
+            "Fix it in the image or with `aws lambda update-function-configuration "
+            "--image-config WorkingDirectory=<path>`, then publish again. The "
+            + _FN_LOGS
+            + " shows the error.",
+            transient=False,
+        ),
+        _r(
+            "FunctionError.PermissionDenied",
+            "Permission denied in the package",
+            "The runtime could not read or execute files of the deployment package or image "
+            "(file permissions).",
+            "Make files readable and executables executable before packaging (e.g. `chmod -R "
+            "o+rX .` and `chmod 755 bootstrap`), redeploy and publish again. The "
+            + _FN_LOGS
+            + " names the file.",
+            transient=False,
+        ),
+        _r(
+            "FunctionError.TooManyExtensions",
+            "Too many extensions",
+            "The function registers more extensions than Lambda allows (10).",
+            "Remove layers or extensions (`aws lambda update-function-configuration --layers "
+            "...`) so at most 10 extensions remain, then publish again. The "
+            + _FN_LOGS
+            + " lists the extensions that registered.",
+            transient=False,
+        ),
+        _r(
+            "FunctionError.InitResourceExhausted",
+            "Resources exhausted during initialisation",
+            "Initialisation ran out of a resource, such as memory or ephemeral storage.",
+            _INIT_LOGS + "; raise MemorySize or EphemeralStorage (`aws lambda "
+            "update-function-configuration --memory-size <MB> --ephemeral-storage Size=<MB>`) "
+            "or load less during initialisation, then publish again.",
+            transient=False,
+        ),
+        # --- Quotas and capacity (mostly Lambda Managed Instances) --------------------------
+        _r(
+            "ServiceQuotaExceededException",
+            "Service quota exceeded",
+            "A service quota was exceeded while Lambda set the function up; read StateReason "
+            "for which one.",
+            "Free capacity under that quota (for code storage, delete unused versions with "
+            "`aws lambda delete-function --function-name <name> --qualifier <version>`) or "
+            "request an increase (`aws service-quotas request-service-quota-increase`); "
+            + _REUPDATE
+            + ".",
+            transient=False,
+        ),
+        _r(
+            "VcpuLimitExceeded",
+            "vCPU quota exceeded",
+            "Inferred (ActiveNonInvocable / Lambda Managed Instances): launching instances for "
+            "the function's capacity provider would exceed the account's EC2 vCPU quota.",
+            "Request a higher EC2 On-Demand vCPU quota in Service Quotas (`aws service-quotas "
+            "request-service-quota-increase --service-code ec2 ...`) or lower the capacity "
+            "provider's MaxVCpuCount (`aws lambda update-capacity-provider "
+            "--capacity-provider-name <name> --capacity-provider-scaling-config "
+            "MaxVCpuCount=<n>`).",
+            transient=False,
+        ),
+        _r(
+            "CapacityProviderScalingLimitExceeded",
+            "Capacity provider scaling limit reached",
+            "Inferred (ActiveNonInvocable / Lambda Managed Instances): the function's capacity "
+            "provider reached its configured scaling maximum and cannot add the instances the "
+            "function needs.",
+            "Raise the capacity provider's MaxVCpuCount (`aws lambda update-capacity-provider "
+            "--capacity-provider-name <name> --capacity-provider-scaling-config "
+            "MaxVCpuCount=<n>`) or move functions to another capacity provider.",
+            transient=False,
+        ),
+        _r(
+            "InsufficientCapacity",
+            "Insufficient EC2 capacity",
+            "EC2 has no capacity right now for the instance types the function needs "
+            "(Lambda Managed Instances; inferred).",
+            "Retry later; if it persists, use a capacity provider that allows more instance "
+            "types or subnets in more Availability Zones.",
+            transient=True,
+        ),
+        _r(
+            "IncompatibleAcceleratorInstanceTypes",
+            "Incompatible accelerator instance types",
+            "Inferred (undocumented; ActiveNonInvocable / Lambda Managed Instances): the "
+            "instance types allowed for the function's capacity provider include accelerator "
+            "(GPU or similar) types that Lambda cannot use for this function.",
+            "Read StateReason for the offending types; use a capacity provider whose "
+            "InstanceRequirements (AllowedInstanceTypes / ExcludedInstanceTypes, set at "
+            "`aws lambda create-capacity-provider`) leave out those types, then update the "
+            "function again.",
+            transient=False,
+        ),
+        _r(
+            "DependencyError",
+            "Dependency error",
+            "Undocumented: a service or resource Lambda depends on for this function returned "
+            "an error. Read StateReason for details.",
+            "Read the AWS message shown with this code and fix that resource; if it points to "
+            "no resource of yours, retry the update and contact AWS Support if it persists.",
+            transient=False,
+        ),
     )
 }
 
 
 def lookup(code: str | None) -> ReasonInfo | None:
     """The catalogue entry for ``code`` (accepting documented spellings), or None."""
-    if not code:
+    if not code or not isinstance(code, str):
         return None
+    code = code.strip()
     return CATALOGUE.get(ALIASES.get(code, code))
 
 
 def decode(code: str | None, aws_message: str | None) -> DecodedReason | None:
-    """Decode a (code, message) pair; None when both are absent."""
+    """Decode a (code, message) pair; None when both are absent.
+
+    An unknown code is kept verbatim with AWS's message (``info`` is None). Never raises.
+    """
     if not code and not aws_message:
         return None
     return DecodedReason(code=code, aws_message=aws_message, info=lookup(code))
+
+
+# --- docs/reason-codes.md --------------------------------------------------------------------
+
+DOC_PATH = "docs/reason-codes.md"
+"""Where ``python -m lambda_wait.reasons`` writes the page, relative to the repository root."""
+
+REGENERATE_COMMAND = "uv run python -m lambda_wait.reasons"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _enum_membership() -> dict[str, list[str]]:
+    """Which botocore enums list each code (botocore imported lazily: docs only)."""
+    try:
+        import botocore.session
+    except ImportError:  # pragma: no cover - botocore ships with boto3
+        return {}
+    model = botocore.session.get_session().get_service_model("lambda")
+    member: dict[str, list[str]] = {}
+    for shape in ("StateReasonCode", "LastUpdateStatusReasonCode"):
+        values: list[str] = getattr(model.shape_for(shape), "enum", None) or []
+        for value in values:
+            member.setdefault(value, []).append(shape)
+    return member
+
+
+def render_markdown() -> str:
+    """The full text of docs/reason-codes.md, generated from :data:`CATALOGUE`."""
+    member = _enum_membership()
+    yes_no = {True: "yes", False: "no"}
+    lines = [
+        "# Lambda reason codes",
+        "",
+        "<!-- Generated from lambda_wait/reasons.py; do not edit by hand. -->",
+        "",
+        "What every `StateReasonCode` and `LastUpdateStatusReasonCode` that AWS Lambda "
+        "reports means, and what to do about it. lambda-wait shows this decoding in "
+        "`status`, `wait` and the JSON output; a code it does not know is shown verbatim "
+        "with AWS's message.",
+        "",
+        "This page is generated from the catalogue in `lambda_wait/reasons.py`. After "
+        f"changing the catalogue, regenerate it from the repository root with "
+        f"`{REGENERATE_COMMAND}` (it writes `{DOC_PATH}`; pass `-` to print to stdout "
+        "instead). A test fails when the page is stale.",
+        "",
+        "- **Transient**: waiting or retrying may clear it without you changing anything.",
+        f"- **Cooldown**: Lambda waits at least {COOLDOWN_SECONDS // 60} minutes before it "
+        "tries to create another network interface.",
+        "- **Enums**: `State` = `StateReasonCode`, `Update` = `LastUpdateStatusReasonCode` "
+        "(as listed by botocore's Lambda model).",
+        "- Meanings marked *inferred* or *undocumented* are not stated on any AWS page.",
+        "",
+    ]
+    if ALIASES:
+        spellings = ", ".join(f"`{alias}` (= `{code}`)" for alias, code in sorted(ALIASES.items()))
+        lines += [f"Also accepted: {spellings}, the spelling used in the AWS docs.", ""]
+    lines += [
+        "## Summary",
+        "",
+        "| Code | Title | Transient | Cooldown | Enums |",
+        "|---|---|---|---|---|",
+    ]
+    short = {"StateReasonCode": "State", "LastUpdateStatusReasonCode": "Update"}
+    for info in CATALOGUE.values():
+        enums = ", ".join(short[s] for s in member.get(info.code, [])) or "(not in botocore)"
+        lines.append(
+            f"| `{info.code}` | {_cell(info.title)} | {yes_no[info.transient]} "
+            f"| {yes_no[info.cooldown]} | {enums} |"
+        )
+    lines += ["", "## Codes", ""]
+    for info in CATALOGUE.values():
+        flags = [
+            "transient" if info.transient else "needs a change from you",
+            *(["5-minute cooldown"] if info.cooldown else []),
+        ]
+        lines += [
+            f"### `{info.code}`: {info.title}",
+            "",
+            f"*{'; '.join(flags)}*",
+            "",
+            f"**Meaning.** {info.meaning}",
+            "",
+            f"**What to do.** {info.remedy}",
+            "",
+        ]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write docs/reason-codes.md (default), another path, or ``-`` for stdout."""
+    import sys
+    from pathlib import Path
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1 or (args and args[0] in ("-h", "--help")):
+        sys.stderr.write(f"usage: python -m lambda_wait.reasons [PATH|-]  (default {DOC_PATH})\n")
+        return 0 if args and args[0] in ("-h", "--help") else 2
+    text = render_markdown()
+    target = args[0] if args else DOC_PATH
+    if target == "-":
+        sys.stdout.write(text)
+        return 0
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    sys.stderr.write(f"wrote {path}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
