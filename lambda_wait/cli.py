@@ -85,12 +85,22 @@ class LazyGroup(click.Group):
         except (click.Abort, KeyboardInterrupt):
             click.echo("lambda-wait: interrupted", err=True)
             code = ExitCode.INTERRUPTED
+        except Exception as err:  # a traceback is a bug; show it only with --debug
+            if "--debug" in (args if args is not None else sys.argv):
+                raise
+            click.echo(
+                f"lambda-wait: internal error: {type(err).__name__}: {err} "
+                "(run with --debug for the traceback, and please report it)",
+                err=True,
+            )
+            code = ExitCode.INTERNAL
         if not standalone_mode:
             return code
         sys.exit(int(code))
 
 
 @click.group(
+    "lambda-wait",
     cls=LazyGroup,
     epilog=_EXIT_CODES_EPILOG,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},

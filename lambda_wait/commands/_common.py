@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from lambda_wait.errors import ExitCode, LambdaWaitError
 from lambda_wait.options import CommonOptions
-from lambda_wait.output import FunctionReport, Output, envelope
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rich and tenacity load only when a command runs
     from lambda_wait.aws import LambdaApi
+    from lambda_wait.output import FunctionReport, Output
     from lambda_wait.waiter import WaitResult
 
-CommandBody = Callable[[Output], tuple[ExitCode, list[FunctionReport], dict[str, Any]]]
+CommandBody = Callable[["Output"], tuple[ExitCode, list["FunctionReport"], dict[str, Any]]]
 
 
 def build_api(opts: CommonOptions) -> LambdaApi:
@@ -28,6 +28,8 @@ def build_api(opts: CommonOptions) -> LambdaApi:
 
 
 def report_from_wait(result: WaitResult) -> FunctionReport:
+    from lambda_wait.output import FunctionReport
+
     return FunctionReport(
         function=result.function,
         exit_code=result.exit_code,
@@ -45,6 +47,8 @@ def report_from_wait(result: WaitResult) -> FunctionReport:
 def run_command(opts: CommonOptions, command: str, body: CommandBody) -> NoReturn:
     """Run ``body`` and exit with its code; every known error becomes one stderr line
     (and the JSON envelope in JSON mode); unknown errors too, unless --debug."""
+    from lambda_wait.output import Output, envelope
+
     output = Output(json_mode=opts.json, quiet=opts.quiet, no_color=opts.no_color)
     try:
         code, reports, extra = body(output)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from lambda_wait.errors import ExitCode, LambdaWaitError, worst
 from lambda_wait.options import FUNCTION, CommonOptions, common_options
-from lambda_wait.output import FunctionReport, Output
+
+if TYPE_CHECKING:
+    from lambda_wait.output import FunctionReport, Output
 
 from ._common import build_api, run_command
 
@@ -39,6 +43,7 @@ def command(functions: tuple[str, ...], qualifier: str | None, opts: CommonOptio
     def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, object]]:
         from lambda_wait.api import get_status
         from lambda_wait.inputs import parse_function
+        from lambda_wait.output import FunctionReport
 
         refs = [parse_function(name, qualifier) for name in functions]  # before any request
         api = build_api(opts)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from lambda_wait.errors import ExitCode, worst
 from lambda_wait.options import DURATION, FUNCTION, CommonOptions, common_options
-from lambda_wait.output import FunctionReport, Output
+
+if TYPE_CHECKING:
+    from lambda_wait.output import FunctionReport, Output
 
 from ._common import build_api, report_from_wait, run_command
 
