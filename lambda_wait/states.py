@@ -238,6 +238,10 @@ def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:
         return Assessment(
             Phase.OTHER, f"unknown State {state!r}: treated as not ready", snap.state_decoded
         )
+    # Pending first: no update can run while Pending, so a LastUpdateStatus Failed seen
+    # then is left over from an earlier attempt (e.g. a failed restore being retried).
+    if state == PENDING:
+        return Assessment(Phase.IN_PROGRESS, "Pending", snap.state_decoded)
     if target is not Target.ACTIVE and update == FAILED:
         return Assessment(
             Phase.UPDATE_FAILED,
@@ -245,8 +249,6 @@ def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:
             "configuration are still live",
             snap.update_decoded,
         )
-    if state == PENDING:
-        return Assessment(Phase.IN_PROGRESS, "Pending", snap.state_decoded)
 
     # Terraform treats ActiveNonInvocable (Lambda Managed Instances) as a finished create.
     active = state in (ACTIVE, ACTIVE_NON_INVOCABLE)

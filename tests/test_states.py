@@ -518,3 +518,11 @@ def test_assess_never_raises_and_ready_means_the_documented_condition(
         assert result.phase is not Phase.READY
     if target is Target.ACTIVE and state in ACTIVE_STATES:
         assert result.phase is Phase.READY  # whatever LastUpdateStatus says
+
+
+def test_pending_restore_with_a_stale_failed_update_is_in_progress() -> None:
+    # A restore retried after a failed one: Pending wins over the old LastUpdateStatus Failed.
+    s = snap(PENDING, FAILED, state_code="Restoring", update_code="SubnetOutOfIPAddresses")
+    assessment = assess(s, Target.READY)
+    assert assessment.phase is Phase.IN_PROGRESS
+    assert not assessment.done
