@@ -40,7 +40,11 @@ class PollPolicy:
 
     def interval(self, poll_number: int, rng: random.Random) -> float:
         """Seconds to sleep after the ``poll_number``-th read (1-based)."""
-        base = min(self.max_interval, self.initial * self.multiplier ** max(0, poll_number - 1))
+        try:
+            grown = self.initial * self.multiplier ** max(0, poll_number - 1)
+        except OverflowError:  # a wait of hours: ~1,750 polls overflow 1.5**n, long past the cap
+            grown = self.max_interval
+        base = min(self.max_interval, grown)
         return max(0.05, base * (1 + rng.uniform(-self.jitter, self.jitter)))
 
 

@@ -16,8 +16,15 @@ SECRET = "canary-secret-value-7f3a9c"
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     """Dummy credentials and region; nothing from the developer's own AWS setup."""
-    for var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA",
-                "AWS_SESSION_TOKEN", "NO_COLOR", "CI", "GITHUB_ACTIONS"):
+    for var in (
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_LAMBDA",
+        "AWS_SESSION_TOKEN",
+        "NO_COLOR",
+        "CI",
+        "GITHUB_ACTIONS",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")

@@ -39,7 +39,7 @@ def test_wait_returns_at_once_when_ready(moto_function: str) -> None:
 
 
 def test_status_json_is_one_document_with_every_state_field(moto_function: str) -> None:
-    code, out, err = run("status", moto_function, "--output", "json")
+    code, out, _err = run("status", moto_function, "--output", "json")
     assert code == 0
     doc = json.loads(out)
     assert doc["schema_version"] == 1
@@ -54,7 +54,7 @@ def test_status_json_is_one_document_with_every_state_field(moto_function: str) 
 
 
 def test_not_found_exits_4_and_json_still_printed(moto_function: str) -> None:
-    code, out, err = run("status", "no-such-fn", "--output", "json")
+    code, out, _err = run("status", "no-such-fn", "--output", "json")
     assert code == ExitCode.NOT_FOUND
     doc = json.loads(out)
     assert doc["exit_code"] == 4
@@ -80,8 +80,9 @@ def test_worst_exit_code_wins_with_several_functions(moto_function: str) -> None
         (("nope",), "No such command 'nope'"),
     ],
 )
-def test_bad_input_is_one_line_exit_2_no_traceback(aws_env: None, args: tuple[str, ...],
-                                                   needle: str) -> None:
+def test_bad_input_is_one_line_exit_2_no_traceback(
+    aws_env: None, args: tuple[str, ...], needle: str
+) -> None:
     code, out, err = run(*args)
     assert code == ExitCode.USAGE
     assert out == ""
@@ -91,11 +92,12 @@ def test_bad_input_is_one_line_exit_2_no_traceback(aws_env: None, args: tuple[st
     assert "Traceback" not in err
 
 
-def test_no_region_is_usage_error_before_any_call(aws_env: None,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_region_is_usage_error_before_any_call(
+    aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("AWS_REGION")
     monkeypatch.delenv("AWS_DEFAULT_REGION")
-    code, out, err = run("wait", "fn")
+    code, _out, err = run("wait", "fn")
     assert code == ExitCode.USAGE
     assert "no AWS region configured" in err and "--region" in err
 
@@ -134,6 +136,5 @@ def test_help_and_version_do_not_import_boto3(args: list[str]) -> None:
         "heavy = sorted(m for m in ('boto3', 'botocore', 'moto', 'rich') if m in sys.modules)\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "HEAVY=", done.stdout

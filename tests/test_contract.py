@@ -1,0 +1,152 @@
+"""Contracts scripts rely on: exit code values, the docs that list them, the JSON
+envelope's keys, and the Python API example in docs/python-api.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode, UsageError, worst
+from lambda_wait.output import FunctionReport, envelope
+from lambda_wait.states import FunctionSnapshot, assess
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+PINNED = {
+    "READY": 0, "FAILED": 1, "USAGE": 2, "TIMEOUT": 3, "NOT_FOUND": 4, "AUTH": 5,
+    "COOLDOWN": 6, "INACTIVE": 7, "UNAVAILABLE": 8, "CONFLICT": 9, "INTERNAL": 70,
+    "INTERRUPTED": 130, "TERMINATED": 143,
+}  # fmt: skip
+
+
+def test_exit_code_values_are_pinned() -> None:
+    assert {code.name: int(code) for code in ExitCode} == PINNED
+
+
+def test_every_exit_code_has_a_meaning_and_a_severity() -> None:
+    assert set(EXIT_CODE_MEANINGS) == set(ExitCode)
+    assert sorted(SEVERITY) == sorted(ExitCode)
+
+
+def test_exit_codes_page_lists_every_code_with_its_label() -> None:
+    page = (DOCS / "exit-codes.md").read_text()
+    for code in ExitCode:
+        assert re.search(rf"^\| {int(code)} \| `{code.label}` \|", page, re.M), code
+    order = ", ".join(str(int(code)) for code in SEVERITY)
+    assert order in page, "the worst-first order in docs/exit-codes.md is stale"
+
+
+def test_worst_outcome_wins() -> None:
+    assert worst([ExitCode.READY, ExitCode.TIMEOUT, ExitCode.FAILED]) is ExitCode.FAILED
+    assert worst([ExitCode.INACTIVE, ExitCode.TIMEOUT]) is ExitCode.TIMEOUT
+    assert worst([]) is ExitCode.READY
+
+
+ENVELOPE_KEYS = {
+    "schema_version",
+    "tool",
+    "command",
+    "exit_code",
+    "exit_status",
+    "functions",
+    "error",
+}
+FUNCTION_KEYS = {
+    "function",
+    "exit_code",
+    "exit_status",
+    "target",
+    "phase",
+    "summary",
+    "timed_out",
+    "elapsed_seconds",
+    "polls",
+    "snapshot",
+    "reason",
+    "error",
+}
+SNAPSHOT_KEYS = {
+    "function_name", "function_arn", "version", "state", "state_reason", "state_reason_code",
+    "last_update_status", "last_update_status_reason", "last_update_status_reason_code",
+    "package_type", "runtime", "last_modified", "code_sha256", "config_sha256", "revision_id",
+    "in_vpc", "vpc_id", "snap_start", "environment_variable_names", "state_reason_decoded",
+    "last_update_status_reason_decoded",
+}  # fmt: skip
+REASON_KEYS = {"code", "message", "known", "title", "meaning", "remedy", "transient", "cooldown"}
+
+
+def _failed_report() -> FunctionReport:
+    snap = FunctionSnapshot.from_configuration({
+        "FunctionName": "orders", "State": "Active", "LastUpdateStatus": "Failed",
+        "LastUpdateStatusReasonCode": "SubnetOutOfIPAddresses",
+        "LastUpdateStatusReason": "no free IPs", "Environment": {"Variables": {"K": "v"}},
+    })  # fmt: skip
+    assessment = assess(snap)
+    return FunctionReport(
+        "orders", assessment.exit_code, snap, assessment, target="ready", elapsed=1.5, polls=3
+    )
+
+
+def test_json_envelope_keys_are_pinned() -> None:
+    doc = envelope("wait", ExitCode.FAILED, [_failed_report()], timeout_seconds=60.0)
+    assert set(doc) == ENVELOPE_KEYS | {"timeout_seconds"}
+    assert doc["schema_version"] == 1
+    (fn,) = doc["functions"]
+    assert set(fn) == FUNCTION_KEYS
+    assert set(fn["snapshot"]) == SNAPSHOT_KEYS
+    assert set(fn["reason"]) == REASON_KEYS
+    assert fn["reason"]["code"] == "SubnetOutOfIPAddresses" and fn["reason"]["cooldown"]
+    assert fn["exit_status"] == "failed" and fn["phase"] == "update-failed"
+
+
+def test_json_envelope_on_a_command_error() -> None:
+    err = UsageError("bad", hint="do this")
+    doc: dict[str, Any] = envelope("status", err.exit_code, [], error=err)
+    assert doc["exit_code"] == 2 and doc["functions"] == []
+    assert doc["error"] == {
+        "type": "UsageError",
+        "exit_code": 2,
+        "message": "bad",
+        "hint": "do this",
+    }
+
+
+def test_json_output_page_documents_every_key() -> None:
+    page = (DOCS / "json-output.md").read_text()
+    for key in ENVELOPE_KEYS | FUNCTION_KEYS | SNAPSHOT_KEYS | REASON_KEYS:
+        assert f"`{key}`" in page, key
+
+
+def test_python_api_example_runs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import boto3
+    from moto import mock_aws
+
+    from tests.cli.conftest import zip_bytes
+
+    page = (DOCS / "python-api.md").read_text()
+    blocks = re.findall(r"## Example.*?```python\n(.*?)```", page, re.S)
+    assert blocks, "docs/python-api.md lost its example"
+    for var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    with mock_aws():
+        role = boto3.client("iam", region_name="us-east-1").create_role(
+            RoleName="r", AssumeRolePolicyDocument="{}"
+        )["Role"]["Arn"]
+        boto3.client("lambda", region_name="us-east-1").create_function(
+            FunctionName="my-function",
+            Runtime="python3.12",
+            Role=role,
+            Handler="a.h",
+            Code={"ZipFile": zip_bytes()},
+        )
+        exec(compile(blocks[0], "docs/python-api.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert out.startswith("ready Active")
