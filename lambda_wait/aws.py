@@ -150,6 +150,55 @@ class LambdaApi:
         return response
 
 
+    def list_functions(self) -> list[dict[str, Any]]:
+        """Every function's configuration in the region (paginated)."""
+        functions: list[dict[str, Any]] = []
+        marker: str | None = None
+        while True:
+            params: dict[str, Any] = {"MaxItems": 50}
+            if marker:
+                params["Marker"] = marker
+            page = self.call("list_functions", **params)
+            functions.extend(page.get("Functions") or [])
+            marker = page.get("NextMarker")
+            if not marker:
+                return functions
+
+    def list_tags(self, arn: str) -> dict[str, str]:
+        tags: dict[str, str] = self.call("list_tags", Resource=arn).get("Tags") or {}
+        return tags
+
+    def get_alias(self, name: str, alias: str) -> dict[str, Any]:
+        return self.call("get_alias", FunctionName=name, Name=alias)
+
+    # Mutations: never retried here; callers decide (a retried mutation may apply twice).
+    def create_function(self, **params: Any) -> dict[str, Any]:
+        return self.call("create_function", **params)
+
+    def update_function_code(self, **params: Any) -> dict[str, Any]:
+        return self.call("update_function_code", **params)
+
+    def update_function_configuration(self, **params: Any) -> dict[str, Any]:
+        return self.call("update_function_configuration", **params)
+
+    def publish_version(self, **params: Any) -> dict[str, Any]:
+        return self.call("publish_version", **params)
+
+    def create_alias(self, **params: Any) -> dict[str, Any]:
+        return self.call("create_alias", **params)
+
+    def update_alias(self, **params: Any) -> dict[str, Any]:
+        return self.call("update_alias", **params)
+
+    def invoke(self, **params: Any) -> dict[str, Any]:
+        """Invoke; the response payload stream is read and dropped (never printed)."""
+        response = self.call("invoke", **params)
+        payload = response.pop("Payload", None)
+        if payload is not None and hasattr(payload, "read"):
+            payload.read()
+        return response
+
+
 def translate_client_error(
     err: botocore.exceptions.ClientError, operation: str, params: Mapping[str, Any]
 ) -> LambdaWaitError:
