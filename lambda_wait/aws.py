@@ -27,6 +27,7 @@ from lambda_wait.errors import (
     AwsUnavailableError,
     ConflictError,
     FunctionNotFoundError,
+    FunctionNotReadyError,
     InvalidRequestError,
     LambdaWaitError,
     RevisionMismatchError,
@@ -57,6 +58,12 @@ _INVALID_CODES = {
     "InvalidCodeSignatureException",
     "ValidationException",
     "SerializationException",
+}
+# Invoke on a function that is not ready; botocore does not even model the second one.
+_NOT_READY_CODES = {
+    "ResourceNotReadyException",
+    "CodeArtifactUserPendingException",
+    "SnapStartNotReadyException",
 }
 _UNAVAILABLE_CODES = {"ServiceException", "InternalFailure", "ServiceUnavailable", "InternalError"}
 
@@ -149,7 +156,6 @@ class LambdaApi:
         response.pop("Code", None)
         return response
 
-
     def list_functions(self) -> list[dict[str, Any]]:
         """Every function's configuration in the region (paginated)."""
         functions: list[dict[str, Any]] = []
@@ -225,6 +231,10 @@ def translate_client_error(
         return AuthError(
             f"permission denied for {iam_action(operation)}: {message}",
             hint=f"Grant {iam_action(operation)} to the caller, or use other credentials.",
+        )
+    if code in _NOT_READY_CODES:
+        return FunctionNotReadyError(
+            f"{target} is not ready to invoke ({code}): {message}", code=code
         )
     if code == "PreconditionFailedException":
         return RevisionMismatchError(

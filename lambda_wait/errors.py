@@ -149,6 +149,17 @@ class RevisionMismatchError(ConflictError):
     """PreconditionFailedException: the RevisionId changed under us (a concurrent deploy)."""
 
 
+class FunctionNotReadyError(LambdaWaitError):
+    """Invoke refused: ResourceNotReadyException, CodeArtifactUserPendingException or
+    SnapStartNotReadyException (expected when waking an Inactive function)."""
+
+    exit_code = ExitCode.INACTIVE
+
+    def __init__(self, message: str, *, code: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.code = code
+
+
 class InvalidRequestError(LambdaWaitError):
     """Lambda rejected the request's parameters (InvalidParameterValueException & co)."""
 
