@@ -24,7 +24,7 @@ from lambda_wait.errors import (
     LambdaWaitError,
     ThrottledError,
 )
-from lambda_wait.states import Assessment, FunctionSnapshot, Phase, Target, assess
+from lambda_wait.states import PENDING, Assessment, FunctionSnapshot, Phase, Target, assess
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,9 @@ class PollPolicy:
         return max(0.05, base * (1 + rng.uniform(-self.jitter, self.jitter)))
 
 
-EventKind = Literal["poll", "retry", "sleep"]
+EventKind = Literal["poll", "retry", "sleep", "note", "cooldown"]
+
+STUCK_PENDING_SECONDS = 360.0  # AWS: Pending for more than 6 minutes counts as stuck
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class WaitEvent:
     changed: bool = False
     error: LambdaWaitError | None = None
     sleep_seconds: float = 0.0
+    message: str | None = None
 
 
 @dataclass
@@ -79,6 +82,7 @@ class WaitResult:
     error: LambdaWaitError | None = None
     timed_out: bool = False
     notes: list[str] = field(default_factory=list)
+    cooldown: dict[str, object] | None = None
 
     @property
     def ready(self) -> bool:
@@ -123,6 +127,7 @@ class Waiter:
         rng: random.Random | None = None,
         listener: Listener | None = None,
         expect_recent_create: bool = True,
+        inactive_grace: float = 0.0,
     ) -> None:
         self.function = function
         self._read = read
@@ -142,6 +147,12 @@ class Waiter:
         self._last_assessment: Assessment | None = None
         self._last_error: LambdaWaitError | None = None
         self._retry_after = 0.0
+        # Right after a wake invocation the function may still read Inactive for a moment.
+        self._inactive_grace = inactive_grace
+        self._seen_not_inactive = False
+        self._pending_since: float | None = None
+        self._stuck_noted = False
+        self.notes: list[str] = []
 
     # tenacity hooks ---------------------------------------------------------
     def _attempt(self) -> Assessment:
@@ -166,11 +177,38 @@ class Waiter:
             raise _Retry(err) from None
         self._errors_in_row = 0
         self._last_error = None
-        assessment = assess(snap, self.target)
+        assessment = self._judge(snap)
         previous = self._last_snapshot
         changed = previous is None or previous.key != snap.key
         self._last_snapshot, self._last_assessment = snap, assessment
         self._emit(WaitEvent("poll", self.function, self._elapsed(), snap, assessment, changed))
+        return assessment
+
+    def _judge(self, snap: FunctionSnapshot) -> Assessment:
+        assessment = assess(snap, self.target)
+        if assessment.phase is Phase.INACTIVE:
+            if not self._seen_not_inactive and self._elapsed() < self._inactive_grace:
+                return Assessment(
+                    Phase.IN_PROGRESS, "Inactive: restore requested", assessment.reason
+                )
+        else:
+            self._seen_not_inactive = True
+        if snap.state == PENDING:
+            now = self._clock()
+            if self._pending_since is None:
+                self._pending_since = now
+            elif now - self._pending_since > STUCK_PENDING_SECONDS and not self._stuck_noted:
+                self._stuck_noted = True
+                note = (
+                    f"Pending for more than {STUCK_PENDING_SECONDS / 60:.0f} minutes: probably "
+                    "stuck. AWS advises calling UpdateFunctionCode, UpdateFunctionConfiguration "
+                    "or PublishVersion, which cancels the pending operation and moves the "
+                    "function to Failed; lambda-wait never does that by itself."
+                )
+                self.notes.append(note)
+                self._emit(WaitEvent("note", self.function, self._elapsed(), message=note))
+        else:
+            self._pending_since = None
         return assessment
 
     def _note_error(self, err: LambdaWaitError) -> None:
@@ -228,6 +266,7 @@ class Waiter:
             assessment=assessment,
             elapsed=self._elapsed(),
             polls=self._polls,
+            notes=list(self.notes),
         )
 
     def _timeout_result(self, error: LambdaWaitError | None) -> WaitResult:
@@ -277,4 +316,5 @@ class Waiter:
             elapsed=self._elapsed(),
             polls=self._polls,
             timed_out=True,
+            notes=list(self.notes),
         )
