@@ -1,0 +1,356 @@
+"""Choosing behaviour: default timings, scenario files and per-function tags.
+
+A scenario is a list of rules matched on function names (shell globs). Every
+matching rule applies, in file order, later keys overriding earlier ones; tags
+on the function override them all. Reason codes are validated against
+botocore's enums (see :mod:`lambda_wait.sandbox.codes`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from lambda_wait.errors import UsageError
+from lambda_wait.sandbox.codes import reason_for, validate_code
+from lambda_wait.sandbox.faults import FaultConfig
+
+TAG_PREFIX = "lambda-wait-sandbox:"
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds each asynchronous operation takes before time scaling (realistic defaults)."""
+
+    create: float = 3.0
+    vpc_create: float = 60.0
+    update: float = 2.0
+    vpc_update: float = 45.0
+    publish: float = 1.0
+    snapstart_publish: float = 120.0
+    restore: float = 30.0
+    cooldown: float = 300.0
+
+    def with_overrides(self, overrides: Mapping[str, float]) -> Timings:
+        """A copy with some delays replaced."""
+        return replace(self, **dict(overrides)) if overrides else self
+
+
+DELAY_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Timings))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An operation that ends in failure with ``code``; ``nth`` limits it to those attempts."""
+
+    code: str
+    reason: str | None = None
+    nth: frozenset[int] | None = None
+
+    def applies(self, attempt: int) -> bool:
+        """True if the ``attempt``-th operation (1-based) of this kind fails."""
+        return self.nth is None or attempt in self.nth
+
+    @property
+    def text(self) -> str:
+        """The StateReason / LastUpdateStatusReason shown with the code."""
+        return self.reason or reason_for(self.code)
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What a rule or a function's tags ask for; None means "not set here"."""
+
+    delays: Mapping[str, float] = field(default_factory=dict)
+    create: Failure | None = None
+    update: Failure | None = None
+    publish: Failure | None = None
+    restore: Failure | None = None
+    start_inactive: bool | None = None
+    # Set when the rule/tags explicitly asked for success, to override an earlier failure.
+    cleared: frozenset[str] = frozenset()
+
+    def over(self, base: Behaviour) -> Behaviour:
+        """This behaviour layered on top of ``base``."""
+        merged: dict[str, Any] = {"delays": {**base.delays, **self.delays}}
+        for name in ("create", "update", "publish", "restore"):
+            mine = getattr(self, name)
+            merged[name] = mine if mine is not None or name in self.cleared else getattr(base, name)
+        merged["start_inactive"] = (
+            self.start_inactive if self.start_inactive is not None else base.start_inactive
+        )
+        return Behaviour(**merged)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The behaviour in force for one function: timings (unscaled) and failures."""
+
+    timings: Timings
+    create: Failure | None
+    update: Failure | None
+    publish: Failure | None
+    restore: Failure | None
+    start_inactive: bool
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Behaviour for the functions whose names match one of ``patterns``."""
+
+    patterns: tuple[str, ...]
+    behaviour: Behaviour
+
+    def matches(self, name: str) -> bool:
+        """Glob match on the function name (case-sensitive, like Lambda names)."""
+        return any(fnmatch.fnmatchcase(name, p) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Timings and rules; the default scenario has realistic timings and no failures."""
+
+    timings: Timings = field(default_factory=Timings)
+    rules: tuple[Rule, ...] = ()
+    throttling: bool | None = None
+    faults: FaultConfig | None = None
+    source: str | None = None
+
+    def resolve(self, name: str, tags: Mapping[str, str] | None = None) -> Resolved:
+        """The behaviour for function ``name`` with ``tags`` (tags win over rules)."""
+        behaviour = Behaviour()
+        for rule in self.rules:
+            if rule.matches(name):
+                behaviour = rule.behaviour.over(behaviour)
+        if tags:
+            behaviour = behaviour_from_tags(tags, function=name).over(behaviour)
+        return Resolved(
+            timings=self.timings.with_overrides(behaviour.delays),
+            create=behaviour.create,
+            update=behaviour.update,
+            publish=behaviour.publish,
+            restore=behaviour.restore,
+            start_inactive=bool(behaviour.start_inactive),
+        )
+
+
+# --- scenario files -------------------------------------------------------------
+
+_RULE_KEYS = ("match", "delays", "create", "update", "publish", "restore", "initial_state")
+_FAILURE_KEYS = ("fail", "reason", "nth")
+# create and publish failures set State Failed (StateReasonCode); update and restore
+# failures set LastUpdateStatus Failed (LastUpdateStatusReasonCode).
+_CODE_KIND = {"create": "state", "publish": "state", "update": "update", "restore": "update"}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a JSON (or, by extension, TOML) scenario file; UsageError names file, rule, key."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"scenario file {p}: cannot read it: {exc.strerror or exc}") from None
+    try:
+        if p.suffix.lower() == ".toml":
+            data: Any = tomllib.loads(raw.decode("utf-8"))
+        else:
+            data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"scenario file {p}: not valid {_fmt(p)}: {exc}") from None
+    return parse_scenario(data, source=str(p))
+
+
+def _fmt(p: Path) -> str:
+    return "TOML" if p.suffix.lower() == ".toml" else "JSON"
+
+
+def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
+    """Validate a scenario already decoded from JSON/TOML."""
+    where = f"scenario file {source}"
+    if not isinstance(data, dict):
+        raise UsageError(f"{where}: the top level must be an object with a 'rules' list")
+    top_keys = ("delays", "rules", "throttling", "faults")
+    for key in data:
+        if key not in top_keys:
+            raise UsageError(
+                f"{where}: unknown top-level key {key!r}; valid keys: {', '.join(top_keys)}"
+            )
+    timings = Timings().with_overrides(_delays(data.get("delays", {}), where=where, key="delays"))
+    rules_data = data.get("rules", [])
+    if not isinstance(rules_data, list):
+        raise UsageError(f"{where}: key 'rules': expected a list of rule objects")
+    rules = tuple(
+        _rule(item, where=f"{where}: rule #{i}", index=i) for i, item in enumerate(rules_data, 1)
+    )
+    throttling = data.get("throttling")
+    if throttling is not None and not isinstance(throttling, bool):
+        raise UsageError(f"{where}: key 'throttling': expected true or false")
+    faults = None
+    if "faults" in data:
+        if not isinstance(data["faults"], dict):
+            raise UsageError(f"{where}: key 'faults': expected an object")
+        faults = FaultConfig.from_mapping(data["faults"], where=where)
+    return Scenario(
+        timings=timings, rules=rules, throttling=throttling, faults=faults, source=source
+    )
+
+
+def _delays(value: Any, *, where: str, key: str) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise UsageError(f"{where}: key {key!r}: expected an object of seconds")
+    out: dict[str, float] = {}
+    for name, seconds in value.items():
+        if name not in DELAY_KEYS:
+            raise UsageError(
+                f"{where}: key '{key}.{name}': unknown delay; valid: {', '.join(DELAY_KEYS)}"
+            )
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+            raise UsageError(f"{where}: key '{key}.{name}': expected seconds >= 0")
+        out[name] = float(seconds)
+    return out
+
+
+def _rule(item: Any, *, where: str, index: int) -> Rule:
+    if not isinstance(item, dict):
+        raise UsageError(f"{where}: expected an object")
+    match = item.get("match")
+    if isinstance(match, str):
+        patterns: tuple[str, ...] = (match,)
+    elif isinstance(match, list) and match and all(isinstance(m, str) for m in match):
+        patterns = tuple(match)
+    else:
+        raise UsageError(f"{where}: key 'match': expected a glob or a list of globs")
+    where = f"{where} (match {', '.join(patterns)!r})"
+    for key in item:
+        if key not in _RULE_KEYS:
+            raise UsageError(f"{where}: unknown key {key!r}; valid keys: {', '.join(_RULE_KEYS)}")
+    delays = _delays(item.get("delays", {}), where=where, key="delays")
+    parsed: dict[str, Failure | None] = {}
+    cleared: set[str] = set()
+    for op in ("create", "update", "publish", "restore"):
+        if op not in item:
+            continue
+        failure = _failure(item[op], op=op, where=where)
+        parsed[op] = failure
+        if failure is None:
+            cleared.add(op)
+    start_inactive = None
+    if "initial_state" in item:
+        state = item["initial_state"]
+        if state not in ("Active", "Inactive"):
+            raise UsageError(f"{where}: key 'initial_state': expected 'Active' or 'Inactive'")
+        start_inactive = state == "Inactive"
+    return Rule(
+        patterns,
+        Behaviour(
+            delays=delays,
+            start_inactive=start_inactive,
+            cleared=frozenset(cleared),
+            **parsed,
+        ),
+    )
+
+
+def _failure(value: Any, *, op: str, where: str) -> Failure | None:
+    if value == "ok" or value is None:
+        return None
+    if isinstance(value, str):
+        value = {"fail": value}
+    if not isinstance(value, dict):
+        raise UsageError(f'{where}: key {op!r}: expected "ok", a reason code or an object')
+    for key in value:
+        if key not in _FAILURE_KEYS:
+            raise UsageError(
+                f"{where}: key '{op}.{key}': unknown; valid keys: {', '.join(_FAILURE_KEYS)}"
+            )
+    if "fail" not in value:
+        raise UsageError(f"{where}: key '{op}.fail': missing (the reason code to fail with)")
+    code = validate_code(value["fail"], kind=_CODE_KIND[op], where=f"{where}: key '{op}.fail'")
+    reason = value.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise UsageError(f"{where}: key '{op}.reason': expected a string")
+    nth = None
+    if "nth" in value:
+        raw = value["nth"]
+        items = raw if isinstance(raw, list) else [raw]
+        if not items or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in items
+        ):
+            raise UsageError(
+                f"{where}: key '{op}.nth': expected a positive integer or a list of them"
+            )
+        nth = frozenset(items)
+    return Failure(code, reason, nth)
+
+
+# --- tags ---------------------------------------------------------------------------
+
+_TAG_OPS = ("create", "update", "publish", "restore")
+
+
+def behaviour_from_tags(tags: Mapping[str, str], *, function: str) -> Behaviour:
+    """Read ``lambda-wait-sandbox:*`` tags; UsageError on a malformed one.
+
+    ``lambda-wait-sandbox:<create|update|publish|restore>`` = ``fail:CODE`` or
+    ``fail:CODE@N`` (only the Nth attempt) or ``ok``;
+    ``lambda-wait-sandbox:state`` = ``Inactive``;
+    ``lambda-wait-sandbox:delay:<kind>`` = seconds before time scaling.
+    """
+    failures: dict[str, Failure | None] = {}
+    cleared: set[str] = set()
+    delays: dict[str, float] = {}
+    start_inactive = None
+    for key, value in tags.items():
+        if not key.startswith(TAG_PREFIX):
+            continue
+        where = f"tag {key}={value!r} on function {function}"
+        what = key[len(TAG_PREFIX) :]
+        if what in _TAG_OPS:
+            failure = _tag_failure(value, op=what, where=where)
+            failures[what] = failure
+            if failure is None:
+                cleared.add(what)
+        elif what == "state":
+            if value not in ("Inactive", "Active"):
+                raise UsageError(f"{where}: expected 'Inactive' or 'Active'")
+            start_inactive = value == "Inactive"
+        elif what.startswith("delay:") and what[len("delay:") :] in DELAY_KEYS:
+            try:
+                seconds = float(value)
+            except ValueError:
+                seconds = -1.0
+            if not seconds >= 0:
+                raise UsageError(f"{where}: expected seconds >= 0")
+            delays[what[len("delay:") :]] = seconds
+        else:
+            valid = [*(TAG_PREFIX + op for op in _TAG_OPS), TAG_PREFIX + "state"]
+            valid += [f"{TAG_PREFIX}delay:{k}" for k in DELAY_KEYS]
+            raise UsageError(f"{where}: unknown sandbox tag; valid tags: {', '.join(valid)}")
+    return Behaviour(
+        delays=delays, start_inactive=start_inactive, cleared=frozenset(cleared), **failures
+    )
+
+
+def _tag_failure(value: str, *, op: str, where: str) -> Failure | None:
+    if value == "ok":
+        return None
+    if not value.startswith("fail:"):
+        raise UsageError(f"{where}: expected 'ok', 'fail:CODE' or 'fail:CODE@N'")
+    spec = value[len("fail:") :]
+    code, _, nth_text = spec.partition("@")
+    nth = None
+    if nth_text:
+        if not nth_text.isdigit() or int(nth_text) < 1:
+            raise UsageError(f"{where}: '@N' must be a positive integer")
+        nth = frozenset({int(nth_text)})
+    return Failure(validate_code(code, kind=_CODE_KIND[op], where=where), None, nth)
+
+
+def validate_tags(tags: Mapping[str, str], *, function: str) -> None:
+    """Raise UsageError if a sandbox tag is malformed (used before accepting the tags)."""
+    behaviour_from_tags(tags, function=function)
