@@ -276,9 +276,10 @@ def make_session(settings: AwsSettings) -> Any:
     """A boto3 session for ``settings``; bad profile or missing region are usage errors."""
     try:
         session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
-    except botocore.exceptions.ProfileNotFound:
+    except botocore.exceptions.ProfileNotFound as err:
+        profile = settings.profile or err.kwargs.get("profile")  # else it came from AWS_PROFILE
         raise UsageError(
-            f"AWS profile {settings.profile!r} not found.",
+            f"AWS profile {profile!r} not found.",
             hint="Check --profile / AWS_PROFILE against `aws configure list-profiles`.",
         ) from None
     return session

@@ -44,7 +44,9 @@ class RequestBudget:
         self.granted = 0
 
     def _refill(self, now: float) -> None:
-        elapsed = max(0.0, now - self._last)
+        # Nothing accrues during a Retry-After pause: otherwise every request reserved
+        # during it would go at once when it ends.
+        elapsed = max(0.0, now - max(self._last, self._blocked_until))
         self._last = now
         # Additive recovery: back to max_rps over recovery_seconds after a cut.
         if self.rate < self.max_rps:
@@ -61,7 +63,8 @@ class RequestBudget:
             self._tokens -= 1.0
             self.granted += 1
             delay = 0.0 if self._tokens >= 0 else -self._tokens / self.rate
-            return max(delay, self._blocked_until - now)
+            # After a pause the bucket resumes where the pause ends, spacing requests at the rate.
+            return max(0.0, self._blocked_until - now) + delay
 
     def acquire(self) -> None:
         """Block until this process may send one more request."""

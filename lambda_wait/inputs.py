@@ -41,9 +41,10 @@ _FUNCTION_RE = re.compile(
     r"(?:(?P<account>\d{12}):)?"
     r"(?:function:)?"
     r"(?P<name>[a-zA-Z0-9\-_]+)"
-    r"(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9\-_]+))?$"
+    r"(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9\-_]+))?$",
+    re.ASCII,  # Lambda's \d means 0-9, not any Unicode digit
 )
-_QUALIFIER_RE = re.compile(r"^(\$LATEST|[a-zA-Z0-9\-_]{1,128})$")
+_QUALIFIER_RE = re.compile(r"(\$LATEST|[a-zA-Z0-9\-_]{1,128})")
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def parse_function(text: str, qualifier: str | None = None) -> FunctionRef:
             "(or give an ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME)."
         )
     in_name = match.group("qualifier")
-    if qualifier is not None and not _QUALIFIER_RE.match(qualifier):
+    if qualifier is not None and not _QUALIFIER_RE.fullmatch(qualifier):
         raise UsageError(
             f"invalid qualifier {qualifier!r}: give a version number, $LATEST or an alias name."
         )

@@ -1,0 +1,238 @@
+"""RequestBudget (token bucket with multiplicative decrease) on an injected clock."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lambda_wait.budget import DEFAULT_MAX_RPS, RequestBudget
+
+EPS = 1e-9
+
+
+class FakeClock:
+    def __init__(self, start: float = 500.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def budget(clock: FakeClock, max_rps: float = 10.0, **kwargs: float) -> RequestBudget:
+    return RequestBudget(max_rps, clock=clock, sleep=clock.sleep, **kwargs)
+
+
+def max_in_window(times: list[float], window: float) -> int:
+    """The most go-times inside any closed window of ``window`` seconds."""
+    times = sorted(times)
+    return max(
+        (bisect.bisect_right(times, t + window + EPS) - i for i, t in enumerate(times)), default=0
+    )
+
+
+@dataclass(frozen=True)
+class Op:
+    advance: float
+    kind: str  # "reserve" | "throttled"
+    retry_after: float | None = None
+
+
+reserve_ops = st.builds(Op, advance=st.floats(0.0, 0.3), kind=st.just("reserve"))
+throttle_ops = st.builds(
+    Op,
+    advance=st.floats(0.0, 0.3),
+    kind=st.just("throttled"),
+    retry_after=st.none() | st.floats(0.0, 5.0),
+)
+
+
+def run_ops(b: RequestBudget, clock: FakeClock, ops: list[Op]) -> list[float]:
+    """Replay ``ops``; return the time each granted request is allowed to go."""
+    go_times: list[float] = []
+    for op in ops:
+        clock.now += op.advance
+        if op.kind == "reserve":
+            delay = b.reserve()
+            assert delay >= 0
+            go_times.append(clock.now + delay)
+        else:
+            b.throttled(op.retry_after)
+    return go_times
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    max_rps=st.floats(0.5, 50.0),
+    burst=st.none() | st.floats(1.0, 20.0),
+    ops=st.lists(reserve_ops, min_size=1, max_size=120),
+)
+def test_granted_requests_never_exceed_rate_times_window_plus_burst(
+    max_rps: float, burst: float | None, ops: list[Op]
+) -> None:
+    clock = FakeClock()
+    b = RequestBudget(max_rps, burst=burst, clock=clock, sleep=clock.sleep)
+    go_times = run_ops(b, clock, ops)
+    assert max_in_window(go_times, 1.0) <= max_rps * 1.0 + b.burst + EPS
+    assert b.granted == len(go_times)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    max_rps=st.floats(0.5, 50.0),
+    ops=st.lists(st.one_of(reserve_ops, reserve_ops, reserve_ops, throttle_ops), max_size=150),
+)
+def test_throttling_never_lets_more_through_than_the_unthrottled_bound(
+    max_rps: float, ops: list[Op]
+) -> None:
+    # Many concurrent waiters share one budget: requests reserved during a
+    # Retry-After pause must not all go at once when it ends.
+    clock = FakeClock()
+    b = budget(clock, max_rps)
+    go_times = run_ops(b, clock, ops)
+    assert max_in_window(go_times, 1.0) <= max_rps * 1.0 + b.burst + EPS
+
+
+def test_burst_goes_at_once_then_requests_are_spaced_at_the_rate() -> None:
+    clock = FakeClock()
+    b = budget(clock, 10.0, burst=3.0)
+    delays = [b.reserve() for _ in range(6)]
+    assert delays[:3] == [0.0, 0.0, 0.0]
+    assert delays[3:] == pytest.approx([0.1, 0.2, 0.3])
+
+
+def test_default_burst_is_half_the_rate_but_at_least_one() -> None:
+    assert RequestBudget(10.0).burst == 5.0
+    assert RequestBudget(1.0).burst == 1.0
+    assert RequestBudget().max_rps == DEFAULT_MAX_RPS
+
+
+@pytest.mark.parametrize("rate", [0.0, -1.0])
+def test_a_non_positive_rate_is_rejected(rate: float) -> None:
+    with pytest.raises(ValueError, match="max_rps"):
+        RequestBudget(rate)
+
+
+def test_acquire_sleeps_through_the_injected_sleep() -> None:
+    clock = FakeClock()
+    b = budget(clock, 2.0, burst=1.0)
+    b.acquire()
+    b.acquire()
+    b.acquire()
+    # The first acquire spends the burst, each later one waits 1/rate after the previous.
+    assert clock.sleeps == pytest.approx([0.5, 0.5])
+    assert b.granted == 3
+
+
+def test_throttled_halves_the_rate_but_not_below_the_minimum() -> None:
+    clock = FakeClock()
+    b = budget(clock, 8.0, min_rps=1.5)
+    b.throttled()
+    assert b.rate == 4.0
+    b.throttled()
+    assert b.rate == 2.0
+    b.throttled()
+    assert b.rate == 1.5
+    b.throttled()
+    assert b.rate == 1.5
+
+
+def test_min_rate_above_max_is_clamped_to_max() -> None:
+    clock = FakeClock()
+    b = budget(clock, 1.0, min_rps=5.0)
+    b.throttled()
+    assert b.rate == 1.0
+
+
+def test_throttled_with_retry_after_delays_the_next_reservations_until_then() -> None:
+    clock = FakeClock()
+    start = clock.now
+    b = budget(clock, 10.0)
+    b.throttled(retry_after=3.0)
+    assert clock.now + b.reserve() >= start + 3.0
+    clock.now = start + 1.0
+    assert clock.now + b.reserve() >= start + 3.0
+    clock.now = start + 2.999
+    assert clock.now + b.reserve() >= start + 3.0
+    # A later, shorter Retry-After does not shorten the pause already in force.
+    b.throttled(retry_after=0.5)
+    assert clock.now + b.reserve() >= start + 3.0
+
+
+def test_requests_reserved_during_a_pause_are_spaced_after_it_not_sent_at_once() -> None:
+    # 20 waiters sharing the budget all poll during a 3 s Retry-After pause.
+    clock = FakeClock()
+    start = clock.now
+    b = budget(clock, 10.0)
+    b.throttled(retry_after=3.0)  # rate 10 -> 5
+    go_times = []
+    for _ in range(20):
+        clock.now += 0.1
+        go_times.append(clock.now + b.reserve())
+    assert min(go_times) >= start + 3.0
+    assert max_in_window(go_times, 1.0) <= b.max_rps + b.burst
+    # In the pause's first second after it ends at most the burst plus the (halved) rate go.
+    assert sum(1 for t in go_times if t <= start + 4.0 + EPS) <= b.burst + 5.0 + 1
+
+
+def test_retry_after_pause_ends() -> None:
+    clock = FakeClock()
+    b = budget(clock, 10.0)
+    b.throttled(retry_after=2.0)
+    clock.now += 30.0  # long after the pause, with the rate recovered and tokens refilled
+    assert b.reserve() == 0.0
+
+
+def test_throttled_without_retry_after_does_not_pause() -> None:
+    clock = FakeClock()
+    b = budget(clock, 10.0)
+    b.throttled(None)
+    assert b.reserve() == 0.0
+    b.throttled(0.0)
+    assert b.reserve() == 0.0
+
+
+def test_rate_recovers_linearly_to_max_over_recovery_seconds() -> None:
+    clock = FakeClock()
+    b = budget(clock, 10.0, recovery_seconds=10.0)
+    b.throttled()
+    assert b.rate == 5.0
+    clock.now += 2.5
+    b.reserve()
+    assert b.rate == pytest.approx(7.5)
+    clock.now += 2.5
+    b.reserve()
+    assert b.rate == pytest.approx(10.0)
+    clock.now += 100.0
+    b.reserve()
+    assert b.rate == 10.0  # never above max
+
+
+def test_rate_recovers_from_the_minimum_within_recovery_seconds() -> None:
+    clock = FakeClock()
+    b = budget(clock, 10.0, min_rps=0.5, recovery_seconds=10.0)
+    for _ in range(10):
+        b.throttled()
+    assert b.rate == 0.5
+    clock.now += 5.0
+    b.reserve()
+    assert 0.5 < b.rate < 10.0
+    clock.now += 5.0
+    b.reserve()
+    assert b.rate == 10.0
+
+
+def test_reserve_counts_every_grant() -> None:
+    clock = FakeClock()
+    b = budget(clock, 100.0)
+    for _ in range(7):
+        b.reserve()
+    assert b.granted == 7
