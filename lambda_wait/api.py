@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambda_wait.aws import LambdaApi
+from lambda_wait.cooldown import CooldownStore
 from lambda_wait.errors import ExitCode, LambdaWaitError
 from lambda_wait.inputs import FunctionRef, parse_function
 from lambda_wait.states import Assessment, FunctionSnapshot, Target, assess
-from lambda_wait.waiter import Listener, PollPolicy, Waiter, WaitResult
+from lambda_wait.waiter import Listener, PollPolicy, WaitResult
+from lambda_wait.wake import InactiveAwareWait
 
 __all__ = [
     "PollPolicy",
@@ -97,34 +99,43 @@ def wait_for_function(
     target: Target | str = Target.READY,
     timeout: float = 600.0,
     qualifier: str | None = None,
+    wake: bool = False,
     policy: PollPolicy | None = None,
     listener: Listener | None = None,
     poll_api: str = "get-function-configuration",
+    cooldown_store: CooldownStore | None = None,
     clock: Callable[[], float] = time.monotonic,
+    wall: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
     rng: random.Random | None = None,
 ) -> WaitResult:
     """Wait until ``function`` reaches ``target`` (ready, active or updated).
 
     Returns a :class:`WaitResult` for every state outcome (ready, failed, timed
-    out, inactive), with the exit code the CLI would use. Raises the tool's own
-    errors (not found, credentials, permission, unavailable) for API failures.
-    ``client`` is a boto3 Lambda client, a boto3 Session, or None for the default.
+    out, inactive, cooldown), with the exit code the CLI would use. Raises the
+    tool's own errors (not found, credentials, permission, unavailable) for API
+    failures. ``client`` is a boto3 Lambda client, a boto3 Session, or None for
+    the default. With ``wake=True`` an Inactive function is invoked once to start
+    its restore (see docs/inactive-and-cooldown.md); cooldowns are remembered in
+    ``cooldown_store`` (default: a file under the user's cache directory).
     """
     ref = parse_function(function, qualifier)
     api = _api(client)
-    waiter = Waiter(
-        ref.label,
-        _reader(api, ref, poll_api),
+    return InactiveAwareWait(
+        api,
+        ref,
         target=Target(target),
         timeout=timeout,
+        wake=wake,
+        store=cooldown_store,
         policy=policy,
+        listener=listener,
+        poll_api=poll_api,
         clock=clock,
+        wall=wall,
         sleep=sleep,
         rng=rng,
-        listener=listener,
-    )
-    return waiter.run()
+    ).run()
 
 
 def result_from_error(
@@ -144,6 +155,8 @@ def wait_for_functions(
     policy: PollPolicy | None = None,
     listener: Listener | None = None,
     poll_api: str = "get-function-configuration",
+    wake: bool = False,
+    cooldown_store: CooldownStore | None = None,
     max_workers: int = 32,
 ) -> list[WaitResult]:
     """Wait for several functions at once under one request budget; never raises

@@ -12,6 +12,7 @@ logic anyway. The waiter and the deploy steps retry deliberately instead.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -196,6 +197,13 @@ class LambdaApi:
     def update_alias(self, **params: Any) -> dict[str, Any]:
         return self.call("update_alias", **params)
 
+    def get_function_image_uri(self, name: str) -> str | None:
+        """The container image URI of an Image function (never the presigned zip URL)."""
+        response = self.call("get_function", FunctionName=name)
+        code = response.get("Code") or {}
+        uri = code.get("ImageUri")
+        return str(uri) if uri else None
+
     def invoke(self, **params: Any) -> dict[str, Any]:
         """Invoke; the response payload stream is read and dropped (never printed)."""
         response = self.call("invoke", **params)
@@ -203,6 +211,35 @@ class LambdaApi:
         if payload is not None and hasattr(payload, "read"):
             payload.read()
         return response
+
+
+@functools.cache
+def _service_model() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("lambda")
+
+
+def operation_members(operation: str) -> tuple[str, ...]:
+    """The request keys of a Lambda operation (e.g. ``UpdateFunctionConfiguration``)."""
+    return tuple(_service_model().operation_model(operation).input_shape.members)
+
+
+def validate_request(operation: str, params: Mapping[str, Any], *, where: str) -> None:
+    """Check ``params`` against the operation's input shape in botocore's model, offline.
+
+    Unknown keys, wrong types and missing required keys raise one UsageError
+    naming ``where`` (e.g. the spec file), before any request is sent.
+    """
+    import botocore.validate
+
+    shape = _service_model().operation_model(operation).input_shape
+    report = botocore.validate.ParamValidator().validate(dict(params), shape)
+    if report.has_errors():
+        problems = "; ".join(
+            line.strip() for line in report.generate_report().splitlines()[1:] if line.strip()
+        )
+        raise UsageError(f"{where}: not a valid {operation} request: {problems}")
 
 
 def translate_client_error(

@@ -15,6 +15,11 @@ _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)?")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """The user's input as echoed in an error: quoted, and cut when very long."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
 def parse_duration(text: str, *, what: str = "duration") -> float:
     """Parse ``90``, ``90s``, ``10m``, ``1h``, ``1m30s`` or ``500ms`` into seconds (> 0)."""
     raw = text.strip().lower()
@@ -25,26 +30,29 @@ def parse_duration(text: str, *, what: str = "duration") -> float:
         match = _DURATION_PART.match(raw, pos)
         if match is None:
             raise UsageError(
-                f"invalid {what} {text!r}: give seconds (90), or a unit: 90s, 10m, 1h, 1m30s."
+                f"invalid {what} {_shown(text)}: give seconds (90), or a unit: 90s, 10m, 1h, 1m30s."
             )
         total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
         pos = match.end()
     if total <= 0:
-        raise UsageError(f"invalid {what} {text!r}: it must be greater than zero.")
+        raise UsageError(f"invalid {what} {_shown(text)}: it must be greater than zero.")
+    if total > MAX_DURATION_SECONDS:
+        raise UsageError(f"invalid {what} {_shown(text)}: at most 7 days (168h).")
     return total
 
 
 # Lambda's own pattern for a (possibly qualified) function name or ARN.
 _FUNCTION_RE = re.compile(
     r"^(?:arn:(?P<partition>aws[a-zA-Z-]*)?:lambda:)?"
-    r"(?:(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d):)?"
+    r"(?:(?P<region>(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d):)?"
     r"(?:(?P<account>\d{12}):)?"
     r"(?:function:)?"
-    r"(?P<name>[a-zA-Z0-9\-_]+)"
-    r"(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9\-_]+))?$",
+    r"(?P<name>[a-zA-Z0-9\-_.]+)"
+    r"(?::(?P<qualifier>\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9\-_]+))?$",
     re.ASCII,  # Lambda's \d means 0-9, not any Unicode digit
 )
-_QUALIFIER_RE = re.compile(r"(\$LATEST|[a-zA-Z0-9\-_]{1,128})")
+_QUALIFIER_RE = re.compile(r"(\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9\-_]{1,128})")
+MAX_DURATION_SECONDS = 7 * 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -73,13 +81,13 @@ def parse_function(text: str, qualifier: str | None = None) -> FunctionRef:
     given = text.strip()
     if not given or len(given) > 170:
         raise UsageError(
-            f"invalid function {text!r}: give a name (my-function), an ARN or a partial "
+            f"invalid function {_shown(text)}: give a name (my-function), an ARN or a partial "
             "ARN (123456789012:function:my-function), at most 140 characters."
         )
     match = _FUNCTION_RE.match(given)
     if match is None or len(match.group("name")) > 140:
         raise UsageError(
-            f"invalid function {text!r}: a name has only letters, digits, '-' and '_' "
+            f"invalid function {_shown(text)}: a name has only letters, digits, '-' and '_' "
             "(or give an ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME)."
         )
     in_name = match.group("qualifier")

@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Console
@@ -52,6 +52,8 @@ class FunctionReport:
     polls: int | None = None
     timed_out: bool = False
     message: str | None = None
+    notes: list[str] = field(default_factory=list)
+    cooldown: dict[str, Any] | None = None
 
     def reason(self) -> DecodedReason | None:
         return None if self.assessment is None else self.assessment.reason
@@ -72,6 +74,8 @@ class FunctionReport:
             "snapshot": None if self.snapshot is None else self.snapshot.to_dict(),
             "reason": None if reason is None else reason.to_dict(),
             "error": error_dict(self.error),
+            "notes": list(self.notes),
+            "cooldown": self.cooldown,
         }
 
 
@@ -144,6 +148,8 @@ class Output:
             if reason is not None and reason.code:
                 line.append(f" ({reason.code})", style="dim")
             self.err.print(line)
+        elif event.kind in ("note", "cooldown") and event.message:
+            self.err.print(Text(f"[{event.elapsed:6.1f}s] {event.function}: {event.message}"))
         elif event.kind == "retry" and event.error is not None:
             self.err.print(
                 Text(f"[{event.elapsed:6.1f}s] {event.function}: retrying: ", style="dim")
@@ -238,11 +244,14 @@ class Output:
         text.append(report.message or (report.assessment.summary if report.assessment else ""))
         self.out.print(text)
         reason = report.reason()
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="dim")
+        table.add_column()
         if reason is not None:
-            table = Table.grid(padding=(0, 2))
-            table.add_column(style="dim")
-            table.add_column()
             _reason_rows(table, "Reason", reason)
+        for note in report.notes:
+            table.add_row("Note", note)
+        if reason is not None or report.notes:
             self.out.print(table)
 
 

@@ -67,6 +67,8 @@ FUNCTION_KEYS = {
     "snapshot",
     "reason",
     "error",
+    "notes",
+    "cooldown",
 }
 SNAPSHOT_KEYS = {
     "function_name", "function_arn", "version", "state", "state_reason", "state_reason_code",

@@ -41,6 +41,8 @@ def report_from_wait(result: WaitResult) -> FunctionReport:
         polls=result.polls,
         timed_out=result.timed_out,
         message=result.message if (result.timed_out or result.error) else None,
+        notes=list(result.notes),
+        cooldown=result.cooldown,
     )
 
 

@@ -22,6 +22,7 @@ Examples:
   lambda-wait wait my-fn                      # Active and last update Successful
   lambda-wait wait my-fn --for active --timeout 90s
   lambda-wait wait fn-a fn-b --timeout 10m --output json
+  lambda-wait wait my-vpc-fn --wake --timeout 15m   # restore an Inactive function
 """
 
 
@@ -44,12 +45,19 @@ Examples:
     help="Give up after this long (90, 90s, 10m, 1h): exit 3.",
 )
 @click.option("--qualifier", help="Version number or alias to wait for instead of $LATEST.")
+@click.option(
+    "--wake",
+    is_flag=True,
+    help="If a function is Inactive, invoke it once to start the restore (see "
+    "docs/inactive-and-cooldown.md), then wait; waits out a cooldown when the timeout allows.",
+)
 @common_options
 def command(
     functions: tuple[str, ...],
     target: str,
     timeout: float,
     qualifier: str | None,
+    wake: bool,
     opts: CommonOptions,
 ) -> None:
     """Wait until each FUNCTION is ready, then exit 0.
@@ -57,9 +65,11 @@ def command(
     Polls GetFunctionConfiguration with exponential backoff (sub-second at
     first, capped at a few seconds) and returns the moment the target holds.
     Stops at once when the function or its last update Failed, and explains
-    the reason code; stops at once on an Inactive function (exit 7). Throttling
-    and transient errors are retried inside the timeout, honouring Lambda's
-    Retry-After.
+    the reason code. An Inactive function ends the wait at once (exit 7)
+    unless --wake is given; a restore that failed with a cooldown code is not
+    retried for 5 minutes (exit 6 with the earliest retry time when the timeout
+    is shorter). Throttling and transient errors are retried inside the
+    timeout, honouring Lambda's Retry-After.
     """
 
     def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, object]]:
@@ -77,6 +87,7 @@ def command(
             timeout=timeout,
             qualifier=qualifier,
             listener=output.progress,
+            wake=wake,
         )
         reports = [report_from_wait(result) for result in results]
         for result in results:

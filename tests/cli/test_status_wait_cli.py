@@ -32,6 +32,7 @@ def test_status_of_a_ready_function(moto_function: str) -> None:
 
 def test_wait_returns_at_once_when_ready(moto_function: str) -> None:
     code, out, err = run("wait", moto_function, "--timeout", "30s")
+    assert "internal error" not in err, err
     assert code == 0
     assert "ready" in out
     assert "Active" in err  # progress goes to stderr

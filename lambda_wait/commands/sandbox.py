@@ -1,0 +1,152 @@
+"""`lambda-wait sandbox`: serve the local Lambda control plane until interrupted.
+
+Only click is imported at module level: moto, werkzeug and boto3 load inside the
+command so `lambda-wait --help` stays fast and works without the sandbox extra.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Any
+
+import click
+
+DEFAULT_PORT = 4599  # beside LocalStack's 4566 and moto's 5000, colliding with neither
+
+EXAMPLES = """
+Examples:
+
+\b
+  lambda-wait sandbox
+  lambda-wait sandbox --time-scale 0.1 --scenario scenario.json
+  lambda-wait sandbox --port 0 --throttling
+"""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"lambda-wait sandbox: {message}", err=True)
+    sys.exit(2)
+
+
+@click.command(epilog=EXAMPLES)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--scenario",
+    "scenario_path",
+    metavar="FILE",
+    help="Scenario file (JSON, or TOML by extension): timings and failures per function.",
+)
+@click.option(
+    "--time-scale",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Multiply every delay and the cooldown (0.1: ten times faster).",
+)
+@click.option(
+    "--throttling/--no-throttling",
+    default=None,
+    help="Enforce Lambda's quotas (GetFunction 100/s, other calls 15/s). Default: the scenario's.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Do not print one line per Lambda call.")
+def command(
+    host: str,
+    port: int,
+    scenario_path: str | None,
+    time_scale: float,
+    throttling: bool | None,
+    quiet: bool,
+) -> None:
+    """Serve a local Lambda control plane that really goes through the states.
+
+    Functions go Pending -> Active after a create, InProgress -> Successful after
+    an update, and fail the way a scenario file or tags say (docs/sandbox.md).
+    moto stores functions, IAM roles and S3 objects. Stop with Ctrl-C.
+    """
+    if not time_scale > 0:
+        raise click.BadParameter("must be > 0", param_hint="--time-scale")
+    try:
+        from lambda_wait.sandbox import Sandbox, load_scenario
+        from lambda_wait.sandbox.server import ACCESS_KEY, REGION, SECRET_KEY, make_server
+    except ImportError as exc:  # the sandbox extra is not installed
+        _fail(f"needs the sandbox extra (pip install 'lambda-wait[sandbox]'): {exc}")
+    from lambda_wait.errors import UsageError
+
+    try:
+        scenario = load_scenario(scenario_path) if scenario_path else None
+    except UsageError as exc:
+        _fail(exc.one_line())
+
+    def show(call: Any) -> None:
+        flags = [
+            name
+            for name, on in (
+                ("rejected", call.rejected),
+                ("throttled", call.throttled),
+                ("restore-started", call.restore_started),
+            )
+            if on
+        ]
+        if call.fault:
+            flags.append(f"fault={call.fault}/{call.fault_when}")
+        target = call.function or "-"
+        if call.qualifier:
+            target += f":{call.qualifier}"
+        status = call.status or "dropped"
+        extra = f" {call.error_code}" if call.error_code else ""
+        click.echo(
+            f"{call.operation} {target} -> {status}{extra}{' ' + ' '.join(flags) if flags else ''}",
+            err=True,
+        )
+
+    sandbox = Sandbox(
+        scenario, time_scale=time_scale, throttling=throttling, on_call=None if quiet else show
+    )
+    try:
+        server = make_server(sandbox, host, port)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    sandbox.reset()  # configure moto (Invoke without Docker) on an empty store
+
+    bound_host, bound_port = server.server_address[:2]
+    shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
+    endpoint = f"http://{shown}:{bound_port}"
+    click.echo(
+        f"lambda-wait sandbox listening on {endpoint} (time scale {time_scale:g}, "
+        f"throttling {'on' if sandbox.throttling else 'off'}"
+        f"{', scenario ' + scenario_path if scenario_path else ''}). Ctrl-C stops it."
+    )
+    if bound_host not in ("127.0.0.1", "::1", "localhost"):
+        click.echo(
+            "lambda-wait sandbox: warning: listening beyond loopback; anyone who can reach "
+            "this port can use it (no authentication).",
+            err=True,
+        )
+    click.echo("# Point the AWS CLI and SDKs at it (dummy credentials):")
+    for service in ("LAMBDA", "IAM", "S3"):
+        click.echo(f"export AWS_ENDPOINT_URL_{service}={endpoint}")
+    click.echo(f"export AWS_ACCESS_KEY_ID={ACCESS_KEY}")
+    click.echo(f"export AWS_SECRET_ACCESS_KEY={SECRET_KEY}")
+    click.echo(f"export AWS_DEFAULT_REGION={REGION}")
+    sys.stdout.flush()
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise SystemExit(143)  # unwinds serve_forever; closed in the finally below
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        click.echo("lambda-wait sandbox: stopped.", err=True)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.server_close()

@@ -1,0 +1,222 @@
+"""Waiting that knows Inactive functions: wake on request, honour the cooldown.
+
+Waking invokes the function synchronously (``InvocationType=RequestResponse``)
+with the payload ``{"lambda-wait": "wake"}``, and only right after a read that
+showed it Inactive. While Inactive the invocation fails (ResourceNotReadyException
+for VPC functions, CodeArtifactUserPendingException otherwise) and starts the
+restore: that failure is expected. If the function turned Active between that
+read and the invocation, the handler runs once with that payload; the result
+says so. Lambda has no invocation type that restores without running code
+(DryRun only checks permissions).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from lambda_wait.aws import LambdaApi
+from lambda_wait.cooldown import Cooldown, CooldownStore, cooldown_key, is_cooldown_code, iso
+from lambda_wait.errors import ConflictError, ExitCode, FunctionNotReadyError
+from lambda_wait.inputs import FunctionRef
+from lambda_wait.reasons import lookup
+from lambda_wait.states import FAILED, INACTIVE, FunctionSnapshot, Phase, Target
+from lambda_wait.waiter import Listener, PollPolicy, Waiter, WaitEvent, WaitResult
+
+WAKE_PAYLOAD = json.dumps({"lambda-wait": "wake"}).encode()
+HEARTBEAT_SECONDS = 30.0
+MAX_WAKE_ATTEMPTS = 3
+INACTIVE_GRACE_SECONDS = 10.0
+
+
+def restore_failure_code(snap: FunctionSnapshot | None) -> str | None:
+    """The reason code of a failed restore, as Lambda leaves it on an Inactive function."""
+    if snap is None or snap.state != INACTIVE:
+        return None
+    if snap.last_update_status == FAILED and snap.last_update_status_reason_code:
+        return snap.last_update_status_reason_code
+    code = snap.state_reason_code
+    return code if code and code != "Idle" else None
+
+
+class InactiveAwareWait:
+    """One function's wait, with optional waking and the cooldown rules."""
+
+    def __init__(
+        self,
+        api: LambdaApi,
+        ref: FunctionRef,
+        *,
+        target: Target = Target.READY,
+        timeout: float = 600.0,
+        wake: bool = False,
+        store: CooldownStore | None = None,
+        policy: PollPolicy | None = None,
+        listener: Listener | None = None,
+        poll_api: str = "get-function-configuration",
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.api = api
+        self.ref = ref
+        self.target = target
+        self.timeout = timeout
+        self.wake = wake
+        self.store = store if store is not None else CooldownStore.default()
+        self.policy = policy
+        self.listener = listener
+        self.poll_api = poll_api
+        self.clock = clock
+        self.wall = wall
+        self.sleep = sleep
+        self.rng = rng
+        self.notes: list[str] = []
+        self.wake_attempts = 0
+        self.handler_ran = False
+
+    def _read(self) -> FunctionSnapshot:
+        if self.poll_api == "get-function":
+            doc = self.api.get_function(self.ref.api_name, self.ref.qualifier)
+        else:
+            doc = self.api.get_function_configuration(self.ref.api_name, self.ref.qualifier)
+        return FunctionSnapshot.from_configuration(doc)
+
+    def _emit(self, event: WaitEvent) -> None:
+        if self.listener is not None:
+            self.listener(event)
+
+    def _poll(self, remaining: float, *, after_wake: bool) -> WaitResult:
+        return Waiter(
+            self.ref.label,
+            self._read,
+            target=self.target,
+            timeout=max(remaining, 0.001),
+            policy=self.policy,
+            clock=self.clock,
+            sleep=self.sleep,
+            listener=self.listener,
+            inactive_grace=INACTIVE_GRACE_SECONDS if after_wake else 0.0,
+            rng=self.rng,
+        ).run()
+
+    def run(self) -> WaitResult:
+        """Wait; wake if asked; never trigger a restore inside a cooldown."""
+        start = self.clock()
+        deadline = start + self.timeout
+        after_wake = False
+        while True:
+            result = self._poll(deadline - self.clock(), after_wake=after_wake)
+            result.elapsed = self.clock() - start
+            result.notes = self.notes + result.notes
+            snap = result.snapshot
+            if (
+                result.assessment is None
+                or result.assessment.phase is not Phase.INACTIVE
+                or snap is None
+            ):
+                if result.ready and snap is not None:
+                    self.store.clear(self._key(snap))
+                return result
+            key = self._key(snap)
+            code = restore_failure_code(snap)
+            cooldown = self.store.get(key)
+            if code is not None and is_cooldown_code(code) and cooldown is None:
+                # We cannot see when Lambda observed it: count from our own observation.
+                cooldown = self.store.record(key, code)
+            if cooldown is not None:
+                wait_for = cooldown.remaining(self.wall())
+                if not self.wake or wait_for > deadline - self.clock():
+                    return self._cooldown_result(result, cooldown)
+                self._count_down(cooldown)
+            elif not self.wake:
+                return self._inactive_result(result)
+            elif after_wake and code is not None:
+                info = lookup(code)
+                if info is not None and not info.transient:
+                    return self._inactive_result(result, restore_failed=code)
+            if self.wake_attempts >= MAX_WAKE_ATTEMPTS:
+                self.notes.append(f"gave up after {self.wake_attempts} wake attempts")
+                return self._inactive_result(result, restore_failed=code)
+            if self.clock() >= deadline:
+                return replace(result, exit_code=ExitCode.TIMEOUT, timed_out=True)
+            self._wake_once()
+            after_wake = True
+
+    def _key(self, snap: FunctionSnapshot) -> str:
+        return cooldown_key(snap.function_arn, snap.function_name or self.ref.name, self.api.region)
+
+    def _wake_once(self) -> None:
+        # Guard: invoke only right after a read that shows Inactive, so user code is not
+        # run against an Active function (the remaining window is one round trip).
+        snap = self._read()
+        if snap.state != INACTIVE:
+            self.notes.append(f"function became {snap.state} before the wake; not invoked")
+            return
+        self.wake_attempts += 1
+        self._emit(
+            WaitEvent(
+                "note", self.ref.label, 0.0, message="Inactive: invoking once to start the restore"
+            )
+        )
+        try:
+            self.api.invoke(
+                FunctionName=self.ref.api_name,
+                Qualifier=self.ref.qualifier or "$LATEST",
+                InvocationType="RequestResponse",
+                Payload=WAKE_PAYLOAD,
+            )
+        except (FunctionNotReadyError, ConflictError):
+            return  # expected: this failure is what starts the restore
+        self.handler_ran = True
+        self.notes.append(
+            "the function was already Active when the wake invocation arrived: its handler "
+            'ran once with the payload {"lambda-wait": "wake"}'
+        )
+
+    def _count_down(self, cooldown: Cooldown) -> None:
+        while True:
+            remaining = cooldown.remaining(self.wall())
+            if remaining <= 0:
+                return
+            self._emit(
+                WaitEvent(
+                    "cooldown",
+                    self.ref.label,
+                    0.0,
+                    sleep_seconds=remaining,
+                    message=f"cooldown ({cooldown.code}): Lambda will not retry before "
+                    f"{iso(cooldown.retry_not_before)}; {remaining:.0f}s left",
+                )
+            )
+            self.sleep(min(HEARTBEAT_SECONDS, remaining))
+
+    def _cooldown_result(self, result: WaitResult, cooldown: Cooldown) -> WaitResult:
+        info = lookup(cooldown.code)
+        remedy = f" {info.remedy}" if info else ""
+        note = (
+            f"cooldown in effect ({cooldown.code}): Lambda will not retry the network setup "
+            f"before {iso(cooldown.retry_not_before)} (UTC); run again after that.{remedy}"
+        )
+        return replace(
+            result,
+            exit_code=ExitCode.COOLDOWN,
+            notes=[*result.notes, note],
+            cooldown=cooldown.to_dict(self.wall()),
+        )
+
+    def _inactive_result(self, result: WaitResult, restore_failed: str | None = None) -> WaitResult:
+        if restore_failed:
+            note = f"the restore failed ({restore_failed}); the function is Inactive again"
+        elif self.wake:
+            note = "the function is Inactive"
+        else:
+            note = (
+                "the function is Inactive (idle): run `lambda-wait wait --wake` to restore "
+                "it (one invocation), or invoke it yourself"
+            )
+        return replace(result, exit_code=ExitCode.INACTIVE, notes=[*result.notes, note])
