@@ -31,7 +31,8 @@ STATE_FILE_NAME = "cooldowns.json"
 
 
 def cache_dir() -> Path:
-    """``$LAMBDA_WAIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/lambda-wait``, else ``~/.cache/lambda-wait``."""
+    """``$LAMBDA_WAIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/lambda-wait``, else
+    ``~/.cache/lambda-wait``."""
     explicit = os.environ.get("LAMBDA_WAIT_CACHE_DIR")
     if explicit:
         return Path(explicit)
