@@ -1,0 +1,258 @@
+"""Waking Inactive functions and the cooldown, with an injected clock (no real sleeping)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
+from lambda_wait.errors import ExitCode, FunctionNotReadyError
+from lambda_wait.inputs import parse_function
+from lambda_wait.reasons import COOLDOWN_SECONDS
+from lambda_wait.wake import InactiveAwareWait
+
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:vpc-fn"
+RESTORE_SECONDS = 20.0
+
+
+@dataclass
+class Clock:
+    now: float = 1_000_000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class FakeLambda:
+    """An Inactive VPC function whose restores follow a script of outcomes."""
+
+    region = "us-east-1"
+
+    def __init__(
+        self, clock: Clock, outcomes: list[str | None], *, active_at_invoke: bool = False
+    ) -> None:
+        self.clock = clock
+        self.outcomes = list(outcomes)  # None: restore succeeds; a code: restore fails
+        self.invokes: list[float] = []
+        self.state = "Inactive"
+        self.update: str | None = "Successful"
+        self.update_code: str | None = None
+        self.restore_started: float | None = None
+        self.restore_outcome: str | None = None
+        self.active_at_invoke = active_at_invoke
+        self.reads = 0
+
+    def _advance(self) -> None:
+        if (
+            self.restore_started is not None
+            and self.clock.now >= self.restore_started + RESTORE_SECONDS
+        ):
+            self.restore_started = None
+            if self.restore_outcome is None:
+                self.state, self.update, self.update_code = "Active", "Successful", None
+            else:
+                self.state, self.update = "Inactive", "Failed"
+                self.update_code = self.restore_outcome
+
+    def get_function_configuration(self, name: str, qualifier: str | None = None) -> dict[str, Any]:
+        self.reads += 1
+        self._advance()
+        doc: dict[str, Any] = {
+            "FunctionName": "vpc-fn",
+            "FunctionArn": ARN,
+            "State": self.state,
+            "VpcConfig": {"SubnetIds": ["subnet-1"], "VpcId": "vpc-1"},
+        }
+        if self.state == "Inactive" and self.update != "Failed":
+            doc["StateReasonCode"] = "Idle"
+        if self.state == "Pending":
+            doc["StateReasonCode"] = "Restoring"
+        if self.update:
+            doc["LastUpdateStatus"] = self.update
+        if self.update_code:
+            doc["LastUpdateStatusReasonCode"] = self.update_code
+            doc["LastUpdateStatusReason"] = f"restore failed: {self.update_code}"
+        return doc
+
+    def invoke(self, **params: Any) -> dict[str, Any]:
+        self.invokes.append(self.clock.now)
+        assert params["InvocationType"] == "RequestResponse"
+        if self.active_at_invoke:
+            self.state = "Active"
+            return {"StatusCode": 200}
+        self.state = "Pending"
+        self.restore_started = self.clock.now
+        self.restore_outcome = self.outcomes.pop(0)
+        raise FunctionNotReadyError("not ready", code="ResourceNotReadyException")
+
+
+def make(
+    fake: FakeLambda,
+    clock: Clock,
+    store: CooldownStore,
+    *,
+    wake: bool,
+    timeout: float,
+    events: list[Any] | None = None,
+) -> InactiveAwareWait:
+    return InactiveAwareWait(
+        fake,  # type: ignore[arg-type]
+        parse_function("vpc-fn"),
+        timeout=timeout,
+        wake=wake,
+        store=store,
+        clock=clock,
+        wall=clock,
+        sleep=clock.sleep,
+        listener=None if events is None else events.append,
+    )
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock) -> CooldownStore:
+    return CooldownStore(tmp_path / "cooldowns.json", now=clock)
+
+
+def test_inactive_without_wake_exits_7_at_once_and_says_how_to_wake(
+    clock: Clock, store: CooldownStore
+) -> None:
+    fake = FakeLambda(clock, [])
+    result = make(fake, clock, store, wake=False, timeout=600).run()
+    assert result.exit_code is ExitCode.INACTIVE
+    assert fake.invokes == [] and fake.reads == 1
+    assert any("--wake" in note for note in result.notes)
+
+
+def test_wake_that_succeeds(clock: Clock, store: CooldownStore) -> None:
+    fake = FakeLambda(clock, [None])
+    result = make(fake, clock, store, wake=True, timeout=600).run()
+    assert result.exit_code is ExitCode.READY
+    assert len(fake.invokes) == 1
+    assert result.snapshot is not None and result.snapshot.state == "Active"
+
+
+@pytest.mark.parametrize(
+    "code", ["SubnetOutOfIPAddresses", "InsufficientRolePermissions", "InsufficientRolePermission"]
+)
+def test_cooldown_longer_than_timeout_exits_6_with_the_retry_time(
+    clock: Clock, store: CooldownStore, code: str
+) -> None:
+    fake = FakeLambda(clock, [code])
+    result = make(fake, clock, store, wake=True, timeout=200).run()
+    assert result.exit_code is ExitCode.COOLDOWN
+    assert len(fake.invokes) == 1  # never a second attempt inside the window
+    assert result.cooldown is not None
+    observed = fake.invokes[0] + RESTORE_SECONDS  # first read after the restore failed
+    retry_at = result.cooldown["retry_not_before"]
+    assert isinstance(retry_at, str) and retry_at.endswith("Z")
+    # the failure is observed at the first poll after the restore failed (within one interval)
+    assert iso(observed + COOLDOWN_SECONDS) <= retry_at <= iso(observed + COOLDOWN_SECONDS + 5)
+    assert any(retry_at in note for note in result.notes)
+    assert any("subnet" in note.lower() or "role" in note.lower() for note in result.notes)
+
+
+def test_timeout_covering_the_cooldown_retries_once_after_the_window(
+    clock: Clock, store: CooldownStore
+) -> None:
+    events: list[Any] = []
+    fake = FakeLambda(clock, ["SubnetOutOfIPAddresses", None])
+    result = make(fake, clock, store, wake=True, timeout=1200, events=events).run()
+    assert result.exit_code is ExitCode.READY
+    assert len(fake.invokes) == 2
+    failure_seen = fake.invokes[0] + RESTORE_SECONDS
+    assert fake.invokes[1] - failure_seen >= COOLDOWN_SECONDS
+    countdown = [e for e in events if e.kind == "cooldown"]
+    assert len(countdown) >= COOLDOWN_SECONDS // 30  # a visible countdown, every 30 s at most
+    assert all(e.sleep_seconds <= COOLDOWN_SECONDS for e in countdown)
+    assert store.get(cooldown_key(ARN, "vpc-fn", "us-east-1")) is None  # cleared when restored
+
+
+def test_memory_is_shared_between_runs(clock: Clock, store: CooldownStore, tmp_path: Path) -> None:
+    fake = FakeLambda(clock, ["SubnetOutOfIPAddresses"])
+    first = make(fake, clock, store, wake=True, timeout=120).run()
+    assert first.exit_code is ExitCode.COOLDOWN
+    clock.now += 100  # the pipeline re-runs 100 s later
+    second_store = CooldownStore(tmp_path / "cooldowns.json", now=clock)
+    again = FakeLambda(clock, [None])
+    again.state, again.update, again.update_code = "Inactive", "Failed", "SubnetOutOfIPAddresses"
+    second = make(again, clock, second_store, wake=True, timeout=60).run()
+    assert second.exit_code is ExitCode.COOLDOWN
+    assert again.invokes == []  # told at once, the function untouched
+    assert second.cooldown is not None
+    assert 0 < float(str(second.cooldown["remaining_seconds"])) < COOLDOWN_SECONDS - 90
+
+
+def test_a_corrupt_memory_file_is_treated_as_empty(clock: Clock, tmp_path: Path) -> None:
+    path = tmp_path / "cooldowns.json"
+    path.write_text("{not json")
+    store = CooldownStore(path, now=clock)
+    fake = FakeLambda(clock, ["InsufficientRolePermissions"])
+    result = make(fake, clock, store, wake=True, timeout=100).run()
+    assert result.exit_code is ExitCode.COOLDOWN
+    data = json.loads(path.read_text())
+    assert list(data["cooldowns"]) == [cooldown_key(ARN, "vpc-fn", "us-east-1")]
+
+
+def test_non_cooldown_failure_gets_no_cooldown(clock: Clock, store: CooldownStore) -> None:
+    fake = FakeLambda(clock, ["EniLimitExceeded", None])
+    result = make(fake, clock, store, wake=True, timeout=1200).run()
+    assert result.exit_code is ExitCode.INACTIVE  # user must fix: not retried blindly
+    assert len(fake.invokes) == 1
+    assert result.cooldown is None
+    assert store.get(cooldown_key(ARN, "vpc-fn", "us-east-1")) is None
+    assert result.assessment is not None and result.assessment.reason is not None
+    assert result.assessment.reason.code == "EniLimitExceeded"
+
+
+def test_transient_restore_failure_is_retried(clock: Clock, store: CooldownStore) -> None:
+    fake = FakeLambda(clock, ["InternalError", None])
+    result = make(fake, clock, store, wake=True, timeout=600).run()
+    assert result.exit_code is ExitCode.READY
+    assert len(fake.invokes) == 2
+
+
+def test_handler_running_is_reported(clock: Clock, store: CooldownStore) -> None:
+    fake = FakeLambda(clock, [], active_at_invoke=True)
+    result = make(fake, clock, store, wake=True, timeout=60).run()
+    assert result.exit_code is ExitCode.READY
+    assert any("handler ran once" in note for note in result.notes)
+
+
+def test_inactive_seen_without_wake_but_with_cooldown_code_exits_6(
+    clock: Clock, store: CooldownStore
+) -> None:
+    fake = FakeLambda(clock, [])
+    fake.update, fake.update_code = "Failed", "SubnetOutOfIPAddresses"
+    result = make(fake, clock, store, wake=False, timeout=600).run()
+    assert result.exit_code is ExitCode.COOLDOWN
+    assert fake.invokes == []
+
+
+def test_concurrent_records_keep_a_valid_file(tmp_path: Path) -> None:
+    path = tmp_path / "cooldowns.json"
+
+    def record(index: int) -> None:
+        CooldownStore(path).record(f"us-east-1|fn-{index}", "SubnetOutOfIPAddresses")
+
+    threads = [threading.Thread(target=record, args=(i,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    data = json.loads(path.read_text())
+    assert sorted(data["cooldowns"]) == sorted(f"us-east-1|fn-{i}" for i in range(16))
