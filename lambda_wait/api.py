@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambda_wait.aws import LambdaApi
-from lambda_wait.cooldown import CooldownStore
+from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
 from lambda_wait.errors import ExitCode, LambdaWaitError
 from lambda_wait.inputs import FunctionRef, parse_function
-from lambda_wait.states import Assessment, FunctionSnapshot, Target, assess
+from lambda_wait.states import Assessment, FunctionSnapshot, Phase, Target, assess
 from lambda_wait.waiter import Listener, PollPolicy, WaitResult
 from lambda_wait.wake import InactiveAwareWait
 
@@ -48,6 +48,8 @@ class StatusResult:
     assessment: Assessment | None
     exit_code: ExitCode
     error: LambdaWaitError | None = None
+    notes: tuple[str, ...] = ()
+    cooldown: dict[str, Any] | None = None
 
     @property
     def ready(self) -> bool:
@@ -83,12 +85,36 @@ def get_status(
     client: Any = None,
     qualifier: str | None = None,
     target: Target | str = Target.READY,
+    cooldown_store: CooldownStore | None = None,
 ) -> StatusResult:
-    """Read ``function`` once; raises :class:`~lambda_wait.errors.LambdaWaitError` on API errors."""
+    """Read ``function`` once; raises :class:`~lambda_wait.errors.LambdaWaitError` on API errors.
+
+    An Inactive function with a cooldown remembered from an earlier run (or showing a
+    cooldown code now) reports exit 6 with the earliest retry time; status never
+    records anything itself.
+    """
     ref = parse_function(function, qualifier)
     api = _api(client)
     snap = _reader(api, ref, "get-function-configuration")()
     assessment = assess(snap, Target(target))
+    if assessment.phase is Phase.INACTIVE:
+        store = cooldown_store if cooldown_store is not None else CooldownStore.default()
+        cooldown = store.get(cooldown_key(snap.function_arn, snap.function_name, api.region))
+        if cooldown is not None:
+            now = time.time()
+            return StatusResult(
+                ref.label,
+                snap,
+                assessment,
+                ExitCode.COOLDOWN,
+                notes=(
+                    f"cooldown in effect ({cooldown.code}): Lambda will not retry before "
+                    f"{iso(cooldown.retry_not_before)} (UTC)",
+                ),
+                cooldown=cooldown.to_dict(now),
+            )
+        hint = "Inactive (idle): `lambda-wait wait --wake` restores it with one invocation"
+        return StatusResult(ref.label, snap, assessment, assessment.exit_code, notes=(hint,))
     return StatusResult(ref.label, snap, assessment, assessment.exit_code)
 
 

@@ -212,6 +212,8 @@ class Output:
             table.add_row("Environment", ", ".join(snap.environment_keys) + " (values hidden)")
         if snap.function_arn:
             table.add_row("ARN", snap.function_arn)
+        for note in report.notes:
+            table.add_row("Note", note)
         self.out.print(table)
 
     def summary_table(self, reports: Sequence[FunctionReport]) -> None:

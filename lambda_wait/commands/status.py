@@ -52,7 +52,14 @@ def command(functions: tuple[str, ...], qualifier: str | None, opts: CommonOptio
             try:
                 result = get_status(ref.given, client=api, qualifier=qualifier)
                 reports.append(
-                    FunctionReport(ref.label, result.exit_code, result.snapshot, result.assessment)
+                    FunctionReport(
+                        ref.label,
+                        result.exit_code,
+                        result.snapshot,
+                        result.assessment,
+                        notes=list(result.notes),
+                        cooldown=result.cooldown,
+                    )
                 )
             except LambdaWaitError as err:
                 if err.exit_code in (ExitCode.AUTH, ExitCode.USAGE):
