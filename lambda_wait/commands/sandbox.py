@@ -58,6 +58,7 @@ def _fail(message: str) -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="Do not print one line per Lambda call.")
 def command(
+    *,
     host: str,
     port: int,
     scenario_path: str | None,
@@ -75,7 +76,13 @@ def command(
         raise click.BadParameter("must be > 0", param_hint="--time-scale")
     try:
         from lambda_wait.sandbox import Sandbox, load_scenario
-        from lambda_wait.sandbox.server import ACCESS_KEY, REGION, SECRET_KEY, make_server
+        from lambda_wait.sandbox.server import (
+            ACCESS_KEY,
+            REGION,
+            SECRET_KEY,
+            endpoint_of,
+            make_server,
+        )
     except ImportError as exc:  # the sandbox extra is not installed
         _fail(f"needs the sandbox extra (pip install 'lambda-wait[sandbox]'): {exc}")
     from lambda_wait.errors import UsageError
@@ -116,9 +123,7 @@ def command(
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     sandbox.reset()  # configure moto (Invoke without Docker) on an empty store
 
-    bound_host, bound_port = server.server_address[:2]
-    shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
-    endpoint = f"http://{shown}:{bound_port}"
+    bound_host, _, endpoint = endpoint_of(server)
     click.echo(
         f"lambda-wait sandbox listening on {endpoint} (time scale {time_scale:g}, "
         f"throttling {'on' if sandbox.throttling else 'off'}"
@@ -143,10 +148,12 @@ def command(
 
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
+        # werkzeug's serve_forever swallows KeyboardInterrupt and returns.
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
-        click.echo("lambda-wait sandbox: stopped.", err=True)
-        sys.exit(130)
+        pass
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.server_close()
+    click.echo("lambda-wait sandbox: stopped.", err=True)
+    sys.exit(130)  # ExitCode.INTERRUPTED: the only way out is Ctrl-C (or SIGTERM: 143)

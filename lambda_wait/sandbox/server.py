@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import socket
 import threading
 import time
 import zipfile
@@ -60,10 +61,38 @@ def _quiet_handler() -> type[Any]:
 
 
 def make_server(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0) -> BaseWSGIServer:
-    """Bind a threaded werkzeug server for ``sandbox`` (OSError if the address is unusable)."""
+    """Bind a threaded werkzeug server for ``sandbox``; OSError if the address is unusable.
+
+    The socket is bound here, not by werkzeug, because werkzeug answers a bind
+    failure by printing two lines and calling sys.exit(1).
+    """
     from werkzeug.serving import make_server as wz_make_server
 
-    return wz_make_server(host, port, sandbox, threaded=True, request_handler=_quiet_handler())
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sockaddr = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)[0][4]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(sockaddr)
+        sock.listen(128)
+        return wz_make_server(
+            host,
+            port,
+            sandbox,
+            threaded=True,
+            request_handler=_quiet_handler(),
+            fd=sock.fileno(),
+        )
+    finally:
+        sock.close()  # werkzeug keeps its own duplicate of the descriptor
+
+
+def endpoint_of(server: BaseWSGIServer) -> tuple[str, int, str]:
+    """(host, port, endpoint URL) a server is listening on."""
+    raw_host, port = server.server_address[:2]
+    host = raw_host.decode() if isinstance(raw_host, bytes) else str(raw_host)
+    shown = f"[{host}]" if ":" in host else host
+    return host, int(port), f"http://{shown}:{port}"
 
 
 class SandboxHandle:
@@ -72,10 +101,7 @@ class SandboxHandle:
     def __init__(self, sandbox: Sandbox, server: BaseWSGIServer) -> None:
         self.sandbox = sandbox
         self.server = server
-        host, port = server.server_address[:2]
-        self.host, self.port = str(host), int(port)
-        shown = f"[{self.host}]" if ":" in self.host else self.host
-        self.endpoint_url = f"http://{shown}:{self.port}"
+        self.host, self.port, self.endpoint_url = endpoint_of(server)
         self._clients: dict[tuple[Any, ...], Any] = {}
         self._role_arn: str | None = None
 
