@@ -76,7 +76,7 @@ def test_serves_prints_exports_and_stops_on_sigint(tmp_path: Path) -> None:
         assert created["State"] == "Pending"
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=10)
+        _, err = proc.communicate(timeout=10)
     assert proc.returncode == 130
     assert "Traceback" not in err
     assert "CreateFunction x-1 -> 201" in err  # one line per call

@@ -190,7 +190,7 @@ def test_malformed_tags_are_rejected_with_400(
     m = manual()
     with pytest.raises(m.lam.exceptions.InvalidParameterValueException) as excinfo:
         m.handle.create_function("bad-tags", tags=tags, client=m.lam)
-    code, message, status = client_error(excinfo)
+    _, message, status = client_error(excinfo)
     assert status == 400 and fragment in message
     with pytest.raises(m.lam.exceptions.ResourceNotFoundException):
         m.config("bad-tags")  # never reached moto
