@@ -194,3 +194,15 @@ def test_malformed_tags_are_rejected_with_400(
     assert status == 400 and fragment in message
     with pytest.raises(m.lam.exceptions.ResourceNotFoundException):
         m.config("bad-tags")  # never reached moto
+
+
+def test_the_examples_in_the_docs_parse() -> None:
+    import re
+    import tomllib
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "sandbox.md").read_text()
+    blocks = re.findall(r"```(json|toml)\n(.*?)```", text, flags=re.DOTALL)
+    assert {lang for lang, _ in blocks} == {"json", "toml"}
+    for lang, body in blocks:
+        data = json.loads(body) if lang == "json" else tomllib.loads(body)
+        assert parse_scenario(data, source=f"docs ({lang})").rules
