@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -213,6 +214,9 @@ class LambdaApi:
         return response
 
 
+_VALUE_IN_REPORT = re.compile(r", value: .*?, type")
+
+
 @functools.cache
 def _service_model() -> Any:
     import botocore.session
@@ -236,10 +240,20 @@ def validate_request(operation: str, params: Mapping[str, Any], *, where: str) -
     shape = _service_model().operation_model(operation).input_shape
     report = botocore.validate.ParamValidator().validate(dict(params), shape)
     if report.has_errors():
-        problems = "; ".join(
-            line.strip() for line in report.generate_report().splitlines()[1:] if line.strip()
-        )
+        lines = report.generate_report().splitlines()[1:]
+        # Values are left out: a wrongly typed one may be a secret (an environment value).
+        problems = "; ".join(_VALUE_IN_REPORT.sub(", type", line.strip()) for line in lines)
         raise UsageError(f"{where}: not a valid {operation} request: {problems}")
+
+
+class BotocoreRequestModel:
+    """Lambda's request shapes from botocore's model (for :mod:`lambda_wait.deploy.spec`)."""
+
+    def validate(self, operation: str, params: Mapping[str, Any], *, where: str) -> None:
+        validate_request(operation, params, where=where)
+
+    def members(self, operation: str) -> tuple[str, ...]:
+        return operation_members(operation)
 
 
 def translate_client_error(

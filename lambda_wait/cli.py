@@ -17,6 +17,10 @@ from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode
 # name -> ("module:attribute", one-line help); imported on first use, and the
 # one-line help lives here so that `lambda-wait --help` imports no command.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "deploy": (
+        "lambda_wait.commands.deploy:command",
+        "Create or update a function safely: wait, act, wait (idempotent).",
+    ),
     "status": (
         "lambda_wait.commands.status:command",
         "Show what functions are doing and why (one read each).",

@@ -1,0 +1,221 @@
+"""`lambda-wait deploy`: create or update a function safely (wait, act, wait)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from lambda_wait.errors import ExitCode
+from lambda_wait.options import DURATION, CommonOptions, common_options
+
+if TYPE_CHECKING:
+    from lambda_wait.output import FunctionReport, Output
+
+from ._common import build_api, run_command
+
+EXAMPLES = """
+Examples:
+
+\b
+  lambda-wait deploy --function-name my-fn --code-dir src/ \\
+      --role arn:aws:iam::123456789012:role/my-fn --runtime python3.12 \\
+      --handler app.handler --env STAGE=prod --publish --alias live
+  lambda-wait deploy --spec function.json --zip-file build/fn.zip
+  lambda-wait deploy --spec function.json --dry-run
+  aws lambda create-function --generate-cli-skeleton > function.json  # a spec to start from
+"""
+
+_ZIP = click.Path(dir_okay=False, path_type=str)
+_DIR = click.Path(file_okay=False, path_type=str)
+
+
+@click.command(epilog=EXAMPLES)
+@click.option("--function-name", help="The function to create or update (name or ARN).")
+@click.option(
+    "--spec",
+    type=_ZIP,
+    help="JSON in CreateFunction's request shape (as `aws lambda create-function "
+    "--generate-cli-skeleton` prints); ${VAR} expands from the environment. Flags override it.",
+)
+@click.option("--zip-file", type=_ZIP, help="Code: a zip file (at most 50 MB).")
+@click.option(
+    "--code-dir",
+    type=_DIR,
+    help="Code: a directory, zipped deterministically (same sources, same CodeSha256).",
+)
+@click.option("--s3-bucket", help="Code: S3 bucket of the zip (with --s3-key).")
+@click.option("--s3-key", help="Code: S3 key of the zip.")
+@click.option("--s3-object-version", help="Code: S3 object version of the zip.")
+@click.option("--image-uri", help="Code: a container image URI in ECR.")
+@click.option("--role", help="Execution role ARN.")
+@click.option("--runtime", help="Runtime, e.g. python3.12 (zip packages).")
+@click.option("--handler", help="Handler, e.g. app.handler (zip packages).")
+@click.option("--memory-size", type=click.IntRange(128, 10240), help="Memory in MB.")
+@click.option(
+    "--function-timeout",
+    type=click.IntRange(1, 900),
+    help="The function's own timeout in seconds (not the deploy's --timeout).",
+)
+@click.option("--description", help="The function's description.")
+@click.option("--architecture", type=click.Choice(["x86_64", "arm64"]), help="Instruction set.")
+@click.option(
+    "--env",
+    "env",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Environment variable (repeatable; wins over --env-file and the spec). "
+    "Values are never printed.",
+)
+@click.option(
+    "--env-file", type=_ZIP, help="Environment variables from a KEY=VALUE file (dotenv style)."
+)
+@click.option(
+    "--layer",
+    "layers",
+    multiple=True,
+    metavar="ARN",
+    help="Layer version ARN (repeatable, in order).",
+)
+@click.option(
+    "--subnet-id",
+    "subnet_ids",
+    multiple=True,
+    help="VPC subnet id (repeatable, or comma-separated).",
+)
+@click.option(
+    "--security-group-id",
+    "security_group_ids",
+    multiple=True,
+    help="VPC security group id (repeatable, or comma-separated).",
+)
+@click.option("--ephemeral-storage", type=click.IntRange(512, 10240), help="/tmp size in MB.")
+@click.option("--tracing", type=click.Choice(["Active", "PassThrough"]), help="X-Ray tracing mode.")
+@click.option(
+    "--snapstart", type=click.Choice(["PublishedVersions", "None"]), help="SnapStart ApplyOn."
+)
+@click.option("--kms-key-arn", help="KMS key for environment variables at rest.")
+@click.option("--dead-letter-arn", help="SQS queue or SNS topic ARN for failed async events.")
+@click.option("--log-format", type=click.Choice(["JSON", "Text"]), help="Log format.")
+@click.option("--log-group", help="CloudWatch log group.")
+@click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", help="Tag (on create only).")
+@click.option("--publish", is_flag=True, help="Publish a version and wait until it is Active.")
+@click.option("--alias", help="Create or move this alias to the new version (implies --publish).")
+@click.option("--version-description", help="Description of the published version.")
+@click.option("--force", is_flag=True, help="Update the code even when CodeSha256 is unchanged.")
+@click.option(
+    "--dry-run", is_flag=True, help="Print the plan (secrets masked) and change nothing; exit 0."
+)
+@click.option(
+    "--timeout",
+    type=DURATION,
+    default="15m",
+    show_default=True,
+    help="Bound the whole deploy, every wait and retry included (exit 3).",
+)
+@common_options
+def command(opts: CommonOptions, **params: Any) -> None:
+    """Create or update a function, waiting before and after every change.
+
+    Reads the function; if absent creates it (retrying while a new role
+    propagates in IAM) and waits until Active. If present: waits out an update
+    in progress, updates the code only when its CodeSha256 differs, waits,
+    updates only the configuration fields that differ, waits. Each change
+    carries the RevisionId last read, so a concurrent deploy is detected (exit
+    9) instead of overwritten. With --publish/--alias it publishes a version,
+    waits until it is Active and points the alias at it.
+
+    All input is validated before the first call to AWS (exit 2). Exits 0 when
+    everything is deployed and ready; see docs/deploy.md for every failure.
+    """
+    timeout: float = params.pop("timeout")
+    dry_run: bool = params.pop("dry_run")
+    force: bool = params.pop("force")
+    alias: str | None = params.pop("alias")
+    version_description: str | None = params.pop("version_description")
+
+    def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, Any]]:
+        import os
+        import signal
+
+        from lambda_wait.aws import BotocoreRequestModel
+        from lambda_wait.deploy.report import deploy_json, progress_line, summary_lines
+        from lambda_wait.deploy.runner import Deployer, DeployResult, StepEvent
+        from lambda_wait.deploy.spec import FlagValues, build_desired, check_alias
+        from lambda_wait.output import FunctionReport
+        from lambda_wait.states import assess
+
+        for key in ("subnet_ids", "security_group_ids"):
+            params[key] = tuple(
+                part.strip() for item in params[key] for part in item.split(",") if part.strip()
+            )
+        if alias is not None:
+            check_alias(alias)
+        desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
+        api = build_api(opts)
+
+        def on_step(event: StepEvent) -> None:
+            line = progress_line(event)
+            if line is not None:
+                output.info(line)
+
+        deployer = Deployer(
+            api,
+            desired,
+            alias=alias,
+            force=force,
+            dry_run=dry_run,
+            timeout=timeout,
+            version_description=version_description,
+            listener=on_step,
+            wait_listener=output.progress,
+        )
+        previous = signal.getsignal(signal.SIGTERM)
+
+        def on_term(signum: int, frame: Any) -> None:
+            raise _Terminated()
+
+        try:
+            signal.signal(signal.SIGTERM, on_term)
+        except ValueError:  # not the main thread (tests calling in-process)
+            previous = None
+        result: DeployResult
+        try:
+            result = deployer.run()
+        except KeyboardInterrupt:
+            result = deployer.interrupted(ExitCode.INTERRUPTED)
+        except _Terminated:
+            result = deployer.interrupted(ExitCode.TERMINATED)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+        code = ExitCode.READY if result.dry_run and result.error is None else result.exit_code
+        assessment = None if result.snapshot is None else assess(result.snapshot)
+        report = FunctionReport(
+            function=result.function,
+            exit_code=code,
+            snapshot=result.snapshot,
+            assessment=assessment,
+            error=result.error,
+            target="ready",
+            elapsed=result.elapsed,
+            message=None if result.error is None else result.error.one_line(),
+        )
+        if result.error is not None:
+            output.error(result.error)
+        if not opts.json:
+            from rich.text import Text
+
+            for line in summary_lines(result):
+                output.out.print(Text(line))
+        extra: dict[str, Any] = {"deploy": deploy_json(result, timeout=timeout)}
+        if result.error is not None:
+            extra["error"] = result.error
+        return code, [report], extra
+
+    run_command(opts, "deploy", body)
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwind the deploy like Ctrl-C does, reporting applied steps."""

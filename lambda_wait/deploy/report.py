@@ -1,0 +1,99 @@
+"""The deploy's progress lines, final summary and JSON section. Pure (plain strings).
+
+Nothing here can print a secret: environment values are masked in the plan,
+snapshots keep variable names only, and presigned code URLs are never read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lambda_wait.deploy.runner import DeployResult, StepEvent
+
+_MARK = {
+    "applied": "done",
+    "skipped": "skipped",
+    "failed": "FAILED",
+    "unknown": "unfinished",
+    "not-applied": "not applied",
+}
+
+
+def progress_line(event: StepEvent) -> str | None:
+    """One stderr line for a step starting, ending or saying something."""
+    at = f"[{event.elapsed:6.1f}s]"
+    step = event.step
+    if event.kind == "start":
+        return f"{at} {step.name}: {step.action}"
+    if event.kind == "end":
+        detail = f": {step.detail}" if step.detail else ""
+        mark = _MARK.get(step.status, step.status)
+        return f"{at} {step.name}: {mark} in {step.seconds:.1f}s{detail}"
+    if event.message:
+        prefix = f"{step.name}: " if step.name != "deploy" else ""
+        return f"{at} {prefix}{event.message}"
+    return None
+
+
+def summary_lines(result: DeployResult) -> list[str]:
+    """The result for stdout: what was (or would be) done, and what is live."""
+    snap = result.snapshot
+    lines: list[str] = []
+    if result.dry_run:
+        lines.append(f"{result.function}: dry run, nothing was changed. The plan:")
+        if result.plan is not None:
+            lines.extend(f"  {line}" for line in result.plan.lines())
+        return lines
+    if result.error is None:
+        verb = {
+            "create": "created",
+            "update": "updated",
+            "none": "already up to date",
+        }.get(result.action, result.action)
+        lines.append(f"{result.function}: {verb} in {result.elapsed:.1f}s")
+    else:
+        lines.append(f"{result.function}: deploy FAILED after {result.elapsed:.1f}s")
+        lines.append(f"  Error       {result.error.one_line()}")
+    rows: list[tuple[str, str]] = []
+    if snap is not None and snap.function_arn:
+        rows.append(("ARN", snap.function_arn))
+    if result.version:
+        rows.append(("Version", result.version))
+    if result.alias and result.version:
+        rows.append(("Alias", f"{result.alias} -> {result.version}"))
+    if result.code_sha256:
+        rows.append(("CodeSha256", result.code_sha256))
+    rows.append(("Changed", ", ".join(result.changed) or "nothing"))
+    steps = ", ".join(f"{s.name} {_MARK.get(s.status, s.status)}" for s in result.steps)
+    if steps:
+        rows.append(("Steps", steps))
+    if result.error is not None:
+        rows.append(("Not applied", ", ".join(result.not_applied) or "-"))
+    if result.reason is not None and result.reason.code:
+        rows.append(("Reason", f"{result.reason.code}: {result.reason.title}"))
+    if result.live:
+        rows.append(("Live now", result.live))
+    lines.extend(f"  {label:<11} {value}" for label, value in rows)
+    return lines
+
+
+def deploy_json(result: DeployResult, *, timeout: float) -> dict[str, Any]:
+    """The ``deploy`` key of the JSON envelope."""
+    return {
+        "function": result.function,
+        "action": result.action,
+        "dry_run": result.dry_run,
+        "function_arn": None if result.snapshot is None else result.snapshot.function_arn,
+        "version": result.version,
+        "alias": result.alias,
+        "code_sha256": result.code_sha256,
+        "changed": result.changed,
+        "steps": [step.to_dict() for step in result.steps],
+        "applied": result.applied,
+        "not_applied": result.not_applied,
+        "skipped": result.names("skipped"),
+        "plan": None if result.plan is None else result.plan.to_dict(),
+        "live": result.live,
+        "elapsed_seconds": round(result.elapsed, 3),
+        "timeout_seconds": timeout,
+    }
