@@ -201,6 +201,8 @@ def wait_for_functions(
                 policy=policy,
                 listener=listener,
                 poll_api=poll_api,
+                wake=wake,
+                cooldown_store=cooldown_store,
             )
         except LambdaWaitError as err:
             return result_from_error(name, target, err)

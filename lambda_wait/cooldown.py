@@ -40,6 +40,19 @@ def cache_dir() -> Path:
     return Path(base) / "lambda-wait"
 
 
+def configured_cooldown_seconds() -> float:
+    """300 s, unless LAMBDA_WAIT_COOLDOWN_SECONDS says otherwise.
+
+    Only for rehearsals against the sandbox, whose clock is scaled (the demo sets
+    it to match); against real AWS a lower value would hammer Lambda.
+    """
+    raw = os.environ.get("LAMBDA_WAIT_COOLDOWN_SECONDS")
+    try:
+        return float(raw) if raw else float(COOLDOWN_SECONDS)
+    except ValueError:
+        return float(COOLDOWN_SECONDS)
+
+
 def is_cooldown_code(code: str | None) -> bool:
     """True for the codes after which Lambda waits >= 5 minutes (both spellings)."""
     info = lookup(code)
@@ -84,9 +97,16 @@ def cooldown_key(function_arn: str | None, function_name: str, region: str | Non
 class CooldownStore:
     """Observed cooldowns, persisted in one JSON file; ``path=None`` keeps them in memory."""
 
-    def __init__(self, path: Path | None, *, now: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        *,
+        now: Callable[[], float] = time.time,
+        seconds: float | None = None,
+    ) -> None:
         self.path = path
         self._now = now
+        self.seconds = seconds if seconds is not None else configured_cooldown_seconds()
         self._memory: dict[str, dict[str, Any]] = {}
 
     @classmethod
@@ -132,10 +152,10 @@ class CooldownStore:
             entries[key] = {
                 "code": code,
                 "observed_at_epoch": when,
-                "seconds": COOLDOWN_SECONDS,
+                "seconds": self.seconds,
                 "observed_at": iso(when),
             }
-        return Cooldown(key, code, when)
+        return Cooldown(key, code, when, self.seconds)
 
     def clear(self, key: str) -> None:
         """Forget ``key`` (the function was restored)."""
@@ -157,9 +177,7 @@ class CooldownStore:
                 entries = self._load()
                 now = self._now()
                 # Drop entries long expired so the file never grows without bound.
-                entries = {
-                    k: v for k, v in entries.items() if _epoch(v) + 2 * COOLDOWN_SECONDS > now
-                }
+                entries = {k: v for k, v in entries.items() if _epoch(v) + 2 * self.seconds > now}
                 yield entries
                 payload = json.dumps({"version": 1, "cooldowns": entries}, indent=1)
                 fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cooldowns.")

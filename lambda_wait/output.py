@@ -180,7 +180,9 @@ class Output:
         if snap.version and snap.version != "$LATEST":
             head.append(f":{snap.version}", style="bold")
         head.append("  ")
-        head.append(phase.value.upper(), style=_PHASE_STYLE[phase])
+        label = "cooldown" if report.exit_code is ExitCode.COOLDOWN else phase.value
+        head.append(label.upper(), style=_PHASE_STYLE[phase])
+
         if report.elapsed is not None and report.polls is not None:
             head.append(f"  after {report.elapsed:.1f}s, {report.polls} reads", style="dim")
         self.out.print(head)
