@@ -103,7 +103,6 @@ class FunctionRecord:
     publishes: int = 0
     restore: Op | None = None
     restores: int = 0
-    restore_until_ok: float | None = None
     cooldown_until: float | None = None
     last_status: str | None = None  # LastUpdateStatus once settled
     last_failure: Failure | None = None
