@@ -240,7 +240,7 @@ def validate_request(operation: str, params: Mapping[str, Any], *, where: str) -
     shape = _service_model().operation_model(operation).input_shape
     report = botocore.validate.ParamValidator().validate(dict(params), shape)
     if report.has_errors():
-        lines = report.generate_report().splitlines()[1:]
+        lines = [line for line in report.generate_report().splitlines() if line.strip()]
         # Values are left out: a wrongly typed one may be a secret (an environment value).
         problems = "; ".join(_VALUE_IN_REPORT.sub(", type", line.strip()) for line in lines)
         raise UsageError(f"{where}: not a valid {operation} request: {problems}")

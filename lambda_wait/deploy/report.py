@@ -48,7 +48,7 @@ def summary_lines(result: DeployResult) -> list[str]:
         verb = {
             "create": "created",
             "update": "updated",
-            "none": "already up to date",
+            "none": "code and configuration already up to date",
         }.get(result.action, result.action)
         lines.append(f"{result.function}: {verb} in {result.elapsed:.1f}s")
     else:

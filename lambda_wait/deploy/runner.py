@@ -637,6 +637,14 @@ class Deployer:
     def _publish(self) -> None:
         step = self._step("publish")
         self._begin(step)
+        if self._action == "none" and self.alias:
+            reused = self._version_behind_alias()
+            if reused is not None:
+                self._version = reused
+                self._end(
+                    step, SKIPPED, f"version {reused} already has this code and configuration"
+                )
+                return
         current = self._current or self._read()
         sha = current.get("CodeSha256")
         want = self.desired.code.sha256
@@ -668,6 +676,25 @@ class Deployer:
                 reason=result.assessment.reason,
             )
         self._end(step, APPLIED, f"version {version}")
+
+    def _version_behind_alias(self) -> str | None:
+        """The alias's version if it already runs exactly what is deployed (no publish needed)."""
+        try:
+            alias = self._with_read_retries(lambda: self.api.get_alias(self.name, self.alias or ""))
+        except FunctionNotFoundError:
+            return None
+        version = str(alias.get("FunctionVersion") or "")
+        if not version or version == "$LATEST" or alias.get("RoutingConfig"):
+            return None
+        try:
+            config = self._read(version)
+        except FunctionNotFoundError:
+            return None
+        latest = self._current or {}
+        same_code = config.get("CodeSha256") == latest.get("CodeSha256")
+        same_config = not config_changes(self.desired.config, config)[0]
+        ready = assess(FunctionSnapshot.from_configuration(config)).phase is Phase.READY
+        return version if same_code and same_config and ready else None
 
     def _point_alias(self) -> None:
         step = self._step("alias")

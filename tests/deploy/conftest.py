@@ -1,0 +1,94 @@
+"""Fixtures for deploy tests: run `lambda-wait deploy` in-process against the sandbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from lambda_wait.cli import cli
+from lambda_wait.sandbox import SandboxHandle
+
+ROLE = "arn:aws:iam::123456789012:role/deploy-test-role"
+SECRET = "canary-secret-d3pl0y-91f2"
+
+
+@dataclass
+class Run:
+    """One CLI run: exit code, stdout, stderr."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = json.loads(self.stdout)
+        return doc
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Dummy credentials; nothing from the developer's own AWS setup."""
+    for var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "NO_COLOR", "CI"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("LAMBDA_WAIT_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def src(tmp_path: Path) -> Path:
+    """A small source directory to deploy with --code-dir."""
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    (root / "lib").mkdir()
+    (root / "lib" / "util.py").write_text("X = 1\n")
+    return root
+
+
+Deploy = Callable[..., Run]
+
+
+@pytest.fixture
+def deploy(sandbox: SandboxHandle, aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Deploy:
+    """``deploy("--function-name", "fn", ...)`` runs the CLI against the sandbox."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", sandbox.endpoint_url)
+
+    def run(*args: str) -> Run:
+        result = CliRunner().invoke(cli, ["deploy", *args], catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def base_args(name: str, code_dir: Path, *extra: str) -> list[str]:
+    """The usual flags for a zip function built from ``code_dir``."""
+    return [
+        "--function-name",
+        name,
+        "--code-dir",
+        str(code_dir),
+        "--role",
+        ROLE,
+        "--runtime",
+        "python3.12",
+        "--handler",
+        "app.handler",
+        *extra,
+    ]
+
+
+def ops(handle: SandboxHandle, *, mutating_only: bool = True) -> list[str]:
+    """The Lambda operations in the sandbox's call log (mutating ones by default)."""
+    return [c.operation for c in handle.calls if c.mutating or not mutating_only]
