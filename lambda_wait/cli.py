@@ -17,6 +17,10 @@ from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode
 # name -> ("module:attribute", one-line help); imported on first use, and the
 # one-line help lives here so that `lambda-wait --help` imports no command.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": (
+        "lambda_wait.commands.demo:command",
+        "Deploy the bundled example against a local sandbox (no AWS account).",
+    ),
     "deploy": (
         "lambda_wait.commands.deploy:command",
         "Create or update a function safely: wait, act, wait (idempotent).",

@@ -1,0 +1,164 @@
+"""`lambda-wait demo`: the whole job end to end against an in-process sandbox."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+EXAMPLES = """
+Examples:
+
+\b
+  lambda-wait demo                    # about 20 s
+  lambda-wait demo --time-scale 0.05  # faster
+"""
+
+EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "examples" / "hello"
+FAIL_TAG = "lambda-wait-sandbox:create=fail:SubnetOutOfIPAddresses"
+
+
+@click.command(epilog=EXAMPLES)
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(0.001, 1.0),
+    default=0.1,
+    show_default=True,
+    help="Multiplies the sandbox's delays (1.0: real Lambda timings, a VPC create takes 60 s).",
+)
+@click.option("--no-color", is_flag=True, envvar="NO_COLOR", help="Disable colour.")
+def command(time_scale: float, no_color: bool) -> None:
+    """Deploy the bundled example end to end against a local sandbox: no AWS account.
+
+    Starts the sandbox (a local Lambda control plane that really goes through
+    the states) in this process, then runs the real `lambda-wait deploy` three
+    times, as a pipeline would: a VPC function is created (Pending -> Active),
+    its VPC configuration is updated (InProgress -> Successful), and a
+    deployment that fails shows its decoded reason and the exit code a
+    pipeline would get. Needs the `sandbox` extra (moto).
+    """
+    try:
+        from lambda_wait.sandbox import running_sandbox
+    except ImportError:  # pragma: no cover - depends on the install
+        raise click.ClickException(
+            "the demo needs the sandbox extra: pip install 'lambda-wait[sandbox]'"
+        ) from None
+    style = (lambda text, **kw: text) if no_color else click.style
+    say = click.echo
+    with running_sandbox(time_scale=time_scale) as handle, tempfile.TemporaryDirectory() as tmp:
+        role = handle.ensure_role("hello-vpc-role")
+        env = {
+            **os.environ,
+            "AWS_ENDPOINT_URL_LAMBDA": handle.endpoint_url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_CONFIG_FILE": str(Path(tmp) / "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(Path(tmp) / "credentials"),
+            "LAMBDA_WAIT_CACHE_DIR": str(Path(tmp) / "cache"),
+            "LAMBDA_WAIT_COOLDOWN_SECONDS": str(300 * time_scale),
+            "DEMO_ROLE_ARN": role,
+            "DEMO_API_TOKEN": "demo-secret-never-printed",
+        }
+        env.pop("AWS_PROFILE", None)
+        env.pop("AWS_ENDPOINT_URL", None)
+        say(
+            style("lambda-wait demo", bold=True)
+            + f": a local Lambda control plane at {handle.endpoint_url}"
+        )
+        say(
+            f"(time scale {time_scale:g}: a VPC create that takes about 60 s on AWS takes "
+            f"{60 * time_scale:.0f} s here)\n"
+        )
+        spec = str(EXAMPLE_DIR / "function.json")
+        code_dir = str(EXAMPLE_DIR / "src")
+        steps: list[tuple[str, list[str], int]] = [
+            (
+                "1. Create a function in a VPC: Pending -> Active",
+                ["deploy", "--spec", spec, "--code-dir", code_dir],
+                0,
+            ),
+            (
+                "2. Update it: attach a third subnet (InProgress -> Successful), then publish "
+                "version 1 behind the alias 'live'",
+                [
+                    "deploy",
+                    "--spec",
+                    spec,
+                    "--code-dir",
+                    code_dir,
+                    "--subnet-id",
+                    "subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002,subnet-0a1b2c3d4e5f60003",
+                    "--alias",
+                    "live",
+                ],
+                0,
+            ),
+            (
+                "3. A deployment that fails: the sandbox is told to run out of subnet addresses",
+                [
+                    "deploy",
+                    "--spec",
+                    spec,
+                    "--code-dir",
+                    code_dir,
+                    "--function-name",
+                    "hello-broken",
+                    "--tag",
+                    FAIL_TAG,
+                ],
+                1,
+            ),
+        ]
+        outcomes: list[tuple[str, int, int]] = []
+        for title, args, expected in steps:
+            say(style(title, bold=True))
+            shown = " ".join(shlex.quote(_short(a)) for a in args)
+            say(style(f"$ lambda-wait {shown}", fg="cyan"))
+            started = time.monotonic()
+            done = subprocess.run(
+                [sys.executable, "-m", "lambda_wait", *args], env=env, check=False
+            )
+            elapsed = time.monotonic() - started
+            mark = "as expected" if done.returncode == expected else f"expected {expected}"
+            say(
+                style(
+                    f"-> exit {done.returncode} ({mark}) in {elapsed:.1f}s\n",
+                    fg="green" if done.returncode == expected else "red",
+                )
+            )
+            outcomes.append((title, done.returncode, expected))
+        changes = [call for call in handle.calls if call.mutating and call.applied]
+        refused = [call for call in handle.calls if call.status == 409]
+        say(style("What happened", bold=True))
+        say(
+            f"  {len(handle.calls)} Lambda calls, {len(changes)} of them changes, "
+            f"{len(refused)} refused with ResourceConflictException (409) for coming too early."
+        )
+
+        say(
+            "  A pipeline branches on the exit codes: 0 ready, 1 failed, 3 timed out, "
+            "6 cooldown, 7 inactive (`lambda-wait --help`).\n"
+        )
+        say(style("Against real AWS", bold=True) + " (credentials and region as for the AWS CLI):")
+        say("  lambda-wait deploy --spec function.json --code-dir src/ --publish --alias live")
+        say("  lambda-wait status hello-vpc")
+        say("  lambda-wait wait hello-vpc --timeout 10m")
+        failed = [o for o in outcomes if o[1] != o[2]]
+        if failed:
+            raise click.ClickException(f"the demo did not go as expected: {failed[0][0]}")
+
+
+def _short(arg: str) -> str:
+    """Show bundled example paths relative to the example directory."""
+    try:
+        return str(Path(arg).relative_to(EXAMPLE_DIR.parent.parent.parent))
+    except ValueError:
+        return arg

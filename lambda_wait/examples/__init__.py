@@ -1,0 +1,1 @@
+"""Bundled examples (used by `lambda-wait demo`)."""

@@ -1,0 +1,41 @@
+"""End to end: the README's first quick-start command, as an installed command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def lambda_wait_command() -> list[str]:
+    found = shutil.which("lambda-wait", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "lambda_wait"]
+
+
+def test_demo_runs_the_main_job_end_to_end(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [*lambda_wait_command(), "demo", "--time-scale", "0.02", "--no-color"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert out.count("as expected") == 3
+    assert "-> exit 1 (as expected)" in out  # the failing deployment's exit code is shown
+    assert "Subnet out of IP addresses" in out  # ...with its decoded reason
+    assert "Against real AWS" in out
+    # The live progress shows the transitions the demo promises.
+    assert "Pending" in done.stderr and "InProgress" in done.stderr
+    assert "demo-secret-never-printed" not in out + done.stderr
+    assert "Traceback" not in done.stderr
