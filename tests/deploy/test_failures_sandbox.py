@@ -1,0 +1,222 @@
+"""Failures against the sandbox: failed create/update (transient and permanent), races,
+concurrent deployers (412) and IAM role propagation."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lambda_wait.aws import BotocoreRequestModel, LambdaApi
+from lambda_wait.deploy.runner import Deployer, RetryPolicy, StepEvent
+from lambda_wait.deploy.spec import FlagValues, build_desired
+from lambda_wait.errors import ExitCode, RevisionMismatchError
+from lambda_wait.sandbox import Sandbox, SandboxHandle
+from lambda_wait.waiter import PollPolicy
+from tests.deploy.conftest import ROLE, Deploy, base_args, ops
+
+FAST_POLL = PollPolicy(initial=0.01, multiplier=1.5, max_interval=0.05)
+FAST_RETRY = RetryPolicy(role_initial=0.01, role_max=0.02, initial=0.01, max_interval=0.02)
+TAG = "lambda-wait-sandbox:"
+
+
+def deployer(handle: SandboxHandle, name: str, src: Path, **kwargs: Any) -> Deployer:
+    desired = build_desired(
+        FlagValues(
+            function_name=name,
+            code_dir=str(src),
+            role=kwargs.pop("role", ROLE),
+            runtime="python3.12",
+            handler="app.handler",
+            memory_size=kwargs.pop("memory_size", None),
+        ),
+        BotocoreRequestModel(),
+        {},
+    )
+    kwargs.setdefault("retry", FAST_RETRY)
+    kwargs.setdefault("poll", FAST_POLL)
+    kwargs.setdefault("timeout", 30.0)
+    return Deployer(
+        LambdaApi(handle.client(max_attempts=1)), desired, rng=random.Random(1), **kwargs
+    )
+
+
+@pytest.mark.parametrize(("code", "transient"), [("InternalError", True), ("InvalidSubnet", False)])
+def test_failed_create_says_delete_and_gives_the_command(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path, code: str, transient: bool
+) -> None:
+    run = deploy(*base_args("bad-create", src, "--tag", f"{TAG}create=fail:{code}"), "-o", "json")
+    assert run.code == ExitCode.FAILED, run.stderr
+    doc = run.json()
+    assert doc["exit_status"] == "failed"
+    deploy_doc = doc["deploy"]
+    assert deploy_doc["applied"] == [] and deploy_doc["not_applied"] == ["create"]
+    assert "aws lambda delete-function --function-name bad-create" in deploy_doc["live"]
+    assert f"create failed: {code}" in doc["error"]["message"]
+    assert ("re-running may succeed" in (doc["error"]["hint"] or "")) is transient
+    assert sandbox.state("bad-create")["State"] == "Failed"
+    # One line on stderr for the error, the summary on stdout in text mode.
+    text = deploy(*base_args("bad-create", src))
+    assert text.code == ExitCode.FAILED
+    assert "State Failed" in text.stderr and "delete-function" in text.stderr
+
+
+def test_failed_update_permanent_leaves_previous_code_live(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path
+) -> None:
+    tag = f"{TAG}update=fail:KMSKeyNotFound"
+    assert deploy(*base_args("bad-update", src, "--tag", tag)).code == 0
+    before = sandbox.client().get_function_configuration(FunctionName="bad-update")["CodeSha256"]
+    (src / "app.py").write_text("broken = True\n")
+    run = deploy(*base_args("bad-update", src, "--memory-size", "512"), "-o", "json")
+    assert run.code == ExitCode.FAILED, run.stderr
+    doc = run.json()["deploy"]
+    assert doc["applied"] == [] and doc["not_applied"] == ["update-code", "update-configuration"]
+    assert "previous code and configuration live" in doc["live"]
+    assert ops(sandbox).count("UpdateFunctionCode") == 1  # permanent: not retried
+    config = sandbox.client().get_function_configuration(FunctionName="bad-update")
+    assert config["CodeSha256"] == before and config["MemorySize"] == 128
+
+
+def test_failed_update_transient_is_retried_once(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path
+) -> None:
+    tag = f"{TAG}update=fail:InternalError@1"
+    assert deploy(*base_args("flaky-update", src, "--tag", tag)).code == 0
+    (src / "app.py").write_text("fixed = True\n")
+    sandbox.sandbox.reset_calls()
+    run = deploy(*base_args("flaky-update", src))
+    assert run.code == 0, run.stderr
+    assert "InternalError (transient); retrying it" in run.stderr
+    assert ops(sandbox) == ["UpdateFunctionCode", "UpdateFunctionCode"]
+
+
+def test_config_failure_after_code_says_new_code_is_live(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path
+) -> None:
+    tag = f"{TAG}update=fail:KMSKeyNotFound@2"  # the code update passes, the config one fails
+    assert deploy(*base_args("half", src, "--tag", tag)).code == 0
+    (src / "app.py").write_text("new = True\n")
+    run = deploy(*base_args("half", src, "--memory-size", "256"), "-o", "json")
+    assert run.code == ExitCode.FAILED
+    doc = run.json()["deploy"]
+    assert doc["applied"] == ["update-code"] and doc["not_applied"] == ["update-configuration"]
+    assert "new code is live with the previous configuration" in doc["live"]
+
+
+def test_waits_out_an_update_already_in_progress(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path
+) -> None:
+    tag = f"{TAG}delay:update=30"  # 0.3 s at the test time scale
+    assert deploy(*base_args("busy", src, "--tag", tag)).code == 0
+    sandbox.client().update_function_configuration(FunctionName="busy", Description="theirs")
+    (src / "app.py").write_text("mine = True\n")
+    run = deploy(*base_args("busy", src))
+    assert run.code == 0, run.stderr
+    assert "wait-previous" in run.stderr
+    assert not [c for c in sandbox.calls if c.status == 409]
+
+
+def test_racing_update_gets_409_then_waits_and_retries(sandbox: SandboxHandle, src: Path) -> None:
+    sandbox.create_function("race", Tags={f"{TAG}delay:update": "20"}, Handler="app.handler")
+    sandbox.wait_until("race", state="Active")
+    other = sandbox.client()
+
+    def racer(event: StepEvent) -> None:  # someone else's update lands between read and act
+        if event.kind == "start" and event.step.name == "update-code":
+            other.update_function_configuration(FunctionName="race", Description="racer")
+
+    result = deployer(sandbox, "race", src, role=sandbox.ensure_role(), listener=racer).run()
+    assert result.exit_code is ExitCode.READY, result.error
+    codes = [(c.operation, c.status) for c in sandbox.calls if c.operation == "UpdateFunctionCode"]
+    assert codes == [("UpdateFunctionCode", 409), ("UpdateFunctionCode", 200)]
+    assert result.applied == ["update-code"]
+
+
+def test_concurrent_deployer_412_stops_with_conflict(sandbox: SandboxHandle, src: Path) -> None:
+    sandbox.create_function("rev", Handler="app.handler")
+    sandbox.wait_until("rev", state="Active")
+    d = deployer(sandbox, "rev", src, role=sandbox.ensure_role())
+
+    def refuse(**params: Any) -> dict[str, Any]:
+        raise RevisionMismatchError("rev changed since it was read (RevisionId mismatch)")
+
+    d.api.update_function_code = refuse  # type: ignore[method-assign]
+    result = d.run()
+    assert result.exit_code is ExitCode.CONFLICT
+    assert result.not_applied == ["update-code"]
+    assert result.error is not None and "RevisionId mismatch" in result.error.message
+    assert "previous code and configuration live" in (result.live or "")
+    assert [c.operation for c in sandbox.sandbox.mutating_calls("rev")] == ["CreateFunction"]
+
+
+def test_role_propagation_is_retried_until_the_role_exists(sandbox_factory: Any, src: Path) -> None:
+    handle: SandboxHandle = sandbox_factory(
+        sandbox=Sandbox(time_scale=0.01, auto_create_roles=False)
+    )
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 2:  # the role "propagates" after two refusals
+            handle.ensure_role("late-role")
+
+    role = "arn:aws:iam::123456789012:role/late-role"
+    d = deployer(handle, "late", src, role=role, sleep=sleep)
+    result = d.run()
+    assert result.exit_code is ExitCode.READY, result.error
+    creates = [c.status for c in handle.calls if c.operation == "CreateFunction"]
+    assert creates == [400, 400, 201]
+
+
+def test_role_propagation_gives_up_after_its_bound(sandbox_factory: Any, src: Path) -> None:
+    handle: SandboxHandle = sandbox_factory(
+        sandbox=Sandbox(time_scale=0.01, auto_create_roles=False)
+    )
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    retry = RetryPolicy(role_propagation_seconds=5.0, role_initial=1.0, role_max=2.0)
+    d = deployer(
+        handle,
+        "never",
+        src,
+        role="arn:aws:iam::123456789012:role/missing",
+        retry=retry,
+        sleep=sleep,
+        clock=lambda: now[0],
+    )
+    result = d.run()
+    assert result.exit_code is ExitCode.USAGE
+    assert result.error is not None and "retries for IAM propagation" in result.error.message
+    assert result.live == "Nothing was created."
+    assert 2 <= len([c for c in handle.calls if c.operation == "CreateFunction"]) <= 5
+
+
+def test_inactive_function_is_reported_without_mutation(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path
+) -> None:
+    assert deploy(*base_args("sleepy", src)).code == 0
+    sandbox.sandbox.make_inactive("sleepy")
+    (src / "app.py").write_text("new = 1\n")
+    sandbox.sandbox.reset_calls()
+    run = deploy(*base_args("sleepy", src))
+    assert run.code == ExitCode.INACTIVE
+    assert "Inactive" in run.stderr and "re-run deploy" in run.stderr
+    assert sandbox.sandbox.mutating_calls(applied_only=False) == []
+
+
+def test_deploy_timeout_reports_unfinished_step(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path
+) -> None:
+    run = deploy(
+        *base_args("slow", src, "--tag", f"{TAG}delay:create=1000"), "--timeout", "1s", "-o", "json"
+    )
+    assert run.code == ExitCode.TIMEOUT
+    doc = run.json()["deploy"]
+    assert doc["steps"][0]["status"] == "unknown"
+    assert "may still be finishing" in doc["live"]
