@@ -17,7 +17,7 @@ from lambda_wait.sandbox import Sandbox, SandboxHandle
 from lambda_wait.waiter import PollPolicy
 from tests.deploy.conftest import ROLE, Deploy, base_args, ops
 
-FAST_POLL = PollPolicy(initial=0.01, multiplier=1.5, max_interval=0.05)
+FAST_POLL = PollPolicy(initial=0.02, multiplier=1.5, max_interval=0.1)
 FAST_RETRY = RetryPolicy(role_initial=0.01, role_max=0.02, initial=0.01, max_interval=0.02)
 TAG = "lambda-wait-sandbox:"
 
@@ -220,3 +220,24 @@ def test_deploy_timeout_reports_unfinished_step(
     doc = run.json()["deploy"]
     assert doc["steps"][0]["status"] == "unknown"
     assert "may still be finishing" in doc["live"]
+
+
+@pytest.mark.parametrize("operation", ["UpdateFunctionCode", "UpdateFunctionConfiguration"])
+def test_lost_answer_is_not_applied_twice(
+    sandbox: SandboxHandle, src: Path, operation: str
+) -> None:
+    from lambda_wait.sandbox import FaultConfig
+
+    sandbox.create_function("lost", Handler="app.handler")
+    sandbox.wait_until("lost", state="Active")
+    # Lambda applies the change but the answer is a 500: a blind retry would apply it twice.
+    sandbox.sandbox.set_faults(
+        FaultConfig(rate=1.0, kinds=("500",), when="after", operations=frozenset({operation}))
+    )
+    d = deployer(sandbox, "lost", src, role=sandbox.ensure_role(), memory_size=512)
+    result = d.run()
+    assert result.exit_code is ExitCode.READY, result.error
+    sent = [c for c in sandbox.calls if c.operation == operation]
+    assert len(sent) == 1 and sent[0].applied and sent[0].status == 500
+    config = sandbox.client().get_function_configuration(FunctionName="lost")
+    assert config["MemorySize"] == 512
