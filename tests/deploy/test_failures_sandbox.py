@@ -109,7 +109,7 @@ def test_config_failure_after_code_says_new_code_is_live(
 def test_waits_out_an_update_already_in_progress(
     deploy: Deploy, sandbox: SandboxHandle, src: Path
 ) -> None:
-    tag = f"{TAG}delay:update=30"  # 0.3 s at the test time scale
+    tag = f"{TAG}delay:update=100"  # 1 s at the test time scale: outlasts CLI start-up
     assert deploy(*base_args("busy", src, "--tag", tag)).code == 0
     sandbox.client().update_function_configuration(FunctionName="busy", Description="theirs")
     (src / "app.py").write_text("mine = True\n")
