@@ -1,22 +1,51 @@
 """A request budget shared by every call a process makes (pure; clock injected).
 
 Lambda allows 15 control-plane requests per second per account and Region for
-everything but GetFunction (100 req/s), shared by every tool in the account. A
-token bucket keeps this process well under that; when Lambda throttles anyway
+everything but GetFunction (100 req/s), shared by every tool in the account. The
+budget keeps this process well under that; when Lambda throttles anyway
 (someone else is spending the quota) the rate halves and then recovers slowly.
+
+How requests are scheduled (the properties tests/test_budget.py and
+tests/test_fleet_budget.py check with an injected clock):
+
+- **FIFO.** Each request books the next free slot under a lock; slots are handed
+  out in booking order and never go backwards in time. A waiter holds at most one
+  booking at a time, so with N functions waiting, a function's read waits at most
+  N slots (N / rate seconds): nobody starves, whatever the others' schedules.
+- **Rate.** Slots are spaced ``1 / rate`` apart (a GCRA token bucket: ``burst``
+  may go at once after a quiet spell).
+- **Window.** On top of that, at most ``floor(max_rps)`` requests in any window of
+  ``1 s + window_guard``: a burst never makes any one second exceed the budget,
+  and the guard absorbs network jitter so Lambda never sees more than
+  ``max_rps`` in a second either.
+- **Throttling.** ``throttled()`` halves the rate (not below ``min_rps``), which
+  then recovers linearly to ``max_rps`` over ``recovery_seconds``; a Retry-After
+  pauses every booking until it has passed, and a booking made before the
+  throttle whose slot falls inside the pause is booked again after it.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 DEFAULT_MAX_RPS = 10.0
+# GetFunction has its own 100 req/s quota; by default this process uses half of it at most.
+DEFAULT_GET_FUNCTION_RPS = 50.0
+WINDOW_SECONDS = 1.0
+DEFAULT_WINDOW_GUARD = 0.05
+
+
+def get_function_rps(max_rps: float) -> float:
+    """The GetFunction budget that goes with ``--max-rps``: 5x it, at most 50 req/s."""
+    return min(DEFAULT_GET_FUNCTION_RPS, 5.0 * max_rps)
 
 
 class RequestBudget:
-    """Thread-safe token bucket with multiplicative decrease on throttling."""
+    """Thread-safe FIFO pacing with a sliding-window cap and multiplicative decrease."""
 
     def __init__(
         self,
@@ -27,56 +56,84 @@ class RequestBudget:
         sleep: Callable[[float], None] = time.sleep,
         min_rps: float = 0.5,
         recovery_seconds: float = 10.0,
+        window_guard: float = DEFAULT_WINDOW_GUARD,
     ) -> None:
         if max_rps <= 0:
             raise ValueError("max_rps must be > 0")
         self.max_rps = max_rps
         self.rate = max_rps
         self.burst = burst if burst is not None else max(1.0, max_rps / 2)
-        self._tokens = self.burst
+        self.window_guard = window_guard
+        self.window_limit = math.floor(max_rps)  # 0: no window rule (max_rps < 1)
         self._clock = clock
         self._sleep = sleep
         self._min_rps = min(min_rps, max_rps)
         self._recovery_seconds = recovery_seconds
         self._last = clock()
+        self._tat = self._last  # GCRA's theoretical arrival time of the next request
+        self._last_go = -math.inf
+        self._recent: deque[float] = deque(maxlen=max(1, self.window_limit))
         self._blocked_until = 0.0
+        self._epoch = 0  # bumped by every throttle
         self._lock = threading.Lock()
         self.granted = 0
+        self.throttles = 0
 
-    def _refill(self, now: float) -> None:
-        # Nothing accrues during a Retry-After pause: otherwise every request reserved
-        # during it would go at once when it ends.
+    def _recover(self, now: float) -> None:
+        # Additive recovery, back to max_rps over recovery_seconds after a cut; time
+        # spent inside a Retry-After pause does not count.
         elapsed = max(0.0, now - max(self._last, self._blocked_until))
-        self._last = now
-        # Additive recovery: back to max_rps over recovery_seconds after a cut.
+        self._last = max(self._last, now)
         if self.rate < self.max_rps:
             self.rate = min(
                 self.max_rps, self.rate + elapsed * self.max_rps / self._recovery_seconds
             )
-        self._tokens = min(self.burst, self._tokens + elapsed * self.rate)
 
-    def reserve(self) -> float:
-        """Take one token; return how long the caller must wait before using it."""
+    def _book(self) -> tuple[float, int]:
+        """Book the next slot: (the time it may go, the throttle epoch it was booked in)."""
         with self._lock:
             now = self._clock()
-            self._refill(now)
-            self._tokens -= 1.0
+            self._recover(now)
+            spacing = 1.0 / self.rate
+            tolerance = (self.burst - 1.0) * spacing
+            tat = max(self._tat, now, self._blocked_until)
+            go = max(now, tat - tolerance, self._blocked_until, self._last_go)
+            if self.window_limit and len(self._recent) == self.window_limit:
+                go = max(go, self._recent[0] + WINDOW_SECONDS + self.window_guard)
+            if go - now < 1e-9:  # float dust from adding spacings must not become a wait
+                go = now
+            self._tat = max(tat, go) + spacing
+            self._last_go = go
+            self._recent.append(go)
             self.granted += 1
-            delay = 0.0 if self._tokens >= 0 else -self._tokens / self.rate
-            # After a pause the bucket resumes where the pause ends, spacing requests at the rate.
-            return max(0.0, self._blocked_until - now) + delay
+            return go, self._epoch
+
+    def reserve(self) -> float:
+        """Book one slot; return how long the caller must wait before using it."""
+        go, _ = self._book()
+        return max(0.0, go - self._clock())
 
     def acquire(self) -> None:
-        """Block until this process may send one more request."""
-        delay = self.reserve()
-        if delay > 0:
-            self._sleep(delay)
+        """Block until this process may send one more request (FIFO among callers)."""
+        go, epoch = self._book()
+        while True:
+            delay = go - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+            with self._lock:
+                # A throttle arrived while we slept and our slot lies inside its pause.
+                stale = self._epoch != epoch and go < self._blocked_until
+            if not stale:
+                return
+            go, epoch = self._book()
 
     def throttled(self, retry_after: float | None = None) -> None:
         """Lambda answered 429: halve the rate and, if given, pause everyone for Retry-After."""
         with self._lock:
             now = self._clock()
-            self._refill(now)
+            self._recover(now)
+            self.throttles += 1
             self.rate = max(self._min_rps, self.rate / 2)
             if retry_after:
                 self._blocked_until = max(self._blocked_until, now + retry_after)
+                self._epoch += 1

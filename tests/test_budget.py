@@ -127,8 +127,9 @@ def test_acquire_sleeps_through_the_injected_sleep() -> None:
     b.acquire()
     b.acquire()
     b.acquire()
-    # The first acquire spends the burst, each later one waits 1/rate after the previous.
-    assert clock.sleeps == pytest.approx([0.5, 0.5])
+    # The first acquire spends the burst, the next waits 1/rate; the third would make
+    # three in one second: the window rule holds it to 1 s + the guard after the first.
+    assert clock.sleeps == pytest.approx([0.5, 0.5 + b.window_guard])
     assert b.granted == 3
 
 
