@@ -356,13 +356,16 @@ def test_timeout_keeps_the_last_snapshot_and_ends_exactly_at_the_deadline() -> N
 
 
 def test_a_wait_of_hours_at_the_capped_interval_does_not_crash() -> None:
-    # ~4,300 polls at the 2.5 s cap: the backoff's exponent must not overflow.
+    # ~1,800 polls at the 6 s cap: the backoff's exponent (1.5**n overflows near
+    # n = 1,750) must not overflow.
+    cap = PollPolicy().max_interval
     waiter, clock, script = make([cfg("Pending", None)], timeout=3 * 3600)
     result = waiter.run()
     assert result.exit_code is ExitCode.TIMEOUT
-    assert len(script.read_times) > 3 * 3600 / (2.5 * 1.2)
+    assert len(script.read_times) > 3 * 3600 / (cap * 1.2)
+    assert len(script.read_times) > 1750
     assert result.elapsed == pytest.approx(3 * 3600, abs=1e-6)
-    assert max(clock.sleeps) <= 2.5 * 1.2
+    assert max(clock.sleeps) <= cap * 1.2
 
 
 def test_errors_after_a_good_read_until_the_deadline_are_a_timeout() -> None:
@@ -488,4 +491,4 @@ def test_poll_interval_grows_from_sub_second_to_the_cap() -> None:
     assert schedule[0] == pytest.approx(0.25)
     assert schedule[1] == pytest.approx(0.375)
     assert schedule == sorted(schedule)
-    assert schedule[-1] == pytest.approx(2.5)
+    assert schedule[-1] == pytest.approx(policy.max_interval)  # no elapsed: no bands
