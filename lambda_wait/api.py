@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_wait.aws import LambdaApi
@@ -30,13 +30,19 @@ from lambda_wait.wake import InactiveAwareWait
 
 __all__ = [
     "PollPolicy",
+    "Selection",
     "StatusResult",
     "Target",
     "WaitResult",
     "get_status",
+    "select_functions",
     "wait_for_function",
     "wait_for_functions",
 ]
+
+# One thread per function, up to this many: each sleeps most of the time, the shared
+# request budget decides who reads when (FIFO), so every function is waited on at once.
+MAX_WAIT_THREADS = 1000
 
 
 @dataclass(frozen=True)
@@ -86,16 +92,23 @@ def get_status(
     qualifier: str | None = None,
     target: Target | str = Target.READY,
     cooldown_store: CooldownStore | None = None,
+    poll_api: str = "get-function-configuration",
+    configuration: Mapping[str, Any] | None = None,
 ) -> StatusResult:
     """Read ``function`` once; raises :class:`~lambda_wait.errors.LambdaWaitError` on API errors.
 
     An Inactive function with a cooldown remembered from an earlier run (or showing a
     cooldown code now) reports exit 6 with the earliest retry time; status never
-    records anything itself.
+    records anything itself. ``poll_api`` picks the read (GetFunctionConfiguration
+    or GetFunction); ``configuration`` is an answer of either read made just before
+    (e.g. by :func:`select_functions`), used instead of reading again.
     """
     ref = parse_function(function, qualifier)
     api = _api(client)
-    snap = _reader(api, ref, "get-function-configuration")()
+    if configuration is not None:
+        snap = FunctionSnapshot.from_configuration(configuration)
+    else:
+        snap = _reader(api, ref, poll_api)()
     assessment = assess(snap, Target(target))
     if assessment.phase is Phase.INACTIVE:
         store = cooldown_store if cooldown_store is not None else CooldownStore.default()
@@ -183,10 +196,16 @@ def wait_for_functions(
     poll_api: str = "get-function-configuration",
     wake: bool = False,
     cooldown_store: CooldownStore | None = None,
-    max_workers: int = 32,
+    max_workers: int | None = None,
 ) -> list[WaitResult]:
     """Wait for several functions at once under one request budget; never raises
-    for a single function's API error (it becomes that function's result)."""
+    for a single function's API error (it becomes that function's result).
+
+    Every function is waited on at once (one sleeping thread each, up to
+    ``max_workers``, default :data:`MAX_WAIT_THREADS`): the client's request budget
+    hands out reads first come, first served, so none starves. Results come back
+    in the order of ``functions``.
+    """
     api = _api(client)
     target = Target(target)
 
@@ -209,5 +228,60 @@ def wait_for_functions(
 
     if len(functions) == 1:
         return [one(functions[0])]
-    with ThreadPoolExecutor(max_workers=min(max_workers, len(functions))) as pool:
+    workers = min(max_workers or MAX_WAIT_THREADS, len(functions))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda-wait") as pool:
         return list(pool.map(one, functions))
+
+
+@dataclass
+class Selection:
+    """The functions a listing selected, and the GetFunction answers read on the way."""
+
+    names: list[str]
+    listed: int = 0  # functions in the region before filtering
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def select_functions(
+    *,
+    client: Any = None,
+    prefix: str | None = None,
+    tags: Mapping[str, str | None] | None = None,
+    poll_api: str = "get-function-configuration",
+) -> Selection:
+    """The functions whose name starts with ``prefix`` and that carry every tag in
+    ``tags`` (a None value matches any value), sorted by name.
+
+    One paginated ListFunctions (50 a page) lists the region; only when ``tags`` is
+    given is each candidate read once more, through the shared request budget:
+    with GetFunction when ``poll_api`` is ``get-function`` (its own 100 req/s quota;
+    the answer doubles as the status read, see :attr:`Selection.documents`),
+    otherwise with ListTags (IAM ``lambda:ListTags``). ListFunctions does not carry
+    the function states, so a status still needs a read of each function.
+    """
+    api = _api(client)
+    listed = api.list_functions()
+    names = sorted(
+        {
+            str(doc.get("FunctionName"))
+            for doc in listed
+            if doc.get("FunctionName") and str(doc["FunctionName"]).startswith(prefix or "")
+        }
+    )
+    if not tags:
+        return Selection(names, listed=len(listed))
+    arns = {str(d.get("FunctionName")): str(d.get("FunctionArn") or "") for d in listed}
+    selected: list[str] = []
+    documents: dict[str, dict[str, Any]] = {}
+    for name in names:
+        if poll_api == "get-function":
+            doc = api.get_function(name)
+            found = dict(doc.get("Tags") or {})
+        else:
+            doc = None
+            found = api.list_tags(arns.get(name) or name)
+        if all(key in found and (want is None or found[key] == want) for key, want in tags.items()):
+            selected.append(name)
+            if doc is not None:
+                documents[name] = doc
+    return Selection(selected, listed=len(listed), documents=documents)

@@ -337,7 +337,11 @@ def make_session(settings: AwsSettings) -> Any:
 
 
 def make_api(
-    settings: AwsSettings, *, budget: RequestBudget | None = None, check_credentials: bool = True
+    settings: AwsSettings,
+    *,
+    budget: RequestBudget | None = None,
+    check_credentials: bool = True,
+    get_function_budget: RequestBudget | None = None,
 ) -> LambdaApi:
     """Build a :class:`LambdaApi`; fails before any request when region or credentials lack."""
     session = make_session(settings)
@@ -359,7 +363,7 @@ def make_api(
         client = session.client("lambda", endpoint_url=endpoint, config=config)
     except ValueError as err:  # botocore rejects a malformed endpoint URL this way
         raise UsageError(f"invalid endpoint URL {endpoint!r}: {err}") from None
-    return LambdaApi(client, budget=budget)
+    return LambdaApi(client, budget=budget, get_function_budget=get_function_budget)
 
 
 def endpoint_from_env() -> str | None:

@@ -30,6 +30,7 @@ class CommonOptions:
     quiet: bool
     debug: bool
     no_color: bool
+    ci_format: str = "auto"
 
     @property
     def json(self) -> bool:
@@ -77,7 +78,7 @@ FUNCTION = FunctionType()
 
 
 def common_options(func: F) -> F:
-    """Add --region/--profile/--endpoint-url/--output/--quiet/--debug/--no-color;
+    """Add --region/--profile/--endpoint-url/--output/--quiet/--debug/--no-color/--ci-format;
     the command receives them as one ``opts: CommonOptions`` argument."""
 
     @functools.wraps(func)
@@ -90,6 +91,7 @@ def common_options(func: F) -> F:
             quiet=kwargs.pop("quiet"),
             debug=kwargs.pop("debug"),
             no_color=kwargs.pop("no_color"),
+            ci_format=kwargs.pop("ci_format"),
         )
         return func(*args, opts=opts, **kwargs)
 
@@ -133,6 +135,94 @@ def common_options(func: F) -> F:
             is_flag=True,
             envvar="NO_COLOR",
             help="Disable colour (also when NO_COLOR is set).",
+        ),
+        click.option(
+            "--ci-format",
+            type=click.Choice(["auto", "plain", "github"]),
+            default="auto",
+            show_default=True,
+            envvar="LAMBDA_WAIT_CI_FORMAT",
+            show_envvar=True,
+            help="How progress is shown. auto: GitHub Actions format when GITHUB_ACTIONS=true, "
+            "plain lines when CI is set or stderr is not a terminal, else a live view; plain: "
+            "timestamped lines; github: plain inside a log group, plus annotations, the step "
+            "summary and step outputs (docs/ci.md).",
+        ),
+    ]
+    wrapped: Any = wrapper
+    for decorator in reversed(decorators):
+        wrapped = decorator(wrapped)
+    return wrapped  # type: ignore[no-any-return]
+
+
+POLL_API_HELP = (
+    "Which read polls the state. get-function-configuration (default; IAM "
+    "lambda:GetFunctionConfiguration) shares Lambda's 15 req/s control-plane quota "
+    "with every other call in the account and Region; get-function (IAM "
+    "lambda:GetFunction) has its own 100 req/s quota, for big fleets, but its "
+    "answer is larger (code location, tags, concurrency). With get-function, --tag "
+    "reads tags from it instead of ListTags."
+)
+
+
+@dataclass(frozen=True)
+class BudgetOptions:
+    """How many requests per second this process may send, and which read polls."""
+
+    max_rps: float
+    poll_api: str
+
+
+class TagFilterType(click.ParamType[tuple[str, str | None]]):
+    """``KEY=VALUE`` -> (KEY, VALUE); ``KEY`` alone -> (KEY, None): any value."""
+
+    name = "key=value"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, str | None]:
+        if isinstance(value, tuple):
+            return value
+        key, sep, val = str(value).partition("=")
+        if not key.strip():
+            self.fail(f"{value!r}: expected KEY=VALUE (or KEY for any value).", param, ctx)
+        return key.strip(), (val if sep else None)
+
+
+TAG_FILTER = TagFilterType()
+
+
+def budget_options(func: F) -> F:
+    """Add --max-rps and --poll-api; the command receives them as one
+    ``budget: BudgetOptions`` argument (pass it to ``build_api``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        budget = BudgetOptions(max_rps=kwargs.pop("max_rps"), poll_api=kwargs.pop("poll_api"))
+        return func(*args, budget=budget, **kwargs)
+
+    decorators = [
+        click.option(
+            "--max-rps",
+            type=click.FloatRange(min=0.1, max=100.0),
+            default=10.0,
+            show_default=True,
+            envvar="LAMBDA_WAIT_MAX_RPS",
+            show_envvar=True,
+            help="Requests per second this process may send on Lambda's shared 15 req/s "
+            "control-plane quota, reads and writes together, shared fairly (first come, "
+            "first served) by every function; halved on throttling, then recovers. "
+            "GetFunction gets 5x this, at most 50 req/s, of its own 100 req/s quota. "
+            "Above 15 Lambda throttles, and the budget backs off.",
+        ),
+        click.option(
+            "--poll-api",
+            type=click.Choice(["get-function-configuration", "get-function"]),
+            default="get-function-configuration",
+            show_default=True,
+            envvar="LAMBDA_WAIT_POLL_API",
+            show_envvar=True,
+            help=POLL_API_HELP,
         ),
     ]
     wrapped: Any = wrapper

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from lambda_wait.errors import ExitCode, LambdaWaitError
-from lambda_wait.options import CommonOptions
+from lambda_wait.options import BudgetOptions, CommonOptions
 
 if TYPE_CHECKING:  # rich and tenacity load only when a command runs
     from lambda_wait.aws import LambdaApi
@@ -20,11 +20,21 @@ if TYPE_CHECKING:  # rich and tenacity load only when a command runs
 CommandBody = Callable[["Output"], tuple[ExitCode, list["FunctionReport"], dict[str, Any]]]
 
 
-def build_api(opts: CommonOptions) -> LambdaApi:
-    """The Lambda API for these options (fails before any request without region/credentials)."""
-    from lambda_wait.aws import AwsSettings, make_api
+def build_api(opts: CommonOptions, budget: BudgetOptions | None = None) -> LambdaApi:
+    """The Lambda API for these options (fails before any request without region/credentials).
 
-    return make_api(AwsSettings(opts.region, opts.profile, opts.endpoint_url))
+    Call it once per command: its request budgets are the process's one budget,
+    shared by every function the command handles.
+    """
+    from lambda_wait.aws import AwsSettings, make_api
+    from lambda_wait.budget import DEFAULT_MAX_RPS, RequestBudget, get_function_rps
+
+    max_rps = budget.max_rps if budget is not None else DEFAULT_MAX_RPS
+    return make_api(
+        AwsSettings(opts.region, opts.profile, opts.endpoint_url),
+        budget=RequestBudget(max_rps),
+        get_function_budget=RequestBudget(get_function_rps(max_rps)),
+    )
 
 
 def report_from_wait(result: WaitResult) -> FunctionReport:
@@ -51,24 +61,39 @@ def run_command(opts: CommonOptions, command: str, body: CommandBody) -> NoRetur
     (and the JSON envelope in JSON mode); unknown errors too, unless --debug."""
     from lambda_wait.output import Output, envelope
 
-    output = Output(json_mode=opts.json, quiet=opts.quiet, no_color=opts.no_color)
+    output = Output(
+        json_mode=opts.json,
+        quiet=opts.quiet,
+        no_color=opts.no_color,
+        ci_format=opts.ci_format,
+        command=command,
+    )
     try:
         code, reports, extra = body(output)
+        error = extra.get("error")
+        output.finish(
+            command, code, reports, error if isinstance(error, LambdaWaitError) else None, extra
+        )
         if opts.json:
             output.emit_json(envelope(command, code, reports, **extra))
     except LambdaWaitError as err:
         code = err.exit_code
+        output.end_progress()
         output.error(err)
+        output.finish(command, code, [], err)
         if opts.json:
             output.emit_json(envelope(command, code, [], error=err))
     except KeyboardInterrupt:
         code = ExitCode.INTERRUPTED
+        output.end_progress()
         output.err.print("lambda-wait: interrupted; nothing more was sent to AWS.")
+        interrupted = LambdaWaitError("interrupted")
+        interrupted.exit_code = code
+        output.finish(command, code, [], interrupted)
         if opts.json:
-            interrupted = LambdaWaitError("interrupted")
-            interrupted.exit_code = code
             output.emit_json(envelope(command, code, [], error=interrupted))
     except Exception as err:  # the boundary: a traceback is a bug, shown only with --debug
+        output.end_progress()
         if opts.debug:
             traceback.print_exc()
         code = ExitCode.INTERNAL
@@ -76,9 +101,10 @@ def run_command(opts: CommonOptions, command: str, body: CommandBody) -> NoRetur
             f"lambda-wait: internal error: {type(err).__name__}: {err} "
             "(run with --debug for the traceback, and please report it)"
         )
+        internal = LambdaWaitError(f"internal error: {type(err).__name__}")
+        internal.exit_code = code
+        output.finish(command, code, [], internal)
         if opts.json:
-            internal = LambdaWaitError(f"internal error: {type(err).__name__}")
-            internal.exit_code = code
             output.emit_json(envelope(command, code, [], error=internal))
     sys.stdout.flush()
     sys.exit(int(code))

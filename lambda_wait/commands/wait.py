@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 import click
 
 from lambda_wait.errors import ExitCode, worst
-from lambda_wait.options import DURATION, FUNCTION, CommonOptions, common_options
+from lambda_wait.options import (
+    DURATION,
+    FUNCTION,
+    BudgetOptions,
+    CommonOptions,
+    budget_options,
+    common_options,
+)
 
 if TYPE_CHECKING:
     from lambda_wait.output import FunctionReport, Output
@@ -22,6 +29,7 @@ Examples:
   lambda-wait wait my-fn                      # Active and last update Successful
   lambda-wait wait my-fn --for active --timeout 90s
   lambda-wait wait fn-a fn-b --timeout 10m --output json
+  lambda-wait wait $(cat functions.txt) --max-rps 5   # many at once, gentler on the quota
   lambda-wait wait my-vpc-fn --wake --timeout 15m   # restore an Inactive function
 """
 
@@ -51,6 +59,7 @@ Examples:
     help="If a function is Inactive, invoke it once to start the restore (see "
     "docs/inactive-and-cooldown.md), then wait; waits out a cooldown when the timeout allows.",
 )
+@budget_options
 @common_options
 def command(
     functions: tuple[str, ...],
@@ -58,12 +67,16 @@ def command(
     timeout: float,
     qualifier: str | None,
     wake: bool,
+    budget: BudgetOptions,
     opts: CommonOptions,
 ) -> None:
     """Wait until each FUNCTION is ready, then exit 0.
 
-    Polls GetFunctionConfiguration with exponential backoff (sub-second at
-    first, capped at a few seconds) and returns the moment the target holds.
+    Polls GetFunctionConfiguration (or GetFunction, --poll-api) sub-second at
+    first, sparser in the long middle of a VPC attach and tighter again around
+    its typical minute, and returns the moment the target holds. Many functions
+    are waited on at once under one request budget (--max-rps), first come,
+    first served, so none starves.
     Stops at once when the function or its last update Failed, and explains
     the reason code. An Inactive function ends the wait at once (exit 7)
     unless --wake is given; a restore that failed with a cooldown code is not
@@ -79,7 +92,7 @@ def command(
         for name in functions:  # validate all before the first request
             parse_function(name, qualifier)
 
-        api = build_api(opts)
+        api = build_api(opts, budget)
         results = wait_for_functions(
             list(functions),
             client=api,
@@ -88,6 +101,7 @@ def command(
             qualifier=qualifier,
             listener=output.progress,
             wake=wake,
+            poll_api=budget.poll_api,
         )
         reports = [report_from_wait(result) for result in results]
         for result in results:
