@@ -1,3 +1,29 @@
-"""Shared test configuration: the sandbox fixtures (sandbox, sandbox_factory, make_function)."""
+"""Shared test configuration: the sandbox fixtures (sandbox, sandbox_factory,
+make_function) and an AWS environment isolated from the developer's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
 
 pytest_plugins = ["lambda_wait.sandbox.pytest_plugin"]
+
+_CLEARED = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA", "AWS_SESSION_TOKEN",
+            "NO_COLOR", "FORCE_COLOR", "CI", "GITHUB_ACTIONS", "GITHUB_OUTPUT",
+            "GITHUB_STEP_SUMMARY", "LAMBDA_WAIT_COOLDOWN_SECONDS")  # fmt: skip
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Dummy credentials and region, no profile, no IMDS, a private cooldown cache."""
+    for var in _CLEARED:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("LAMBDA_WAIT_CACHE_DIR", str(tmp_path / "cache"))
