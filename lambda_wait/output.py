@@ -10,20 +10,25 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lambda_wait import __version__
+from lambda_wait import __version__, github
+from lambda_wait.display import Display, color_enabled, resolve_display
 from lambda_wait.errors import ExitCode, LambdaWaitError, worst
 from lambda_wait.reasons import DecodedReason
 from lambda_wait.states import Assessment, FunctionSnapshot, Phase
 from lambda_wait.waiter import WaitEvent
+
+if TYPE_CHECKING:
+    from lambda_wait.live import LiveView
 
 SCHEMA_VERSION = 1
 
@@ -111,22 +116,71 @@ def envelope(
     return doc
 
 
-def _color_allowed(no_color: bool) -> bool:
-    return not no_color and "NO_COLOR" not in os.environ
+HEARTBEAT_SECONDS = 30.0
+"""Plain and GitHub modes print a 'still waiting' line after this long without output."""
 
 
 class Output:
-    """Renders results to stdout and progress/errors to stderr for one command run."""
+    """Renders results to stdout and progress/errors to stderr for one command run.
+
+    Progress takes the form that fits where the command runs (:mod:`lambda_wait.display`):
+    a live table at a terminal, timestamped lines in CI and pipes, and in GitHub Actions
+    also a log group, annotations, the step summary and step outputs. Streams, the
+    environment, terminal detection and both clocks can be injected for tests.
+    """
 
     def __init__(
-        self, *, json_mode: bool = False, quiet: bool = False, no_color: bool = False
+        self,
+        *,
+        json_mode: bool = False,
+        quiet: bool = False,
+        no_color: bool = False,
+        ci_format: str = "auto",
+        command: str = "",
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        env: Mapping[str, str] | None = None,
+        terminal: bool | None = None,
+        width: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        animate: bool = True,
     ) -> None:
         self.json_mode = json_mode
         self.quiet = quiet
-        color = _color_allowed(no_color)
-        self.out = Console(file=sys.stdout, highlight=False, no_color=not color, soft_wrap=True)
-        self.err = Console(file=sys.stderr, highlight=False, no_color=not color, soft_wrap=True)
-        self._t0 = time.monotonic()
+        self.command = command
+        self.env: Mapping[str, str] = os.environ if env is None else env
+        self._stdout = sys.stdout if stdout is None else stdout
+        self._stderr = sys.stderr if stderr is None else stderr
+        out_tty = _isatty(self._stdout) if terminal is None else terminal
+        err_tty = _isatty(self._stderr) if terminal is None else terminal
+        self.display = resolve_display(ci_format, stderr_is_terminal=err_tty, env=self.env)
+        self.out = _console(
+            self._stdout,
+            color_enabled(no_color=no_color, is_terminal=out_tty, env=self.env),
+            out_tty,
+            width,
+        )
+        self.err = _console(
+            self._stderr,
+            color_enabled(no_color=no_color, is_terminal=err_tty, env=self.env),
+            err_tty,
+            width,
+        )
+        self._clock = clock
+        self._wall = wall
+        self._t0 = clock()
+        self._lock = threading.RLock()  # the waiter reports from several threads
+        self._live: LiveView | None = None
+        if self.display is Display.LIVE and not quiet:
+            from lambda_wait.live import LiveView
+
+            self._live = LiveView(self.err, clock=clock, auto_refresh=animate)
+        self._group_open = False
+        self._progress_ended = False
+        self._last_line_at = self._t0
+        self._waiting: dict[str, tuple[float, str]] = {}  # function -> (started, state text)
+        self._last_retry: dict[str, str] = {}
 
     # errors and messages (stderr) -------------------------------------------
     def error(self, error: LambdaWaitError) -> None:
@@ -134,34 +188,141 @@ class Output:
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            self.err.print(Text(message))
+            with self._lock:
+                self.err.print(Text(self._stamp(message)))
+                self._last_line_at = self._clock()
 
-    # progress (stderr): one line per state change, not per poll ---------------
+    # progress (stderr) --------------------------------------------------------
     def progress(self, event: WaitEvent) -> None:
+        """Show one waiter event: the live table, or a line per state change (not per
+        poll), retry, note or cooldown, with a heartbeat during long quiet waits."""
         if self.quiet:
             return
-        if event.kind == "poll" and event.changed and event.snapshot and event.assessment:
-            snap = event.snapshot
-            line = Text(f"[{event.elapsed:6.1f}s] {event.function}: ")
-            line.append(_state_text(snap))
+        if self._live is not None:
+            self._live.update(event)
+            return
+        with self._lock:
+            if self._progress_ended:
+                return
+            if self.display is Display.GITHUB and not self._group_open:
+                self._raw(github.command("group", f"lambda-wait {self.command}: waiting".strip()))
+                self._group_open = True
+            line = self._plain_line(event)
+            if line is not None:
+                self.err.print(Text(self._stamp(line, event.elapsed)))
+                self._last_line_at = self._clock()
+            elif self._clock() - self._last_line_at >= HEARTBEAT_SECONDS:
+                self._heartbeat()
+
+    def _plain_line(self, event: WaitEvent) -> str | None:
+        name = event.function
+        if name not in self._waiting:
+            self._waiting[name] = (self._clock() - event.elapsed, "starting")
+        started = self._waiting[name][0]
+        if event.kind == "poll" and event.snapshot is not None and event.assessment is not None:
+            self._last_retry.pop(name, None)
+            state = _state_text(event.snapshot).plain
+            if event.assessment.done:
+                self._waiting.pop(name, None)
+            else:
+                self._waiting[name] = (started, state)
+            if not event.changed:
+                return None
             reason = event.assessment.reason
-            if reason is not None and reason.code:
-                line.append(f" ({reason.code})", style="dim")
-            self.err.print(line)
-        elif event.kind in ("note", "cooldown") and event.message:
-            self.err.print(Text(f"[{event.elapsed:6.1f}s] {event.function}: {event.message}"))
-        elif event.kind == "retry" and event.error is not None:
-            self.err.print(
-                Text(f"[{event.elapsed:6.1f}s] {event.function}: retrying: ", style="dim")
-                + Text(event.error.message, style="dim")
-            )
+            code = f" ({reason.code})" if reason is not None and reason.code else ""
+            return f"{name}: {state}{code}"
+        if event.kind in ("note", "cooldown") and event.message:
+            return f"{name}: {event.message}"
+        if event.kind == "retry" and event.error is not None:
+            if self._last_retry.get(name) == event.error.message:
+                return None  # the same trouble again: the heartbeat says we are still here
+            self._last_retry[name] = event.error.message
+            return f"{name}: retrying: {event.error.message}"
+        return None
+
+    def _heartbeat(self) -> None:
+        now = self._clock()
+        waiting = ", ".join(
+            f"{name} {state} ({_duration(now - started)})"
+            for name, (started, state) in sorted(self._waiting.items())
+        )
+        if waiting:
+            self.err.print(Text(self._stamp(f"still waiting: {waiting}", now - self._t0)))
+            self._last_line_at = now
+
+    def _stamp(self, message: str, elapsed: float | None = None) -> str:
+        """Plain lines carry a UTC timestamp (and the elapsed time of their wait)."""
+        if self.display is Display.LIVE:
+            return message
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self._wall()))
+        if elapsed is None or message.startswith("["):
+            return f"{stamp} {message}"
+        return f"{stamp} [{elapsed:6.1f}s] {message}"
+
+    def _raw(self, line: str) -> None:
+        """A line exactly as given (workflow commands): no styling, no wrapping."""
+        self.err.file.write(line + "\n")
+        self.err.file.flush()
+
+    def end_progress(self) -> None:
+        """Stop the live view (its last frame stays) or close the log group; idempotent.
+        Called before any result reaches stdout, so the two never interleave."""
+        if self._live is not None:
+            self._live.stop()
+        with self._lock:
+            self._progress_ended = True
+            if self._group_open:
+                self._raw("::endgroup::")
+                self._group_open = False
+
+    # the end of a run -----------------------------------------------------------
+    def finish(
+        self,
+        command: str,
+        exit_code: ExitCode,
+        reports: Sequence[FunctionReport],
+        error: LambdaWaitError | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        """End progress and, in GitHub mode, write the annotations, the step summary
+        ($GITHUB_STEP_SUMMARY) and the step outputs ($GITHUB_OUTPUT)."""
+        self.end_progress()
+        if self.display is not Display.GITHUB:
+            return
+        deploy = (extra or {}).get("deploy")
+        outcomes = [
+            github_outcome(r, deploy if isinstance(deploy, Mapping) else None) for r in reports
+        ]
+        lines = github.error_annotations(command, outcomes)
+        if error is not None and not any(r.error is error for r in reports):
+            lines.append(github.error_annotation(command, error.one_line()))
+        with self._lock:
+            for line in lines:
+                self._raw(line)
+        files = (
+            (
+                "GITHUB_STEP_SUMMARY",
+                github.step_summary(
+                    command, exit_code, outcomes, None if error is None else error.one_line()
+                ),
+            ),
+            ("GITHUB_OUTPUT", github.format_outputs(github.step_outputs(exit_code, outcomes))),
+        )
+        for variable, text in files:
+            try:
+                github.append(self.env.get(variable), text)
+            except OSError as err:  # the result stands; say why the file is missing
+                self.err.print(Text(f"lambda-wait: warning: cannot write ${variable}: {err}"))
 
     # results (stdout) --------------------------------------------------------
     def emit_json(self, doc: dict[str, Any]) -> None:
-        sys.stdout.write(json.dumps(doc, indent=2, sort_keys=False) + "\n")
-        sys.stdout.flush()
+        self._stdout.write(json.dumps(doc, indent=2, sort_keys=False) + "\n")
+        self._stdout.flush()
 
     def status_reports(self, reports: Sequence[FunctionReport]) -> None:
+        if self.json_mode:
+            return  # stdout is the JSON document
+        self.end_progress()
         for index, report in enumerate(reports):
             if index:
                 self.out.print()
@@ -220,6 +381,9 @@ class Output:
 
     def summary_table(self, reports: Sequence[FunctionReport]) -> None:
         """One row per function; used by wait (and deploy) at the end."""
+        if self.json_mode:
+            return
+        self.end_progress()
         table = Table(show_edge=False, box=None, pad_edge=False)
         for column in ("FUNCTION", "RESULT", "STATE", "UPDATE", "REASON", "TIME"):
             table.add_column(column)
@@ -242,8 +406,9 @@ class Output:
 
     def explain(self, report: FunctionReport) -> None:
         """Why a function is not ready and what to do (stdout: part of the result)."""
-        if report.exit_code is ExitCode.READY:
+        if report.exit_code is ExitCode.READY or self.json_mode:
             return
+        self.end_progress()
         text = Text(f"{report.function}: ", style="bold")
         text.append(report.message or (report.assessment.summary if report.assessment else ""))
         self.out.print(text)
@@ -282,3 +447,61 @@ def _state_text(snap: FunctionSnapshot) -> Text:
     if snap.last_update_status:
         text.append(f" / LastUpdateStatus {snap.last_update_status}")
     return text
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed or not a real stream
+        return False
+
+
+def _console(stream: TextIO, color: bool, is_terminal: bool, width: int | None) -> Console:
+    # Explicit settings, so rich's own environment guesses cannot add escapes to a pipe:
+    # no colour system means no ANSI styling at all, not even bold.
+    return Console(
+        file=stream,
+        highlight=False,
+        soft_wrap=True,
+        force_terminal=is_terminal or color,
+        color_system="auto" if color else None,
+        no_color=not color,
+        width=width,
+    )
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+def github_outcome(
+    report: FunctionReport, deploy: Mapping[str, Any] | None = None
+) -> github.FunctionOutcome:
+    """What GitHub's annotations, step summary and outputs say about one report; a
+    deploy's published version, ARN and CodeSha256 win over the last state read."""
+    snap = report.snapshot
+    reason = report.reason()
+    ours = (
+        deploy if deploy is not None and deploy.get("function") in (None, report.function) else {}
+    )
+    remedy = reason.remedy if reason is not None else None
+    if remedy is None and report.error is not None:
+        remedy = report.error.hint
+    summary = report.to_dict()["summary"]
+    if summary is None and report.error is not None:
+        summary = report.error.message
+    return github.FunctionOutcome(
+        function=report.function,
+        exit_code=report.exit_code,
+        function_arn=ours.get("function_arn") or (snap.function_arn if snap else None),
+        version=ours.get("version") or (snap.version if snap else None),
+        code_sha256=ours.get("code_sha256") or (snap.code_sha256 if snap else None),
+        state=snap.state if snap else None,
+        last_update_status=snap.last_update_status if snap else None,
+        reason_code=reason.code if reason is not None else None,
+        reason_title=reason.title if reason is not None else None,
+        remedy=remedy,
+        summary=summary,
+        elapsed=report.elapsed,
+    )

@@ -1,0 +1,203 @@
+"""GitHub Actions: workflow commands, the step summary and step outputs. Pure strings
+and file appends: no rich, no click, no boto3.
+
+Workflow commands (``::error::``, ``::group::``) are read by the runner from
+stdout and stderr alike; lambda-wait writes them to stderr so that stdout stays
+the result (and stays one JSON document with ``--output json``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lambda_wait.errors import ExitCode
+
+# Per-function output keys; the single-function run also writes them unprefixed.
+FUNCTION_OUTPUT_KEYS = (
+    "function-arn",
+    "version",
+    "code-sha256",
+    "state",
+    "last-update-status",
+    "exit-code",
+    "exit-status",
+)
+
+
+def escape_data(value: str) -> str:
+    """Escape a workflow command's message (GitHub's rules: %, CR, LF)."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """Escape a workflow command property value: the message rules plus ``:`` and ``,``."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: str) -> str:
+    """One workflow command line, e.g. ``::error title=...::message``."""
+    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+@dataclass(frozen=True)
+class FunctionOutcome:
+    """What GitHub needs to know about one function's result."""
+
+    function: str
+    exit_code: ExitCode
+    function_arn: str | None = None
+    version: str | None = None
+    code_sha256: str | None = None
+    state: str | None = None
+    last_update_status: str | None = None
+    reason_code: str | None = None
+    reason_title: str | None = None
+    remedy: str | None = None
+    summary: str | None = None
+    elapsed: float | None = None
+
+    def outputs(self) -> dict[str, str]:
+        values = {
+            "function-arn": self.function_arn,
+            "version": self.version,
+            "code-sha256": self.code_sha256,
+            "state": self.state,
+            "last-update-status": self.last_update_status,
+            "exit-code": str(int(self.exit_code)),
+            "exit-status": self.exit_code.label,
+        }
+        return {key: values[key] or "" for key in FUNCTION_OUTPUT_KEYS}
+
+
+def output_key(function: str) -> str:
+    """The prefix of a function's step outputs: its name (an ARN's function part,
+    ``:qualifier`` kept), every character GitHub does not allow in an output name
+    replaced by ``_``."""
+    name = function
+    if name.startswith("arn:") and ":function:" in name:
+        name = name.split(":function:", 1)[1]
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", name)
+    return name if re.match(r"[A-Za-z_]", name) else f"_{name}"
+
+
+def step_outputs(exit_code: ExitCode, outcomes: Sequence[FunctionOutcome]) -> dict[str, str]:
+    """Every step output: the overall ``exit-code``/``exit-status``, ``functions-json``,
+    ``<function>-<key>`` per function, and the unprefixed keys for a single function."""
+    pairs: dict[str, str] = {
+        "exit-code": str(int(exit_code)),
+        "exit-status": exit_code.label,
+    }
+    if len(outcomes) == 1:
+        single = outcomes[0].outputs()
+        pairs.update({k: v for k, v in single.items() if k not in pairs})
+        pairs["function-exit-code"] = single["exit-code"]
+    table = []
+    for outcome in outcomes:
+        prefix = output_key(outcome.function)
+        values = outcome.outputs()
+        for key, value in values.items():
+            pairs[f"{prefix}-{key}"] = value
+        table.append({"function": outcome.function, **values})
+    pairs["functions-json"] = json.dumps(table, separators=(",", ":"))
+    return pairs
+
+
+def format_outputs(pairs: Mapping[str, str]) -> str:
+    """$GITHUB_OUTPUT text: ``key=value``, or a heredoc with a random delimiter for
+    a value with a line break (so a value can never inject another output)."""
+    lines = []
+    for key, value in pairs.items():
+        if "\n" in value or "\r" in value:
+            delimiter = f"ghadelimiter_{uuid.uuid4()}"
+            lines.append(f"{key}<<{delimiter}\n{value}\n{delimiter}")
+        else:
+            lines.append(f"{key}={value}")
+    return "\n".join(lines) + "\n"
+
+
+def error_annotations(command_name: str, outcomes: Sequence[FunctionOutcome]) -> list[str]:
+    """An ``::error`` annotation per function that did not end ready, carrying the
+    decoded reason and its remedy."""
+    lines = []
+    for outcome in outcomes:
+        if outcome.exit_code is ExitCode.READY:
+            continue
+        title = f"lambda-wait {command_name}: {outcome.function} {outcome.exit_code.label}"
+        if outcome.reason_code:
+            title += f" ({outcome.reason_code})"
+        parts = [outcome.summary or f"exit {int(outcome.exit_code)} ({outcome.exit_code.label})"]
+        if outcome.reason_code:
+            parts.append(f"Reason: {outcome.reason_code}: {outcome.reason_title or ''}".rstrip())
+        if outcome.remedy:
+            parts.append(f"What to do: {outcome.remedy}")
+        lines.append(command("error", "\n".join(parts), title=title))
+    return lines
+
+
+def error_annotation(command_name: str, message: str) -> str:
+    """An ``::error`` annotation for a failure of the whole command (no function read)."""
+    return command("error", message, title=f"lambda-wait {command_name} failed")
+
+
+def _cell(value: str | None) -> str:
+    text = (value or "").replace("\r", " ").replace("\n", " ").replace("|", "\\|")
+    return text or " "
+
+
+def step_summary(
+    command_name: str,
+    exit_code: ExitCode,
+    outcomes: Sequence[FunctionOutcome],
+    error: str | None = None,
+) -> str:
+    """The markdown appended to $GITHUB_STEP_SUMMARY: a table and the remedies."""
+    mark = "✅" if exit_code is ExitCode.READY else "❌"
+    lines = [
+        f"### {mark} lambda-wait {command_name}: {exit_code.label} (exit {int(exit_code)})",
+        "",
+    ]
+    if error:
+        lines += [_cell(error), ""]
+    if outcomes:
+        lines += [
+            "| Function | Result | State | LastUpdateStatus | Reason | Version | Time |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for o in outcomes:
+            result = ("✅ " if o.exit_code is ExitCode.READY else "❌ ") + o.exit_code.label
+            time_cell = f"{o.elapsed:.1f}s" if o.elapsed is not None else ""
+            cells = (
+                f"`{o.function}`",
+                result,
+                o.state,
+                o.last_update_status,
+                f"`{o.reason_code}`" if o.reason_code else "",
+                o.version,
+                time_cell,
+            )
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        lines.append("")
+    for o in outcomes:
+        if o.exit_code is ExitCode.READY:
+            continue
+        lines.append(f"**`{o.function}`**: {_cell(o.summary)}")
+        if o.reason_code:
+            lines.append(f"- Reason: `{o.reason_code}`: {_cell(o.reason_title)}")
+        if o.remedy:
+            lines.append(f"- What to do: {_cell(o.remedy)}")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def append(path: str | None, text: str) -> None:
+    """Append to a GitHub-provided file (no-op when the variable is unset or empty)."""
+    if not path:
+        return
+    with Path(path).open("a", encoding="utf-8") as handle:
+        handle.write(text)

@@ -1,0 +1,177 @@
+"""The terminal's live view: one row per function, redrawn in place on stderr.
+
+The waiter calls :meth:`LiveView.update` from worker threads (several functions
+wait at once), and rich refreshes from its own thread: every access to the rows
+holds one lock. Time comes from an injected clock so a frame can be pinned in tests.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from lambda_wait.states import Phase
+from lambda_wait.waiter import WaitEvent
+
+SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+SPINNER_FPS = 12.5
+
+_PHASE_STYLE = {
+    Phase.READY: "green",
+    Phase.IN_PROGRESS: "yellow",
+    Phase.FAILED: "bold red",
+    Phase.UPDATE_FAILED: "bold red",
+    Phase.INACTIVE: "magenta",
+    Phase.DELETING: "red",
+    Phase.OTHER: "yellow",
+}
+
+
+@dataclass
+class Row:
+    """What the live view knows about one function."""
+
+    function: str
+    started: float  # clock() when its wait started
+    state: str = "-"
+    update: str = "-"
+    reason: str = ""
+    phase: Phase | None = None
+    done: bool = False
+    ended: float | None = None  # clock() when the verdict came: elapsed stops there
+    next_poll_at: float | None = None
+    message: str = ""
+
+
+class LiveView:
+    """A rich Live table on ``console`` (stderr), fed with :class:`WaitEvent`."""
+
+    def __init__(
+        self,
+        console: Console,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        auto_refresh: bool = True,
+    ) -> None:
+        self._console = console
+        self._clock = clock
+        self._rows: dict[str, Row] = {}
+        self._lock = threading.RLock()  # guards the rows; never held while calling rich
+        self._live_lock = threading.Lock()  # guards starting and stopping the Live
+        self._live: Live | None = None
+        self._auto_refresh = auto_refresh
+        self._stopped = False
+
+    # feeding ------------------------------------------------------------------
+    def update(self, event: WaitEvent) -> None:
+        """Record one waiter event; starts the display on the first one."""
+        with self._lock:
+            if self._stopped:
+                return
+            now = self._clock()
+            row = self._rows.get(event.function)
+            if row is None:
+                row = self._rows[event.function] = Row(event.function, now - event.elapsed)
+            if event.kind == "poll" and event.snapshot is not None:
+                snap = event.snapshot
+                row.state = snap.state or "(no State)"
+                row.update = snap.last_update_status or "-"
+                row.next_poll_at = None
+                row.message = ""
+                if event.assessment is not None:
+                    row.phase = event.assessment.phase
+                    row.done = event.assessment.done
+                    row.ended = now if row.done else None
+                    reason = event.assessment.reason
+                    row.reason = _reason_text(reason.code, reason.title) if reason else ""
+            elif event.kind in ("sleep", "cooldown"):
+                row.next_poll_at = now + event.sleep_seconds
+                if event.kind == "cooldown" and event.message:
+                    row.message = event.message
+            elif event.kind == "retry" and event.error is not None:
+                row.message = f"retrying: {event.error.message}"
+            elif event.kind == "note" and event.message:
+                row.message = event.message
+        self._show()
+
+    def _show(self) -> None:
+        # Lock order: live lock, then rich's own lock, then the rows lock (in render).
+        with self._live_lock:
+            if self._stopped:
+                return
+            if self._live is None:
+                self._live = Live(
+                    get_renderable=self.render,
+                    console=self._console,
+                    auto_refresh=self._auto_refresh,
+                    refresh_per_second=SPINNER_FPS,
+                    transient=False,
+                    redirect_stdout=False,  # stdout carries the result; never draw on it
+                    redirect_stderr=False,
+                )
+                self._live.start()
+            elif not self._auto_refresh:
+                self._live.refresh()
+
+    def stop(self) -> None:
+        """Draw the last frame and leave it on screen; later events are ignored."""
+        with self._live_lock:
+            with self._lock:
+                self._stopped = True
+                for row in self._rows.values():
+                    row.next_poll_at = None
+            if self._live is not None:
+                self._live.stop()
+                self._live = None
+
+    # drawing ------------------------------------------------------------------
+    def render(self) -> Table:
+        """The current frame."""
+        with self._lock:
+            now = self._clock()
+            rows = list(self._rows.values())
+            # Every column but the reason keeps its full width; the reason gets what is left.
+            name_width = max([len("FUNCTION"), *(len(r.function) for r in rows)])
+            state_width = max([len("STATE"), *(len(r.state) for r in rows)])
+            update_width = max([len("UPDATE"), *(len(r.update) for r in rows)])
+            table = Table(box=None, pad_edge=False, show_edge=False, expand=False)
+            table.add_column("", width=1, no_wrap=True)
+            table.add_column("FUNCTION", min_width=name_width, no_wrap=True)
+            table.add_column("ELAPSED", justify="right", min_width=7, no_wrap=True)
+            table.add_column("STATE", min_width=state_width, no_wrap=True)
+            table.add_column("UPDATE", min_width=update_width, no_wrap=True)
+            table.add_column("REASON / NOTE", overflow="ellipsis", no_wrap=True)
+            table.add_column("NEXT POLL", justify="right", min_width=9, no_wrap=True)
+            for row in rows:
+                style = _PHASE_STYLE.get(row.phase, "") if row.phase else ""
+                if row.done:
+                    mark = (
+                        Text("✓", style="green") if row.phase is Phase.READY else Text("✗", "red")
+                    )
+                else:
+                    frame = int((now - row.started) * SPINNER_FPS) % len(SPINNER_FRAMES)
+                    mark = Text(SPINNER_FRAMES[frame], style="cyan")
+                next_poll = ""
+                if row.next_poll_at is not None and not row.done:
+                    next_poll = f"{max(0.0, row.next_poll_at - now):.1f}s"
+                table.add_row(
+                    mark,
+                    Text(row.function, style="bold"),
+                    f"{(row.ended if row.ended is not None else now) - row.started:.1f}s",
+                    Text(row.state, style=style),
+                    Text(row.update, style=style),
+                    Text(row.message or row.reason, style="dim" if row.message else ""),
+                    next_poll,
+                )
+            return table
+
+
+def _reason_text(code: str | None, title: str) -> str:
+    return f"{code}: {title}" if code else ""
