@@ -35,12 +35,15 @@ from lambda_wait.sandbox.faults import (
 )
 from lambda_wait.sandbox.scenario import Failure, Scenario, validate_tags
 from lambda_wait.sandbox.state import (
+    CODE_SHA_MISMATCH,
+    REVISION_MISMATCH,
     SNAPSTART_NOT_READY,
     STATE_CONFLICT,
     ApiError,
     FunctionRecord,
     Op,
     VersionRecord,
+    new_revision,
 )
 
 WSGIEnviron = dict[str, Any]
@@ -505,7 +508,7 @@ class Sandbox:
                     return self._fault_answer(info, fault, None, environ, start_response)
 
         with self._lock:
-            resp = self._handle(info, environ, body, region, query)
+            resp = self._handle(info, environ, body, region, query, params)
 
         if fault is not None and fault.when == "after":
             if fault.kind == "slow":
@@ -599,8 +602,10 @@ class Sandbox:
         body: bytes,
         region: str,
         query: Mapping[str, list[str]],
+        params: Mapping[str, str] | None = None,
     ) -> Response:
         now = self.clock()
+        params = params or {}
         op = info.operation
         record = self._records.get((region, info.name)) if info.name else None
         if record is not None:
@@ -611,13 +616,9 @@ class Sandbox:
         if op in ("UpdateFunctionCode", "UpdateFunctionConfiguration") and record is not None:
             return self._update(info, environ, body, region, record=record, now=now)
         if op == "PublishVersion" and record is not None:
-            conflict = record.mutation_conflict(now)
-            if conflict is not None:
-                return self._reject(info, conflict)
-            resp = self._apply(info, environ)
-            if resp.ok:
-                self._register_version(record, resp.json(), region, now, start=now)
-            return self._patched(resp, region, now)
+            return self._publish(info, environ, body, region, record=record, now=now)
+        if op in ("CreateAlias", "UpdateAlias", "GetAlias", "ListAliases") and record is not None:
+            return self._alias(info, environ, body, record=record, params=params)
         if op in ("Invoke", "InvokeAsync", "InvokeWithResponseStream") and record is not None:
             err = self._invoke_guard(info, environ, record, region, now)
             if err is not None:
@@ -720,6 +721,9 @@ class Sandbox:
         request = _json(body)
         if not isinstance(request, dict):
             return self._apply(info, environ)
+        revision = record.revision_conflict(request.get("RevisionId"))
+        if revision is not None:
+            return self._reject(info, revision)
         if request.get("DryRun"):
             return self._apply(info, environ)  # validates only; nothing changes
         behaviour = self.scenario.resolve(record.name, record.tags)
@@ -757,18 +761,97 @@ class Sandbox:
                 record.snapstart = _snapstart_on(request)
         record.updates += 1
         record.update = Op(now, now + self.scaled(delay), failure)
+        record.rotate_revision()
         config = resp.json() or {}
         if config.get("Version") not in (None, "$LATEST"):
             # UpdateFunctionCode with Publish: the new version is ready after the update.
             self._register_version(record, config, region, now, start=record.update.end)
         return self._patched(resp, region, now)
 
+    def _publish(
+        self,
+        info: _CallInfo,
+        environ: WSGIEnviron,
+        body: bytes,
+        region: str,
+        *,
+        record: FunctionRecord,
+        now: float,
+    ) -> Response:
+        conflict = record.mutation_conflict(now)
+        if conflict is not None:
+            return self._reject(info, conflict)
+        request = _json(body)
+        request = request if isinstance(request, dict) else {}
+        revision = record.revision_conflict(request.get("RevisionId"))
+        if revision is not None:
+            return self._reject(info, revision)
+        given = request.get("CodeSha256")
+        if given is not None:
+            latest = self._moto_request(
+                environ,
+                "GET",
+                f"/2015-03-31/functions/{quote(record.name)}/configuration",
+                region=region,
+            )
+            current = (latest.json() or {}).get("CodeSha256") if latest.ok else None
+            if current is not None and given != current:
+                message = CODE_SHA_MISMATCH.format(given=given, current=current)
+                return self._reject(info, ApiError(400, "InvalidParameterValueException", message))
+        resp = self._apply(info, environ)
+        if resp.ok:
+            if self._register_version(record, resp.json(), region, now, start=now):
+                record.rotate_revision()
+            else:
+                info.applied = False  # nothing changed since the last version: nothing made
+        return self._patched(resp, region, now)
+
+    def _alias(
+        self,
+        info: _CallInfo,
+        environ: WSGIEnviron,
+        body: bytes,
+        *,
+        record: FunctionRecord,
+        params: Mapping[str, str],
+    ) -> Response:
+        """Aliases with a RevisionId that changes on every update and is checked (412)."""
+        op = info.operation
+        request = _json(body)
+        request = request if isinstance(request, dict) else {}
+        name = str(params.get("Name") or request.get("Name") or "")
+        if op == "UpdateAlias":
+            current = record.alias_revisions.get(name)
+            given = request.get("RevisionId")
+            if current is not None and given is not None and given != current:
+                return self._reject(
+                    info, ApiError(412, "PreconditionFailedException", REVISION_MISMATCH)
+                )
+        resp = self._apply(info, environ)
+        if not resp.ok:
+            return resp
+        data = resp.json()
+        if not isinstance(data, dict):
+            return resp
+        if op in ("CreateAlias", "UpdateAlias"):
+            record.alias_revisions[name] = new_revision()
+        aliases = (data.get("Aliases") or []) if op == "ListAliases" else [data]
+        for alias in aliases:
+            if isinstance(alias, dict):
+                key = str(alias.get("Name") or "")
+                alias["RevisionId"] = record.alias_revisions.setdefault(
+                    key, str(alias.get("RevisionId") or new_revision())
+                )
+        resp.set_json(data)
+        return resp
+
     def _register_version(
         self, record: FunctionRecord, config: Any, region: str, now: float, *, start: float
-    ) -> None:
+    ) -> bool:
+        """Track a newly published version; False when it already existed (nothing new)."""
         version = str((config or {}).get("Version") or "")
         if not version or version == "$LATEST" or version in record.versions:
-            return  # PublishVersion with nothing changed returns the existing version
+            return False  # PublishVersion with nothing changed returns the existing version
         behaviour = self.scenario.resolve(record.name, record.tags)
         record.publishes += 1
         failure: Failure | None = None
@@ -780,6 +863,7 @@ class Sandbox:
         record.versions[version] = VersionRecord(
             version, Op(now, begin + self.scaled(delay), failure), record.snapstart
         )
+        return True
 
     def _invoke_guard(
         self,

@@ -8,6 +8,7 @@ lock and passes the current time from the injectable clock.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,21 @@ SNAPSTART_NOT_READY = (
     "Lambda is initializing your function. It will be ready to invoke once the SnapStart "
     "snapshot is created."
 )
+# AWS's answer (HTTP 412) to a mutation whose RevisionId is not the current one.
+REVISION_MISMATCH = (
+    "The Revision Id provided does not match the latest Revision Id. "
+    "Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
+)
+# AWS's answer (HTTP 400) to PublishVersion with a CodeSha256 that is not $LATEST's.
+CODE_SHA_MISMATCH = (
+    "CodeSha256 ({given}) is different from current CodeSha256 in $LATEST ({current}). "
+    "Please try again."
+)
+
+
+def new_revision() -> str:
+    """A fresh RevisionId (Lambda's are UUIDs)."""
+    return str(uuid.uuid4())
 
 
 @dataclass(frozen=True)
@@ -64,10 +80,12 @@ class VersionRecord:
     version: str
     op: Op
     snapstart: bool
+    revision_id: str = field(default_factory=new_revision)
 
     def view(self, now: float) -> dict[str, Any]:
         """The state fields of this version; None values mean "remove the key"."""
         out: dict[str, Any] = {
+            "RevisionId": self.revision_id,
             "StateReason": None,
             "StateReasonCode": None,
             "LastUpdateStatusReason": None,
@@ -107,6 +125,20 @@ class FunctionRecord:
     last_status: str | None = None  # LastUpdateStatus once settled
     last_failure: Failure | None = None
     versions: dict[str, VersionRecord] = field(default_factory=dict)
+    # RevisionId of $LATEST: new on every applied mutation and when an async operation ends.
+    revision_id: str = field(default_factory=new_revision)
+    alias_revisions: dict[str, str] = field(default_factory=dict)
+
+    def rotate_revision(self) -> str:
+        """Give $LATEST a new RevisionId (a mutation applied, or an operation ended)."""
+        self.revision_id = new_revision()
+        return self.revision_id
+
+    def revision_conflict(self, given: Any) -> ApiError | None:
+        """The 412 a mutation carrying RevisionId ``given`` gets, if it is not the current one."""
+        if given is None or given == self.revision_id:
+            return None
+        return ApiError(412, "PreconditionFailedException", REVISION_MISMATCH)
 
     @property
     def has_vpc(self) -> bool:
@@ -119,6 +151,7 @@ class FunctionRecord:
         """Apply the end of every operation whose end time has passed."""
         if not self.create.settled and now >= self.create.end:
             self.create.settled = True
+            self.rotate_revision()
             if self.create.failure is not None:
                 self.failed = self.create.failure
                 self.last_status = "Failed"
@@ -128,6 +161,7 @@ class FunctionRecord:
                 self.inactive = self.start_inactive
         if self.update is not None and not self.update.settled and now >= self.update.end:
             self.update.settled = True
+            self.rotate_revision()  # Lambda changes RevisionId again when the update finishes
             if self.update.failure is not None:
                 self.last_status, self.last_failure = "Failed", self.update.failure
             else:
@@ -171,6 +205,7 @@ class FunctionRecord:
     def view(self, now: float) -> dict[str, Any]:
         """The state fields of $LATEST; None values mean "remove the key"."""
         out: dict[str, Any] = {
+            "RevisionId": self.revision_id,
             "StateReason": None,
             "StateReasonCode": None,
             "LastUpdateStatusReason": None,

@@ -12,7 +12,7 @@ import pytest
 from lambda_wait.aws import BotocoreRequestModel, LambdaApi
 from lambda_wait.deploy.runner import Deployer, RetryPolicy, StepEvent
 from lambda_wait.deploy.spec import FlagValues, build_desired
-from lambda_wait.errors import ExitCode, RevisionMismatchError
+from lambda_wait.errors import ExitCode
 from lambda_wait.sandbox import Sandbox, SandboxHandle
 from lambda_wait.waiter import PollPolicy
 from tests.deploy.conftest import ROLE, Deploy, base_args, ops
@@ -119,7 +119,7 @@ def test_waits_out_an_update_already_in_progress(
     assert not [c for c in sandbox.calls if c.status == 409]
 
 
-def test_racing_update_gets_409_then_waits_and_retries(sandbox: SandboxHandle, src: Path) -> None:
+def test_racing_update_gets_409_then_412_and_stops(sandbox: SandboxHandle, src: Path) -> None:
     sandbox.create_function("race", Tags={f"{TAG}delay:update": "20"}, Handler="app.handler")
     sandbox.wait_until("race", state="Active")
     other = sandbox.client()
@@ -129,27 +129,34 @@ def test_racing_update_gets_409_then_waits_and_retries(sandbox: SandboxHandle, s
             other.update_function_configuration(FunctionName="race", Description="racer")
 
     result = deployer(sandbox, "race", src, role=sandbox.ensure_role(), listener=racer).run()
-    assert result.exit_code is ExitCode.READY, result.error
+    # The 409 is waited out; the retry carries the RevisionId read before the racer's
+    # change, so Lambda answers 412 and the deploy stops instead of overwriting it.
+    assert result.exit_code is ExitCode.CONFLICT, result.error
     codes = [(c.operation, c.status) for c in sandbox.calls if c.operation == "UpdateFunctionCode"]
-    assert codes == [("UpdateFunctionCode", 409), ("UpdateFunctionCode", 200)]
-    assert result.applied == ["update-code"]
+    assert codes == [("UpdateFunctionCode", 409), ("UpdateFunctionCode", 412)]
+    assert result.applied == [] and result.not_applied[0] == "update-code"
+    assert sandbox.client().get_function_configuration(FunctionName="race")["Description"] == (
+        "racer"
+    )
 
 
 def test_concurrent_deployer_412_stops_with_conflict(sandbox: SandboxHandle, src: Path) -> None:
     sandbox.create_function("rev", Handler="app.handler")
     sandbox.wait_until("rev", state="Active")
-    d = deployer(sandbox, "rev", src, role=sandbox.ensure_role())
+    other = sandbox.client()
 
-    def refuse(**params: Any) -> dict[str, Any]:
-        raise RevisionMismatchError("rev changed since it was read (RevisionId mismatch)")
+    def sneak(event: StepEvent) -> None:  # a change between our read and our update
+        if event.kind == "start" and event.step.name == "update-code":
+            other.update_function_configuration(FunctionName="rev", MemorySize=256)
 
-    d.api.update_function_code = refuse  # type: ignore[method-assign]
+    d = deployer(sandbox, "rev", src, role=sandbox.ensure_role(), listener=sneak)
     result = d.run()
     assert result.exit_code is ExitCode.CONFLICT
     assert result.not_applied == ["update-code"]
     assert result.error is not None and "RevisionId mismatch" in result.error.message
     assert "previous code and configuration live" in (result.live or "")
-    assert [c.operation for c in sandbox.sandbox.mutating_calls("rev")] == ["CreateFunction"]
+    applied = [c.operation for c in sandbox.sandbox.mutating_calls("rev")]
+    assert applied == ["CreateFunction", "UpdateFunctionConfiguration"]
 
 
 def test_role_propagation_is_retried_until_the_role_exists(sandbox_factory: Any, src: Path) -> None:
