@@ -147,7 +147,13 @@ class LiveView:
             table.add_column("ELAPSED", justify="right", min_width=7, no_wrap=True)
             table.add_column("STATE", min_width=state_width, no_wrap=True)
             table.add_column("UPDATE", min_width=update_width, no_wrap=True)
-            table.add_column("REASON / NOTE", overflow="ellipsis", no_wrap=True)
+            fixed = 1 + name_width + 7 + state_width + update_width + 9 + 6 * 2  # 6 gaps
+            table.add_column(
+                "REASON / NOTE",
+                overflow="ellipsis",
+                no_wrap=True,
+                max_width=max(12, self._console.width - fixed - 1),
+            )
             table.add_column("NEXT POLL", justify="right", min_width=9, no_wrap=True)
             for row in rows:
                 style = _PHASE_STYLE.get(row.phase, "") if row.phase else ""
