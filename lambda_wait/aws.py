@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import os
 import re
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +30,7 @@ from lambda_wait.errors import (
     AuthError,
     AwsUnavailableError,
     ConflictError,
+    DeadlineReachedError,
     FunctionNotFoundError,
     FunctionNotReadyError,
     InvalidRequestError,
@@ -39,6 +42,9 @@ from lambda_wait.errors import (
 
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30  # UpdateFunctionCode with a 50 MB zip can take a while to answer
+# Override the time-outs (seconds): tests use a short read time-out against slow answers.
+CONNECT_TIMEOUT_ENV = "LAMBDA_WAIT_CONNECT_TIMEOUT"
+READ_TIMEOUT_ENV = "LAMBDA_WAIT_READ_TIMEOUT"
 
 _AUTH_CODES = {
     "AccessDeniedException",
@@ -79,6 +85,18 @@ class AwsSettings:
     endpoint_url: str | None = None
 
 
+# The read time-out of the request this thread is sending (None: the client's own).
+_CALL = threading.local()
+
+
+def _clamp_read_timeout(context: dict[str, Any], **_: Any) -> None:
+    """botocore hook: shorten this request's read time-out to what the deadline leaves
+    (botocore >= 1.40 reads ``read_timeout`` from the request context; older ones ignore it)."""
+    timeout = getattr(_CALL, "read_timeout", None)
+    if timeout is not None:
+        context["read_timeout"] = timeout
+
+
 def iam_action(operation: str) -> str:
     """``get_function_configuration`` -> ``lambda:GetFunctionConfiguration``."""
     return "lambda:" + "".join(part.capitalize() for part in operation.split("_"))
@@ -100,6 +118,47 @@ class LambdaApi:
         self.get_function_budget = (
             get_function_budget if get_function_budget is not None else RequestBudget(50.0)
         )
+        # time.monotonic() by which every request must be answered (the run's --timeout).
+        self.deadline: float | None = None
+        meta = getattr(client, "meta", None)
+        self._read_timeout = float(getattr(getattr(meta, "config", None), "read_timeout", 0) or 0)
+        events = getattr(meta, "events", None)
+        if events is not None and hasattr(events, "register"):
+            events.register(
+                "before-call.lambda", _clamp_read_timeout, unique_id="lambda-wait-read-timeout"
+            )
+
+    def set_deadline(self, seconds: float) -> None:
+        """Bound every later request by ``seconds`` from now: none is sent past it, and
+        the read time-out of one in flight shrinks so its answer cannot overrun it."""
+        self.deadline = time.monotonic() + seconds
+
+    def _remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def _call_read_timeout(self) -> float | None:
+        remaining = self._remaining()
+        if remaining is not None and (not self._read_timeout or remaining < self._read_timeout):
+            return max(0.05, remaining)
+        return None
+
+    def _acquire(self, budget: RequestBudget) -> None:
+        """Wait for the budget's slot, unless that slot lies past the deadline."""
+        if self.deadline is None:
+            budget.acquire()
+            return
+        slot = budget.book()
+        while True:
+            if slot.go >= self.deadline:
+                raise DeadlineReachedError(
+                    "the --timeout ran out before the next request to Lambda could be sent"
+                )
+            delay = slot.go - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            if budget.still_valid(slot):
+                return
+            slot = budget.book()
 
     @property
     def region(self) -> str | None:
@@ -108,7 +167,8 @@ class LambdaApi:
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
         """Send one request (no retry) and translate every failure."""
         budget = self.get_function_budget if operation == "get_function" else self.budget
-        budget.acquire()
+        self._acquire(budget)
+        _CALL.read_timeout = self._call_read_timeout()
         try:
             response: dict[str, Any] = getattr(self.client, operation)(**params)
         except botocore.exceptions.ClientError as err:
@@ -136,9 +196,16 @@ class LambdaApi:
             botocore.exceptions.ConnectTimeoutError,
             botocore.exceptions.ConnectionError,
         ) as err:
+            remaining = self._remaining()
+            if remaining is not None and remaining <= 0.05:
+                raise DeadlineReachedError(
+                    f"the --timeout ran out while waiting for Lambda's answer to {operation}"
+                ) from None
             raise AwsUnavailableError(f"could not reach Lambda: {err}") from None
         except botocore.exceptions.ParamValidationError as err:
             raise InvalidRequestError(f"invalid request: {err}") from None
+        finally:
+            _CALL.read_timeout = None
         response.pop("ResponseMetadata", None)
         return response
 
@@ -352,18 +419,42 @@ def make_api(
         )
     if check_credentials and session.get_credentials() is None:
         raise no_credentials_error()
-    config = botocore.config.Config(
-        retries={"mode": "standard", "total_max_attempts": 1},
-        connect_timeout=CONNECT_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
-        user_agent_extra="lambda-wait",
-    )
+    config = client_config()
     endpoint = settings.endpoint_url or None
     try:
         client = session.client("lambda", endpoint_url=endpoint, config=config)
     except ValueError as err:  # botocore rejects a malformed endpoint URL this way
         raise UsageError(f"invalid endpoint URL {endpoint!r}: {err}") from None
     return LambdaApi(client, budget=budget, get_function_budget=get_function_budget)
+
+
+def client_config(environ: Mapping[str, str] | None = None) -> botocore.config.Config:
+    """botocore's configuration, chosen on purpose (docs/reliability.md says why).
+
+    No botocore retries (one attempt): every attempt must pass the shared request
+    budget and the caller's deadline, and a mutation is re-sent only after the
+    function was re-read. Time-outs: connect 5 s, read 30 s, or the environment's.
+    """
+    env = os.environ if environ is None else environ
+    return botocore.config.Config(
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=_seconds(env, CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT),
+        read_timeout=_seconds(env, READ_TIMEOUT_ENV, READ_TIMEOUT),
+        user_agent_extra="lambda-wait",
+    )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return float(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise UsageError(f"{name} must be a number of seconds between 0 and 3600, got {raw!r}")
+    return value
 
 
 def endpoint_from_env() -> str | None:

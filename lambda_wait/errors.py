@@ -129,6 +129,12 @@ class AwsUnavailableError(LambdaWaitError):
     exit_code = ExitCode.UNAVAILABLE
 
 
+class DeadlineReachedError(AwsUnavailableError):
+    """The run's --timeout ran out before a request could be sent or answered."""
+
+    exit_code = ExitCode.TIMEOUT
+
+
 class ThrottledError(AwsUnavailableError):
     """TooManyRequestsException; ``retry_after`` is Lambda's Retry-After in seconds."""
 

@@ -28,11 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_wait.aws import LambdaApi
+from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
 from lambda_wait.deploy.plan import Plan, config_changes, make_plan
 from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.errors import (
     AwsUnavailableError,
     ConflictError,
+    DeadlineReachedError,
     ExitCode,
     FunctionNotFoundError,
     InvalidRequestError,
@@ -216,8 +218,10 @@ class Deployer:
         rng: random.Random | None = None,
         listener: StepListener | None = None,
         wait_listener: Listener | None = None,
+        cooldowns: CooldownStore | None = None,
     ) -> None:
         self.api = api
+        self.cooldowns = cooldowns
         self.desired = desired
         self.alias = alias
         self.force = force
@@ -249,11 +253,26 @@ class Deployer:
         """Deploy; every outcome (also failures) comes back as a result, never raised."""
         self._start = self._clock()
         self._deadline = self._start + self.timeout
+        previous = self.api.deadline
+        if self._clock is time.monotonic:
+            # Every request too: none is sent past the deadline, none answered after it.
+            self.api.deadline = self._deadline
         try:
             self._run()
+        except DeadlineReachedError as err:
+            return self._finish(ExitCode.TIMEOUT, self._deadline_error(err))
         except LambdaWaitError as err:
             return self._finish(err.exit_code, err)
+        finally:
+            self.api.deadline = previous
         return self._finish(ExitCode.READY, None)
+
+    def _deadline_error(self, err: LambdaWaitError) -> DeployTimeoutError:
+        return DeployTimeoutError(
+            f"the deploy's --timeout ({self.timeout:.0f}s) ran out: {err.message}",
+            hint=f"AWS may still finish a change: `lambda-wait wait {self.name}`, then re-run "
+            "deploy.",
+        )
 
     def interrupted(self, exit_code: ExitCode) -> DeployResult:
         """The result to report when a signal stopped the deploy midway."""
@@ -273,7 +292,7 @@ class Deployer:
             self._create()
         else:
             snap = FunctionSnapshot.from_configuration(current)
-            check_before_acting(snap, self.name, self.api.region)
+            check_before_acting(snap, self.name, self.api.region, self._cooldowns())
             if snap.last_update_status == "InProgress" or snap.state == "Pending":
                 if self.dry_run:
                     self._note(
@@ -307,6 +326,11 @@ class Deployer:
             self._publish()
         if self.alias:
             self._point_alias()
+
+    def _cooldowns(self) -> CooldownStore:
+        if self.cooldowns is None:
+            self.cooldowns = CooldownStore.default()
+        return self.cooldowns
 
     def _plan_steps(self, plan: Plan) -> None:
         steps: list[Step] = []
@@ -380,11 +404,25 @@ class Deployer:
                     raise
                 self._pause(self.retry.backoff(attempt, self._rng))
 
-    def _read(self, qualifier: str | None = None) -> dict[str, Any]:
-        result: dict[str, Any] = self._with_read_retries(
-            lambda: self.api.get_function_configuration(self.name, qualifier)
+    def _fetch(self, qualifier: str | None = None) -> dict[str, Any]:
+        """One read of the configuration. GetFunction, not GetFunctionConfiguration: it
+        has its own 100 req/s quota, so polling leaves the shared 15 req/s to the changes."""
+        config: dict[str, Any] = dict(
+            self.api.get_function(self.name, qualifier).get("Configuration") or {}
         )
+        return config
+
+    def _read(self, qualifier: str | None = None) -> dict[str, Any]:
+        result: dict[str, Any] = self._with_read_retries(lambda: self._fetch(qualifier))
         return result
+
+    def _settled_read(self, step: Step) -> dict[str, Any] | None:
+        """Re-read; when an update is running, wait for it first (it may be ours)."""
+        current = self._read_or_none()
+        if current is not None and _busy(current):
+            self._wait(step)
+            current = self._read_or_none()
+        return current
 
     def _read_or_none(self) -> dict[str, Any] | None:
         try:
@@ -411,9 +449,7 @@ class Deployer:
             raise self._timeout(what, None)
 
         def read() -> FunctionSnapshot:
-            return FunctionSnapshot.from_configuration(
-                self.api.get_function_configuration(self.name, qualifier)
-            )
+            return FunctionSnapshot.from_configuration(self._fetch(qualifier))
 
         label = f"{self.name}:{qualifier}" if qualifier else self.name
         result = Waiter(
@@ -452,7 +488,7 @@ class Deployer:
             self._end(step, APPLIED, "the other update Failed; its previous version is still live")
         else:
             self._end(step, APPLIED, result.assessment.summary if result.assessment else None)
-        check_before_acting(snap, self.name, self.api.region)
+        check_before_acting(snap, self.name, self.api.region, self._cooldowns())
         return current
 
     # --- mutations -----------------------------------------------------------------------
@@ -463,24 +499,41 @@ class Deployer:
         *,
         already_done: Callable[[dict[str, Any] | None], bool],
         conflict_is_final: bool = False,
+        refresh: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any] | None:
         """Send one mutation, retrying only where that cannot apply it twice.
 
         Returns the answer, or None when a re-read showed the change already in place.
+        A 5xx, a dropped connection or a read time-out leaves it unknown whether Lambda
+        applied the request (it may even apply it later): the function is re-read before
+        anything is sent again, and a 412 or 409 after such an attempt is checked
+        against the function (it may be our own earlier attempt) before it stops the
+        deploy. ``refresh`` may adopt the fresh RevisionId and return True to send again.
         """
         attempt = 0
+        ambiguous = False  # an earlier attempt may have been applied
         while True:
             attempt += 1
             try:
                 return send()
             except ThrottledError as err:  # a 429 is never applied
-                if attempt >= self.retry.max_attempts:
+                if attempt >= self.retry.max_attempts * 2:
                     raise
                 self._note(step, f"throttled; retrying in {err.retry_after or 0:.1f}s")
                 self._pause(err.retry_after or self.retry.backoff(attempt, self._rng))
             except RevisionMismatchError:
-                raise
+                if not ambiguous or attempt >= self.retry.max_attempts * 2:
+                    raise
+                current = self._settled_read(step)
+                if already_done(current):
+                    self._note(step, "an earlier attempt was applied after all (RevisionId moved)")
+                    return None
+                if current is None or refresh is None or not refresh(current):
+                    raise
             except ConflictError as err:  # 409: not applied; something else is running
+                if ambiguous and conflict_is_final and already_done(self._settled_read(step)):
+                    self._note(step, "an earlier attempt was applied after all")
+                    return None
                 if conflict_is_final or attempt >= self.retry.max_attempts:
                     raise
                 self._note(step, f"409 from Lambda ({err.message}); waiting, then retrying")
@@ -489,16 +542,15 @@ class Deployer:
                     return None
                 # The same RevisionId again: if the other change touched the function,
                 # Lambda answers 412 and the deploy stops instead of overwriting it.
+            except DeadlineReachedError:
+                raise
             except AwsUnavailableError as err:
+                ambiguous = True
                 if attempt >= self.retry.max_attempts:
                     raise
                 self._note(step, f"{err.message}; checking whether it was applied")
                 self._pause(self.retry.backoff(attempt, self._rng))
-                current = self._read_or_none()
-                if current is not None and _busy(current):
-                    self._wait(step)
-                    current = self._read_or_none()
-                if already_done(current):
+                if already_done(self._settled_read(step)):
                     return None
 
     def _create(self) -> None:
@@ -659,8 +711,21 @@ class Deployer:
             params["RevisionId"] = current["RevisionId"]
         if self.version_description:
             params["Description"] = self.version_description
+
+        def refresh(latest: dict[str, Any]) -> bool:
+            # Our lost PublishVersion may have been applied (moving RevisionId). While
+            # $LATEST still holds exactly this deploy, publishing again is safe: Lambda
+            # answers with the version already made instead of making another.
+            if latest.get("CodeSha256") != sha or config_changes(self.desired.config, latest)[0]:
+                return False
+            params["RevisionId"] = latest.get("RevisionId")
+            return True
+
         answer = self._mutate(
-            step, lambda: self.api.publish_version(**params), already_done=lambda _c: False
+            step,
+            lambda: self.api.publish_version(**params),
+            already_done=lambda _c: False,
+            refresh=refresh,
         )
         version = str((answer or {}).get("Version") or "")
         if not version or version == "$LATEST":
@@ -712,6 +777,14 @@ class Deployer:
         if existing is not None and str(existing.get("FunctionVersion")) == version:
             self._end(step, SKIPPED, f"{alias} already -> {version}")
             return
+
+        def points_at_version(_current: dict[str, Any] | None) -> bool:
+            try:
+                found = self._with_read_retries(lambda: self.api.get_alias(self.name, alias))
+            except FunctionNotFoundError:
+                return False
+            return str(found.get("FunctionVersion")) == version
+
         if existing is None:
             try:
                 self._mutate(
@@ -719,7 +792,7 @@ class Deployer:
                     lambda: self.api.create_alias(
                         FunctionName=self.name, Name=alias, FunctionVersion=version
                     ),
-                    already_done=lambda _c: False,
+                    already_done=points_at_version,
                     conflict_is_final=True,
                 )
             except ConflictError as err:
@@ -737,7 +810,7 @@ class Deployer:
         if existing.get("RevisionId"):
             params["RevisionId"] = existing["RevisionId"]
         previous = existing.get("FunctionVersion")
-        self._mutate(step, lambda: self.api.update_alias(**params), already_done=lambda _c: False)
+        self._mutate(step, lambda: self.api.update_alias(**params), already_done=points_at_version)
         self._end(step, APPLIED, f"{alias}: {previous} -> {version}")
 
     # --- the result ------------------------------------------------------------------------
@@ -747,10 +820,9 @@ class Deployer:
             if step.status == RUNNING:
                 if step.started_at is not None:
                     step.seconds = self._clock() - step.started_at
-                timed_out = isinstance(error, DeployTimeoutError) or exit_code in (
-                    ExitCode.INTERRUPTED,
-                    ExitCode.TERMINATED,
-                )
+                timed_out = isinstance(
+                    error, DeployTimeoutError | DeadlineReachedError
+                ) or exit_code in (ExitCode.INTERRUPTED, ExitCode.TERMINATED, ExitCode.TIMEOUT)
                 step.status = UNKNOWN if timed_out and step.mutating else FAILED
                 if error is not None:
                     step.detail = error.message
@@ -849,11 +921,18 @@ def _remedy(reason: DecodedReason | None) -> str | None:
     return remedy
 
 
-def check_before_acting(snap: FunctionSnapshot, name: str, region: str | None) -> None:
+def check_before_acting(
+    snap: FunctionSnapshot,
+    name: str,
+    region: str | None,
+    cooldowns: CooldownStore | None = None,
+) -> None:
     """Refuse, before any change, to deploy onto a function that cannot take it.
 
-    Failed (delete and recreate), Inactive or cooling down (restore it first),
-    being deleted, or in a State this version does not know.
+    Failed (delete and recreate), Inactive or cooling down (restore it first; a
+    cooldown seen now or remembered in ``cooldowns`` from an earlier run is exit 6
+    with the earliest retry time), being deleted, or in a State this version does
+    not know.
     """
     assessment = assess(snap, Target.READY)
     phase = assessment.phase
@@ -869,6 +948,18 @@ def check_before_acting(snap: FunctionSnapshot, name: str, region: str | None) -
         )
     if phase is Phase.INACTIVE:
         reason = assessment.reason
+        remembered = None
+        if cooldowns is not None:
+            remembered = cooldowns.get(cooldown_key(snap.function_arn, name, region))
+        if remembered is not None:
+            raise DeployBlockedError(
+                f"{name} is Inactive and a cooldown is in effect ({remembered.code}): Lambda "
+                f"will not retry its network setup before {iso(remembered.retry_not_before)} "
+                "(UTC)",
+                exit_code=ExitCode.COOLDOWN,
+                hint=f"Re-run deploy after {iso(remembered.retry_not_before)} (UTC).",
+                reason=reason,
+            )
         if reason is not None and reason.cooldown:
             raise DeployBlockedError(
                 f"{name} is Inactive and its last restore failed with {reason.code}: Lambda "
