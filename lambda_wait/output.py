@@ -160,6 +160,7 @@ class Output:
             color_enabled(no_color=no_color, is_terminal=out_tty, env=self.env),
             out_tty,
             width,
+            _ResultConsole,
         )
         self.err = _console(
             self._stderr,
@@ -176,6 +177,8 @@ class Output:
             from lambda_wait.live import LiveView
 
             self._live = LiveView(self.err, clock=clock, auto_refresh=animate)
+        if isinstance(self.out, _ResultConsole):
+            self.out.before_print = self.end_progress
         self._group_open = False
         self._progress_ended = False
         self._last_line_at = self._t0
@@ -456,10 +459,28 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
-def _console(stream: TextIO, color: bool, is_terminal: bool, width: int | None) -> Console:
+class _ResultConsole(Console):
+    """stdout: printing a result first ends the progress display, so a live view on
+    stderr never interleaves with the result on a terminal (whoever prints it)."""
+
+    before_print: Callable[[], None] | None = None
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if self.before_print is not None:
+            self.before_print()
+        super().print(*objects, **kwargs)
+
+
+def _console(
+    stream: TextIO,
+    color: bool,
+    is_terminal: bool,
+    width: int | None,
+    cls: type[Console] = Console,
+) -> Console:
     # Explicit settings, so rich's own environment guesses cannot add escapes to a pipe:
     # no colour system means no ANSI styling at all, not even bold.
-    return Console(
+    return cls(
         file=stream,
         highlight=False,
         soft_wrap=True,
