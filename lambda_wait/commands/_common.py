@@ -68,8 +68,11 @@ def run_command(opts: CommonOptions, command: str, body: CommandBody) -> NoRetur
         ci_format=opts.ci_format,
         command=command,
     )
+    from lambda_wait.signals import exit_code, sigterm_raises
+
     try:
-        code, reports, extra = body(output)
+        with sigterm_raises():  # SIGTERM unwinds like Ctrl-C, to exit 143
+            code, reports, extra = body(output)
         error = extra.get("error")
         output.finish(
             command, code, reports, error if isinstance(error, LambdaWaitError) else None, extra
@@ -83,11 +86,11 @@ def run_command(opts: CommonOptions, command: str, body: CommandBody) -> NoRetur
         output.finish(command, code, [], err)
         if opts.json:
             output.emit_json(envelope(command, code, [], error=err))
-    except KeyboardInterrupt:
-        code = ExitCode.INTERRUPTED
+    except KeyboardInterrupt as stop:  # SIGINT (130), or SIGTERM (143)
+        code = exit_code(stop)
         output.end_progress()
-        output.err.print("lambda-wait: interrupted; nothing more was sent to AWS.")
-        interrupted = LambdaWaitError("interrupted")
+        output.err.print(f"lambda-wait: {code.label}; nothing more was sent to AWS.")
+        interrupted = LambdaWaitError(code.label)
         interrupted.exit_code = code
         output.finish(command, code, [], interrupted)
         if opts.json:

@@ -136,13 +136,13 @@ def command(opts: CommonOptions, **params: Any) -> None:
 
     def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, Any]]:
         import os
-        import signal
 
         from lambda_wait.aws import BotocoreRequestModel
         from lambda_wait.deploy.report import deploy_json, progress_line, summary_lines
         from lambda_wait.deploy.runner import Deployer, DeployResult, StepEvent
         from lambda_wait.deploy.spec import FlagValues, build_desired, check_alias
         from lambda_wait.output import FunctionReport
+        from lambda_wait.signals import exit_code
         from lambda_wait.states import assess
 
         for key in ("subnet_ids", "security_group_ids"):
@@ -170,25 +170,11 @@ def command(opts: CommonOptions, **params: Any) -> None:
             listener=on_step,
             wait_listener=output.progress,
         )
-        previous = signal.getsignal(signal.SIGTERM)
-
-        def on_term(signum: int, frame: Any) -> None:
-            raise _Terminated()
-
-        try:
-            signal.signal(signal.SIGTERM, on_term)
-        except ValueError:  # not the main thread (tests calling in-process)
-            previous = None
         result: DeployResult
         try:
             result = deployer.run()
-        except KeyboardInterrupt:
-            result = deployer.interrupted(ExitCode.INTERRUPTED)
-        except _Terminated:
-            result = deployer.interrupted(ExitCode.TERMINATED)
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (lambda_wait.signals)
+            result = deployer.interrupted(exit_code(stop))
 
         code = ExitCode.READY if result.dry_run and result.error is None else result.exit_code
         assessment = None if result.snapshot is None else assess(result.snapshot)
@@ -215,7 +201,3 @@ def command(opts: CommonOptions, **params: Any) -> None:
         return code, [report], extra
 
     run_command(opts, "deploy", body)
-
-
-class _Terminated(BaseException):
-    """SIGTERM arrived: unwind the deploy like Ctrl-C does, reporting applied steps."""

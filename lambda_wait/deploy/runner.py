@@ -276,7 +276,11 @@ class Deployer:
 
     def interrupted(self, exit_code: ExitCode) -> DeployResult:
         """The result to report when a signal stopped the deploy midway."""
-        err = LambdaWaitError("interrupted: the deploy stopped before it finished")
+        signal = "SIGTERM" if exit_code is ExitCode.TERMINATED else "SIGINT"
+        err = LambdaWaitError(
+            f"{exit_code.label} ({signal}): the deploy stopped before it finished",
+            hint="Re-run deploy: it converges from wherever this one stopped.",
+        )
         err.exit_code = exit_code
         return self._finish(exit_code, err)
 
@@ -861,8 +865,13 @@ class Deployer:
             return "Nothing was changed: the deploy stopped before its first change."
         if failed is not None and failed.status == UNKNOWN:
             return (
-                f"Lambda accepted {name} and may still be finishing it; steps applied "
+                f"{name} was under way: AWS may still be finishing it; steps applied "
                 f"before it: {', '.join(applied) or 'none'}. Re-running deploy converges."
+            )
+        if error.exit_code in (ExitCode.INTERRUPTED, ExitCode.TERMINATED):
+            return (
+                f"Stopped between steps; steps applied: {', '.join(applied) or 'none'}. AWS may "
+                "still be finishing the last one. Re-running deploy converges."
             )
         if name == "create":
             if isinstance(error, DeployFailedError):

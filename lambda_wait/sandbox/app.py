@@ -700,6 +700,7 @@ class Sandbox:
             start_inactive=behaviour.start_inactive,
         )
         self._records[(region, record.name)] = record
+        record.changed_since_publish = not request.get("Publish")
         if request.get("Publish"):
             # Version 1 is published once the function itself is ready.
             self._register_version(record, {"Version": "1"}, region, now, start=record.create.end)
@@ -755,6 +756,7 @@ class Sandbox:
             resp = self._apply(info, environ)
             if not resp.ok:
                 return resp
+            record.changed_since_publish = True
             if new_vpc is not None:
                 record.vpc_config = new_vpc
             if "SnapStart" in request:
@@ -764,6 +766,7 @@ class Sandbox:
         record.rotate_revision()
         config = resp.json() or {}
         if config.get("Version") not in (None, "$LATEST"):
+            record.changed_since_publish = False
             # UpdateFunctionCode with Publish: the new version is ready after the update.
             self._register_version(record, config, region, now, start=record.update.end)
         return self._patched(resp, region, now)
@@ -798,8 +801,23 @@ class Sandbox:
             if current is not None and given != current:
                 message = CODE_SHA_MISMATCH.format(given=given, current=current)
                 return self._reject(info, ApiError(400, "InvalidParameterValueException", message))
+        if record.versions and not record.changed_since_publish:
+            # Nothing changed since the last version: Lambda returns it and makes none
+            # (moto would make another after the first publish).
+            last = max(record.versions, key=lambda v: int(v) if v.isdigit() else 0)
+            resp = self._moto_request(
+                environ,
+                "GET",
+                f"/2015-03-31/functions/{quote(record.name)}/configuration",
+                query=urlencode({"Qualifier": last}),
+                region=region,
+            )
+            if resp.ok:
+                resp.status = 201
+            return self._patched(resp, region, now)
         resp = self._apply(info, environ)
         if resp.ok:
+            record.changed_since_publish = False
             if self._register_version(record, resp.json(), region, now, start=now):
                 record.rotate_revision()
             else:

@@ -128,6 +128,7 @@ class FunctionRecord:
     # RevisionId of $LATEST: new on every applied mutation and when an async operation ends.
     revision_id: str = field(default_factory=new_revision)
     alias_revisions: dict[str, str] = field(default_factory=dict)
+    changed_since_publish: bool = True  # PublishVersion makes a version only when True
 
     def rotate_revision(self) -> str:
         """Give $LATEST a new RevisionId (a mutation applied, or an operation ended)."""

@@ -92,3 +92,22 @@ def test_alias_revision_changes_and_is_checked(sandbox: SandboxHandle) -> None:
         )
     assert client_error(excinfo) == ("PreconditionFailedException", REVISION_MISMATCH, 412)
     assert lam.get_alias(FunctionName="al", Name="live")["FunctionVersion"] == "$LATEST"
+
+
+def test_publish_after_an_update_makes_one_version_however_often_it_is_sent(
+    sandbox: SandboxHandle,
+) -> None:
+    lam = sandbox.client(max_attempts=1)
+    sandbox.create_function("once")
+    _ready(sandbox, "once")
+    lam.update_function_configuration(FunctionName="once", MemorySize=512)
+    _ready(sandbox, "once")
+    assert [lam.publish_version(FunctionName="once")["Version"] for _ in range(3)] == ["1"] * 3
+    assert [c.applied for c in sandbox.calls if c.operation == "PublishVersion"] == [
+        True,
+        False,
+        False,
+    ]
+    lam.update_function_code(FunctionName="once", ZipFile=zip_bytes("y = 1\n"))
+    _ready(sandbox, "once")
+    assert lam.publish_version(FunctionName="once")["Version"] == "2"

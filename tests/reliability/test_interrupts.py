@@ -1,0 +1,112 @@
+"""SIGINT and SIGTERM at each phase of deploy and wait (issue 8, rule 4).
+
+The CLI runs as a subprocess against an in-process sandbox; the signal goes out
+when the progress line of the phase appears. The process must exit 130/143
+within a second, say which steps were applied and that AWS may still be
+finishing the last one, and a re-run must converge without applying anything twice.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from lambda_wait.sandbox import FaultConfig, SandboxHandle
+from tests.reliability.conftest import TAG, CliRun, Process, applied, deploy_args
+
+SIGNALS = [(signal.SIGINT, 130), (signal.SIGTERM, 143)]
+SLOW = {"delay:create": "100", "delay:update": "100", "delay:publish": "100"}  # 1 s each
+# The step whose start line triggers the signal, and the steps applied before it.
+PHASES = {
+    "create": [],
+    "update-code": [],
+    "update-configuration": ["update-code"],
+    "publish": ["update-code", "update-configuration"],
+    "alias": ["update-code", "update-configuration", "publish"],
+}
+
+
+def _slow_tags() -> list[str]:
+    out: list[str] = []
+    for key, value in SLOW.items():
+        out += ["--tag", f"{TAG}{key}={value}"]
+    return out
+
+
+@pytest.mark.parametrize(("signum", "code"), SIGNALS, ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("phase", list(PHASES))
+def test_deploy_stops_cleanly_at_each_phase_and_a_rerun_converges(
+    sandbox: SandboxHandle,
+    spawn: Callable[..., Process],
+    lw: CliRun,
+    src: Path,
+    phase: str,
+    signum: signal.Signals,
+    code: int,
+) -> None:
+    name = f"sig-{phase}"
+    if phase != "create":
+        sandbox.create_function(
+            name, Handler="app.handler", Tags={TAG + k: v for k, v in SLOW.items()}
+        )
+        sandbox.wait_until(name, state="Active")
+    if phase == "alias":  # the alias call itself is slow, so the signal lands mid-request
+        sandbox.sandbox.set_faults(
+            FaultConfig(
+                rate=1.0, kinds=("slow",), slow_seconds=2.0, operations=frozenset({"CreateAlias"})
+            )
+        )
+    args = deploy_args(name, src, "--memory-size", "512", "--alias", "live", *_slow_tags())
+    process = spawn(args)
+    process.wait_for_line(f"] {phase}: ")
+    time.sleep(0.2)  # into the request or the wait that follows it
+    sent = time.monotonic()
+    process.proc.send_signal(signum)
+    run = process.finish()
+    took = time.monotonic() - sent
+    assert run.code == code, run.stderr
+    assert took < 1.0, f"took {took:.2f}s to stop"
+    assert "Traceback" not in run.stderr
+    assert "AWS may still be finishing" in run.stdout, run.stdout
+    steps = next(line for line in run.stdout.splitlines() if line.strip().startswith("Steps"))
+    for step in PHASES[phase]:
+        assert f"{step} done" in steps, steps
+    assert f"{phase} unfinished" in steps or f"{phase} FAILED" in steps, steps
+    sandbox.sandbox.set_faults()
+
+    rerun = lw(*deploy_args(name, src, "--memory-size", "512", "--alias", "live"))
+    assert rerun.code == 0, rerun.stderr
+    config = sandbox.client().get_function_configuration(FunctionName=name)
+    assert config["MemorySize"] == 512
+    alias = sandbox.client().get_alias(FunctionName=name, Name="live")
+    version = sandbox.client().get_function_configuration(
+        FunctionName=name, Qualifier=alias["FunctionVersion"]
+    )
+    assert version["CodeSha256"] == config["CodeSha256"]
+    counts = applied(sandbox, name)
+    assert all(n == 1 for op, n in counts.items() if op != "CreateFunction" or phase == "create"), (
+        counts
+    )
+
+
+@pytest.mark.parametrize(("signum", "code"), SIGNALS, ids=["SIGINT", "SIGTERM"])
+def test_wait_stops_cleanly(
+    sandbox: SandboxHandle, spawn: Callable[..., Process], signum: signal.Signals, code: int
+) -> None:
+    sandbox.create_function("sig-wait", Tags={f"{TAG}delay:create": "3000"})  # 30 s Pending
+    process = spawn(["wait", "sig-wait", "--timeout", "60s"])
+    process.wait_for_line("sig-wait")
+    time.sleep(0.3)
+    sent = time.monotonic()
+    process.proc.send_signal(signum)
+    run = process.finish()
+    took = time.monotonic() - sent
+    assert run.code == code, run.stderr
+    assert took < 1.0, f"took {took:.2f}s to stop"
+    assert "Traceback" not in run.stderr
+    label = "terminated" if signum == signal.SIGTERM else "interrupted"
+    assert f"lambda-wait: {label}" in run.stderr
