@@ -93,6 +93,7 @@ def command(
             parse_function(name, qualifier)
 
         api = build_api(opts, budget)
+        api.set_deadline(timeout)  # no request sent or answered past --timeout
         results = wait_for_functions(
             list(functions),
             client=api,

@@ -1,0 +1,75 @@
+"""--timeout bounds the whole run, retries and sleeps included (issue 8, rule 6).
+
+Answers are slow (longer than the whole timeout, with botocore's read time-out
+left at its 30 s default) and the account is throttled: deploy and wait must
+still end within --timeout plus one second, with exit 3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lambda_wait.errors import ExitCode
+from lambda_wait.sandbox import FaultConfig, SandboxHandle
+from tests.reliability.conftest import TAG, CliRun, deploy_args
+
+TIMEOUT = 2.0
+
+
+@pytest.fixture
+def hostile(sandbox: SandboxHandle) -> Iterator[None]:
+    """Slow answers on a third of the calls, and a neighbour exhausting the quota."""
+    sandbox.sandbox.set_throttling(True)
+    client = sandbox.client("lambda", max_attempts=1)
+    stop = threading.Event()
+
+    def spend() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(Exception):
+                client.list_functions(MaxItems=1)
+            stop.wait(1 / 20)
+
+    thread = threading.Thread(target=spend, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join()
+    sandbox.sandbox.set_faults()
+
+
+def _slow(sandbox: SandboxHandle, seed: int) -> None:
+    sandbox.sandbox.set_faults(
+        FaultConfig(rate=0.35, kinds=("slow",), when="random", slow_seconds=4.0, seed=seed)
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_wait_timeout_bounds_the_run(
+    sandbox: SandboxHandle, hostile: None, lw: CliRun, seed: int
+) -> None:
+    sandbox.create_function("late", Tags={f"{TAG}delay:create": "10000"})  # 100 s Pending
+    _slow(sandbox, seed)
+    run = lw("wait", "late", "--timeout", f"{TIMEOUT}s", "-o", "json")
+    assert run.seconds < TIMEOUT + 1.0, run.seconds
+    assert run.code == ExitCode.TIMEOUT, run.stderr
+    assert run.json()["exit_status"] == "timeout"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_deploy_timeout_bounds_the_run(
+    sandbox: SandboxHandle, hostile: None, lw: CliRun, src: Path, seed: int
+) -> None:
+    name = f"late-deploy-{seed}"
+    sandbox.create_function(name, Handler="app.handler", Tags={f"{TAG}delay:update": "10000"})
+    sandbox.wait_until(name, state="Active")
+    _slow(sandbox, seed)
+    run = lw(*deploy_args(name, src, "--timeout", f"{TIMEOUT}s", "-o", "json"))
+    assert run.seconds < TIMEOUT + 1.0, run.seconds
+    assert run.code == ExitCode.TIMEOUT, run.stderr
+    doc = run.json()["deploy"]
+    assert "may still be finishing" in (doc["live"] or "") or doc["applied"] == [], doc
