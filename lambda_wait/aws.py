@@ -85,6 +85,10 @@ class AwsSettings:
     endpoint_url: str | None = None
 
 
+# How far past the deadline a request may still be answered: the waiter's last read
+# happens at the deadline itself, and it needs a usable read time-out.
+DEADLINE_GRACE = 0.5
+
 # The read time-out of the request this thread is sending (None: the client's own).
 _CALL = threading.local()
 
@@ -129,12 +133,16 @@ class LambdaApi:
             )
 
     def set_deadline(self, seconds: float) -> None:
-        """Bound every later request by ``seconds`` from now: none is sent past it, and
-        the read time-out of one in flight shrinks so its answer cannot overrun it."""
+        """Bound every later request by ``seconds`` from now: none is sent past it (plus
+        :data:`DEADLINE_GRACE`), and the read time-out of one in flight shrinks so its
+        answer cannot come later than that."""
         self.deadline = time.monotonic() + seconds
 
     def _remaining(self) -> float | None:
-        return None if self.deadline is None else self.deadline - time.monotonic()
+        """Seconds left until the hard limit (deadline plus grace), or None."""
+        if self.deadline is None:
+            return None
+        return self.deadline + DEADLINE_GRACE - time.monotonic()
 
     def _call_read_timeout(self) -> float | None:
         remaining = self._remaining()
@@ -149,7 +157,7 @@ class LambdaApi:
             return
         slot = budget.book()
         while True:
-            if slot.go >= self.deadline:
+            if slot.go >= self.deadline + DEADLINE_GRACE - 0.1:
                 raise DeadlineReachedError(
                     "the --timeout ran out before the next request to Lambda could be sent"
                 )
