@@ -18,7 +18,8 @@ tests/test_fleet_budget.py check with an injected clock):
   ``1 s + window_guard``: a burst never makes any one second exceed the budget,
   and the guard absorbs network jitter so Lambda never sees more than
   ``max_rps`` in a second either.
-- **Throttling.** ``throttled()`` halves the rate (not below ``min_rps``), which
+- **Throttling.** ``throttled()`` halves the rate (not below ``min_rps``; at most
+  once a second, since the 429s of requests already in flight repeat the news), which
   then recovers linearly to ``max_rps`` over ``recovery_seconds``; a Retry-After
   pauses every booking until it has passed, and a booking made before the
   throttle whose slot falls inside the pause is booked again after it.
@@ -31,17 +32,27 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 DEFAULT_MAX_RPS = 10.0
 # GetFunction has its own 100 req/s quota; by default this process uses half of it at most.
 DEFAULT_GET_FUNCTION_RPS = 50.0
 WINDOW_SECONDS = 1.0
 DEFAULT_WINDOW_GUARD = 0.05
+CUT_SPACING_SECONDS = 1.0
 
 
 def get_function_rps(max_rps: float) -> float:
     """The GetFunction budget that goes with ``--max-rps``: 5x it, at most 50 req/s."""
     return min(DEFAULT_GET_FUNCTION_RPS, 5.0 * max_rps)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A booked time to send one request, and the throttle epoch it was booked in."""
+
+    go: float
+    epoch: int
 
 
 class RequestBudget:
@@ -75,6 +86,7 @@ class RequestBudget:
         self._recent: deque[float] = deque(maxlen=max(1, self.window_limit))
         self._blocked_until = 0.0
         self._epoch = 0  # bumped by every throttle
+        self._last_cut = -math.inf
         self._lock = threading.Lock()
         self.granted = 0
         self.throttles = 0
@@ -89,8 +101,8 @@ class RequestBudget:
                 self.max_rps, self.rate + elapsed * self.max_rps / self._recovery_seconds
             )
 
-    def _book(self) -> tuple[float, int]:
-        """Book the next slot: (the time it may go, the throttle epoch it was booked in)."""
+    def book(self) -> Slot:
+        """Book the next free slot (first come, first served)."""
         with self._lock:
             now = self._clock()
             self._recover(now)
@@ -106,26 +118,27 @@ class RequestBudget:
             self._last_go = go
             self._recent.append(go)
             self.granted += 1
-            return go, self._epoch
+            return Slot(go, self._epoch)
+
+    def still_valid(self, slot: Slot) -> bool:
+        """False when a throttle came after ``slot`` was booked and it lies inside the pause."""
+        with self._lock:
+            return self._epoch == slot.epoch or slot.go >= self._blocked_until
 
     def reserve(self) -> float:
         """Book one slot; return how long the caller must wait before using it."""
-        go, _ = self._book()
-        return max(0.0, go - self._clock())
+        return max(0.0, self.book().go - self._clock())
 
     def acquire(self) -> None:
         """Block until this process may send one more request (FIFO among callers)."""
-        go, epoch = self._book()
+        slot = self.book()
         while True:
-            delay = go - self._clock()
+            delay = slot.go - self._clock()
             if delay > 0:
                 self._sleep(delay)
-            with self._lock:
-                # A throttle arrived while we slept and our slot lies inside its pause.
-                stale = self._epoch != epoch and go < self._blocked_until
-            if not stale:
+            if self.still_valid(slot):
                 return
-            go, epoch = self._book()
+            slot = self.book()  # booked again, after the pause
 
     def throttled(self, retry_after: float | None = None) -> None:
         """Lambda answered 429: halve the rate and, if given, pause everyone for Retry-After."""
@@ -133,7 +146,11 @@ class RequestBudget:
             now = self._clock()
             self._recover(now)
             self.throttles += 1
-            self.rate = max(self._min_rps, self.rate / 2)
+            # The 429s of requests already in flight when the first came back say nothing
+            # new: one cut per second at most, else one burst collapses the rate to min_rps.
+            if now - self._last_cut >= CUT_SPACING_SECONDS:
+                self.rate = max(self._min_rps, self.rate / 2)
+                self._last_cut = now
             if retry_after:
                 self._blocked_until = max(self._blocked_until, now + retry_after)
                 self._epoch += 1

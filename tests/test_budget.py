@@ -135,15 +135,31 @@ def test_acquire_sleeps_through_the_injected_sleep() -> None:
 
 def test_throttled_halves_the_rate_but_not_below_the_minimum() -> None:
     clock = FakeClock()
-    b = budget(clock, 8.0, min_rps=1.5)
+    b = budget(clock, 8.0, min_rps=1.5, recovery_seconds=1e12)  # no recovery in between
     b.throttled()
-    assert b.rate == 4.0
+    assert b.rate == pytest.approx(4.0)
+    clock.now += 1.0
     b.throttled()
-    assert b.rate == 2.0
+    assert b.rate == pytest.approx(2.0)
+    clock.now += 1.0
     b.throttled()
-    assert b.rate == 1.5
+    assert b.rate == pytest.approx(1.5)
+    clock.now += 1.0
     b.throttled()
-    assert b.rate == 1.5
+    assert b.rate == pytest.approx(1.5)
+
+
+def test_a_burst_of_429s_from_requests_in_flight_halves_the_rate_once() -> None:
+    clock = FakeClock()
+    b = budget(clock, 40.0, recovery_seconds=1e12)
+    for _ in range(25):  # a second's excess over Lambda's 15 req/s comes back at once
+        clock.now += 0.01
+        b.throttled(retry_after=1.0)
+    assert b.rate == pytest.approx(20.0)
+    assert b.throttles == 25
+    clock.now += 1.0
+    b.throttled(retry_after=1.0)  # still too fast a second later: cut again
+    assert b.rate == pytest.approx(10.0)
 
 
 def test_min_rate_above_max_is_clamped_to_max() -> None:
@@ -222,7 +238,8 @@ def test_rate_recovers_from_the_minimum_within_recovery_seconds() -> None:
     b = budget(clock, 10.0, min_rps=0.5, recovery_seconds=10.0)
     for _ in range(10):
         b.throttled()
-    assert b.rate == 0.5
+        clock.now += 1.0
+    assert b.rate < 2.5
     clock.now += 5.0
     b.reserve()
     assert 0.5 < b.rate < 10.0
