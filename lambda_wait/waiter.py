@@ -33,10 +33,10 @@ from lambda_wait.states import PENDING, Assessment, FunctionSnapshot, Phase, Tar
 # sparsely in the long middle and tightly again around the minute; beyond that
 # (new Hyperplane ENIs, SnapStart snapshots: several minutes) max_interval applies.
 DEFAULT_BANDS: tuple[tuple[float, float], ...] = (
-    (3.0, 0.5),  # elapsed < 3 s: at most 0.5 s
+    (3.0, 0.3),  # elapsed < 3 s: at most 0.3 s
     (10.0, 1.5),  # < 10 s: at most 1.5 s
-    (45.0, 6.0),  # < 45 s: the long middle, max_interval
-    (90.0, 2.0),  # < 90 s: around "about a minute"
+    (50.0, 7.0),  # < 50 s: the long middle
+    (90.0, 1.6),  # < 90 s: around "about a minute"
 )
 
 
@@ -45,15 +45,16 @@ class PollPolicy:
     """The polling schedule: ``initial * multiplier**n``, capped by ``max_interval`` and by
     the ceiling of the elapsed-time band the wait is in, +-jitter.
 
-    With the defaults a wait reads at about 0, 0.25, 0.6, 1.1, 1.6, 2.1, 2.6, 3.1 s, then
-    every 1.5 s to 10 s, every 6 s to 45 s, every 2 s to 90 s, then every 6 s: a 2 s update
-    is seen within about 0.25 s, a one-minute VPC attach within about 1 s, with half the
-    reads of a 1-second poll (docs/performance.md has the measurements).
+    With the defaults a wait reads at about 0, 0.25, 0.55, 0.85 s... every 0.3 s to 3 s,
+    then every 1.5 s to 10 s, every 7 s to 50 s, every 1.6 s to 90 s, then every 7 s: a
+    2 s update is seen within about 0.3 s, a one-minute VPC attach within about 1 s,
+    with under half the reads of a 1-second poll (docs/performance.md has the
+    measurements). Between 10 and 50 s a completion may be seen up to ~8 s late.
     """
 
     initial: float = 0.25
     multiplier: float = 1.5
-    max_interval: float = 6.0
+    max_interval: float = 7.0
     jitter: float = 0.2  # fraction of the interval, both ways
     not_found_grace: float = 10.0  # ResourceNotFound this early is eventual consistency
     max_consecutive_errors: int = 8  # 5xx / connection errors in a row before giving up

@@ -356,15 +356,16 @@ def test_timeout_keeps_the_last_snapshot_and_ends_exactly_at_the_deadline() -> N
 
 
 def test_a_wait_of_hours_at_the_capped_interval_does_not_crash() -> None:
-    # ~1,800 polls at the 6 s cap: the backoff's exponent (1.5**n overflows near
+    # ~2,000 polls at the 7 s cap: the backoff's exponent (1.5**n overflows near
     # n = 1,750) must not overflow.
     cap = PollPolicy().max_interval
-    waiter, clock, script = make([cfg("Pending", None)], timeout=3 * 3600)
+    hours = 4 * 3600
+    waiter, clock, script = make([cfg("Pending", None)], timeout=hours)
     result = waiter.run()
     assert result.exit_code is ExitCode.TIMEOUT
-    assert len(script.read_times) > 3 * 3600 / (cap * 1.2)
+    assert len(script.read_times) > hours / (cap * 1.2)
     assert len(script.read_times) > 1750
-    assert result.elapsed == pytest.approx(3 * 3600, abs=1e-6)
+    assert result.elapsed == pytest.approx(hours, abs=1e-6)
     assert max(clock.sleeps) <= cap * 1.2
 
 
