@@ -15,7 +15,10 @@ SLOW_UPDATE = {"lambda-wait-sandbox:delay:update": "100"}  # 1 s at the test tim
 
 
 def test_wait_follows_a_vpc_create_from_pending_to_active(sandbox: SandboxHandle, lw: Run) -> None:
-    sandbox.create_function("vpc-fn", vpc=True)
+    # 3 s of Pending: longer than a CLI start-up on a loaded machine
+    sandbox.create_function(
+        "vpc-fn", vpc=True, tags={"lambda-wait-sandbox:delay:vpc_create": "300"}
+    )
     code, out, err = lw("status", "vpc-fn")
     assert code == ExitCode.TIMEOUT  # still in progress
     assert "Pending" in out and "Creating" in out
