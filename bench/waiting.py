@@ -284,8 +284,10 @@ def fleet(
             lags.append(min(seen) - ready)
     last_ready = max(ready_at.values())
     errors = [f for f in doc.get("functions", []) if f.get("error")]
-    print(f"  exit code {proc.returncode}; functions in JSON {len(doc.get('functions', []))}, ")
-    print(f"  with an error: {len(errors)}")
+    print(
+        f"  exit code {proc.returncode}; functions in the JSON: {len(doc.get('functions', []))}, "
+        f"with an error: {len(errors)}"
+    )
     print(f"  {'process start to exit':44} {exited - start:7.1f} s")
     print(f"  {'last readiness to exit (target <= 3 s)':44} {exited - last_ready:7.2f} s")
     print(

@@ -44,7 +44,7 @@ Examples:
 @click.option("--qualifier", help="Version number or alias to read instead of $LATEST.")
 @click.option(
     "--prefix",
-    help="Also every function whose name starts with this (paginated ListFunctions; "
+    help="Add the functions whose name starts with this (one paginated ListFunctions; "
     "IAM lambda:ListFunctions).",
 )
 @click.option(
@@ -52,9 +52,10 @@ Examples:
     "tags",
     multiple=True,
     type=TAG_FILTER,
-    help="Also every function carrying this tag (KEY=VALUE, or KEY for any value); "
-    "repeat to require several. Reads each listed function's tags: ListTags (IAM "
-    "lambda:ListTags), or GetFunction with --poll-api get-function.",
+    help="Add the functions carrying this tag (KEY=VALUE, or KEY for any value); "
+    "repeat to require several; with --prefix, among those only. Reads the tags of "
+    "each listed function (every one in the region without --prefix) through the "
+    "budget: ListTags (IAM lambda:ListTags), or GetFunction with --poll-api get-function.",
 )
 @budget_options
 @common_options
