@@ -20,6 +20,7 @@ import tenacity
 
 from lambda_wait.errors import (
     AwsUnavailableError,
+    DeadlineReachedError,
     ExitCode,
     FunctionNotFoundError,
     LambdaWaitError,
@@ -35,8 +36,8 @@ from lambda_wait.states import PENDING, Assessment, FunctionSnapshot, Phase, Tar
 DEFAULT_BANDS: tuple[tuple[float, float], ...] = (
     (3.0, 0.3),  # elapsed < 3 s: at most 0.3 s
     (10.0, 1.5),  # < 10 s: at most 1.5 s
-    (50.0, 7.0),  # < 50 s: the long middle
-    (90.0, 1.6),  # < 90 s: around "about a minute"
+    (50.0, 5.0),  # < 50 s: the long middle, a completion seen at most ~5 s late
+    (90.0, 2.0),  # < 90 s: around "about a minute"
 )
 
 
@@ -46,15 +47,15 @@ class PollPolicy:
     the ceiling of the elapsed-time band the wait is in, +-jitter.
 
     With the defaults a wait reads at about 0, 0.25, 0.55, 0.85 s... every 0.3 s to 3 s,
-    then every 1.5 s to 10 s, every 7 s to 50 s, every 1.6 s to 90 s, then every 7 s: a
+    then every 1.5 s to 10 s, every 5 s to 50 s, every 2 s to 90 s, then every 6 s: a
     2 s update is seen within about 0.3 s, a one-minute VPC attach within about 1 s,
     with under half the reads of a 1-second poll (docs/performance.md has the
-    measurements). Between 10 and 50 s a completion may be seen up to ~8 s late.
+    measurements). Between 10 and 50 s a completion may be seen up to ~6 s late.
     """
 
     initial: float = 0.25
     multiplier: float = 1.5
-    max_interval: float = 7.0
+    max_interval: float = 6.0
     jitter: float = 0.2  # fraction of the interval, both ways
     not_found_grace: float = 10.0  # ResourceNotFound this early is eventual consistency
     max_consecutive_errors: int = 8  # 5xx / connection errors in a row before giving up
@@ -192,6 +193,10 @@ class Waiter:
         self._retry_after = 0.0
         try:
             snap = self._read()
+        except DeadlineReachedError as err:
+            # The run's --timeout, not Lambda: end with what the earlier reads showed
+            # (e.g. still not found), which says more than "out of time".
+            raise _Retry(self._last_error or err) from None
         except FunctionNotFoundError as err:
             if self._expect_recent_create and self._elapsed() < self.policy.not_found_grace:
                 self._note_error(err)

@@ -493,3 +493,27 @@ def test_poll_interval_grows_from_sub_second_to_the_cap() -> None:
     assert schedule[1] == pytest.approx(0.375)
     assert schedule == sorted(schedule)
     assert schedule[-1] == pytest.approx(policy.max_interval)  # no elapsed: no bands
+
+
+def test_the_runs_deadline_keeps_the_last_real_answer() -> None:
+    # The adapter refuses to send past --timeout (DeadlineReachedError); a function
+    # that was never found must still be reported as not found, not "timed out".
+    from lambda_wait.errors import DeadlineReachedError, FunctionNotFoundError
+    from lambda_wait.waiter import Waiter
+
+    answers: list[Exception] = [
+        FunctionNotFoundError("function x not found"),
+        DeadlineReachedError("the --timeout ran out"),
+    ]
+    now = [0.0]
+
+    def read() -> Any:
+        now[0] += 0.5
+        raise answers[min(len(answers) - 1, int(now[0] > 0.5))]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    result = Waiter("x", read, timeout=2.0, clock=lambda: now[0], sleep=sleep).run()
+    assert result.exit_code is ExitCode.NOT_FOUND
+    assert isinstance(result.error, FunctionNotFoundError)
