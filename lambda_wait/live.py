@@ -17,21 +17,12 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from lambda_wait.output import PHASE_STYLE
 from lambda_wait.states import Phase
 from lambda_wait.waiter import WaitEvent
 
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 SPINNER_FPS = 12.5
-
-_PHASE_STYLE = {
-    Phase.READY: "green",
-    Phase.IN_PROGRESS: "yellow",
-    Phase.FAILED: "bold red",
-    Phase.UPDATE_FAILED: "bold red",
-    Phase.INACTIVE: "magenta",
-    Phase.DELETING: "red",
-    Phase.OTHER: "yellow",
-}
 
 
 @dataclass
@@ -156,7 +147,7 @@ class LiveView:
             )
             table.add_column("NEXT POLL", justify="right", min_width=9, no_wrap=True)
             for row in rows:
-                style = _PHASE_STYLE.get(row.phase, "") if row.phase else ""
+                style = PHASE_STYLE.get(row.phase, "") if row.phase else ""
                 if row.done:
                     mark = (
                         Text("✓", style="green") if row.phase is Phase.READY else Text("✗", "red")

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 
-_PHASE_STYLE = {
+PHASE_STYLE = {
     Phase.READY: "green",
     Phase.IN_PROGRESS: "yellow",
     Phase.FAILED: "bold red",
@@ -345,7 +345,7 @@ class Output:
             head.append(f":{snap.version}", style="bold")
         head.append("  ")
         label = "cooldown" if report.exit_code is ExitCode.COOLDOWN else phase.value
-        head.append(label.upper(), style=_PHASE_STYLE[phase])
+        head.append(label.upper(), style=PHASE_STYLE[phase])
 
         if report.elapsed is not None and report.polls is not None:
             head.append(f"  after {report.elapsed:.1f}s, {report.polls} reads", style="dim")
