@@ -222,6 +222,7 @@ def wait_for_functions(
                 poll_api=poll_api,
                 wake=wake,
                 cooldown_store=cooldown_store,
+                sleep=api.sleep,  # wakes at once when the run is interrupted
             )
         except LambdaWaitError as err:
             return result_from_error(name, target, err)
@@ -229,8 +230,17 @@ def wait_for_functions(
     if len(functions) == 1:
         return [one(functions[0])]
     workers = min(max_workers or MAX_WAIT_THREADS, len(functions))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda-wait") as pool:
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda-wait")
+    try:
         return list(pool.map(one, functions))
+    except BaseException:
+        # Ctrl-C or SIGTERM in the main thread: stop every sleeping or queued worker
+        # now, so the process exits within a second instead of after their sleeps.
+        api.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=False)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from lambda_wait.errors import (
     DeadlineReachedError,
     FunctionNotFoundError,
     FunctionNotReadyError,
+    Interrupted,
     InvalidRequestError,
     LambdaWaitError,
     RevisionMismatchError,
@@ -124,6 +125,7 @@ class LambdaApi:
         )
         # time.monotonic() by which every request must be answered (the run's --timeout).
         self.deadline: float | None = None
+        self._cancelled = threading.Event()
         meta = getattr(client, "meta", None)
         self._read_timeout = float(getattr(getattr(meta, "config", None), "read_timeout", 0) or 0)
         events = getattr(meta, "events", None)
@@ -150,20 +152,32 @@ class LambdaApi:
             return max(0.05, remaining)
         return None
 
+    def cancel(self) -> None:
+        """Stop every thread using this API: a wait for the budget ends at once with
+        :class:`Interrupted`, and so does :meth:`sleep` (used by the waiters)."""
+        self._cancelled.set()
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep, unless :meth:`cancel` is called meanwhile (then raise Interrupted)."""
+        if self._cancelled.wait(max(0.0, seconds)):
+            raise Interrupted("interrupted")
+
     def _acquire(self, budget: RequestBudget) -> None:
         """Wait for the budget's slot, unless that slot lies past the deadline."""
-        if self.deadline is None:
-            budget.acquire()
-            return
         slot = budget.book()
         while True:
-            if slot.go >= self.deadline + DEADLINE_GRACE - 0.1:
+            if self.deadline is not None and slot.go >= self.deadline + DEADLINE_GRACE - 0.1:
                 raise DeadlineReachedError(
                     "the --timeout ran out before the next request to Lambda could be sent"
                 )
-            delay = slot.go - time.monotonic()
+            delay = slot.go - budget.now()
             if delay > 0:
-                time.sleep(delay)
+                # Interruptible when the budget runs on real time; tests inject their own.
+                if budget.real_time:
+                    self.sleep(delay)
+                else:
+                    budget.pause(delay)
+
             if budget.still_valid(slot):
                 return
             slot = budget.book()

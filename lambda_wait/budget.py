@@ -120,6 +120,19 @@ class RequestBudget:
             self.granted += 1
             return Slot(go, self._epoch)
 
+    def now(self) -> float:
+        """The budget's clock (slots are in its time)."""
+        return self._clock()
+
+    def pause(self, seconds: float) -> None:
+        """Sleep with the budget's own sleep (injected in tests)."""
+        self._sleep(seconds)
+
+    @property
+    def real_time(self) -> bool:
+        """True with the default clock and sleep: a caller may sleep its own way."""
+        return self._clock is time.monotonic and self._sleep is time.sleep
+
     def still_valid(self, slot: Slot) -> bool:
         """False when a throttle came after ``slot`` was booked and it lies inside the pause."""
         with self._lock:

@@ -110,3 +110,24 @@ def test_wait_stops_cleanly(
     assert "Traceback" not in run.stderr
     label = "terminated" if signum == signal.SIGTERM else "interrupted"
     assert f"lambda-wait: {label}" in run.stderr
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_wait_on_several_functions_stops_within_a_second(
+    sandbox: SandboxHandle, spawn: Callable[..., Process], signum: signal.Signals, code: int
+) -> None:
+    # Several waits run in worker threads that sleep between reads (up to 6 s each):
+    # the interrupt must wake them, not wait their sleeps out.
+    names = [f"sig-many-{i}" for i in range(4)]
+    for name in names:
+        sandbox.create_function(name, Tags={f"{TAG}delay:create": "3000"})  # 30 s Pending
+    process = spawn(["wait", *names, "--timeout", "60s"])
+    process.wait_for_line("sig-many-3")
+    time.sleep(3.5)  # past the first band: the workers now sleep 1.5 s or more at a time
+    sent = time.monotonic()
+    process.proc.send_signal(signum)
+    run = process.finish()
+    took = time.monotonic() - sent
+    assert run.code == code, run.stderr
+    assert took < 1.0, f"took {took:.2f}s to stop"
+    assert "Traceback" not in run.stderr
