@@ -104,6 +104,7 @@ class SandboxHandle:
         self.host, self.port, self.endpoint_url = endpoint_of(server)
         self._clients: dict[tuple[Any, ...], Any] = {}
         self._role_arn: str | None = None
+        self._role_lock = threading.Lock()
 
     @property
     def calls(self) -> list[Call]:
@@ -146,7 +147,11 @@ class SandboxHandle:
         return client
 
     def ensure_role(self, name: str = DEFAULT_ROLE_NAME) -> str:
-        """Create an IAM role Lambda can assume (idempotent); return its ARN."""
+        """Create an IAM role Lambda can assume (idempotent, thread-safe); return its ARN."""
+        with self._role_lock:  # two threads would both CreateRole: EntityAlreadyExists
+            return self._ensure_role(name)
+
+    def _ensure_role(self, name: str) -> str:
         if name == DEFAULT_ROLE_NAME and self._role_arn is not None:
             return self._role_arn
         iam = self.client("iam")
