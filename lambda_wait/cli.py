@@ -40,6 +40,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 _EXIT_CODES_EPILOG = (
+    "Examples:\n\n\b\n"
+    "  lambda-wait demo                                  # try it: no AWS account needed\n"
+    "  lambda-wait status my-function\n"
+    "  lambda-wait wait my-function --timeout 10m\n"
+    "  lambda-wait deploy --spec function.json --code-dir src/ --alias live\n\n"
     "Exit codes (with several functions, the worst outcome wins; worst first: "
     + ", ".join(str(int(code)) for code in SEVERITY)
     + "):\n\n\b\n"
