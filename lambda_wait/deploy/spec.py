@@ -196,17 +196,22 @@ def drop_nulls(value: Any) -> Any:
     return value
 
 
-def load_spec(path: str | Path, env: Mapping[str, str]) -> dict[str, Any]:
-    """Read a spec file (JSON, CreateFunction's request shape), expanded; not yet validated."""
-    p = Path(path)
-    where = f"spec file {str(p)!r}"
+def _read_text(path: Path, where: str) -> str:
+    """A user's file as UTF-8 text; a missing or unreadable file is a usage error."""
     try:
-        text = p.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{where} does not exist.") from None
     except (OSError, UnicodeDecodeError) as err:
         reason = err.strerror if isinstance(err, OSError) and err.strerror else err
         raise UsageError(f"{where} cannot be read: {reason}.") from None
+
+
+def load_spec(path: str | Path, env: Mapping[str, str]) -> dict[str, Any]:
+    """Read a spec file (JSON, CreateFunction's request shape), expanded; not yet validated."""
+    p = Path(path)
+    where = f"spec file {str(p)!r}"
+    text = _read_text(p, where)
     try:
         data = json.loads(text)
     except ValueError as err:
@@ -232,13 +237,7 @@ def parse_env_file(path: str | Path) -> dict[str, str]:
     """A dotenv-style file: ``KEY=VALUE`` lines, ``#`` comments, optional ``export`` and quotes."""
     p = Path(path)
     where = f"env file {str(p)!r}"
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{where} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as err:
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
-        raise UsageError(f"{where} cannot be read: {reason}.") from None
+    text = _read_text(p, where)
     variables: dict[str, str] = {}
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
