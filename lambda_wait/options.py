@@ -229,3 +229,53 @@ def budget_options(func: F) -> F:
     for decorator in reversed(decorators):
         wrapped = decorator(wrapped)
     return wrapped  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class SelectionOptions:
+    """--prefix and --tag: functions chosen by listing, added to those named."""
+
+    prefix: str | None
+    tags: tuple[tuple[str, str | None], ...]
+
+    @property
+    def active(self) -> bool:
+        return self.prefix is not None or bool(self.tags)
+
+    def describe(self) -> str:
+        """How the user selected, for messages: ``--prefix 'a-' and --tag k=v``."""
+        parts = [f"--prefix {self.prefix!r}"] if self.prefix is not None else []
+        parts += [f"--tag {k}={v}" if v is not None else f"--tag {k}" for k, v in self.tags]
+        return " and ".join(parts)
+
+
+def selection_options(func: F) -> F:
+    """Add --prefix and --tag; the command receives them as ``selection: SelectionOptions``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        selection = SelectionOptions(prefix=kwargs.pop("prefix"), tags=kwargs.pop("tags"))
+        return func(*args, selection=selection, **kwargs)
+
+    decorators = [
+        click.option(
+            "--prefix",
+            help="Add the functions whose name starts with this (one paginated "
+            "ListFunctions; IAM lambda:ListFunctions).",
+        ),
+        click.option(
+            "--tag",
+            "tags",
+            multiple=True,
+            type=TAG_FILTER,
+            help="Add the functions carrying this tag (KEY=VALUE, or KEY for any value); "
+            "repeat to require several; with --prefix, among those only. Reads the tags of "
+            "each listed function (every one in the region without --prefix) through the "
+            "budget: ListTags (IAM lambda:ListTags), or GetFunction with --poll-api "
+            "get-function.",
+        ),
+    ]
+    wrapped: Any = wrapper
+    for decorator in reversed(decorators):
+        wrapped = decorator(wrapped)
+    return wrapped  # type: ignore[no-any-return]

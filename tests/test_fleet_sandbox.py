@@ -183,6 +183,27 @@ def test_status_without_functions_or_selection_is_a_usage_error(tagged: SandboxH
     assert tagged.calls == []
 
 
+def test_wait_selects_by_prefix_and_tag_like_status(tagged: SandboxHandle) -> None:
+    code, doc, err = run_cli(tagged, "wait", "--prefix", "orders-", "--timeout", "30s")
+    assert code == ExitCode.READY, err
+    assert names_of(doc) == ["orders-api", "orders-worker"]
+    assert all(fn["exit_status"] == "ready" for fn in doc["functions"])
+    code, doc, _ = run_cli(tagged, "wait", "--prefix", "users-", "--tag", "team=pay")
+    assert code == ExitCode.NOT_FOUND
+    assert "no function matches" in doc["error"]["message"]
+
+
+@pytest.mark.parametrize("command", ["status", "wait"])
+def test_a_bad_name_is_exit_2_before_credentials_are_looked_at(
+    tagged: SandboxHandle, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    code, _, err = run_cli(tagged, command, "fn:1", "--qualifier", "2")
+    assert code == ExitCode.USAGE, err
+    assert tagged.calls == []
+
+
 class PagedClient:
     """A boto3-like client whose ListFunctions answers in pages of ``page`` (Marker)."""
 

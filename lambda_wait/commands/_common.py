@@ -10,10 +10,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from lambda_wait.errors import ExitCode, LambdaWaitError
-from lambda_wait.options import BudgetOptions, CommonOptions
+from lambda_wait.options import BudgetOptions, CommonOptions, SelectionOptions
 
-if TYPE_CHECKING:  # rich and tenacity load only when a command runs
+if TYPE_CHECKING:
+    # rich and tenacity load only when a command runs
     from lambda_wait.aws import LambdaApi
+    from lambda_wait.inputs import FunctionRef
     from lambda_wait.output import FunctionReport, Output
     from lambda_wait.waiter import WaitResult
 
@@ -111,3 +113,44 @@ def run_command(opts: CommonOptions, command: str, body: CommandBody) -> NoRetur
             output.emit_json(envelope(command, code, [], error=internal))
     sys.stdout.flush()
     sys.exit(int(code))
+
+
+def resolve_functions(
+    make_api: Callable[[], LambdaApi],
+    functions: tuple[str, ...],
+    qualifier: str | None,
+    selection: SelectionOptions,
+    poll_api: str,
+) -> tuple[LambdaApi, list[FunctionRef], dict[str, dict[str, Any]]]:
+    """The API, the functions named plus those --prefix/--tag select (named first, no
+    repeats), and the GetFunction answers the selection already read (reusable as a
+    status read).
+
+    Names are validated before the API is built (bad input is exit 2 even without
+    credentials); a selection matching nothing, with no function named, is "not
+    found" (exit 4).
+    """
+    from lambda_wait.errors import FunctionNotFoundError, UsageError
+    from lambda_wait.inputs import parse_function
+
+    if not functions and not selection.active:
+        raise UsageError(
+            "no function given.", hint="Name one or more, or select with --prefix/--tag."
+        )
+    refs = [parse_function(name, qualifier) for name in functions]
+    api = make_api()
+    if not selection.active:
+        return api, refs, {}
+    from lambda_wait.api import select_functions
+
+    chosen = select_functions(
+        client=api, prefix=selection.prefix, tags=dict(selection.tags), poll_api=poll_api
+    )
+    if not chosen.names and not refs:
+        raise FunctionNotFoundError(
+            f"no function matches {selection.describe()} ({chosen.listed} listed in the region).",
+            hint="Check the prefix, the tags, --region and the account.",
+        )
+    given = {ref.label for ref in refs}
+    refs += [parse_function(name, qualifier) for name in chosen.names if name not in given]
+    return api, refs, (chosen.documents if qualifier is None else {})

@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from lambda_wait.errors import (
     ExitCode,
-    FunctionNotFoundError,
     LambdaWaitError,
-    UsageError,
     worst,
 )
 from lambda_wait.options import (
     FUNCTION,
-    TAG_FILTER,
     BudgetOptions,
     CommonOptions,
+    SelectionOptions,
     budget_options,
     common_options,
+    selection_options,
 )
 
 if TYPE_CHECKING:
     from lambda_wait.output import FunctionReport, Output
 
-from ._common import build_api, run_command
+from ._common import build_api, resolve_functions, run_command
 
 EXAMPLES = """
 Examples:
@@ -42,28 +41,13 @@ Examples:
 @click.command(epilog=EXAMPLES)
 @click.argument("functions", nargs=-1, type=FUNCTION, metavar="[FUNCTION...]")
 @click.option("--qualifier", help="Version number or alias to read instead of $LATEST.")
-@click.option(
-    "--prefix",
-    help="Add the functions whose name starts with this (one paginated ListFunctions; "
-    "IAM lambda:ListFunctions).",
-)
-@click.option(
-    "--tag",
-    "tags",
-    multiple=True,
-    type=TAG_FILTER,
-    help="Add the functions carrying this tag (KEY=VALUE, or KEY for any value); "
-    "repeat to require several; with --prefix, among those only. Reads the tags of "
-    "each listed function (every one in the region without --prefix) through the "
-    "budget: ListTags (IAM lambda:ListTags), or GetFunction with --poll-api get-function.",
-)
+@selection_options
 @budget_options
 @common_options
 def command(
     functions: tuple[str, ...],
     qualifier: str | None,
-    prefix: str | None,
-    tags: tuple[tuple[str, str | None], ...],
+    selection: SelectionOptions,
     budget: BudgetOptions,
     opts: CommonOptions,
 ) -> None:
@@ -81,34 +65,11 @@ def command(
 
     def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, object]]:
         from lambda_wait.api import get_status
-        from lambda_wait.inputs import parse_function
         from lambda_wait.output import FunctionReport
 
-        if not functions and prefix is None and not tags:
-            raise UsageError(
-                "no function given.", hint="Name one or more, or select with --prefix/--tag."
-            )
-        refs = [parse_function(name, qualifier) for name in functions]  # before any request
-        api = build_api(opts, budget)
-        prefetched: dict[str, dict[str, Any]] = {}
-        if prefix is not None or tags:
-            from lambda_wait.api import select_functions
-
-            selection = select_functions(
-                client=api, prefix=prefix, tags=dict(tags), poll_api=budget.poll_api
-            )
-            if not selection.names and not refs:
-                raise FunctionNotFoundError(
-                    f"no function matches {_describe(prefix, tags)} "
-                    f"({selection.listed} listed in the region).",
-                    hint="Check the prefix, the tags, --region and the account.",
-                )
-            given = {ref.label for ref in refs}
-            refs += [
-                parse_function(name, qualifier) for name in selection.names if name not in given
-            ]
-            if qualifier is None:
-                prefetched = selection.documents
+        api, refs, prefetched = resolve_functions(
+            lambda: build_api(opts, budget), functions, qualifier, selection, budget.poll_api
+        )
         reports: list[FunctionReport] = []
         for ref in refs:
             try:
@@ -138,11 +99,3 @@ def command(
         return worst([r.exit_code for r in reports]), reports, {}
 
     run_command(opts, "status", body)
-
-
-def _describe(prefix: str | None, tags: tuple[tuple[str, str | None], ...]) -> str:
-    parts = [f"--prefix {prefix!r}"] if prefix is not None else []
-    parts += [
-        f"--tag {key}={value}" if value is not None else f"--tag {key}" for key, value in tags
-    ]
-    return " and ".join(parts)

@@ -12,14 +12,16 @@ from lambda_wait.options import (
     FUNCTION,
     BudgetOptions,
     CommonOptions,
+    SelectionOptions,
     budget_options,
     common_options,
+    selection_options,
 )
 
 if TYPE_CHECKING:
     from lambda_wait.output import FunctionReport, Output
 
-from ._common import build_api, report_from_wait, run_command
+from ._common import build_api, report_from_wait, resolve_functions, run_command
 
 EXAMPLES = """
 Examples:
@@ -31,11 +33,12 @@ Examples:
   lambda-wait wait fn-a fn-b --timeout 10m --output json
   lambda-wait wait $(cat functions.txt) --max-rps 5   # many at once, gentler on the quota
   lambda-wait wait my-vpc-fn --wake --timeout 15m   # restore an Inactive function
+  lambda-wait wait --prefix orders- --tag env=prod   # every function a listing selects
 """
 
 
 @click.command(epilog=EXAMPLES)
-@click.argument("functions", nargs=-1, required=True, type=FUNCTION, metavar="FUNCTION...")
+@click.argument("functions", nargs=-1, type=FUNCTION, metavar="[FUNCTION...]")
 @click.option(
     "--for",
     "target",
@@ -59,6 +62,7 @@ Examples:
     help="If a function is Inactive, invoke it once to start the restore (see "
     "docs/inactive-and-cooldown.md), then wait; waits out a cooldown when the timeout allows.",
 )
+@selection_options
 @budget_options
 @common_options
 def command(
@@ -67,10 +71,14 @@ def command(
     timeout: float,
     qualifier: str | None,
     wake: bool,
+    selection: SelectionOptions,
     budget: BudgetOptions,
     opts: CommonOptions,
 ) -> None:
     """Wait until each FUNCTION is ready, then exit 0.
+
+    FUNCTION is a name, an ARN or a partial ARN; --prefix and --tag add the
+    functions a listing selects (with both, a function must match both).
 
     Polls GetFunctionConfiguration (or GetFunction, --poll-api) sub-second at
     first, sparser in the long middle of a VPC attach and tighter again around
@@ -87,15 +95,13 @@ def command(
 
     def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, object]]:
         from lambda_wait.api import wait_for_functions
-        from lambda_wait.inputs import parse_function
 
-        for name in functions:  # validate all before the first request
-            parse_function(name, qualifier)
-
-        api = build_api(opts, budget)
+        api, refs, _ = resolve_functions(
+            lambda: build_api(opts, budget), functions, qualifier, selection, budget.poll_api
+        )
         api.set_deadline(timeout)  # no request sent or answered past --timeout
         results = wait_for_functions(
-            list(functions),
+            [ref.given for ref in refs],
             client=api,
             target=target,
             timeout=timeout,
