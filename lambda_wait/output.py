@@ -292,10 +292,7 @@ class Output:
         self.end_progress()
         if self.display is not Display.GITHUB:
             return
-        deploy = (extra or {}).get("deploy")
-        outcomes = [
-            github_outcome(r, deploy if isinstance(deploy, Mapping) else None) for r in reports
-        ]
+        outcomes = [github_outcome(r, _deploy_of(r.function, extra)) for r in reports]
         lines = github.error_annotations(command, outcomes)
         if error is not None and not any(r.error is error for r in reports):
             lines.append(github.error_annotation(command, error.one_line()))
@@ -494,6 +491,18 @@ def _console(
 def _duration(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+def _deploy_of(function: str, extra: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A deploy's JSON object for ``function``: from ``deploys`` (one per function) or
+    the single ``deploy``."""
+    deploys = (extra or {}).get("deploys")
+    if isinstance(deploys, list):
+        for one in deploys:
+            if isinstance(one, Mapping) and one.get("function") == function:
+                return one
+    deploy = (extra or {}).get("deploy")
+    return deploy if isinstance(deploy, Mapping) else None
 
 
 def github_outcome(

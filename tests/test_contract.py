@@ -116,10 +116,30 @@ def test_json_envelope_on_a_command_error() -> None:
     }
 
 
+# deploy adds these: `deploy` (one function only) and `deploys` (one object per function).
+DEPLOY_ENVELOPE_KEYS = {"deploy", "deploys"}
+DEPLOY_KEYS = {
+    "function", "action", "dry_run", "function_arn", "version", "alias", "code_sha256",
+    "changed", "steps", "applied", "not_applied", "skipped", "plan", "live",
+    "elapsed_seconds", "timeout_seconds",
+}  # fmt: skip
+
+
+def test_deploy_json_keys_are_pinned() -> None:
+    from lambda_wait.deploy.report import deploy_json
+    from lambda_wait.deploy.runner import DeployResult
+
+    result = DeployResult("orders", ExitCode.READY, "none", False, [], 0.5)
+    assert set(deploy_json(result, timeout=60.0)) == DEPLOY_KEYS
+
+
 def test_json_output_page_documents_every_key() -> None:
     page = (DOCS / "json-output.md").read_text()
-    for key in ENVELOPE_KEYS | FUNCTION_KEYS | SNAPSHOT_KEYS | REASON_KEYS:
+    for key in ENVELOPE_KEYS | FUNCTION_KEYS | SNAPSHOT_KEYS | REASON_KEYS | DEPLOY_ENVELOPE_KEYS:
         assert f"`{key}`" in page, key
+    deploy_page = (DOCS / "deploy.md").read_text()
+    for key in DEPLOY_KEYS | DEPLOY_ENVELOPE_KEYS:
+        assert f"`{key}`" in deploy_page, key
 
 
 def test_python_api_example_runs(

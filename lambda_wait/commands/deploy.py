@@ -10,6 +10,10 @@ from lambda_wait.errors import ExitCode
 from lambda_wait.options import DURATION, CommonOptions, common_options
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from lambda_wait.deploy.runner import DeployResult
+    from lambda_wait.deploy.spec import DesiredFunction
     from lambda_wait.output import FunctionReport, Output
 
 from ._common import build_api, run_command
@@ -23,20 +27,28 @@ Examples:
       --handler app.handler --env STAGE=prod --publish --alias live
   lambda-wait deploy --spec function.json --zip-file build/fn.zip
   lambda-wait deploy --spec function.json --dry-run
+  lambda-wait deploy --spec functions/ --alias live   # every functions/*.json, concurrently
   aws lambda create-function --generate-cli-skeleton > function.json  # a spec to start from
 """
 
 _ZIP = click.Path(dir_okay=False, path_type=str)
 _DIR = click.Path(file_okay=False, path_type=str)
+_SPEC = click.Path(path_type=str)
 
 
 @click.command(epilog=EXAMPLES)
 @click.option("--function-name", help="The function to create or update (name or ARN).")
 @click.option(
     "--spec",
-    type=_ZIP,
+    "specs",
+    multiple=True,
+    type=_SPEC,
+    metavar="FILE|DIR",
     help="JSON in CreateFunction's request shape (as `aws lambda create-function "
-    "--generate-cli-skeleton` prints); ${VAR} expands from the environment. Flags override it.",
+    "--generate-cli-skeleton` prints); ${VAR} expands from the environment. Flags override it. "
+    "Repeatable; a directory means every *.json in it. Several specs deploy concurrently; "
+    "then --function-name and the code flags are refused (each spec has its own), and every "
+    "other flag applies to each function.",
 )
 @click.option("--zip-file", type=_ZIP, help="Code: a zip file (at most 50 MB).")
 @click.option(
@@ -125,6 +137,10 @@ def command(opts: CommonOptions, **params: Any) -> None:
     9) instead of overwritten. With --publish/--alias it publishes a version,
     waits until it is Active and points the alias at it.
 
+    Several --spec files (or a directory of them) deploy concurrently under one
+    request budget and one --timeout, with a summary table; the exit code is the
+    worst outcome.
+
     All input is validated before the first call to AWS (exit 2). Exits 0 when
     everything is deployed and ready; see docs/deploy.md for every failure.
     """
@@ -133,17 +149,17 @@ def command(opts: CommonOptions, **params: Any) -> None:
     force: bool = params.pop("force")
     alias: str | None = params.pop("alias")
     version_description: str | None = params.pop("version_description")
+    specs: tuple[str, ...] = params.pop("specs")
 
     def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, Any]]:
         import os
 
         from lambda_wait.aws import BotocoreRequestModel
+        from lambda_wait.deploy.many import build_all, spec_files
         from lambda_wait.deploy.report import deploy_json, progress_line, summary_lines
-        from lambda_wait.deploy.runner import Deployer, DeployResult, StepEvent
+        from lambda_wait.deploy.runner import Deployer, StepEvent
         from lambda_wait.deploy.spec import FlagValues, build_desired, check_alias
-        from lambda_wait.output import FunctionReport
         from lambda_wait.signals import exit_code
-        from lambda_wait.states import assess
 
         for key in ("subnet_ids", "security_group_ids"):
             params[key] = tuple(
@@ -151,6 +167,20 @@ def command(opts: CommonOptions, **params: Any) -> None:
             )
         if alias is not None:
             check_alias(alias)
+        files = spec_files(specs)
+        if len(files) > 1:
+            many = build_all(files, FlagValues(**params), BotocoreRequestModel(), os.environ)
+            return _deploy_many(
+                output,
+                opts,
+                many,
+                alias=alias,
+                force=force,
+                dry_run=dry_run,
+                timeout=timeout,
+                version_description=version_description,
+            )
+        params["spec"] = files[0] if files else None
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
         api = build_api(opts)
 
@@ -176,18 +206,7 @@ def command(opts: CommonOptions, **params: Any) -> None:
         except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (lambda_wait.signals)
             result = deployer.interrupted(exit_code(stop))
 
-        code = ExitCode.READY if result.dry_run and result.error is None else result.exit_code
-        assessment = None if result.snapshot is None else assess(result.snapshot)
-        report = FunctionReport(
-            function=result.function,
-            exit_code=code,
-            snapshot=result.snapshot,
-            assessment=assessment,
-            error=result.error,
-            target="ready",
-            elapsed=result.elapsed,
-            message=None if result.error is None else result.error.one_line(),
-        )
+        report = _report(result)
         if result.error is not None:
             output.error(result.error)
         if not opts.json:
@@ -195,9 +214,96 @@ def command(opts: CommonOptions, **params: Any) -> None:
 
             for line in summary_lines(result):
                 output.out.print(Text(line))
-        extra: dict[str, Any] = {"deploy": deploy_json(result, timeout=timeout)}
+        one = deploy_json(result, timeout=timeout)
+        extra: dict[str, Any] = {"deploy": one, "deploys": [one]}
         if result.error is not None:
             extra["error"] = result.error
-        return code, [report], extra
+        return report.exit_code, [report], extra
 
     run_command(opts, "deploy", body)
+
+
+def _report(result: DeployResult) -> FunctionReport:
+    """The envelope's entry in ``functions`` for one deploy."""
+    from lambda_wait.deploy.report import result_code
+    from lambda_wait.output import FunctionReport
+    from lambda_wait.states import assess
+
+    return FunctionReport(
+        function=result.function,
+        exit_code=result_code(result),
+        snapshot=result.snapshot,
+        assessment=None if result.snapshot is None else assess(result.snapshot),
+        error=result.error,
+        target="ready",
+        elapsed=result.elapsed,
+        message=None if result.error is None else result.error.one_line(),
+    )
+
+
+def _deploy_many(
+    output: Output,
+    opts: CommonOptions,
+    desired: list[DesiredFunction],
+    *,
+    alias: str | None,
+    force: bool,
+    dry_run: bool,
+    timeout: float,
+    version_description: str | None,
+) -> tuple[ExitCode, list[FunctionReport], dict[str, Any]]:
+    """Several functions at once: one thread each, one API (one request budget), one
+    deadline; a summary table, and the worst outcome as the exit code."""
+    from rich.text import Text
+
+    from lambda_wait.deploy.many import run_all
+    from lambda_wait.deploy.report import deploy_json, progress_line, summary_lines, table_lines
+    from lambda_wait.deploy.runner import Deployer, StepEvent
+    from lambda_wait.errors import worst
+
+    api = build_api(opts)
+
+    def step_listener(function: str) -> Callable[[StepEvent], None]:
+        def on_step(event: StepEvent) -> None:
+            line = progress_line(event, function)
+            if line is not None:
+                output.info(line)
+
+        return on_step
+
+    deployers = [
+        Deployer(
+            api,
+            one,
+            alias=alias,
+            force=force,
+            dry_run=dry_run,
+            timeout=timeout,
+            version_description=version_description,
+            sleep=api.sleep,  # wakes at once when the run is interrupted
+            listener=step_listener(one.name),
+            wait_listener=output.progress,
+        )
+        for one in desired
+    ]
+    results = run_all(api, deployers, timeout=timeout)
+    reports = [_report(result) for result in results]
+    for result in results:
+        if result.error is not None:
+            output.err.print(
+                Text("lambda-wait: error: ", style="bold red")
+                + Text(f"{result.function}: {result.error.one_line()}")
+            )
+    if not opts.json:
+        # Details first (plans of a dry run, what is live after a failure), then the table.
+        for result in results:
+            if result.dry_run or result.error is not None:
+                for line in summary_lines(result):
+                    output.out.print(Text(line))
+                if result.dry_run and result.error is not None:
+                    output.out.print(Text(f"  Error       {result.error.one_line()}"))
+                output.out.print()
+        for line in table_lines(results):
+            output.out.print(Text(line))
+    extra: dict[str, Any] = {"deploys": [deploy_json(r, timeout=timeout) for r in results]}
+    return worst([r.exit_code for r in reports]), reports, extra

@@ -6,9 +6,11 @@ snapshots keep variable names only, and presigned code URLs are never read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from lambda_wait.deploy.runner import DeployResult, StepEvent
+from lambda_wait.errors import ExitCode, worst
 
 _MARK = {
     "applied": "done",
@@ -19,9 +21,10 @@ _MARK = {
 }
 
 
-def progress_line(event: StepEvent) -> str | None:
-    """One stderr line for a step starting, ending or saying something."""
-    at = f"[{event.elapsed:6.1f}s]"
+def progress_line(event: StepEvent, function: str | None = None) -> str | None:
+    """One stderr line for a step starting, ending or saying something; with several
+    deploys at once, ``function`` prefixes it so interleaved lines stay readable."""
+    at = f"[{event.elapsed:6.1f}s]" + (f" {function}:" if function else "")
     step = event.step
     if event.kind == "start":
         return f"{at} {step.name}: {step.action}"
@@ -97,3 +100,35 @@ def deploy_json(result: DeployResult, *, timeout: float) -> dict[str, Any]:
         "elapsed_seconds": round(result.elapsed, 3),
         "timeout_seconds": timeout,
     }
+
+
+def result_code(result: DeployResult) -> ExitCode:
+    """The exit code for one deploy: a dry run that found no problem is 0."""
+    return ExitCode.READY if result.dry_run and result.error is None else result.exit_code
+
+
+def table_lines(results: Sequence[DeployResult]) -> list[str]:
+    """Several deploys: one row per function, then the worst outcome (the exit code)."""
+    header = ("FUNCTION", "RESULT", "ACTION", "VERSION", "CHANGED", "TIME")
+    rows: list[tuple[str, ...]] = [header]
+    for result in results:
+        action = f"dry run: {result.action}" if result.dry_run else result.action
+        changed = ", ".join(result.changed) or ("-" if result.dry_run else "nothing")
+        rows.append(
+            (
+                result.function,
+                result_code(result).label,
+                action,
+                result.version or "-",
+                changed,
+                f"{result.elapsed:.1f}s",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    code = worst([result_code(r) for r in results])
+    lines.append(f"exit {int(code)} ({code.label}): worst of {len(results)}")
+    return lines

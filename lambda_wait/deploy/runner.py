@@ -219,8 +219,13 @@ class Deployer:
         listener: StepListener | None = None,
         wait_listener: Listener | None = None,
         cooldowns: CooldownStore | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.api = api
+        # An absolute time.monotonic() end shared with other deploys (deploy with several
+        # specs): the deploy ends at the earlier of it and its own start + timeout.
+        self.shared_deadline = deadline
+        self._started = False
         self.cooldowns = cooldowns
         self.desired = desired
         self.alias = alias
@@ -252,10 +257,14 @@ class Deployer:
     def run(self) -> DeployResult:
         """Deploy; every outcome (also failures) comes back as a result, never raised."""
         self._start = self._clock()
+        self._started = True
         self._deadline = self._start + self.timeout
-        previous = self.api.deadline
-        if self._clock is time.monotonic:
-            # Every request too: none is sent past the deadline, none answered after it.
+        if self.shared_deadline is not None:
+            self._deadline = min(self._deadline, self.shared_deadline)
+        # Every request too: none is sent past the deadline, none answered after it. An
+        # API whose caller already bounds it (several deploys sharing it) is left alone.
+        owns_deadline = self._clock is time.monotonic and self.api.deadline is None
+        if owns_deadline:
             self.api.deadline = self._deadline
         try:
             self._run()
@@ -264,7 +273,8 @@ class Deployer:
         except LambdaWaitError as err:
             return self._finish(err.exit_code, err)
         finally:
-            self.api.deadline = previous
+            if owns_deadline:
+                self.api.deadline = None
         return self._finish(ExitCode.READY, None)
 
     def _deadline_error(self, err: LambdaWaitError) -> DeployTimeoutError:
@@ -282,6 +292,12 @@ class Deployer:
             hint="Re-run deploy: it converges from wherever this one stopped.",
         )
         err.exit_code = exit_code
+        if not self._started:  # queued behind other deploys: it never sent anything
+            self._start = self._clock()
+            err.message = f"{exit_code.label} ({signal}) before the deploy started"
+            result = self._finish(exit_code, err)
+            result.live = "Nothing was sent: the deploy had not started."
+            return result
         return self._finish(exit_code, err)
 
     # --- the flow ----------------------------------------------------------------------
