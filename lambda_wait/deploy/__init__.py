@@ -9,4 +9,6 @@ One idea per module, data flowing one way:
 - :mod:`.plan`: what would change, field by field, secrets masked. Pure.
 - :mod:`.runner`: the orchestration (wait, act, wait) over :class:`~lambda_wait.aws.LambdaApi`.
 - :mod:`.report`: the step log and the summary as plain lines and JSON.
+- :mod:`.many`: several specs at once: all validated first, then one Deployer per
+  thread sharing one API (one request budget) and one deadline.
 """

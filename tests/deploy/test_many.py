@@ -225,3 +225,16 @@ def test_sigterm_cancels_every_deploy_at_once_and_reports_the_applied_steps(
     assert "many-b: deploy FAILED" in run.stdout and "Steps       create unfinished" in run.stdout
     assert "create was under way: AWS may still be finishing it" in run.stdout
     assert "exit 143 (terminated): worst of 3" in run.stdout
+
+
+def test_github_outputs_carry_each_functions_published_version(
+    deploy: Deploy, specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = tmp_path / "github-output"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+    run = deploy("--spec", str(specs), "--publish")
+    assert run.code == 0, run.stderr
+    text = outputs.read_text()
+    for name in ("many-a", "many-b", "many-c"):
+        assert f"{name}-version=1" in text, text
