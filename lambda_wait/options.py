@@ -77,6 +77,14 @@ DURATION = DurationType()
 FUNCTION = FunctionType()
 
 
+def _with_options(wrapper: Callable[..., Any], decorators: list[Any]) -> Any:
+    """Apply Click option decorators so they show in --help in the order listed."""
+    wrapped: Any = wrapper
+    for decorator in reversed(decorators):
+        wrapped = decorator(wrapped)
+    return wrapped
+
+
 def common_options(func: F) -> F:
     """Add --region/--profile/--endpoint-url/--output/--quiet/--debug/--no-color/--ci-format;
     the command receives them as one ``opts: CommonOptions`` argument."""
@@ -149,10 +157,7 @@ def common_options(func: F) -> F:
             "summary and step outputs (docs/ci.md).",
         ),
     ]
-    wrapped: Any = wrapper
-    for decorator in reversed(decorators):
-        wrapped = decorator(wrapped)
-    return wrapped  # type: ignore[no-any-return]
+    return _with_options(wrapper, decorators)  # type: ignore[no-any-return]
 
 
 POLL_API_HELP = (
@@ -225,10 +230,7 @@ def budget_options(func: F) -> F:
             help=POLL_API_HELP,
         ),
     ]
-    wrapped: Any = wrapper
-    for decorator in reversed(decorators):
-        wrapped = decorator(wrapped)
-    return wrapped  # type: ignore[no-any-return]
+    return _with_options(wrapper, decorators)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,4 @@ def selection_options(func: F) -> F:
             "get-function.",
         ),
     ]
-    wrapped: Any = wrapper
-    for decorator in reversed(decorators):
-        wrapped = decorator(wrapped)
-    return wrapped  # type: ignore[no-any-return]
+    return _with_options(wrapper, decorators)  # type: ignore[no-any-return]
