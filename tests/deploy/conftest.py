@@ -57,7 +57,7 @@ def deploy(sandbox: SandboxHandle, aws_env: None, monkeypatch: pytest.MonkeyPatc
     return run
 
 
-def base_args(name: str, code_dir: Path, *extra: str) -> list[str]:
+def base_args(name: str, code_dir: Path, *extra: str, role: str = ROLE) -> list[str]:
     """The usual flags for a zip function built from ``code_dir``."""
     return [
         "--function-name",
@@ -65,7 +65,7 @@ def base_args(name: str, code_dir: Path, *extra: str) -> list[str]:
         "--code-dir",
         str(code_dir),
         "--role",
-        ROLE,
+        role,
         "--runtime",
         "python3.12",
         "--handler",

@@ -3,10 +3,12 @@ subprocess against the sandbox, canary secrets, and the call-log bookkeeping."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -19,6 +21,7 @@ from click.testing import CliRunner
 
 from lambda_wait.cli import cli
 from lambda_wait.sandbox import SandboxHandle
+from tests.deploy.conftest import base_args
 
 ROLE = "arn:aws:iam::123456789012:role/reliability-role"
 TAG = "lambda-wait-sandbox:"
@@ -95,20 +98,7 @@ def src(tmp_path: Path) -> Path:
 
 def deploy_args(name: str, code_dir: Path, *extra: str) -> list[str]:
     """`deploy` with the usual flags for a zip function built from ``code_dir``."""
-    return [
-        "deploy",
-        "--function-name",
-        name,
-        "--code-dir",
-        str(code_dir),
-        "--role",
-        ROLE,
-        "--runtime",
-        "python3.12",
-        "--handler",
-        "app.handler",
-        *extra,
-    ]
+    return ["deploy", *base_args(name, code_dir, *extra, role=ROLE)]
 
 
 def applied(handle: SandboxHandle, name: str | None = None) -> Counter[str]:
@@ -165,3 +155,24 @@ def spawn(aws_env: dict[str, str], sandbox: SandboxHandle) -> Iterator[Callable[
         if process.proc.poll() is None:
             process.proc.kill()
             process.proc.wait()
+
+
+@contextlib.contextmanager
+def spending_neighbour(sandbox: SandboxHandle, rps: float) -> Iterator[None]:
+    """Another tool in the account spending ``rps`` of the 15 control-plane req/s."""
+    client = sandbox.client("lambda", max_attempts=1)
+    stop = threading.Event()
+
+    def spend() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(Exception):
+                client.list_functions(MaxItems=1)
+            stop.wait(1 / rps)
+
+    thread = threading.Thread(target=spend, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

@@ -7,8 +7,6 @@ still end within --timeout plus one second, with exit 3.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 
 from lambda_wait.errors import ExitCode
 from lambda_wait.sandbox import FaultConfig, SandboxHandle
-from tests.reliability.conftest import TAG, CliRun, deploy_args
+from tests.reliability.conftest import TAG, CliRun, deploy_args, spending_neighbour
 
 TIMEOUT = 2.0
 
@@ -25,20 +23,8 @@ TIMEOUT = 2.0
 def hostile(sandbox: SandboxHandle) -> Iterator[None]:
     """Slow answers on a third of the calls, and a neighbour exhausting the quota."""
     sandbox.sandbox.set_throttling(True)
-    client = sandbox.client("lambda", max_attempts=1)
-    stop = threading.Event()
-
-    def spend() -> None:
-        while not stop.is_set():
-            with contextlib.suppress(Exception):
-                client.list_functions(MaxItems=1)
-            stop.wait(1 / 20)
-
-    thread = threading.Thread(target=spend, daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join()
+    with spending_neighbour(sandbox, 20):
+        yield
     sandbox.sandbox.set_faults()
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from lambda_wait.deploy.spec import FlagValues, build_desired
 from lambda_wait.errors import ExitCode
 from lambda_wait.sandbox import FaultConfig, SandboxHandle
 from lambda_wait.waiter import PollPolicy
-from tests.reliability.conftest import ROLE
+from tests.reliability.conftest import ROLE, spending_neighbour
 
 RUNS = 50
 READ_TIMEOUT = (
@@ -75,20 +74,8 @@ def plan(runs: int) -> list[Want]:
 @pytest.fixture
 def neighbour(sandbox: SandboxHandle) -> Iterator[None]:
     """Another tool in the account spending 11 of the 15 control-plane req/s."""
-    client = sandbox.client("lambda", max_attempts=1)
-    stop = threading.Event()
-
-    def spend() -> None:
-        while not stop.is_set():
-            with contextlib.suppress(Exception):
-                client.list_functions(MaxItems=1)
-            stop.wait(1 / 11)
-
-    thread = threading.Thread(target=spend, daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join()
+    with spending_neighbour(sandbox, 11):
+        yield
 
 
 def test_fifty_runs_converge_through_faults_and_throttling(
