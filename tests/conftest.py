@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from lambda_wait.clock import ManualClock
+
 pytest_plugins = ["lambda_wait.sandbox.pytest_plugin"]
 
 _CLEARED = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA", "AWS_SESSION_TOKEN",
@@ -27,3 +29,9 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("LAMBDA_WAIT_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The one test clock: sleeping moves time forward at once (lambda_wait.clock)."""
+    return ManualClock()
