@@ -534,6 +534,327 @@ CATALOGUE: dict[str, ReasonInfo] = {
 }
 
 
+# --- What serves traffic: provisioned concurrency and event source mappings -----------------
+# Sources: AWS Lambda developer guide, "Configuring provisioned concurrency" and the
+# PutProvisionedConcurrencyConfig / ProvisionedConcurrencyConfigListItem API reference
+# (Status IN_PROGRESS | READY | FAILED); "Using Lambda with Amazon MSK", "Troubleshoot Amazon
+# MQ event source mapping errors" and "Troubleshooting Kafka event source mapping errors"
+# (StateTransitionReason codes and LastProcessingResult messages); the
+# EventSourceMappingConfiguration API reference (the seven mapping states).
+
+_PC_LOGS = "CloudWatch Logs group `/aws/lambda/<name>`"
+
+PROVISIONED_STATUSES: dict[str, ReasonInfo] = {
+    info.code: info
+    for info in (
+        _r(
+            "IN_PROGRESS",
+            "Allocating",
+            "Lambda is preparing execution environments for the alias or version and running "
+            "the function's initialisation code in each. Allocation starts after a minute or "
+            "two of preparation; after an initial burst Lambda adds about 500 environments a "
+            "minute, so a large request takes minutes.",
+            "Wait. While a config is IN_PROGRESS, do not move the alias again or change the "
+            "config: a new Put replaces the request and starts over.",
+            transient=True,
+        ),
+        _r(
+            "READY",
+            "Allocated",
+            "All requested execution environments are initialised: invocations of this alias "
+            "or version run on provisioned concurrency up to the requested amount.",
+            "Nothing to do.",
+            transient=True,
+        ),
+        _r(
+            "FAILED",
+            "Allocation failed",
+            "Lambda could not allocate the provisioned concurrency; StatusReason says why "
+            "(most often the function's initialisation failed). Invocations are served by "
+            "on-demand concurrency with cold starts.",
+            "Read StatusReason; for an initialisation failure read the "
+            + _PC_LOGS
+            + ", fix the code, publish a new version and put the config again (`aws lambda "
+            "put-provisioned-concurrency-config --function-name <name> --qualifier <alias> "
+            "--provisioned-concurrent-executions <n>`), or remove it with `aws lambda "
+            "delete-provisioned-concurrency-config`.",
+            transient=False,
+        ),
+    )
+}
+
+PROVISIONED_STATUS_REASONS: dict[str, ReasonInfo] = {
+    info.code: info
+    for info in (
+        _r(
+            "FUNCTION_ERROR_INIT_FAILURE",
+            "Function initialisation failed",
+            "The function's initialisation code (outside the handler) failed or timed out in "
+            "the execution environments Lambda prepared for provisioned concurrency. Seen as "
+            "StatusReason and in CloudFormation's 'Provisioned Concurrency configuration failed "
+            "to be applied. Reason: FUNCTION_ERROR_INIT_FAILURE'.",
+            "Read the init errors in the "
+            + _PC_LOGS
+            + " (log streams of the version the alias points to); fix the code or its "
+            "configuration (handler, environment, permissions the init code needs), deploy "
+            "and publish a new version, then put the config again.",
+            transient=False,
+        ),
+    )
+}
+
+MAPPING_STATES: dict[str, ReasonInfo] = {
+    info.code: info
+    for info in (
+        _r(
+            "Creating",
+            "Mapping being created",
+            "CreateEventSourceMapping was accepted; Lambda is setting up the pollers.",
+            "Wait: the mapping becomes Enabled (or Disabled if created disabled). Update and "
+            "Delete are refused with ResourceInUseException until it leaves this state.",
+            transient=True,
+        ),
+        _r(
+            "Enabling",
+            "Mapping being enabled",
+            "The mapping is being switched on (after an update with Enabled=true, or when it "
+            "was just created).",
+            "Wait for Enabled. Update and Delete are refused (ResourceInUseException) meanwhile.",
+            transient=True,
+        ),
+        _r(
+            "Enabled",
+            "Mapping enabled",
+            "Lambda polls the source and invokes the function.",
+            "Nothing to do; LastProcessingResult says how the last batch went.",
+            transient=True,
+        ),
+        _r(
+            "Disabling",
+            "Mapping being disabled",
+            "The mapping is being switched off, by a user or by Lambda (StateTransitionReason "
+            "says which).",
+            "Wait for Disabled. Update and Delete are refused (ResourceInUseException) meanwhile.",
+            transient=True,
+        ),
+        _r(
+            "Disabled",
+            "Mapping disabled",
+            "Lambda does not poll the source: records wait in the queue or stream. If "
+            "StateTransitionReason is not a user action, Lambda disabled it because of a "
+            "problem.",
+            "If you did not disable it, fix the cause named by StateTransitionReason or "
+            "LastProcessingResult, then `aws lambda update-event-source-mapping --uuid <uuid> "
+            "--enabled`.",
+            transient=False,
+        ),
+        _r(
+            "Updating",
+            "Mapping being updated",
+            "UpdateEventSourceMapping was accepted and is being applied.",
+            "Wait. A second update is refused (ResourceInUseException) until this one ends.",
+            transient=True,
+        ),
+        _r(
+            "Deleting",
+            "Mapping being deleted",
+            "DeleteEventSourceMapping was accepted; the mapping disappears when it finishes.",
+            "Wait; it will not serve traffic again.",
+            transient=True,
+        ),
+    )
+}
+
+# The two spellings of "a person did it" seen in AWS's own examples.
+USER_TRANSITION_REASONS = ("USER_INITIATED", "User action")
+
+MAPPING_TRANSITION_REASONS: dict[str, ReasonInfo] = {
+    info.code: info
+    for info in (
+        _r(
+            "USER_INITIATED",
+            "Changed by a user",
+            "The last state change was requested through the API or console (AWS's examples "
+            "also spell it 'User action').",
+            "Nothing to do.",
+            transient=True,
+        ),
+        _r(
+            "ESM_CONFIG_NOT_VALID",
+            "Mapping configuration not valid",
+            "Lambda stopped the consumer because the event source mapping's configuration is "
+            "not valid (documented for Amazon MSK, self-managed Kafka and Amazon MQ).",
+            "Check the mapping's source, topics or queues, starting position and access "
+            "configuration (`aws lambda get-event-source-mapping --uuid <uuid>`), fix them with "
+            "`aws lambda update-event-source-mapping`, then enable it.",
+            transient=False,
+        ),
+        _r(
+            "EVENT_SOURCE_AUTHN_ERROR",
+            "Could not authenticate to the source",
+            "Lambda failed to authenticate to the event source (for example a wrong SASL/SCRAM "
+            "secret or client certificate).",
+            "Fix the credentials in the mapping's SourceAccessConfigurations (the Secrets "
+            "Manager secret) and enable the mapping again.",
+            transient=False,
+        ),
+        _r(
+            "EVENT_SOURCE_AUTHZ_ERROR",
+            "Not allowed to read the source",
+            "Lambda does not have the permissions it needs to access the event source.",
+            "Grant the execution role what the source needs (for SQS: sqs:ReceiveMessage, "
+            "sqs:DeleteMessage, sqs:GetQueueAttributes; for Kinesis, DynamoDB, MSK, MQ: the "
+            "AWSLambda*ExecutionRole managed policy), then enable the mapping again.",
+            transient=False,
+        ),
+        _r(
+            "FUNCTION_CONFIG_NOT_VALID",
+            "Function configuration not valid",
+            "Lambda stopped the consumer because the function's configuration is not valid "
+            "for this source (for example no network path from the function's VPC).",
+            "Check the function's configuration (`lambda-wait status <name>`), fix it, then "
+            "enable the mapping again.",
+            transient=False,
+        ),
+    )
+}
+
+PROCESSING_OK = ("OK", "No records processed")
+PROBLEM_PREFIX = "PROBLEM:"
+
+# LastProcessingResult values: "OK", "No records processed", or "PROBLEM: <message>". The
+# keys of the PROBLEM entries are the start of the message after the prefix.
+PROCESSING_RESULTS: dict[str, ReasonInfo] = {
+    info.code: info
+    for info in (
+        _r(
+            "OK",
+            "Last batch processed",
+            "The last batch was read and the function invoked without a processing problem.",
+            "Nothing to do.",
+            transient=True,
+        ),
+        _r(
+            "No records processed",
+            "Nothing to process yet",
+            "The mapping has not processed any records (new mapping or empty source).",
+            "Nothing to do.",
+            transient=True,
+        ),
+        _r(
+            "Cluster failed to authorize Lambda",
+            "Kafka cluster refused Lambda",
+            "For SASL/SCRAM or mTLS, the user lacks Kafka ACL permissions: DescribeConfigs on "
+            "the cluster, Describe and Read on the group (named after the mapping's UUID) and "
+            "on the topic.",
+            "Add the ACLs (or the kafka-cluster IAM permissions) for the topic and the group; "
+            "changes can take a few minutes to apply.",
+            transient=False,
+        ),
+        _r(
+            "SASL authentication failed",
+            "Kafka SASL sign-in failed",
+            "For SASL/SCRAM or SASL/PLAIN, the sign-in credentials in the secret are not valid.",
+            "Fix the user name and password in the Secrets Manager secret the mapping names.",
+            transient=False,
+        ),
+        _r(
+            "Server failed to authenticate Lambda",
+            "Kafka broker rejected Lambda's certificate",
+            "For mTLS, the broker could not authenticate Lambda: no client certificate given, "
+            "the broker is not set up for mTLS, or it does not trust the certificate.",
+            "Provide a client certificate the broker trusts (CLIENT_CERTIFICATE_TLS_AUTH secret).",
+            transient=False,
+        ),
+        _r(
+            "Lambda failed to authenticate server",
+            "Lambda rejected the broker's certificate",
+            "The broker uses a self-signed certificate or a private CA and no matching server "
+            "root CA certificate was given, or the certificate lacks the broker's name.",
+            "Add the server root CA certificate (SERVER_ROOT_CA_CERTIFICATE secret) or fix the "
+            "broker's certificate.",
+            transient=False,
+        ),
+        _r(
+            "Provided certificate or private key is invalid",
+            "Certificate or key not valid",
+            "Lambda could not use the certificate or private key in the secret (wrong format "
+            "or encrypted key without password).",
+            "Store the certificate chain and the PEM private key as the secret expects.",
+            transient=False,
+        ),
+        _r(
+            "Connection error",
+            "Cannot reach the source",
+            "Lambda could not connect to the event source or to Lambda, STS or Secrets "
+            "Manager from the source's VPC.",
+            "Give the source's subnets a route to Lambda, STS (and Secrets Manager if "
+            "authentication is used): NAT gateway or VPC endpoints; allow the security group "
+            "to reach the brokers.",
+            transient=False,
+        ),
+        _r(
+            PROBLEM_PREFIX,
+            "Processing problem",
+            "Lambda reports a problem with the last batch; the message after 'PROBLEM:' says "
+            "which.",
+            "Read the message; check the mapping's source, permissions and network path, and "
+            "the function's logs in " + _FN_LOGS + ".",
+            transient=False,
+        ),
+    )
+}
+
+
+def _token_match(text: str, catalogue: dict[str, ReasonInfo]) -> ReasonInfo | None:
+    for code, info in catalogue.items():
+        if code in text:
+            return info
+    return None
+
+
+def decode_provisioned_reason(reason: str | None) -> DecodedReason | None:
+    """Decode a provisioned-concurrency StatusReason (free text that may carry a code)."""
+    if not reason:
+        return None
+    info = _token_match(reason, PROVISIONED_STATUS_REASONS)
+    return DecodedReason(code=info.code if info else None, aws_message=reason, info=info)
+
+
+def decode_transition_reason(reason: str | None) -> DecodedReason | None:
+    """Decode an event source mapping's StateTransitionReason."""
+    if not reason:
+        return None
+    text = reason.strip()
+    if text.casefold() in (r.casefold() for r in USER_TRANSITION_REASONS):
+        info: ReasonInfo | None = MAPPING_TRANSITION_REASONS["USER_INITIATED"]
+    else:
+        info = _token_match(text, MAPPING_TRANSITION_REASONS)
+    return DecodedReason(code=info.code if info else None, aws_message=reason, info=info)
+
+
+def decode_processing_result(result: str | None) -> DecodedReason | None:
+    """Decode an event source mapping's LastProcessingResult."""
+    if not result:
+        return None
+    text = result.strip()
+    if text in PROCESSING_OK:
+        return DecodedReason(code=text, aws_message=result, info=PROCESSING_RESULTS[text])
+    if not text.upper().startswith(PROBLEM_PREFIX):
+        return DecodedReason(code=None, aws_message=result, info=None)
+    detail = text[len(PROBLEM_PREFIX) :].strip().casefold()
+    for code, info in PROCESSING_RESULTS.items():
+        if (
+            code not in PROCESSING_OK
+            and code != PROBLEM_PREFIX
+            and detail.startswith(code.casefold())
+        ):
+            return DecodedReason(code=code, aws_message=result, info=info)
+    return DecodedReason(
+        code=PROBLEM_PREFIX, aws_message=result, info=PROCESSING_RESULTS[PROBLEM_PREFIX]
+    )
+
+
 def lookup(code: str | None) -> ReasonInfo | None:
     """The catalogue entry for ``code`` (accepting documented spellings), or None."""
     if not code or not isinstance(code, str):
@@ -638,7 +959,52 @@ def render_markdown() -> str:
             f"**What to do.** {info.remedy}",
             "",
         ]
+    lines += _serving_sections()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _entries(label: str, catalogue: dict[str, ReasonInfo]) -> list[str]:
+    lines: list[str] = []
+    for info in catalogue.values():
+        lines += [
+            f"### {label} `{info.code}`: {info.title}",
+            "",
+            f"**Meaning.** {info.meaning}",
+            "",
+            f"**What to do.** {info.remedy}",
+            "",
+        ]
+    return lines
+
+
+def _serving_sections() -> list[str]:
+    """The provisioned-concurrency and event-source-mapping part of the page."""
+    return [
+        "## Provisioned concurrency",
+        "",
+        "`status --qualifier` and `wait --for ready|provisioned` read the provisioned "
+        "concurrency config of an alias or version (GetProvisionedConcurrencyConfig). "
+        "`Status` is one of the values below; when it is `FAILED`, `StatusReason` says why "
+        "and lambda-wait decodes the codes it knows (any other text is shown verbatim).",
+        "",
+        *_entries("Status", PROVISIONED_STATUSES),
+        *_entries("StatusReason", PROVISIONED_STATUS_REASONS),
+        "## Event source mappings",
+        "",
+        "`status` lists a function's event source mappings and `wait --event-source-mappings` "
+        "waits until none is in a transitional state (Creating, Enabling, Updating, "
+        "Disabling, Deleting). A mapping fails the wait when it ends Disabled without a user "
+        "asking for it, or when StateTransitionReason or LastProcessingResult reports a "
+        "problem.",
+        "",
+        *_entries("State", MAPPING_STATES),
+        *_entries("StateTransitionReason", MAPPING_TRANSITION_REASONS),
+        "LastProcessingResult is `OK`, `No records processed`, or `PROBLEM: <message>`; the "
+        "messages below are matched on their start, any other `PROBLEM:` is shown verbatim "
+        "with the generic advice.",
+        "",
+        *_entries("LastProcessingResult", PROCESSING_RESULTS),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
