@@ -1,20 +1,25 @@
 """The HTTP control API under ``/_sandbox/`` (a path AWS never uses).
 
 Lets tests and demos in other processes read the call log, make a function
-Inactive, and switch throttling and faults. Every answer is JSON.
+Inactive, and switch throttling and faults. Every answer is JSON. It drives the
+sandbox through the :class:`Controls` protocol, so it never imports the app.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote
 
 from lambda_wait.errors import UsageError
+from lambda_wait.sandbox.calls import Call
+from lambda_wait.sandbox.errors import UnknownFunctionError
 from lambda_wait.sandbox.faults import FaultConfig
+from lambda_wait.sandbox.wsgi import Response, WSGIEnviron
 
-if TYPE_CHECKING:
-    from lambda_wait.sandbox.app import Response, Sandbox, WSGIEnviron
+PREFIX = "/_sandbox"
 
 ROUTES = (
     "GET /_sandbox/health",
@@ -28,67 +33,145 @@ ROUTES = (
 )
 
 
-def handle_control(sandbox: Sandbox, environ: WSGIEnviron, path: str, body: bytes) -> Response:
+class Controls(Protocol):
+    """What the control API needs of a sandbox (``Sandbox`` satisfies it)."""
+
+    @property
+    def time_scale(self) -> float: ...
+    @property
+    def calls(self) -> list[Call]: ...
+    @property
+    def throttling(self) -> bool: ...
+    @property
+    def faults(self) -> FaultConfig: ...
+    def reset_calls(self) -> None: ...
+    def function_state(self, name: str, region: str = ...) -> dict[str, Any]: ...
+    def make_inactive(self, name: str, region: str = ...) -> None: ...
+    def set_throttling(self, enabled: bool) -> None: ...
+    def set_faults(self, faults: FaultConfig | None = None, **kwargs: Any) -> FaultConfig: ...
+    def reset(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class ControlRequest:
+    """One control request: method, path parts (after /_sandbox), query, JSON payload."""
+
+    method: str
+    parts: list[str]
+    query: dict[str, list[str]]
+    payload: Any
+
+    def arg(self, key: str, default: str | None = None) -> str | None:
+        """The first value of a query parameter."""
+        values = self.query.get(key)
+        return values[0] if values else default
+
+    @property
+    def region(self) -> str:
+        """The ``region`` query parameter (us-east-1 by default)."""
+        return self.arg("region") or "us-east-1"
+
+
+Route = Callable[[Controls, ControlRequest], Response | None]
+
+
+def is_control_path(path: str) -> bool:
+    """True for the paths the control API answers."""
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def answer(status: int, data: Any) -> Response:
+    """A JSON answer."""
+    return Response.of_json(status, data)
+
+
+def handle_control(sandbox: Controls, environ: WSGIEnviron, path: str, body: bytes) -> Response:
     """Answer one control request."""
-    from lambda_wait.sandbox.app import Response
-
     method = environ.get("REQUEST_METHOD", "GET")
-    query = parse_qs(environ.get("QUERY_STRING", ""))
-    parts = [unquote(p) for p in path[len("/_sandbox") :].strip("/").split("/") if p]
-
-    def answer(status: int, data: Any) -> Response:
-        resp = Response(status, [("Content-Type", "application/json")])
-        resp.set_json(data)
-        return resp
-
+    parts = [unquote(p) for p in path[len(PREFIX) :].strip("/").split("/") if p]
     try:
         payload = json.loads(body) if body else {}
     except ValueError:
         return answer(400, {"error": "the body must be JSON"})
-    region = (query.get("region") or ["us-east-1"])[0]
+    request = ControlRequest(method, parts, parse_qs(environ.get("QUERY_STRING", "")), payload)
     try:
-        if parts == ["health"] and method == "GET":
-            return answer(200, {"ok": True, "time_scale": sandbox.time_scale})
-        if parts == ["calls"] and method == "GET":
-            name = (query.get("function") or [None])[0]
-            calls = sandbox.calls
-            if name:
-                calls = [c for c in calls if c.function == name]
-            if (query.get("mutating") or ["0"])[0] in ("1", "true"):
-                calls = [c for c in calls if c.mutating and c.applied]
-            return answer(200, {"calls": [c.to_dict() for c in calls]})
-        if parts == ["calls"] and method == "DELETE":
-            sandbox.reset_calls()
-            return answer(200, {"ok": True})
-        if len(parts) == 2 and parts[0] == "functions" and method == "GET":
-            return answer(200, sandbox.function_state(parts[1], region))
-        if len(parts) == 3 and parts[0] == "functions" and parts[2] == "inactive":
-            if method != "POST":
-                return answer(405, {"error": "use POST"})
-            sandbox.make_inactive(parts[1], region)
-            return answer(200, sandbox.function_state(parts[1], region))
-        if parts == ["throttling"]:
-            if method in ("PUT", "POST"):
-                enabled = payload.get("enabled") if isinstance(payload, dict) else None
-                if not isinstance(enabled, bool):
-                    return answer(400, {"error": 'body must be {"enabled": true|false}'})
-                sandbox.set_throttling(enabled)
-            return answer(200, {"enabled": sandbox.throttling})
-        if parts == ["faults"]:
-            if method in ("PUT", "POST"):
-                if not isinstance(payload, dict):
-                    return answer(400, {"error": "body must be a JSON object"})
-                sandbox.set_faults(FaultConfig.from_mapping(payload, where="faults"))
-            elif method == "DELETE":
-                sandbox.set_faults()
-            return answer(200, _faults_json(sandbox.faults))
-        if parts == ["reset"] and method == "POST":
-            sandbox.reset()
-            return answer(200, {"ok": True})
+        for route in _ROUTES:
+            resp = route(sandbox, request)
+            if resp is not None:
+                return resp
+    except UnknownFunctionError as exc:
+        return answer(404, {"error": exc.message})
     except UsageError as exc:
-        status = 404 if "has no function" in exc.message else 400
-        return answer(status, {"error": exc.message})
+        return answer(400, {"error": exc.message})
     return answer(404, {"error": f"unknown control route {method} {path}", "routes": list(ROUTES)})
+
+
+def _health(sandbox: Controls, req: ControlRequest) -> Response | None:
+    if req.parts == ["health"] and req.method == "GET":
+        return answer(200, {"ok": True, "time_scale": sandbox.time_scale})
+    return None
+
+
+def _calls(sandbox: Controls, req: ControlRequest) -> Response | None:
+    if req.parts != ["calls"]:
+        return None
+    if req.method == "DELETE":
+        sandbox.reset_calls()
+        return answer(200, {"ok": True})
+    if req.method != "GET":
+        return None
+    name = req.arg("function")
+    calls = sandbox.calls
+    if name:
+        calls = [c for c in calls if c.function == name]
+    if req.arg("mutating", "0") in ("1", "true"):
+        calls = [c for c in calls if c.mutating and c.applied]
+    return answer(200, {"calls": [c.to_dict() for c in calls]})
+
+
+def _functions(sandbox: Controls, req: ControlRequest) -> Response | None:
+    parts = req.parts
+    if len(parts) == 2 and parts[0] == "functions" and req.method == "GET":
+        return answer(200, sandbox.function_state(parts[1], req.region))
+    if len(parts) == 3 and parts[0] == "functions" and parts[2] == "inactive":
+        if req.method != "POST":
+            return answer(405, {"error": "use POST"})
+        sandbox.make_inactive(parts[1], req.region)
+        return answer(200, sandbox.function_state(parts[1], req.region))
+    return None
+
+
+def _throttling(sandbox: Controls, req: ControlRequest) -> Response | None:
+    if req.parts != ["throttling"]:
+        return None
+    if req.method in ("PUT", "POST"):
+        enabled = req.payload.get("enabled") if isinstance(req.payload, dict) else None
+        if not isinstance(enabled, bool):
+            return answer(400, {"error": 'body must be {"enabled": true|false}'})
+        sandbox.set_throttling(enabled)
+    return answer(200, {"enabled": sandbox.throttling})
+
+
+def _faults(sandbox: Controls, req: ControlRequest) -> Response | None:
+    if req.parts != ["faults"]:
+        return None
+    if req.method in ("PUT", "POST"):
+        if not isinstance(req.payload, dict):
+            return answer(400, {"error": "body must be a JSON object"})
+        sandbox.set_faults(FaultConfig.from_mapping(req.payload, where="faults"))
+    elif req.method == "DELETE":
+        sandbox.set_faults()
+    return answer(200, _faults_json(sandbox.faults))
+
+
+def _reset(sandbox: Controls, req: ControlRequest) -> Response | None:
+    if req.parts == ["reset"] and req.method == "POST":
+        sandbox.reset()
+        return answer(200, {"ok": True})
+    return None
+
+
+_ROUTES: tuple[Route, ...] = (_health, _calls, _functions, _throttling, _faults, _reset)
 
 
 def _faults_json(config: FaultConfig) -> dict[str, Any]:

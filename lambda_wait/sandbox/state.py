@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_wait.sandbox import codes
+from lambda_wait.sandbox.errors import ApiError
 from lambda_wait.sandbox.scenario import Failure
 
 # The message AWS gives, e.g. "... in the following state: Pending".
@@ -47,16 +48,6 @@ CODE_SHA_MISMATCH = (
 def new_revision() -> str:
     """A fresh RevisionId (Lambda's are UUIDs)."""
     return str(uuid.uuid4())
-
-
-@dataclass(frozen=True)
-class ApiError:
-    """An error answer the layer gives instead of forwarding to moto."""
-
-    status: int
-    code: str
-    message: str
-    message_key: str = "message"
 
 
 @dataclass

@@ -1,0 +1,50 @@
+"""Handlers per resource, and the table that routes each Lambda operation to one.
+
+An operation with no handler goes to moto unchanged, its answer patched with
+the timeline's state fields. A handler runs under the context's lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lambda_wait.sandbox.calls import CallInfo
+from lambda_wait.sandbox.context import Context
+from lambda_wait.sandbox.handlers import functions, invoke, tags, versions
+from lambda_wait.sandbox.routing import LambdaRequest
+from lambda_wait.sandbox.state import FunctionRecord
+from lambda_wait.sandbox.wsgi import Response
+
+Handler = Callable[[Context, LambdaRequest, CallInfo, FunctionRecord, float], Response]
+
+# Handlers of calls about a function the sandbox made (others go to moto as they are).
+HANDLERS: dict[str, Handler] = {
+    "UpdateFunctionCode": functions.update,
+    "UpdateFunctionConfiguration": functions.update,
+    "PublishVersion": versions.publish,
+    "CreateAlias": versions.alias,
+    "UpdateAlias": versions.alias,
+    "GetAlias": versions.alias,
+    "ListAliases": versions.alias,
+    "Invoke": invoke.invoke,
+    "InvokeAsync": invoke.invoke,
+    "InvokeWithResponseStream": invoke.invoke,
+    "TagResource": tags.tag,
+    "UntagResource": tags.untag,
+}
+
+
+def dispatch(ctx: Context, req: LambdaRequest, info: CallInfo) -> Response:
+    """Answer one Lambda request (call under ``ctx.lock``)."""
+    now = ctx.clock()
+    record = ctx.record(req.region, info.name)
+    if record is not None:
+        ctx.settle(record, now)
+    if info.operation == "CreateFunction":
+        return functions.create(ctx, req, info, now)
+    if info.operation == "DeleteFunction":
+        return functions.delete(ctx, req, info, record)
+    handler = HANDLERS.get(info.operation)
+    if handler is not None and record is not None:
+        return handler(ctx, req, info, record, now)
+    return ctx.patched(ctx.apply(info, req.environ), req.region, now)

@@ -1,0 +1,82 @@
+"""PublishVersion and aliases: versions go Pending -> Active; aliases carry RevisionIds."""
+
+from __future__ import annotations
+
+from lambda_wait.sandbox.calls import CallInfo
+from lambda_wait.sandbox.context import Context
+from lambda_wait.sandbox.errors import ApiError
+from lambda_wait.sandbox.routing import LambdaRequest
+from lambda_wait.sandbox.state import (
+    CODE_SHA_MISMATCH,
+    REVISION_MISMATCH,
+    FunctionRecord,
+    new_revision,
+)
+from lambda_wait.sandbox.wsgi import Response
+
+
+def publish(
+    ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, now: float
+) -> Response:
+    """PublishVersion: checks RevisionId and CodeSha256; nothing changed -> the last version."""
+    conflict = record.mutation_conflict(now)
+    if conflict is not None:
+        return ctx.reject(info, conflict)
+    request = req.json()
+    revision = record.revision_conflict(request.get("RevisionId"))
+    if revision is not None:
+        return ctx.reject(info, revision)
+    given = request.get("CodeSha256")
+    if given is not None:
+        latest = ctx.configuration(req.environ, record, req.region)
+        current = (latest.json() or {}).get("CodeSha256") if latest.ok else None
+        if current is not None and given != current:
+            message = CODE_SHA_MISMATCH.format(given=given, current=current)
+            return ctx.reject(info, ApiError(400, "InvalidParameterValueException", message))
+    if record.versions and not record.changed_since_publish:
+        # Nothing changed since the last version: Lambda returns it and makes none
+        # (moto would make another after the first publish).
+        last = max(record.versions, key=lambda v: int(v) if v.isdigit() else 0)
+        resp = ctx.configuration(req.environ, record, req.region, last)
+        if resp.ok:
+            resp.status = 201
+        return ctx.patched(resp, req.region, now)
+    resp = ctx.apply(info, req.environ)
+    if resp.ok:
+        record.changed_since_publish = False
+        if ctx.register_version(record, resp.json(), now, start=now):
+            record.rotate_revision()
+        else:
+            info.applied = False  # nothing changed since the last version: nothing made
+    return ctx.patched(resp, req.region, now)
+
+
+def alias(
+    ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, now: float
+) -> Response:
+    """Aliases with a RevisionId that changes on every update and is checked (412)."""
+    op = info.operation
+    request = req.json()
+    name = str(req.params.get("Name") or request.get("Name") or "")
+    if op == "UpdateAlias":
+        current = record.alias_revisions.get(name)
+        given = request.get("RevisionId")
+        if current is not None and given is not None and given != current:
+            return ctx.reject(info, ApiError(412, "PreconditionFailedException", REVISION_MISMATCH))
+    resp = ctx.apply(info, req.environ)
+    if not resp.ok:
+        return resp
+    data = resp.json()
+    if not isinstance(data, dict):
+        return resp
+    if op in ("CreateAlias", "UpdateAlias"):
+        record.alias_revisions[name] = new_revision()
+    aliases = (data.get("Aliases") or []) if op == "ListAliases" else [data]
+    for item in aliases:
+        if isinstance(item, dict):
+            key = str(item.get("Name") or "")
+            item["RevisionId"] = record.alias_revisions.setdefault(
+                key, str(item.get("RevisionId") or new_revision())
+            )
+    resp.set_json(data)
+    return resp
