@@ -22,6 +22,8 @@ class ExitCode(IntEnum):
     INACTIVE = 7
     UNAVAILABLE = 8
     CONFLICT = 9
+    ROLLED_BACK = 10
+    CHANGES_PENDING = 11
     INTERNAL = 70
     INTERRUPTED = 130
     TERMINATED = 143
@@ -43,6 +45,8 @@ _LABELS: dict[ExitCode, str] = {
     ExitCode.INACTIVE: "inactive",
     ExitCode.UNAVAILABLE: "unavailable",
     ExitCode.CONFLICT: "conflict",
+    ExitCode.ROLLED_BACK: "rolled-back",
+    ExitCode.CHANGES_PENDING: "changes-pending",
     ExitCode.INTERNAL: "internal-error",
     ExitCode.INTERRUPTED: "interrupted",
     ExitCode.TERMINATED: "terminated",
@@ -59,6 +63,10 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.INACTIVE: "inactive: idle function whose network was reclaimed (not asked to wake)",
     ExitCode.UNAVAILABLE: "AWS unavailable or throttled after retries",
     ExitCode.CONFLICT: "conflict: another deployment changed the function concurrently",
+    ExitCode.ROLLED_BACK: "rolled back: a health gate failed during a traffic shift; the alias "
+    "is back on the previous version",
+    ExitCode.CHANGES_PENDING: "changes pending: deploy --dry-run --detailed-exitcode found "
+    "something to change",
     ExitCode.INTERNAL: "internal error in lambda-wait (a bug: please report it)",
     ExitCode.INTERRUPTED: "interrupted (SIGINT / Ctrl-C)",
     ExitCode.TERMINATED: "terminated (SIGTERM)",
@@ -73,12 +81,14 @@ SEVERITY: tuple[ExitCode, ...] = (
     ExitCode.USAGE,
     ExitCode.AUTH,
     ExitCode.FAILED,
+    ExitCode.ROLLED_BACK,
     ExitCode.CONFLICT,
     ExitCode.NOT_FOUND,
     ExitCode.UNAVAILABLE,
     ExitCode.COOLDOWN,
     ExitCode.TIMEOUT,
     ExitCode.INACTIVE,
+    ExitCode.CHANGES_PENDING,
     ExitCode.READY,
 )
 

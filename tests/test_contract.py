@@ -17,7 +17,8 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 PINNED = {
     "READY": 0, "FAILED": 1, "USAGE": 2, "TIMEOUT": 3, "NOT_FOUND": 4, "AUTH": 5,
-    "COOLDOWN": 6, "INACTIVE": 7, "UNAVAILABLE": 8, "CONFLICT": 9, "INTERNAL": 70,
+    "COOLDOWN": 6, "INACTIVE": 7, "UNAVAILABLE": 8, "CONFLICT": 9, "ROLLED_BACK": 10,
+    "CHANGES_PENDING": 11, "INTERNAL": 70,
     "INTERRUPTED": 130, "TERMINATED": 143,
 }  # fmt: skip
 
