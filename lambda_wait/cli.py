@@ -12,7 +12,9 @@ from typing import Any
 import click
 
 from lambda_wait import __version__
+from lambda_wait.commands._boundary import Invocation
 from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode
+from lambda_wait.signals import sigterm_raises
 
 # name -> ("module:attribute", one-line help); imported on first use, and the
 # one-line help lives here so that `lambda-wait --help` imports no command.
@@ -73,6 +75,18 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command inside the one error boundary (:mod:`lambda_wait.commands._boundary`):
+        SIGTERM unwinds like Ctrl-C, and whatever stops the command becomes its exit code."""
+        invocation = ctx.ensure_object(Invocation)
+        try:
+            with sigterm_raises():  # SIGTERM unwinds like Ctrl-C, to exit 143
+                return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # Click's own (usage errors, --help): main() below
+        except (Exception, KeyboardInterrupt) as stop:
+            return invocation.fail(stop)
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -81,9 +95,16 @@ class LazyGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        """Parse and run; usage errors are one stderr line and exit 2."""
+        invocation = Invocation()
         try:
             rv = super().main(
-                args, prog_name or "lambda-wait", complete_var, standalone_mode=False, **extra
+                args,
+                prog_name or "lambda-wait",
+                complete_var,
+                standalone_mode=False,
+                obj=invocation,
+                **extra,
             )
             code = rv if isinstance(rv, int) else 0
         except click.UsageError as err:
@@ -95,20 +116,13 @@ class LazyGroup(click.Group):
         except click.ClickException as err:
             click.echo(f"lambda-wait: error: {err.format_message()}", err=True)
             code = err.exit_code
-        except (click.Abort, KeyboardInterrupt):
-            click.echo("lambda-wait: interrupted", err=True)
-            code = ExitCode.INTERRUPTED
-        except Exception as err:  # a traceback is a bug; show it only with --debug
-            if "--debug" in (args if args is not None else sys.argv):
-                raise
-            click.echo(
-                f"lambda-wait: internal error: {type(err).__name__}: {err} "
-                "(run with --debug for the traceback, and please report it)",
-                err=True,
-            )
-            code = ExitCode.INTERNAL
+        except click.Abort:  # Click turned a Ctrl-C while parsing into Abort
+            code = invocation.fail(KeyboardInterrupt())
+        except Exception as err:  # a bug before any command ran: the same boundary
+            code = invocation.fail(err)
         if not standalone_mode:
             return code
+        sys.stdout.flush()
         sys.exit(int(code))
 
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode, UsageError, worst
-from lambda_wait.output import FunctionReport, envelope
+from lambda_wait.result import CommandResult, FunctionReport, WaitPayload
 from lambda_wait.states import FunctionSnapshot, assess
+from lambda_wait.ui.envelope import envelope
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -94,7 +95,7 @@ def _failed_report() -> FunctionReport:
 
 
 def test_json_envelope_keys_are_pinned() -> None:
-    doc = envelope("wait", ExitCode.FAILED, [_failed_report()], timeout_seconds=60.0)
+    doc = envelope("wait", CommandResult(ExitCode.FAILED, [_failed_report()], WaitPayload(60.0)))
     assert set(doc) == ENVELOPE_KEYS | {"timeout_seconds"}
     assert doc["schema_version"] == 1
     (fn,) = doc["functions"]
@@ -107,7 +108,7 @@ def test_json_envelope_keys_are_pinned() -> None:
 
 def test_json_envelope_on_a_command_error() -> None:
     err = UsageError("bad", hint="do this")
-    doc: dict[str, Any] = envelope("status", err.exit_code, [], error=err)
+    doc: dict[str, Any] = envelope("status", CommandResult.failed(err))
     assert doc["exit_code"] == 2 and doc["functions"] == []
     assert doc["error"] == {
         "type": "UsageError",

@@ -1,25 +1,25 @@
-"""What every command shares: building the API client, the error boundary and
-exit-code handling. Click and the tool's own modules only; boto3 is imported
-lazily through :mod:`lambda_wait.aws` when a command actually runs."""
+"""What every command shares: building the API client, running a command body
+with its output, resolving the functions named and selected. Click and the tool's
+own modules only; boto3 is imported lazily through :mod:`lambda_wait.aws` when a
+command actually runs."""
 
 from __future__ import annotations
 
-import sys
-import traceback
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
-from lambda_wait.errors import ExitCode, LambdaWaitError
+from lambda_wait.commands._boundary import current_invocation
 from lambda_wait.options import BudgetOptions, CommonOptions, SelectionOptions
 
 if TYPE_CHECKING:
     # rich and tenacity load only when a command runs
     from lambda_wait.aws import LambdaApi
     from lambda_wait.inputs import FunctionRef
-    from lambda_wait.output import FunctionReport, Output
+    from lambda_wait.result import CommandResult, FunctionReport
+    from lambda_wait.ui.output import Output
     from lambda_wait.waiter import WaitResult
 
-CommandBody = Callable[["Output"], tuple[ExitCode, list["FunctionReport"], dict[str, Any]]]
+CommandBody = Callable[["Output"], "CommandResult"]
 
 
 def build_api(opts: CommonOptions, budget: BudgetOptions | None = None) -> LambdaApi:
@@ -40,7 +40,7 @@ def build_api(opts: CommonOptions, budget: BudgetOptions | None = None) -> Lambd
 
 
 def report_from_wait(result: WaitResult) -> FunctionReport:
-    from lambda_wait.output import FunctionReport
+    from lambda_wait.result import FunctionReport
 
     return FunctionReport(
         function=result.function,
@@ -58,10 +58,12 @@ def report_from_wait(result: WaitResult) -> FunctionReport:
     )
 
 
-def run_command(opts: CommonOptions, command: str, body: CommandBody) -> NoReturn:
-    """Run ``body`` and exit with its code; every known error becomes one stderr line
-    (and the JSON envelope in JSON mode); unknown errors too, unless --debug."""
-    from lambda_wait.output import Output, envelope
+def run_command(opts: CommonOptions, command: str, body: CommandBody) -> int:
+    """Run ``body`` with the command's :class:`Output`, show its result, and return the
+    exit code. Whatever stops it early is the error boundary's
+    (:mod:`lambda_wait.commands._boundary`), which prints through the same output."""
+    from lambda_wait.clock import SystemClock
+    from lambda_wait.ui.output import Output
 
     output = Output(
         json_mode=opts.json,
@@ -69,50 +71,13 @@ def run_command(opts: CommonOptions, command: str, body: CommandBody) -> NoRetur
         no_color=opts.no_color,
         ci_format=opts.ci_format,
         command=command,
+        clock=SystemClock(),
     )
-    from lambda_wait.signals import exit_code, sigterm_raises
-
-    try:
-        with sigterm_raises():  # SIGTERM unwinds like Ctrl-C, to exit 143
-            code, reports, extra = body(output)
-        error = extra.get("error")
-        output.finish(
-            command, code, reports, error if isinstance(error, LambdaWaitError) else None, extra
-        )
-        if opts.json:
-            output.emit_json(envelope(command, code, reports, **extra))
-    except LambdaWaitError as err:
-        code = err.exit_code
-        output.end_progress()
-        output.error(err)
-        output.finish(command, code, [], err)
-        if opts.json:
-            output.emit_json(envelope(command, code, [], error=err))
-    except KeyboardInterrupt as stop:  # SIGINT (130), or SIGTERM (143)
-        code = exit_code(stop)
-        output.end_progress()
-        output.err.print(f"lambda-wait: {code.label}; nothing more was sent to AWS.")
-        interrupted = LambdaWaitError(code.label)
-        interrupted.exit_code = code
-        output.finish(command, code, [], interrupted)
-        if opts.json:
-            output.emit_json(envelope(command, code, [], error=interrupted))
-    except Exception as err:  # the boundary: a traceback is a bug, shown only with --debug
-        output.end_progress()
-        if opts.debug:
-            traceback.print_exc()
-        code = ExitCode.INTERNAL
-        output.err.print(
-            f"lambda-wait: internal error: {type(err).__name__}: {err} "
-            "(run with --debug for the traceback, and please report it)"
-        )
-        internal = LambdaWaitError(f"internal error: {type(err).__name__}")
-        internal.exit_code = code
-        output.finish(command, code, [], internal)
-        if opts.json:
-            output.emit_json(envelope(command, code, [], error=internal))
-    sys.stdout.flush()
-    sys.exit(int(code))
+    invocation = current_invocation()
+    invocation.command, invocation.debug, invocation.output = command, opts.debug, output
+    result = body(output)
+    output.result(command, result)
+    return int(result.exit_code)
 
 
 def resolve_functions(

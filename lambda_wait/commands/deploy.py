@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from lambda_wait.errors import ExitCode
 from lambda_wait.options import DURATION, CommonOptions, common_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from lambda_wait.deploy.runner import DeployResult
+    from lambda_wait.deploy.runner import DeployResult, StepEvent
     from lambda_wait.deploy.spec import DesiredFunction
-    from lambda_wait.output import FunctionReport, Output
+    from lambda_wait.result import CommandResult, FunctionReport
+    from lambda_wait.ui.output import Output
 
 from ._common import build_api, run_command
 
@@ -126,7 +126,7 @@ _SPEC = click.Path(path_type=str)
     help="Bound the whole deploy, every wait and retry included (exit 3).",
 )
 @common_options
-def command(opts: CommonOptions, **params: Any) -> None:
+def command(opts: CommonOptions, **params: Any) -> int:
     """Create or update a function, waiting before and after every change.
 
     Reads the function; if absent creates it (retrying while a new role
@@ -151,14 +151,14 @@ def command(opts: CommonOptions, **params: Any) -> None:
     version_description: str | None = params.pop("version_description")
     specs: tuple[str, ...] = params.pop("specs")
 
-    def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, Any]]:
+    def body(output: Output) -> CommandResult:
         import os
 
         from lambda_wait.aws import BotocoreRequestModel
         from lambda_wait.deploy.many import build_all, spec_files
-        from lambda_wait.deploy.report import deploy_json, progress_line, summary_lines
-        from lambda_wait.deploy.runner import Deployer, StepEvent
+        from lambda_wait.deploy.runner import Deployer
         from lambda_wait.deploy.spec import FlagValues, build_desired, check_alias
+        from lambda_wait.result import CommandResult, DeployPayload
         from lambda_wait.signals import exit_code
 
         for key in ("subnet_ids", "security_group_ids"):
@@ -182,51 +182,34 @@ def command(opts: CommonOptions, **params: Any) -> None:
             )
         params["spec"] = files[0] if files else None
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
-        api = build_api(opts)
-
-        def on_step(event: StepEvent) -> None:
-            line = progress_line(event)
-            if line is not None:
-                output.info(line)
-
         deployer = Deployer(
-            api,
+            build_api(opts),
             desired,
             alias=alias,
             force=force,
             dry_run=dry_run,
             timeout=timeout,
             version_description=version_description,
-            listener=on_step,
+            listener=output.step,
             wait_listener=output.progress,
         )
         result: DeployResult
         try:
             result = deployer.run()
-        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (lambda_wait.signals)
+        except KeyboardInterrupt as stop:  # the deploy's own story: the steps it applied
             result = deployer.interrupted(exit_code(stop))
-
         report = _report(result)
-        if result.error is not None:
-            output.error(result.error)
-        if not opts.json:
-            from rich.text import Text
+        return CommandResult(
+            report.exit_code, [report], DeployPayload([result], timeout), result.error
+        )
 
-            for line in summary_lines(result):
-                output.out.print(Text(line))
-        one = deploy_json(result, timeout=timeout)
-        extra: dict[str, Any] = {"deploy": one, "deploys": [one]}
-        if result.error is not None:
-            extra["error"] = result.error
-        return report.exit_code, [report], extra
-
-    run_command(opts, "deploy", body)
+    return run_command(opts, "deploy", body)
 
 
 def _report(result: DeployResult) -> FunctionReport:
     """The envelope's entry in ``functions`` for one deploy."""
     from lambda_wait.deploy.report import result_code
-    from lambda_wait.output import FunctionReport
+    from lambda_wait.result import FunctionReport
     from lambda_wait.states import assess
 
     return FunctionReport(
@@ -251,25 +234,18 @@ def _deploy_many(
     dry_run: bool,
     timeout: float,
     version_description: str | None,
-) -> tuple[ExitCode, list[FunctionReport], dict[str, Any]]:
+) -> CommandResult:
     """Several functions at once: one thread each, one API (one request budget), one
     deadline; a summary table, and the worst outcome as the exit code."""
-    from rich.text import Text
-
     from lambda_wait.deploy.many import run_all
-    from lambda_wait.deploy.report import deploy_json, progress_line, summary_lines, table_lines
-    from lambda_wait.deploy.runner import Deployer, StepEvent
+    from lambda_wait.deploy.runner import Deployer
     from lambda_wait.errors import worst
+    from lambda_wait.result import CommandResult, DeployPayload
 
     api = build_api(opts)
 
     def step_listener(function: str) -> Callable[[StepEvent], None]:
-        def on_step(event: StepEvent) -> None:
-            line = progress_line(event, function)
-            if line is not None:
-                output.info(line)
-
-        return on_step
+        return lambda event: output.step(event, function)
 
     deployers = [
         Deployer(
@@ -288,22 +264,6 @@ def _deploy_many(
     ]
     results = run_all(api, deployers, timeout=timeout)
     reports = [_report(result) for result in results]
-    for result in results:
-        if result.error is not None:
-            output.err.print(
-                Text("lambda-wait: error: ", style="bold red")
-                + Text(f"{result.function}: {result.error.one_line()}")
-            )
-    if not opts.json:
-        # Details first (plans of a dry run, what is live after a failure), then the table.
-        for result in results:
-            if result.dry_run or result.error is not None:
-                for line in summary_lines(result):
-                    output.out.print(Text(line))
-                if result.dry_run and result.error is not None:
-                    output.out.print(Text(f"  Error       {result.error.one_line()}"))
-                output.out.print()
-        for line in table_lines(results):
-            output.out.print(Text(line))
-    extra: dict[str, Any] = {"deploys": [deploy_json(r, timeout=timeout) for r in results]}
-    return worst([r.exit_code for r in reports]), reports, extra
+    return CommandResult(
+        worst([r.exit_code for r in reports]), reports, DeployPayload(results, timeout, many=True)
+    )

@@ -92,30 +92,11 @@ def command(
     except UsageError as exc:
         _fail(exc.one_line())
 
-    def show(call: Any) -> None:
-        flags = [
-            name
-            for name, on in (
-                ("rejected", call.rejected),
-                ("throttled", call.throttled),
-                ("restore-started", call.restore_started),
-            )
-            if on
-        ]
-        if call.fault:
-            flags.append(f"fault={call.fault}/{call.fault_when}")
-        target = call.function or "-"
-        if call.qualifier:
-            target += f":{call.qualifier}"
-        status = call.status or "dropped"
-        extra = f" {call.error_code}" if call.error_code else ""
-        click.echo(
-            f"{call.operation} {target} -> {status}{extra}{' ' + ' '.join(flags) if flags else ''}",
-            err=True,
-        )
-
     sandbox = Sandbox(
-        scenario, time_scale=time_scale, throttling=throttling, on_call=None if quiet else show
+        scenario,
+        time_scale=time_scale,
+        throttling=throttling,
+        on_call=None if quiet else _show_call,
     )
     try:
         server = make_server(sandbox, host, port)
@@ -136,11 +117,7 @@ def command(
             err=True,
         )
     click.echo("# Point the AWS CLI and SDKs at it (dummy credentials):")
-    for service in ("LAMBDA", "IAM", "S3"):
-        click.echo(f"export AWS_ENDPOINT_URL_{service}={endpoint}")
-    click.echo(f"export AWS_ACCESS_KEY_ID={ACCESS_KEY}")
-    click.echo(f"export AWS_SECRET_ACCESS_KEY={SECRET_KEY}")
-    click.echo(f"export AWS_DEFAULT_REGION={REGION}")
+    click.echo(_exports(endpoint, ACCESS_KEY, SECRET_KEY, REGION))
     sys.stdout.flush()
 
     def terminate(signum: int, frame: Any) -> None:
@@ -157,3 +134,38 @@ def command(
         server.server_close()
     click.echo("lambda-wait sandbox: stopped.", err=True)
     sys.exit(130)  # ExitCode.INTERRUPTED: the only way out is Ctrl-C (or SIGTERM: 143)
+
+
+def _show_call(call: Any) -> None:
+    """One stderr line per Lambda call the sandbox answered (or dropped)."""
+    flags = [
+        name
+        for name, on in (
+            ("rejected", call.rejected),
+            ("throttled", call.throttled),
+            ("restore-started", call.restore_started),
+        )
+        if on
+    ]
+    if call.fault:
+        flags.append(f"fault={call.fault}/{call.fault_when}")
+    target = call.function or "-"
+    if call.qualifier:
+        target += f":{call.qualifier}"
+    status = call.status or "dropped"
+    extra = f" {call.error_code}" if call.error_code else ""
+    click.echo(
+        f"{call.operation} {target} -> {status}{extra}{' ' + ' '.join(flags) if flags else ''}",
+        err=True,
+    )
+
+
+def _exports(endpoint: str, access_key: str, secret_key: str, region: str) -> str:
+    """The shell lines that point the AWS CLI and SDKs at the sandbox."""
+    lines = [f"export AWS_ENDPOINT_URL_{service}={endpoint}" for service in ("LAMBDA", "IAM", "S3")]
+    lines += [
+        f"export AWS_ACCESS_KEY_ID={access_key}",
+        f"export AWS_SECRET_ACCESS_KEY={secret_key}",
+        f"export AWS_DEFAULT_REGION={region}",
+    ]
+    return "\n".join(lines)

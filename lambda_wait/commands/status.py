@@ -6,11 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from lambda_wait.errors import (
-    ExitCode,
-    LambdaWaitError,
-    worst,
-)
+from lambda_wait.errors import ExitCode, LambdaWaitError, worst
 from lambda_wait.options import (
     FUNCTION,
     BudgetOptions,
@@ -22,7 +18,8 @@ from lambda_wait.options import (
 )
 
 if TYPE_CHECKING:
-    from lambda_wait.output import FunctionReport, Output
+    from lambda_wait.result import CommandResult, FunctionReport
+    from lambda_wait.ui.output import Output
 
 from ._common import build_api, resolve_functions, run_command
 
@@ -50,7 +47,7 @@ def command(
     selection: SelectionOptions,
     budget: BudgetOptions,
     opts: CommonOptions,
-) -> None:
+) -> int:
     """Show what each FUNCTION is doing and why.
 
     FUNCTION is a name, an ARN or a partial ARN; --prefix and --tag add the
@@ -63,9 +60,9 @@ def command(
     otherwise with the worst outcome (see `lambda-wait --help`).
     """
 
-    def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, object]]:
+    def body(output: Output) -> CommandResult:
         from lambda_wait.api import get_status
-        from lambda_wait.output import FunctionReport
+        from lambda_wait.result import CommandResult, FunctionReport, StatusPayload
 
         api, refs, prefetched = resolve_functions(
             lambda: build_api(opts, budget), functions, qualifier, selection, budget.poll_api
@@ -94,8 +91,6 @@ def command(
                 if err.exit_code in (ExitCode.AUTH, ExitCode.USAGE):
                     raise  # the same for every function: say it once
                 reports.append(FunctionReport(ref.label, err.exit_code, error=err))
-        if not opts.json:
-            output.status_reports(reports)
-        return worst([r.exit_code for r in reports]), reports, {}
+        return CommandResult(worst([r.exit_code for r in reports]), reports, StatusPayload())
 
-    run_command(opts, "status", body)
+    return run_command(opts, "status", body)

@@ -19,7 +19,8 @@ from lambda_wait.options import (
 )
 
 if TYPE_CHECKING:
-    from lambda_wait.output import FunctionReport, Output
+    from lambda_wait.result import CommandResult
+    from lambda_wait.ui.output import Output
 
 from ._common import build_api, report_from_wait, resolve_functions, run_command
 
@@ -74,7 +75,7 @@ def command(
     selection: SelectionOptions,
     budget: BudgetOptions,
     opts: CommonOptions,
-) -> None:
+) -> int:
     """Wait until each FUNCTION is ready, then exit 0.
 
     FUNCTION is a name, an ARN or a partial ARN; --prefix and --tag add the
@@ -93,8 +94,9 @@ def command(
     timeout, honouring Lambda's Retry-After.
     """
 
-    def body(output: Output) -> tuple[ExitCode, list[FunctionReport], dict[str, object]]:
+    def body(output: Output) -> CommandResult:
         from lambda_wait.api import wait_for_functions
+        from lambda_wait.result import CommandResult, WaitPayload
 
         api, refs, _ = resolve_functions(
             lambda: build_api(opts, budget), functions, qualifier, selection, budget.poll_api
@@ -117,10 +119,6 @@ def command(
                 ExitCode.USAGE,
             ):
                 raise result.error
-        if not opts.json:
-            for report in reports:
-                output.explain(report)
-            output.summary_table(reports)
-        return worst([r.exit_code for r in reports]), reports, {"timeout_seconds": timeout}
+        return CommandResult(worst([r.exit_code for r in reports]), reports, WaitPayload(timeout))
 
-    run_command(opts, "wait", body)
+    return run_command(opts, "wait", body)

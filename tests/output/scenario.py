@@ -8,9 +8,11 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from lambda_wait.clock import ManualClock
 from lambda_wait.errors import ExitCode, worst
-from lambda_wait.output import FunctionReport, Output, envelope
+from lambda_wait.result import CommandResult, FunctionReport, WaitPayload
 from lambda_wait.states import FunctionSnapshot, Target, assess
+from lambda_wait.ui.output import Output
 from lambda_wait.waiter import WaitEvent
 
 EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z
@@ -21,15 +23,14 @@ SUBNET_MESSAGE = (
 )
 
 
-@dataclass
-class FakeClock:
-    now: float = 100.0
+def scenario_clock() -> ManualClock:
+    """The scenario's clock: monotonic 100.0 is 2026-01-01T00:00:00Z."""
+    return ManualClock(100.0, epoch=EPOCH - 100.0)
 
-    def __call__(self) -> float:
-        return self.now
 
-    def wall(self) -> float:
-        return EPOCH + self.now - 100.0
+def move_to(clock: ManualClock, at: float) -> None:
+    """Let time pass until ``clock.now() == at`` (events arrive in order)."""
+    clock.advance(at - clock.now())
 
 
 def snapshot(
@@ -68,7 +69,7 @@ class Run:
 
 
 def make_output(
-    clock: FakeClock,
+    clock: ManualClock,
     *,
     env: Mapping[str, str] | None = None,
     terminal: bool = False,
@@ -88,13 +89,12 @@ def make_output(
         terminal=terminal,
         width=100,
         clock=clock,
-        wall=clock.wall,
         animate=False,
     )
     return output, stdout, stderr
 
 
-def play(output: Output, clock: FakeClock) -> tuple[ExitCode, list[FunctionReport]]:
+def play(output: Output, clock: ManualClock) -> tuple[ExitCode, list[FunctionReport]]:
     """Feed the scenario's events (as the waiter would), then render like ``wait`` does."""
     timeline: list[tuple[float, WaitEvent]] = []
 
@@ -115,9 +115,9 @@ def play(output: Output, clock: FakeClock) -> tuple[ExitCode, list[FunctionRepor
     poll(3.0, "payments", "Failed", "Failed", "SubnetOutOfIPAddresses", True)
     poll(10.2, "orders-api", "Active", "Successful", None, True)
     timeline.sort(key=lambda item: item[0])
-    start = clock.now
+    start = clock.now()
     for at, event in timeline:
-        clock.now = start + at
+        move_to(clock, start + at)
         output.progress(event)
 
     reports = []
@@ -136,11 +136,5 @@ def play(output: Output, clock: FakeClock) -> tuple[ExitCode, list[FunctionRepor
             )
         )
     code = worst([r.exit_code for r in reports])
-    if not output.json_mode:
-        for report in reports:
-            output.explain(report)
-        output.summary_table(reports)
-    output.finish("wait", code, reports)
-    if output.json_mode:
-        output.emit_json(envelope("wait", code, reports, timeout_seconds=600.0))
+    output.result("wait", CommandResult(code, reports, WaitPayload(600.0)))
     return code, reports

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from cogapp import Cog
 
-from lambda_wait import github
 from lambda_wait.cli import COMMANDS, cli
+from lambda_wait.ui import github
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from lambda_wait.display import Display
 from lambda_wait.errors import ExitCode
-from lambda_wait.output import HEARTBEAT_SECONDS
+from lambda_wait.ui.display import Display
+from lambda_wait.ui.output import HEARTBEAT_SECONDS
 
-from .scenario import FakeClock, make_output, play
+from .scenario import make_output, move_to, play, scenario_clock
 
 GOLDEN = Path(__file__).parent / "golden"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -39,7 +39,7 @@ def github_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_plain_mode_is_one_timestamped_line_per_state_change() -> None:
-    clock = FakeClock()
+    clock = scenario_clock()
     output, stdout, stderr = make_output(clock)
     assert output.display is Display.PLAIN
     code, _ = play(output, clock)
@@ -50,7 +50,7 @@ def test_plain_mode_is_one_timestamped_line_per_state_change() -> None:
 
 
 def test_github_mode_groups_annotates_and_writes_both_files(tmp_path: Path) -> None:
-    clock = FakeClock()
+    clock = scenario_clock()
     output, stdout, stderr = make_output(clock, env=github_env(tmp_path))
     assert output.display is Display.GITHUB
     play(output, clock)
@@ -68,7 +68,7 @@ def test_github_mode_groups_annotates_and_writes_both_files(tmp_path: Path) -> N
 def test_github_files_are_appended_not_overwritten(tmp_path: Path) -> None:
     env = github_env(tmp_path)
     Path(env["GITHUB_OUTPUT"]).write_text("earlier=step\n", encoding="utf-8")
-    clock = FakeClock()
+    clock = scenario_clock()
     output, _, _ = make_output(clock, env=env)
     play(output, clock)
     text = Path(env["GITHUB_OUTPUT"]).read_text(encoding="utf-8")
@@ -76,7 +76,7 @@ def test_github_files_are_appended_not_overwritten(tmp_path: Path) -> None:
 
 
 def test_ci_format_github_forces_github_mode_without_github_actions(tmp_path: Path) -> None:
-    clock = FakeClock()
+    clock = scenario_clock()
     output, _, stderr = make_output(clock, ci_format="github")
     assert output.display is Display.GITHUB
     play(output, clock)  # no GITHUB_OUTPUT: annotations still, no file written
@@ -84,7 +84,7 @@ def test_ci_format_github_forces_github_mode_without_github_actions(tmp_path: Pa
 
 
 def test_ci_format_plain_wins_over_github_actions(tmp_path: Path) -> None:
-    clock = FakeClock()
+    clock = scenario_clock()
     output, _, stderr = make_output(clock, env=github_env(tmp_path), ci_format="plain")
     assert output.display is Display.PLAIN
     play(output, clock)
@@ -93,7 +93,7 @@ def test_ci_format_plain_wins_over_github_actions(tmp_path: Path) -> None:
 
 
 def test_json_mode_prints_one_document_and_no_human_text_on_stdout() -> None:
-    clock = FakeClock()
+    clock = scenario_clock()
     output, stdout, stderr = make_output(clock, json_mode=True)
     play(output, clock)
     doc = json.loads(stdout.getvalue())  # the whole of stdout is the document
@@ -113,7 +113,7 @@ def final_frame(stderr: str) -> str:
 
 
 def test_terminal_mode_draws_a_live_table_and_ends_in_a_summary_table() -> None:
-    clock = FakeClock()
+    clock = scenario_clock()
     output, stdout, stderr = make_output(clock, terminal=True)
     assert output.display is Display.LIVE
     play(output, clock)
@@ -128,7 +128,7 @@ def test_terminal_mode_draws_a_live_table_and_ends_in_a_summary_table() -> None:
 
 
 def test_terminal_mode_without_colour_keeps_the_live_view_but_no_colours() -> None:
-    clock = FakeClock()
+    clock = scenario_clock()
     output, stdout, stderr = make_output(clock, terminal=True, no_color=True)
     play(output, clock)
     assert "\x1b[1A" in stderr.getvalue()
@@ -136,7 +136,7 @@ def test_terminal_mode_without_colour_keeps_the_live_view_but_no_colours() -> No
 
 
 def test_ci_at_a_terminal_is_plain() -> None:
-    clock = FakeClock()
+    clock = scenario_clock()
     output, _, stderr = make_output(clock, terminal=True, env={"CI": "true"})
     assert output.display is Display.PLAIN
     play(output, clock)
@@ -158,18 +158,18 @@ def test_no_ansi_escape_reaches_output_that_is_not_a_terminal(
 ) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)  # rich reads some of these from os.environ itself
-    clock = FakeClock()
+    clock = scenario_clock()
     output, stdout, stderr = make_output(clock, env=env, json_mode=json_mode)
     play(output, clock)
     assert "\x1b" not in stdout.getvalue() + stderr.getvalue()
 
 
 def test_force_color_colours_a_pipe_and_no_color_wins() -> None:
-    clock = FakeClock()
+    clock = scenario_clock()
     output, stdout, _ = make_output(clock, env={"FORCE_COLOR": "1"})
     play(output, clock)
     assert SGR_COLOUR.search(stdout.getvalue())
-    clock = FakeClock()
+    clock = scenario_clock()
     output, stdout, stderr = make_output(clock, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     play(output, clock)
     assert "\x1b" not in stdout.getvalue() + stderr.getvalue()
@@ -180,15 +180,15 @@ def test_heartbeat_at_most_every_30_seconds_during_a_long_quiet_wait() -> None:
 
     from .scenario import snapshot
 
-    clock = FakeClock()
+    clock = scenario_clock()
     output, _, stderr = make_output(clock)
     snap = snapshot("vpc-fn", "Pending", None, "Creating")
     from lambda_wait.states import assess
 
-    start = clock.now
+    start = clock.now()
     for step in range(0, 95 * 4):  # 95 s of polls every 0.25 s, the state never changing
         at = step / 4
-        clock.now = start + at
+        move_to(clock, start + at)
         output.progress(WaitEvent("poll", "vpc-fn", at, snap, assess(snap), changed=step == 0))
         output.progress(WaitEvent("sleep", "vpc-fn", at, sleep_seconds=0.25))
     lines = stderr.getvalue().splitlines()
@@ -203,7 +203,7 @@ def test_a_repeated_retry_is_shown_once() -> None:
     from lambda_wait.errors import ThrottledError
     from lambda_wait.waiter import WaitEvent
 
-    clock = FakeClock()
+    clock = scenario_clock()
     output, _, stderr = make_output(clock)
     for at in (0.1, 0.6, 1.1):
         output.progress(WaitEvent("retry", "fn", at, error=ThrottledError("Rate exceeded")))
@@ -211,9 +211,9 @@ def test_a_repeated_retry_is_shown_once() -> None:
 
 
 def test_quiet_shows_no_progress_but_github_still_gets_results(tmp_path: Path) -> None:
-    from lambda_wait.output import Output
+    from lambda_wait.ui.output import Output
 
-    clock = FakeClock()
+    clock = scenario_clock()
     output, stdout, stderr = make_output(clock, env=github_env(tmp_path))
     quiet = Output(
         quiet=True,
@@ -223,7 +223,6 @@ def test_quiet_shows_no_progress_but_github_still_gets_results(tmp_path: Path) -
         env=github_env(tmp_path),
         terminal=False,
         clock=clock,
-        wall=clock.wall,
     )
     play(quiet, clock)
     assert "::group::" not in stderr.getvalue() and "[" not in stderr.getvalue().split("::error")[0]

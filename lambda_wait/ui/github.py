@@ -14,8 +14,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lambda_wait.errors import ExitCode
+from lambda_wait.result import FunctionReport
+
+if TYPE_CHECKING:
+    from lambda_wait.deploy.runner import DeployResult
 
 # Per-function output keys; the single-function run also writes them unprefixed.
 FUNCTION_OUTPUT_KEYS = (
@@ -73,6 +78,37 @@ class FunctionOutcome:
             "exit-status": self.exit_code.label,
         }
         return {key: values[key] or "" for key in FUNCTION_OUTPUT_KEYS}
+
+
+def outcome(report: FunctionReport, deploy: DeployResult | None = None) -> FunctionOutcome:
+    """What GitHub's annotations, step summary and outputs say about one report; a
+    deploy's published version, ARN and CodeSha256 win over the last state read."""
+    snap = report.snapshot
+    reason = report.reason()
+    ours = deploy if deploy is not None and deploy.function == report.function else None
+    deployed_arn = None
+    if ours is not None and ours.snapshot is not None:
+        deployed_arn = ours.snapshot.function_arn
+    remedy = reason.remedy if reason is not None else None
+    if remedy is None and report.error is not None:
+        remedy = report.error.hint
+    summary = report.summary()
+    if summary is None and report.error is not None:
+        summary = report.error.message
+    return FunctionOutcome(
+        function=report.function,
+        exit_code=report.exit_code,
+        function_arn=deployed_arn or (snap.function_arn if snap else None),
+        version=(ours.version if ours else None) or (snap.version if snap else None),
+        code_sha256=(ours.code_sha256 if ours else None) or (snap.code_sha256 if snap else None),
+        state=snap.state if snap else None,
+        last_update_status=snap.last_update_status if snap else None,
+        reason_code=reason.code if reason is not None else None,
+        reason_title=reason.title if reason is not None else None,
+        remedy=remedy,
+        summary=summary,
+        elapsed=report.elapsed,
+    )
 
 
 def output_key(function: str) -> str:

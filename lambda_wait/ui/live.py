@@ -2,14 +2,13 @@
 
 The waiter calls :meth:`LiveView.update` from worker threads (several functions
 wait at once), and rich refreshes from its own thread: every access to the rows
-holds one lock. Time comes from an injected clock so a frame can be pinned in tests.
+holds one lock. Time comes from the run's :class:`~lambda_wait.clock.Clock`, so a
+frame can be pinned in tests.
 """
 
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -17,8 +16,9 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from lambda_wait.output import PHASE_STYLE
+from lambda_wait.clock import Clock
 from lambda_wait.states import Phase
+from lambda_wait.ui import theme
 from lambda_wait.waiter import WaitEvent
 
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -30,13 +30,13 @@ class Row:
     """What the live view knows about one function."""
 
     function: str
-    started: float  # clock() when its wait started
+    started: float  # clock.now() when its wait started
     state: str = "-"
     update: str = "-"
     reason: str = ""
     phase: Phase | None = None
     done: bool = False
-    ended: float | None = None  # clock() when the verdict came: elapsed stops there
+    ended: float | None = None  # clock.now() when the verdict came: elapsed stops there
     next_poll_at: float | None = None
     message: str = ""
 
@@ -48,7 +48,7 @@ class LiveView:
         self,
         console: Console,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock,
         auto_refresh: bool = True,
     ) -> None:
         self._console = console
@@ -66,7 +66,7 @@ class LiveView:
         with self._lock:
             if self._stopped:
                 return
-            now = self._clock()
+            now = self._clock.now()
             row = self._rows.get(event.function)
             if row is None:
                 row = self._rows[event.function] = Row(event.function, now - event.elapsed)
@@ -126,7 +126,7 @@ class LiveView:
     def render(self) -> Table:
         """The current frame."""
         with self._lock:
-            now = self._clock()
+            now = self._clock.now()
             rows = list(self._rows.values())
             # Every column but the reason keeps its full width; the reason gets what is left.
             name_width = max([len("FUNCTION"), *(len(r.function) for r in rows)])
@@ -147,24 +147,26 @@ class LiveView:
             )
             table.add_column("NEXT POLL", justify="right", min_width=9, no_wrap=True)
             for row in rows:
-                style = PHASE_STYLE.get(row.phase, "") if row.phase else ""
+                style = theme.PHASE_STYLE.get(row.phase, "") if row.phase else ""
                 if row.done:
                     mark = (
-                        Text("✓", style="green") if row.phase is Phase.READY else Text("✗", "red")
+                        Text("✓", style=theme.GOOD)
+                        if row.phase is Phase.READY
+                        else Text("✗", theme.BAD)
                     )
                 else:
                     frame = int((now - row.started) * SPINNER_FPS) % len(SPINNER_FRAMES)
-                    mark = Text(SPINNER_FRAMES[frame], style="cyan")
+                    mark = Text(SPINNER_FRAMES[frame], style=theme.SPINNER)
                 next_poll = ""
                 if row.next_poll_at is not None and not row.done:
                     next_poll = f"{max(0.0, row.next_poll_at - now):.1f}s"
                 table.add_row(
                     mark,
-                    Text(row.function, style="bold"),
+                    Text(row.function, style=theme.NAME),
                     f"{(row.ended if row.ended is not None else now) - row.started:.1f}s",
                     Text(row.state, style=style),
                     Text(row.update, style=style),
-                    Text(row.message or row.reason, style="dim" if row.message else ""),
+                    Text(row.message or row.reason, style=theme.QUIET if row.message else ""),
                     next_poll,
                 )
             return table

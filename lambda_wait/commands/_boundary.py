@@ -1,0 +1,66 @@
+"""The one error boundary: every way a command can end early (its own error, a
+signal, a bug) is turned into one stderr line, the JSON envelope in JSON mode, the
+GitHub annotation in GitHub mode, and the documented exit code, here and nowhere else.
+
+:class:`~lambda_wait.cli.LazyGroup` runs every command inside :func:`boundary`;
+``run_command`` tells it (through :class:`Invocation`, the Click context's object)
+which output the command prints through and whether ``--debug`` was given. Click
+and the tool's own light modules only: ``lambda-wait --help`` imports this.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import click
+
+from lambda_wait.errors import ExitCode, LambdaWaitError
+from lambda_wait.signals import exit_code
+from lambda_wait.ui.messages import internal_error_line
+
+if TYPE_CHECKING:
+    from lambda_wait.ui.output import Output
+
+
+@dataclass
+class Invocation:
+    """What the boundary needs to know about the command running."""
+
+    command: str = "lambda-wait"
+    debug: bool = False
+    output: Output | None = None
+
+    def fail(self, stop: BaseException) -> ExitCode:
+        """Report why the command stopped; return its exit code. Interrupts (130/143),
+        the tool's own errors (their code), anything else is a bug (70; the
+        traceback only with --debug)."""
+        if isinstance(stop, KeyboardInterrupt):
+            code = exit_code(stop)
+            if self.output is not None:
+                self.output.interrupted(self.command, code)
+            else:
+                click.echo(f"lambda-wait: {code.label}", err=True)
+            return code
+        if isinstance(stop, LambdaWaitError):
+            if self.output is not None:
+                self.output.failed(self.command, stop)
+            else:
+                click.echo(f"lambda-wait: error: {stop.one_line()}", err=True)
+            return stop.exit_code
+        if self.output is not None:
+            self.output.internal_error(self.command, stop, debug=self.debug)
+        else:
+            if self.debug:
+                traceback.print_exception(stop)
+            click.echo(internal_error_line(stop), err=True)
+        return ExitCode.INTERNAL
+
+
+def current_invocation() -> Invocation:
+    """The invocation of the command running (a fresh one outside ``lambda-wait``'s
+    group, e.g. a command invoked on its own in a test)."""
+    ctx = click.get_current_context(silent=True)
+    found = None if ctx is None else ctx.find_object(Invocation)
+    return Invocation() if found is None else found

@@ -1,0 +1,27 @@
+"""The one JSON document a command prints with ``--output json`` (also on failure).
+Its keys are a contract (docs/json-output.md, tests/test_contract.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lambda_wait import __version__
+from lambda_wait.result import CommandResult, error_dict
+
+SCHEMA_VERSION = 1
+
+
+def envelope(command: str, result: CommandResult) -> dict[str, Any]:
+    """The versioned envelope: exit code, one object per function, the command's
+    error, and what only this command adds (``timeout_seconds``, ``deploy(s)``)."""
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "lambda-wait", "version": __version__},
+        "command": command,
+        "exit_code": int(result.exit_code),
+        "exit_status": result.exit_code.label,
+        "functions": [report.to_dict() for report in result.reports],
+        "error": error_dict(result.error),
+    }
+    doc.update(result.payload.to_json())
+    return doc

@@ -1,0 +1,368 @@
+"""All terminal output of a command run: a stdout console for results, a stderr
+console for progress and errors, and (with ``--output json``) the one JSON document.
+Commands hand their :class:`~lambda_wait.result.CommandResult` to :meth:`Output.result`
+and never touch a console; nothing here parses what it was handed.
+
+Environment variable values never reach this module: snapshots keep only the
+variable names.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TextIO
+
+from rich.console import Console, RenderableType
+from rich.text import Text
+
+from lambda_wait.clock import Clock, SystemClock
+from lambda_wait.errors import ExitCode, LambdaWaitError
+from lambda_wait.result import CommandResult, DeployPayload, StatusPayload, WaitPayload
+from lambda_wait.ui import github, tables, theme
+from lambda_wait.ui.display import Display, color_enabled, resolve_display
+from lambda_wait.ui.envelope import envelope
+from lambda_wait.ui.messages import internal_error_line, interrupted_line
+
+if TYPE_CHECKING:
+    from lambda_wait.deploy.runner import StepEvent
+    from lambda_wait.ui.live import LiveView
+    from lambda_wait.waiter import WaitEvent
+
+HEARTBEAT_SECONDS = 30.0
+"""Plain and GitHub modes print a 'still waiting' line after this long without output."""
+
+
+class Output:
+    """Renders results to stdout and progress/errors to stderr for one command run.
+
+    Progress takes the form that fits where the command runs (:mod:`lambda_wait.ui.display`):
+    a live table at a terminal, timestamped lines in CI and pipes, and in GitHub Actions
+    also a log group, annotations, the step summary and step outputs. Streams, the
+    environment, terminal detection and the clock can be injected for tests.
+    """
+
+    def __init__(
+        self,
+        *,
+        json_mode: bool = False,
+        quiet: bool = False,
+        no_color: bool = False,
+        ci_format: str = "auto",
+        command: str = "",
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        env: Mapping[str, str] | None = None,
+        terminal: bool | None = None,
+        width: int | None = None,
+        clock: Clock | None = None,
+        animate: bool = True,
+    ) -> None:
+        self.json_mode = json_mode
+        self.quiet = quiet
+        self.command = command
+        self.env: Mapping[str, str] = os.environ if env is None else env
+        self._stdout = sys.stdout if stdout is None else stdout
+        self._stderr = sys.stderr if stderr is None else stderr
+        out_tty = _isatty(self._stdout) if terminal is None else terminal
+        err_tty = _isatty(self._stderr) if terminal is None else terminal
+        self.display = resolve_display(ci_format, stderr_is_terminal=err_tty, env=self.env)
+        self.out = _console(
+            self._stdout,
+            color_enabled(no_color=no_color, is_terminal=out_tty, env=self.env),
+            out_tty,
+            width,
+            _ResultConsole,
+        )
+        self.err = _console(
+            self._stderr,
+            color_enabled(no_color=no_color, is_terminal=err_tty, env=self.env),
+            err_tty,
+            width,
+        )
+        self._clock: Clock = SystemClock() if clock is None else clock
+        self._t0 = self._clock.now()
+        self._lock = threading.RLock()  # the waiter reports from several threads
+        self._live: LiveView | None = None
+        if self.display is Display.LIVE and not quiet:
+            from lambda_wait.ui.live import LiveView
+
+            self._live = LiveView(self.err, clock=self._clock, auto_refresh=animate)
+        if isinstance(self.out, _ResultConsole):
+            self.out.before_print = self.end_progress
+        self._group_open = False
+        self._progress_ended = False
+        self._last_line_at = self._t0
+        self._waiting: dict[str, tuple[float, str]] = {}  # function -> (started, state text)
+        self._last_retry: dict[str, str] = {}
+
+    # errors and messages (stderr) -------------------------------------------
+    def error(self, error: LambdaWaitError) -> None:
+        self.err.print(Text("lambda-wait: error: ", style=theme.ERROR) + Text(error.one_line()))
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            with self._lock:
+                self.err.print(Text(self._stamp(message)))
+                self._last_line_at = self._clock.now()
+
+    # progress (stderr) --------------------------------------------------------
+    def progress(self, event: WaitEvent) -> None:
+        """Show one waiter event: the live table, or a line per state change (not per
+        poll), retry, note or cooldown, with a heartbeat during long quiet waits."""
+        if self.quiet:
+            return
+        if self._live is not None:
+            self._live.update(event)
+            return
+        with self._lock:
+            if self._progress_ended:
+                return
+            if self.display is Display.GITHUB and not self._group_open:
+                self._raw(github.command("group", f"lambda-wait {self.command}: waiting".strip()))
+                self._group_open = True
+            line = self._plain_line(event)
+            if line is not None:
+                self.err.print(Text(self._stamp(line, event.elapsed)))
+                self._last_line_at = self._clock.now()
+            elif self._clock.now() - self._last_line_at >= HEARTBEAT_SECONDS:
+                self._heartbeat()
+
+    def _plain_line(self, event: WaitEvent) -> str | None:
+        name = event.function
+        if name not in self._waiting:
+            self._waiting[name] = (self._clock.now() - event.elapsed, "starting")
+        started = self._waiting[name][0]
+        if event.kind == "poll" and event.snapshot is not None and event.assessment is not None:
+            self._last_retry.pop(name, None)
+            state = tables.state_text(event.snapshot).plain
+            if event.assessment.done:
+                self._waiting.pop(name, None)
+            else:
+                self._waiting[name] = (started, state)
+            if not event.changed:
+                return None
+            reason = event.assessment.reason
+            code = f" ({reason.code})" if reason is not None and reason.code else ""
+            return f"{name}: {state}{code}"
+        if event.kind in ("note", "cooldown") and event.message:
+            return f"{name}: {event.message}"
+        if event.kind == "retry" and event.error is not None:
+            if self._last_retry.get(name) == event.error.message:
+                return None  # the same trouble again: the heartbeat says we are still here
+            self._last_retry[name] = event.error.message
+            return f"{name}: retrying: {event.error.message}"
+        return None
+
+    def _heartbeat(self) -> None:
+        now = self._clock.now()
+        waiting = ", ".join(
+            f"{name} {state} ({_duration(now - started)})"
+            for name, (started, state) in sorted(self._waiting.items())
+        )
+        if waiting:
+            self.err.print(Text(self._stamp(f"still waiting: {waiting}", now - self._t0)))
+            self._last_line_at = now
+
+    def _stamp(self, message: str, elapsed: float | None = None) -> str:
+        """Plain lines carry a UTC timestamp (and the elapsed time of their wait)."""
+        if self.display is Display.LIVE:
+            return message
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self._clock.wall()))
+        if elapsed is None or message.startswith("["):
+            return f"{stamp} {message}"
+        return f"{stamp} [{elapsed:6.1f}s] {message}"
+
+    def _raw(self, line: str) -> None:
+        """A line exactly as given (workflow commands): no styling, no wrapping."""
+        self.err.file.write(line + "\n")
+        self.err.file.flush()
+
+    def end_progress(self) -> None:
+        """Stop the live view (its last frame stays) or close the log group; idempotent.
+        Called before any result reaches stdout, so the two never interleave."""
+        if self._live is not None:
+            self._live.stop()
+        with self._lock:
+            self._progress_ended = True
+            if self._group_open:
+                self._raw("::endgroup::")
+                self._group_open = False
+
+    def step(self, event: StepEvent, function: str | None = None) -> None:
+        """Show one deploy step event (``function`` names it when several deploy at once)."""
+        from lambda_wait.ui.deploy_view import progress_line
+
+        line = progress_line(event, function)
+        if line is not None:
+            self.info(line)
+
+    # the end of a run -----------------------------------------------------------
+    def result(self, command: str, result: CommandResult) -> None:
+        """Show how the command ended: the result on stdout (text, or the JSON document)
+        and, in GitHub mode, the annotations, the step summary and the step outputs."""
+        self._show(result)
+        self._finish(command, result)
+        if self.json_mode:
+            self._stdout.write(json.dumps(envelope(command, result), indent=2) + "\n")
+            self._stdout.flush()
+
+    def failed(self, command: str, error: LambdaWaitError) -> None:
+        """The command stopped with ``error`` before it had a result."""
+        self.end_progress()
+        self.error(error)
+        self.result(command, CommandResult.failed(error))
+
+    def interrupted(self, command: str, code: ExitCode) -> None:
+        """Ctrl-C (130) or SIGTERM (143) stopped the command."""
+        self.end_progress()
+        self.err.print(interrupted_line(code))
+        interrupted = LambdaWaitError(code.label)
+        interrupted.exit_code = code
+        self.result(command, CommandResult.failed(interrupted))
+
+    def internal_error(self, command: str, err: BaseException, *, debug: bool) -> None:
+        """A bug (exit 70): one line, and the traceback only with --debug."""
+        self.end_progress()
+        if debug:
+            traceback.print_exception(err)
+        self.err.print(internal_error_line(err))
+        internal = LambdaWaitError(f"internal error: {type(err).__name__}")
+        internal.exit_code = ExitCode.INTERNAL
+        self.result(command, CommandResult.failed(internal))
+
+    def _show(self, result: CommandResult) -> None:
+        payload = result.payload
+        if isinstance(payload, DeployPayload):
+            self._deploys(payload)
+        elif self.json_mode:
+            return  # stdout is the JSON document
+        elif isinstance(payload, WaitPayload):
+            for report in result.reports:
+                self._print(tables.explanation(report))
+            self._print(tables.summary_table(result.reports))
+        elif isinstance(payload, StatusPayload):
+            for index, report in enumerate(result.reports):
+                if index:
+                    self.out.print()
+                self._print(tables.status_block(report))
+
+    def _print(self, renderables: list[RenderableType]) -> None:
+        for renderable in renderables:
+            self.out.print(renderable)
+
+    def _deploys(self, payload: DeployPayload) -> None:
+        """Errors on stderr (also with --output json); in text mode the summary of one
+        deploy, or of several: details first (plans of a dry run, what is live after
+        a failure), then the table."""
+        from lambda_wait.ui.deploy_view import summary_lines, table_lines
+
+        if not payload.many:
+            (one,) = payload.results
+            if one.error is not None:
+                self.error(one.error)
+            if not self.json_mode:
+                self._lines(summary_lines(one))
+            return
+        for one in payload.results:
+            if one.error is not None:
+                self.err.print(
+                    Text("lambda-wait: error: ", style=theme.ERROR)
+                    + Text(f"{one.function}: {one.error.one_line()}")
+                )
+        if self.json_mode:
+            return
+        for one in payload.results:
+            if one.dry_run or one.error is not None:
+                self._lines(summary_lines(one))
+                if one.dry_run and one.error is not None:
+                    self.out.print(Text(f"  Error       {one.error.one_line()}"))
+                self.out.print()
+        self._lines(table_lines(payload.results))
+
+    def _lines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.out.print(Text(line))
+
+    def _finish(self, command: str, result: CommandResult) -> None:
+        """End progress and, in GitHub mode, write the annotations, the step summary
+        ($GITHUB_STEP_SUMMARY) and the step outputs ($GITHUB_OUTPUT)."""
+        self.end_progress()
+        if self.display is not Display.GITHUB:
+            return
+        deploys = result.payload if isinstance(result.payload, DeployPayload) else None
+        outcomes = [
+            github.outcome(r, None if deploys is None else deploys.result_for(r.function))
+            for r in result.reports
+        ]
+        error = result.error
+        lines = github.error_annotations(command, outcomes)
+        if error is not None and not any(r.error is error for r in result.reports):
+            lines.append(github.error_annotation(command, error.one_line()))
+        with self._lock:
+            for line in lines:
+                self._raw(line)
+        code = result.exit_code
+        files = (
+            (
+                "GITHUB_STEP_SUMMARY",
+                github.step_summary(
+                    command, code, outcomes, None if error is None else error.one_line()
+                ),
+            ),
+            ("GITHUB_OUTPUT", github.format_outputs(github.step_outputs(code, outcomes))),
+        )
+        for variable, text in files:
+            try:
+                github.append(self.env.get(variable), text)
+            except OSError as err:  # the result stands; say why the file is missing
+                self.err.print(Text(f"lambda-wait: warning: cannot write ${variable}: {err}"))
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed or not a real stream
+        return False
+
+
+class _ResultConsole(Console):
+    """stdout: printing a result first ends the progress display, so a live view on
+    stderr never interleaves with the result on a terminal (whoever prints it)."""
+
+    before_print: Callable[[], None] | None = None
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if self.before_print is not None:
+            self.before_print()
+        super().print(*objects, **kwargs)
+
+
+def _console(
+    stream: TextIO,
+    color: bool,
+    is_terminal: bool,
+    width: int | None,
+    cls: type[Console] = Console,
+) -> Console:
+    # Explicit settings, so rich's own environment guesses cannot add escapes to a pipe:
+    # no colour system means no ANSI styling at all, not even bold.
+    return cls(
+        file=stream,
+        highlight=False,
+        soft_wrap=True,
+        force_terminal=is_terminal or color,
+        color_system="auto" if color else None,
+        no_color=not color,
+        width=width,
+    )
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"

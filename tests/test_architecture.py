@@ -1,0 +1,163 @@
+"""The architecture docs/architecture.md describes, pinned: no import cycles inside
+lambda_wait, and the domain modules import no AWS SDK, CLI or terminal library.
+
+The graph is read from the source with ast, not by importing it, and counts every
+import: at module level, inside functions (lazy imports are still dependencies:
+they only move when the cost is paid) and under ``if TYPE_CHECKING:`` (a type the
+code names is a dependency of its design). ``from lambda_wait.x import name`` is an
+edge to ``lambda_wait.x.name`` when that is a module, else to ``lambda_wait.x``. A
+module's own parent packages are not edges: Python runs a package's __init__ before
+its submodules, but an __init__ that re-exports its submodules would otherwise make
+every package a cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "lambda_wait"
+
+# Known cycles, each waiting for a fix by its owner; remove the entry when it lands.
+KNOWN_CYCLES: list[set[str]] = [
+    # sandbox/app.py <-> sandbox/control.py: the sandbox split (issue 11, point 6) ends it.
+    {"lambda_wait.sandbox.app", "lambda_wait.sandbox.control"},
+]
+
+DOMAIN = [
+    "lambda_wait.states",
+    "lambda_wait.reasons",
+    "lambda_wait.budget",
+    "lambda_wait.clock",
+    "lambda_wait.deploy.plan",
+    "lambda_wait.schedule",  # checked from the day it exists
+]
+FORBIDDEN_IN_DOMAIN = ("boto3", "botocore", "click", "rich")
+# Known exceptions, each waiting for a fix by its owner; remove the entry when it lands.
+KNOWN_DOMAIN_IMPORTS = {
+    # reasons.py's docs generator reads botocore's enums inside a function (never at
+    # import); it belongs in a tool module beside the pure catalogue.
+    ("lambda_wait.reasons", "botocore"),
+}
+
+
+def forbidden_imports(name: str) -> set[str]:
+    """The libraries a domain module must not use that ``name`` imports."""
+    roots = {imported.split(".")[0] for imported in imports_of(name)}
+    return {
+        root
+        for root in roots & set(FORBIDDEN_IN_DOMAIN)
+        if (name, root) not in KNOWN_DOMAIN_IMPORTS
+    }
+
+
+def _modules() -> dict[str, tuple[Path, bool]]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        if is_package:
+            parts.pop()
+        found[".".join(parts)] = (path, is_package)
+    return found
+
+
+MODULES = _modules()
+PRESENT_DOMAIN = [name for name in DOMAIN if name in MODULES]
+
+
+def imports_of(name: str) -> set[str]:
+    """Every absolute module name ``name`` imports (lambda_wait's and third parties')."""
+    path, is_package = MODULES[name]
+    here = name.split(".") if is_package else name.split(".")[:-1]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[: len(here) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            for alias in node.names:
+                child = f"{module}.{alias.name}"
+                names.add(child if child in MODULES else module)
+    return names
+
+
+def graph() -> dict[str, set[str]]:
+    return {
+        name: {dep for dep in imports_of(name) if dep in MODULES and dep != name}
+        for name in MODULES
+    }
+
+
+def cycles(edges: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(edges[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = set()
+            while True:
+                member = stack.pop()
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(component)
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_graph_sees_lazy_and_type_checking_imports() -> None:
+    edges = graph()
+    assert "lambda_wait.ui.output" in edges["lambda_wait.commands._common"]  # in a function
+    assert "lambda_wait.deploy.runner" in edges["lambda_wait.result"]  # TYPE_CHECKING only
+    assert "lambda_wait.commands._boundary" in edges["lambda_wait.cli"]  # module level
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_lambda_wait_has_no_import_cycle() -> None:
+    unexpected = [cycle for cycle in cycles(graph()) if cycle not in KNOWN_CYCLES]
+    assert unexpected == [], "import cycles (see docs/architecture.md for which way imports go)"
+
+
+@pytest.mark.parametrize("name", PRESENT_DOMAIN)
+def test_domain_modules_import_no_sdk_cli_or_terminal_library(name: str) -> None:
+    assert forbidden_imports(name) == set()
+
+
+def test_domain_modules_import_only_other_pure_modules() -> None:
+    """Transitively too: a domain module that imports lambda_wait.aws pulls in boto3."""
+    edges = graph()
+    for name in PRESENT_DOMAIN:
+        seen, todo = set(), [name]
+        while todo:
+            for dep in edges[todo.pop()] - seen:
+                seen.add(dep)
+                todo.append(dep)
+        for dep in seen:
+            bad = forbidden_imports(dep)
+            assert not bad, f"{name} imports {dep}, which imports {bad}"
