@@ -1,0 +1,144 @@
+"""The package as an index would ship it: `uv build`, then the wheel installed in a
+clean virtual environment (the sandbox extra included, dependencies as locked) and
+run from there, so a broken package cannot be released."""
+
+from __future__ import annotations
+
+import email
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import lambda_wait
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+UV = shutil.which("uv")
+
+pytestmark = pytest.mark.skipif(UV is None, reason="needs uv (CI installs it)")
+
+
+def _uv(*args: str, cwd: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
+    done = subprocess.run(
+        [str(UV), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, f"uv {' '.join(args)}: {done.stdout}{done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """sdist and wheel, the wheel built from the sdist (as `uv build` does)."""
+    out = tmp_path_factory.mktemp("dist")
+    _uv("build", "--out-dir", str(out), "--quiet", cwd=ROOT)
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel(dist: Path) -> Path:
+    (found,) = dist.glob("lambda_wait-*.whl")
+    return found
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A clean venv with the wheel and its sandbox extra; returns its bin directory."""
+    where = tmp_path_factory.mktemp("venv")
+    venv = where / "venv"
+    _uv("venv", "--quiet", "--python", sys.executable, str(venv), cwd=where)
+    locked = where / "requirements.txt"
+    _uv(
+        "export", "--frozen", "--no-dev", "--extra", "sandbox", "--no-emit-project",
+        "--no-hashes", "--quiet", "--output-file", str(locked), cwd=ROOT,
+    )  # fmt: skip
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    _uv(
+        "pip", "install", "--quiet", "--python", str(python),
+        "-r", str(locked), f"{wheel}[sandbox]", cwd=where,
+    )  # fmt: skip
+    yield python.parent
+
+
+def _run(bin_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHON"))}
+    return subprocess.run(
+        [str(bin_dir / "lambda-wait"), *args],
+        cwd=bin_dir.parent,  # not the source tree: nothing may import from it
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_installed_command_reports_the_source_version(installed: Path) -> None:
+    done = _run(installed, "--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"lambda-wait, version {lambda_wait.__version__}"
+
+
+def test_the_installed_demo_finds_its_sandbox_and_example(installed: Path) -> None:
+    done = _run(installed, "demo", "--help")
+    assert done.returncode == 0, done.stderr
+    assert "Usage: lambda-wait demo" in done.stdout
+    probe = subprocess.run(
+        [
+            str(installed / "python"),
+            "-c",
+            "import lambda_wait, lambda_wait.sandbox, pathlib;"
+            "from lambda_wait.commands import demo;"
+            "print(pathlib.Path(lambda_wait.__file__).parent); print(demo.EXAMPLE_DIR)",
+        ],
+        cwd=installed.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    package_dir, example_dir = (Path(line) for line in probe.stdout.split())
+    assert ROOT not in package_dir.parents  # the wheel's copy, not the checkout
+    assert (package_dir / "py.typed").is_file()  # PEP 561: the public API is typed
+    assert (example_dir / "function.json").is_file()
+    assert (example_dir / "src" / "app.py").is_file()
+
+
+def test_the_wheel_metadata_is_fit_for_an_index(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        meta = email.message_from_string(archive.read(name).decode())
+    assert meta["Version"] == lambda_wait.__version__  # one place: lambda_wait/__init__.py
+    assert meta["Requires-Python"] == PYPROJECT["project"]["requires-python"]
+    assert meta["Description-Content-Type"] == "text/markdown"
+    urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL"))
+    assert {"Repository", "Documentation", "Issues", "Changelog"} <= set(urls)
+    classifiers = meta.get_all("Classifier")
+    assert "Typing :: Typed" in classifiers
+    assert any(c.startswith("Programming Language :: Python :: 3.1") for c in classifiers)
+    description = meta.get_payload()
+    assert description.startswith("# lambda-wait")
+    links = re.findall(r"\]\(([^)]+)\)", description)
+    assert links, "the README's links went missing"
+    relative = [link for link in links if not re.match(r"[a-z]+:", link)]
+    assert relative == [], "relative links break on PyPI; the readme hook makes them absolute"
+    repository = urls["Repository"]
+    docs = [link for link in links if "/docs/" in link]
+    assert docs and all(link.startswith(repository + "/blob/main/docs/") for link in docs)
+
+
+def test_the_sdist_carries_what_a_rebuild_and_the_tests_need(dist: Path) -> None:
+    (sdist,) = dist.glob("lambda_wait-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
+    assert {"pyproject.toml", "README.md", "CHANGELOG.md", "lambda_wait/py.typed"} <= names
+    assert "lambda_wait/examples/hello/function.json" in names
+    assert not any(n.startswith((".venv/", "dist/")) for n in names)
