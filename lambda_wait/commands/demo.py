@@ -49,8 +49,10 @@ def command(time_scale: float, no_color: bool) -> None:
         raise click.ClickException(
             "the demo needs the sandbox extra: pip install 'lambda-wait[sandbox]'"
         ) from None
-    style = (lambda text, **kw: text) if no_color else click.style
-    say = click.echo
+    from lambda_wait.ui.demo_view import DemoView
+    from lambda_wait.ui.output import Output
+
+    view = DemoView(Output(no_color=no_color, command="demo"))
     with running_sandbox(time_scale=time_scale) as handle, tempfile.TemporaryDirectory() as tmp:
         role = handle.ensure_role("hello-vpc-role")
         env = {
@@ -69,14 +71,7 @@ def command(time_scale: float, no_color: bool) -> None:
         }
         env.pop("AWS_PROFILE", None)
         env.pop("AWS_ENDPOINT_URL", None)
-        say(
-            style("lambda-wait demo", bold=True)
-            + f": a local Lambda control plane at {handle.endpoint_url}"
-        )
-        say(
-            f"(time scale {time_scale:g}: a VPC create that takes about 60 s on AWS takes "
-            f"{60 * time_scale:.0f} s here)\n"
-        )
+        view.intro(handle.endpoint_url, time_scale)
         spec = str(EXAMPLE_DIR / "function.json")
         code_dir = str(EXAMPLE_DIR / "src")
         steps: list[tuple[str, list[str], int]] = [
@@ -119,38 +114,16 @@ def command(time_scale: float, no_color: bool) -> None:
         ]
         outcomes: list[tuple[str, int, int]] = []
         for title, args, expected in steps:
-            say(style(title, bold=True))
-            shown = " ".join(shlex.quote(_short(a)) for a in args)
-            say(style(f"$ lambda-wait {shown}", fg="cyan"))
+            view.step(title, " ".join(shlex.quote(_short(a)) for a in args))
             started = time.monotonic()
             done = subprocess.run(
                 [sys.executable, "-m", "lambda_wait", *args], env=env, check=False
             )
-            elapsed = time.monotonic() - started
-            mark = "as expected" if done.returncode == expected else f"expected {expected}"
-            say(
-                style(
-                    f"-> exit {done.returncode} ({mark}) in {elapsed:.1f}s\n",
-                    fg="green" if done.returncode == expected else "red",
-                )
-            )
+            view.outcome(done.returncode, expected, time.monotonic() - started)
             outcomes.append((title, done.returncode, expected))
         changes = [call for call in handle.calls if call.mutating and call.applied]
         refused = [call for call in handle.calls if call.status == 409]
-        say(style("What happened", bold=True))
-        say(
-            f"  {len(handle.calls)} Lambda calls, {len(changes)} of them changes, "
-            f"{len(refused)} refused with ResourceConflictException (409) for coming too early."
-        )
-
-        say(
-            "  A pipeline branches on the exit codes: 0 ready, 1 failed, 3 timed out, "
-            "6 cooldown, 7 inactive (`lambda-wait --help`).\n"
-        )
-        say(style("Against real AWS", bold=True) + " (credentials and region as for the AWS CLI):")
-        say("  lambda-wait deploy --spec function.json --code-dir src/ --publish --alias live")
-        say("  lambda-wait status hello-vpc")
-        say("  lambda-wait wait hello-vpc --timeout 10m")
+        view.summary(len(handle.calls), len(changes), len(refused))
         failed = [o for o in outcomes if o[1] != o[2]]
         if failed:
             raise click.ClickException(f"the demo did not go as expected: {failed[0][0]}")

@@ -22,3 +22,5 @@ NAME = "bold"  # a function's name
 LABEL = "dim"  # the label column of a detail block
 QUIET = "dim"  # notes, timings
 SPINNER = "cyan"
+HEADING = "bold"  # a section of the demo's narration
+COMMAND = "cyan"  # a command line shown as typed
