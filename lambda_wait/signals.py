@@ -3,7 +3,7 @@
 Python turns SIGINT into KeyboardInterrupt by itself. :func:`sigterm_raises` makes
 SIGTERM raise :class:`Terminated`, a KeyboardInterrupt subclass, so every place
 that already stops cleanly on Ctrl-C (the deploy's step report, the error
-boundary in :mod:`lambda_wait.commands._common`) stops cleanly on SIGTERM too,
+boundary in :mod:`lambda_wait.commands._boundary`) stops cleanly on SIGTERM too,
 with exit code 143 instead of 130. Blocking sleeps and socket reads in the main
 thread are interrupted at once (PEP 475: a handler that raises ends the call).
 """
