@@ -36,6 +36,7 @@ from lambda_wait.errors import (
     Interrupted,
     InvalidRequestError,
     LambdaWaitError,
+    ProvisionedConfigNotFoundError,
     RevisionMismatchError,
     ThrottledError,
     UsageError,
@@ -268,7 +269,58 @@ class LambdaApi:
     def get_alias(self, name: str, alias: str) -> dict[str, Any]:
         return self.call("get_alias", FunctionName=name, Name=alias)
 
+    def get_provisioned_concurrency_config(
+        self, name: str, qualifier: str
+    ) -> dict[str, Any] | None:
+        """The provisioned concurrency config of an alias or version; None if it has none.
+
+        A qualifier that does not exist raises FunctionNotFoundError (exit 4).
+        """
+        try:
+            return self.call(
+                "get_provisioned_concurrency_config", FunctionName=name, Qualifier=qualifier
+            )
+        except ProvisionedConfigNotFoundError:
+            return None
+
+    def list_provisioned_concurrency_configs(self, name: str) -> list[dict[str, Any]]:
+        """Every provisioned concurrency config of a function (paginated)."""
+        return self._paginate(
+            "list_provisioned_concurrency_configs",
+            "ProvisionedConcurrencyConfigs",
+            FunctionName=name,
+        )
+
+    def list_event_source_mappings(self, name: str) -> list[dict[str, Any]]:
+        """Every event source mapping of a function (paginated)."""
+        return self._paginate(
+            "list_event_source_mappings", "EventSourceMappings", FunctionName=name
+        )
+
+    def _paginate(self, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        marker: str | None = None
+        while True:
+            page = self.call(operation, **params, **({"Marker": marker} if marker else {}))
+            items.extend(page.get(key) or [])
+            marker = page.get("NextMarker")
+            if not marker:
+                return items
+
     # Mutations: never retried here; callers decide (a retried mutation may apply twice).
+    def put_provisioned_concurrency_config(
+        self, name: str, qualifier: str, count: int
+    ) -> dict[str, Any]:
+        return self.call(
+            "put_provisioned_concurrency_config",
+            FunctionName=name,
+            Qualifier=qualifier,
+            ProvisionedConcurrentExecutions=count,
+        )
+
+    def delete_provisioned_concurrency_config(self, name: str, qualifier: str) -> None:
+        self.call("delete_provisioned_concurrency_config", FunctionName=name, Qualifier=qualifier)
+
     def create_function(self, **params: Any) -> dict[str, Any]:
         return self.call("create_function", **params)
 
@@ -357,6 +409,10 @@ def translate_client_error(
     name = params.get("FunctionName", "")
     qualifier = params.get("Qualifier")
     target = f"{name}:{qualifier}" if qualifier else str(name)
+    if code == "ProvisionedConcurrencyConfigNotFoundException":
+        return ProvisionedConfigNotFoundError(
+            f"{target} has no provisioned concurrency config: {message}"
+        )
     if code == "ResourceNotFoundException":
         return FunctionNotFoundError(
             f"function {target} not found: {message}",
@@ -381,6 +437,8 @@ def translate_client_error(
             f"{target} changed since it was read (RevisionId mismatch): {message}",
             hint="Another deployment is changing this function; re-run when it has finished.",
         )
+    if code == "ResourceInUseException":  # an event source mapping is transitional
+        return ConflictError(f"{message} (the event source mapping is changing state)")
     if code == "ResourceConflictException":
         return ConflictError(message)
     if code in _INVALID_CODES:

@@ -127,6 +127,12 @@ class FunctionNotFoundError(LambdaWaitError):
     exit_code = ExitCode.NOT_FOUND
 
 
+class ProvisionedConfigNotFoundError(LambdaWaitError):
+    """ProvisionedConcurrencyConfigNotFoundException: the qualifier exists, the config not."""
+
+    exit_code = ExitCode.USAGE
+
+
 class AuthError(LambdaWaitError):
     """No or invalid credentials, or the caller lacks a permission."""
 

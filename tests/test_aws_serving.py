@@ -1,0 +1,127 @@
+"""The adapter's provisioned concurrency and event source mapping calls (botocore Stubber)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from lambda_wait.aws import LambdaApi
+from lambda_wait.errors import ConflictError, ExitCode, FunctionNotFoundError
+
+
+@pytest.fixture
+def stubbed() -> Iterator[tuple[LambdaApi, Stubber]]:
+    client = boto3.client(
+        "lambda",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    with Stubber(client) as stubber:
+        yield LambdaApi(client), stubber
+        stubber.assert_no_pending_responses()
+
+
+READY = {
+    "RequestedProvisionedConcurrentExecutions": 5,
+    "AllocatedProvisionedConcurrentExecutions": 5,
+    "AvailableProvisionedConcurrentExecutions": 5,
+    "Status": "READY",
+}
+
+
+def test_get_config_sends_function_and_qualifier(stubbed: tuple[LambdaApi, Stubber]) -> None:
+    api, stubber = stubbed
+    stubber.add_response(
+        "get_provisioned_concurrency_config", READY, {"FunctionName": "shop", "Qualifier": "live"}
+    )
+    assert api.get_provisioned_concurrency_config("shop", "live") == READY
+
+
+def test_no_config_is_none_not_an_error(stubbed: tuple[LambdaApi, Stubber]) -> None:
+    api, stubber = stubbed
+    stubber.add_client_error(
+        "get_provisioned_concurrency_config",
+        service_error_code="ProvisionedConcurrencyConfigNotFoundException",
+        service_message="No Provisioned Concurrency Config found for this function",
+        http_status_code=404,
+    )
+    assert api.get_provisioned_concurrency_config("shop", "live") is None
+
+
+def test_a_missing_qualifier_is_not_found(stubbed: tuple[LambdaApi, Stubber]) -> None:
+    api, stubber = stubbed
+    stubber.add_client_error(
+        "get_provisioned_concurrency_config",
+        service_error_code="ResourceNotFoundException",
+        service_message="Function not found",
+        http_status_code=404,
+    )
+    with pytest.raises(FunctionNotFoundError) as err:
+        api.get_provisioned_concurrency_config("shop", "nope")
+    assert err.value.exit_code is ExitCode.NOT_FOUND
+    assert "shop:nope" in err.value.message
+
+
+def test_put_and_delete_send_exactly_the_config(stubbed: tuple[LambdaApi, Stubber]) -> None:
+    api, stubber = stubbed
+    accepted = {**READY, "Status": "IN_PROGRESS", "AllocatedProvisionedConcurrentExecutions": 0}
+    stubber.add_response(
+        "put_provisioned_concurrency_config",
+        accepted,
+        {"FunctionName": "shop", "Qualifier": "live", "ProvisionedConcurrentExecutions": 5},
+    )
+    stubber.add_response(
+        "delete_provisioned_concurrency_config", {}, {"FunctionName": "shop", "Qualifier": "live"}
+    )
+    assert api.put_provisioned_concurrency_config("shop", "live", 5)["Status"] == "IN_PROGRESS"
+    api.delete_provisioned_concurrency_config("shop", "live")
+
+
+UUID_A = "6d9bce8e-836b-442c-8070-74e77903c815"
+UUID_B = "6d9bce8e-836b-442c-8070-74e77903c816"
+
+
+def test_mappings_are_read_page_by_page(stubbed: tuple[LambdaApi, Stubber]) -> None:
+    api, stubber = stubbed
+    first: dict[str, Any] = {"EventSourceMappings": [{"UUID": UUID_A}], "NextMarker": "m1"}
+    stubber.add_response("list_event_source_mappings", first, {"FunctionName": "shop"})
+    stubber.add_response(
+        "list_event_source_mappings",
+        {"EventSourceMappings": [{"UUID": UUID_B}]},
+        {"FunctionName": "shop", "Marker": "m1"},
+    )
+    assert [m["UUID"] for m in api.list_event_source_mappings("shop")] == [UUID_A, UUID_B]
+
+
+def test_configs_are_read_page_by_page(stubbed: tuple[LambdaApi, Stubber]) -> None:
+    api, stubber = stubbed
+    item = {**READY, "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:shop:live"}
+    stubber.add_response(
+        "list_provisioned_concurrency_configs",
+        {"ProvisionedConcurrencyConfigs": [item], "NextMarker": "m"},
+        {"FunctionName": "shop"},
+    )
+    stubber.add_response(
+        "list_provisioned_concurrency_configs",
+        {"ProvisionedConcurrencyConfigs": []},
+        {"FunctionName": "shop", "Marker": "m"},
+    )
+    assert api.list_provisioned_concurrency_configs("shop") == [item]
+
+
+def test_a_transitional_mapping_refusal_is_a_conflict(stubbed: tuple[LambdaApi, Stubber]) -> None:
+    api, stubber = stubbed
+    stubber.add_client_error(
+        "list_event_source_mappings",
+        service_error_code="ResourceInUseException",
+        service_message="Cannot update the event source mapping because it is in use.",
+        http_status_code=400,
+    )
+    with pytest.raises(ConflictError) as err:
+        api.list_event_source_mappings("shop")
+    assert err.value.exit_code is ExitCode.CONFLICT
