@@ -21,9 +21,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_wait.aws import LambdaApi
+from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
-from lambda_wait.errors import ExitCode, LambdaWaitError
+from lambda_wait.errors import ExitCode, LambdaWaitError, UsageError
 from lambda_wait.inputs import FunctionRef, parse_function
+from lambda_wait.serving.watch import (
+    ServingCheck,
+    ServingSnapshot,
+    ServingWait,
+    read_serving,
+    wait_serving,
+)
 from lambda_wait.states import Assessment, FunctionSnapshot, Phase, Target, assess
 from lambda_wait.waiter import Listener, PollPolicy, WaitResult
 from lambda_wait.wake import InactiveAwareWait
@@ -31,13 +39,18 @@ from lambda_wait.wake import InactiveAwareWait
 __all__ = [
     "PollPolicy",
     "Selection",
+    "ServingCheck",
+    "ServingSnapshot",
+    "ServingWait",
     "StatusResult",
     "Target",
     "WaitResult",
+    "get_serving",
     "get_status",
     "select_functions",
     "wait_for_function",
     "wait_for_functions",
+    "wait_for_serving",
 ]
 
 # One thread per function, up to this many: each sleeps most of the time, the shared
@@ -295,3 +308,62 @@ def select_functions(
             if doc is not None:
                 documents[name] = doc
     return Selection(selected, listed=len(listed), documents=documents)
+
+
+# --- what serves traffic: provisioned concurrency and event source mappings ----------------
+
+
+def get_serving(
+    function: str,
+    *,
+    client: Any = None,
+    qualifier: str | None = None,
+    event_source_mappings: bool = True,
+) -> ServingSnapshot:
+    """One read of a function's provisioned concurrency config (of ``qualifier``; none
+    without one) and of its event source mappings."""
+    ref = parse_function(function, qualifier)
+    check = ServingCheck(qualifier=ref.qualifier, mappings=event_source_mappings)
+    return read_serving(_api(client), ref.api_name, check)
+
+
+def wait_for_serving(
+    function: str,
+    *,
+    client: Any = None,
+    qualifier: str | None = None,
+    provisioned: str = "auto",
+    event_source_mappings: bool = False,
+    timeout: float | None = 600.0,
+    clock: Clock | None = None,
+    on_change: Callable[[ServingSnapshot, Assessment], None] | None = None,
+) -> ServingWait:
+    """Wait until what serves ``function`` is settled: the provisioned concurrency config
+    of ``qualifier`` READY ("auto": when it has one; "require": it must have one, else
+    UsageError; "off": not read) and, with ``event_source_mappings``, every mapping out
+    of its transitional state. A FAILED config or a mapping Lambda disabled (or that
+    reports a problem) ends the wait at once; ``result.exit_code`` is what the CLI exits
+    with. Call it after :func:`wait_for_function` to wait on both.
+    """
+    if provisioned not in ("auto", "require", "off"):
+        raise UsageError(f"provisioned must be 'auto', 'require' or 'off', not {provisioned!r}")
+    ref = parse_function(function, qualifier)
+    if provisioned == "require" and ref.qualifier is None:
+        raise UsageError(
+            "waiting for provisioned concurrency needs a qualifier (an alias or a version)"
+        )
+    clock = clock if clock is not None else SystemClock()
+    api = _api(client)
+    if timeout is not None:
+        api.set_deadline(timeout)
+    check = ServingCheck(
+        qualifier=ref.qualifier, provisioned=provisioned, mappings=event_source_mappings
+    )
+    return wait_serving(
+        api,
+        ref.api_name,
+        check,
+        clock=clock,
+        deadline=Deadline(clock, timeout),
+        on_change=on_change,
+    )

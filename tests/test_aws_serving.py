@@ -9,8 +9,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from lambda_wait.api import get_serving, wait_for_serving
 from lambda_wait.aws import LambdaApi
-from lambda_wait.errors import ConflictError, ExitCode, FunctionNotFoundError
+from lambda_wait.clock import ManualClock
+from lambda_wait.errors import ConflictError, ExitCode, FunctionNotFoundError, UsageError
 
 
 @pytest.fixture
@@ -125,3 +127,49 @@ def test_a_transitional_mapping_refusal_is_a_conflict(stubbed: tuple[LambdaApi, 
     with pytest.raises(ConflictError) as err:
         api.list_event_source_mappings("shop")
     assert err.value.exit_code is ExitCode.CONFLICT
+
+
+# --- the public API -------------------------------------------------------------------------
+
+
+def test_public_api_waits_for_the_config_and_the_mappings(
+    stubbed: tuple[LambdaApi, Stubber], clock: ManualClock
+) -> None:
+    api, stubber = stubbed
+    in_progress = {**READY, "Status": "IN_PROGRESS", "AllocatedProvisionedConcurrentExecutions": 1}
+    mapping = {"UUID": UUID_A, "State": "Enabled", "StateTransitionReason": "USER_INITIATED"}
+    for answer in (in_progress, READY):
+        stubber.add_response(
+            "get_provisioned_concurrency_config",
+            answer,
+            {"FunctionName": "shop", "Qualifier": "live"},
+        )
+        stubber.add_response(
+            "list_event_source_mappings",
+            {"EventSourceMappings": [mapping]},
+            {"FunctionName": "shop"},
+        )
+    result = wait_for_serving(
+        "shop:live", client=api, event_source_mappings=True, timeout=60, clock=clock
+    )
+    assert result.ready
+    assert result.reads == 2
+    assert result.snapshot is not None
+    body = result.snapshot.to_dict()
+    assert body["provisioned_concurrency"] is not None
+    assert body["event_source_mappings"] is not None
+
+
+def test_public_api_refuses_require_without_a_qualifier() -> None:
+    with pytest.raises(UsageError):
+        wait_for_serving("shop", client=object(), provisioned="require")
+    with pytest.raises(UsageError):
+        wait_for_serving("shop:live", client=object(), provisioned="sometimes")
+
+
+def test_public_api_one_read(stubbed: tuple[LambdaApi, Stubber]) -> None:
+    api, stubber = stubbed
+    stubber.add_response("list_event_source_mappings", {"EventSourceMappings": []})
+    snap = get_serving("shop", client=api)
+    assert snap.provisioned is None
+    assert snap.mappings == ()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from lambda_wait.clock import Clock, Deadline
-from lambda_wait.errors import AwsUnavailableError, DeadlineReachedError, UsageError
+from lambda_wait.errors import AwsUnavailableError, DeadlineReachedError, ExitCode, UsageError
 from lambda_wait.serving import combine
 from lambda_wait.serving.mappings import MappingSnapshot, assess_mappings
 from lambda_wait.serving.provisioned import ProvisionedSnapshot, assess_provisioned
@@ -135,6 +135,17 @@ class ServingWait:
     assessment: Assessment
     reads: int
     timed_out: bool
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """The code the CLI exits with: 3 when the deadline came first."""
+        if self.timed_out and not self.assessment.done:
+            return ExitCode.TIMEOUT
+        return self.assessment.exit_code
+
+    @property
+    def ready(self) -> bool:
+        return self.exit_code is ExitCode.READY
 
 
 def wait_serving(
