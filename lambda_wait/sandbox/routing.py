@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -12,6 +13,8 @@ from lambda_wait.sandbox.wsgi import WSGIEnviron, json_body
 
 # Invocations have their own (concurrency) quota, not the control-plane rate.
 DATA_PLANE = frozenset({"Invoke", "InvokeAsync", "InvokeWithResponseStream"})
+# Operations whose function is named in the JSON body, not in the path.
+_NAMED_IN_BODY = frozenset({"CreateFunction", "CreateEventSourceMapping"})
 _MUTATING_PREFIXES = (
     "Create",
     "Update",
@@ -25,15 +28,26 @@ _MUTATING_PREFIXES = (
 )
 
 
+Route = tuple[str, re.Pattern[str], str, tuple[tuple[str, str], ...]]
+
+
 @functools.cache
-def _routes() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+def _routes() -> tuple[Route, ...]:
     import botocore.session
 
     model = botocore.session.get_session().get_service_model("lambda")
-    routes: list[tuple[int, str, re.Pattern[str], str]] = []
+    routes: list[tuple[int, Route]] = []
     for name in model.operation_names:
         http_info = model.operation_model(name).http
-        path = http_info["requestUri"].split("?")[0].rstrip("/")
+        uri, _, literal_query = http_info["requestUri"].partition("?")
+        path = uri.rstrip("/")
+        # A query literal in the URI tells two operations on one path apart
+        # (ListProvisionedConcurrencyConfigs is GetProvisionedConcurrencyConfig + List=ALL).
+        required = tuple(
+            (key, value)
+            for key, value in (item.partition("=")[::2] for item in literal_query.split("&"))
+            if key
+        )
         regex, literal = "", 0
         for part in re.split(r"(\{[^}]+\})", path):
             if part.startswith("{"):
@@ -43,16 +57,20 @@ def _routes() -> tuple[tuple[str, re.Pattern[str], str], ...]:
             else:
                 regex += re.escape(part)
                 literal += len(part)
-        routes.append((literal, http_info["method"], re.compile(f"^{regex}/?$"), name))
+        route = (http_info["method"], re.compile(f"^{regex}/?$"), name, required)
+        routes.append((literal + 1000 * len(required), route))
     # The most literal template wins (".../versions" before ".../{FunctionName}").
     routes.sort(key=lambda r: -r[0])
-    return tuple((m, rx, n) for _, m, rx, n in routes)
+    return tuple(route for _, route in routes)
 
 
-def identify(method: str, path: str) -> tuple[str, dict[str, str]]:
+def identify(
+    method: str, path: str, query: Mapping[str, list[str]] | None = None
+) -> tuple[str, dict[str, str]]:
     """The Lambda operation name and URI parameters of a request, or ("Unknown", {})."""
-    for route_method, regex, name in _routes():
-        if route_method != method:
+    query = query or {}
+    for route_method, regex, name, required in _routes():
+        if route_method != method or any(query.get(k) != [v] for k, v in required):
             continue
         match = regex.match(path)
         if match:
@@ -90,14 +108,19 @@ class LambdaRequest:
         """Identify the operation and the function (name and qualifier) it is about."""
         method = environ.get("REQUEST_METHOD", "GET")
         path = (environ.get("PATH_INFO", "") or "/").rstrip("/") or "/"
-        operation, params = identify(method, path)
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        operation, params = identify(method, path, query)
         raw_name = params.get("FunctionName") or params.get("Resource")
-        if operation == "CreateFunction":
+        if operation in _NAMED_IN_BODY:
             raw_name = str((json_body(body) or {}).get("FunctionName") or "") or None
         name, qualifier = split_function_name(raw_name) if raw_name else (None, None)
-        query = parse_qs(environ.get("QUERY_STRING", ""))
         qualifier = (query.get("Qualifier") or [qualifier])[0]
         return cls(environ, operation, params, query, body, region, name, qualifier)
+
+    def arg(self, key: str) -> str | None:
+        """The first value of a query parameter, if given."""
+        values = self.query.get(key)
+        return values[0] if values else None
 
     def json(self) -> dict[str, Any]:
         """The body as a JSON object ({} when it is missing or not an object)."""
