@@ -199,13 +199,14 @@ class Sandbox:
                 Restores=record.restores,
                 CooldownRemaining=max(0.0, (record.cooldown_until or now) - now),
                 Versions={v: r.view(now).get("State") for v, r in record.versions.items()},
+                Provisioned={q: c.status(now) for q, c in record.provisioned.items()},
             )
             return view
 
     def reset(self) -> None:
         """Forget every function, the call log and moto's stored resources."""
         with self._lock:
-            self._ctx.records.clear()
+            self._ctx.clear()
             self._log.clear()
             self._ctx.moto.reset()
 

@@ -8,6 +8,7 @@ code is accepted without a release of lambda-wait.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from lambda_wait.errors import UsageError
@@ -87,13 +88,37 @@ def canonical(code: str) -> str:
     return "InsufficientRolePermissions" if code == "InsufficientRolePermission" else code
 
 
+# Provisioned concurrency StatusReason has no enum in botocore: codes are upper-case tokens.
+_PROVISIONED_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+PROVISIONED_REASONS: dict[str, str] = {
+    "FUNCTION_ERROR_INIT_FAILURE": (
+        "FUNCTION_ERROR_INIT_FAILURE: the function's initialization code failed while "
+        "Lambda prepared the provisioned execution environments."
+    ),
+}
+
+
+def validate_provisioned_code(code: object, *, where: str) -> str:
+    """Return ``code`` if it looks like a provisioned-concurrency StatusReason code."""
+    if not isinstance(code, str) or not _PROVISIONED_CODE.match(code):
+        known = ", ".join(PROVISIONED_REASONS)
+        raise UsageError(
+            f"{where}: {code!r} is not a provisioned concurrency reason code "
+            f"(upper-case letters, digits and _, e.g. {known})"
+        )
+    return code
+
+
 def validate_code(code: object, *, kind: str, where: str) -> str:
     """Return ``code`` if botocore knows it for ``kind``; raise UsageError listing valid ones.
 
     ``kind`` is ``"state"`` (StateReasonCode: create and publish failures) or
     ``"update"`` (LastUpdateStatusReasonCode: update and restore failures).
     ``where`` says where the code came from, for the message.
+    ``"provisioned"`` accepts any upper-case code (StatusReason has no enum).
     """
+    if kind == "provisioned":
+        return validate_provisioned_code(code, where=where)
     valid = state_reason_codes() if kind == "state" else last_update_reason_codes()
     field = "StateReasonCode" if kind == "state" else "LastUpdateStatusReasonCode"
     if not isinstance(code, str) or canonical(code) not in valid:
@@ -107,6 +132,8 @@ def reason_for(code: str) -> str:
     """A realistic StateReason / LastUpdateStatusReason for ``code``."""
     if code in _REASONS:
         return _REASONS[code]
+    if code in PROVISIONED_REASONS:
+        return PROVISIONED_REASONS[code]
     if code.startswith("FunctionError"):
         return _REASONS["FunctionError"] + f" ({code})"
     return f"Lambda could not complete the operation: {code}."

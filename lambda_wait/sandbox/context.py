@@ -17,8 +17,12 @@ from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.errors import ApiError, UnknownFunctionError
 from lambda_wait.sandbox.routing import split_function_name
 from lambda_wait.sandbox.scenario import Failure, Resolved, Scenario
-from lambda_wait.sandbox.state import FunctionRecord, Op, VersionRecord
+from lambda_wait.sandbox.serving import MappingRecord
+from lambda_wait.sandbox.state import FunctionRecord, VersionRecord
+from lambda_wait.sandbox.timeline import Op
 from lambda_wait.sandbox.wsgi import Moto, Response, WSGIEnviron, error_response
+
+ACCOUNT = "123456789012"  # the one account the sandbox (and moto) answer for
 
 
 class Context:
@@ -38,7 +42,13 @@ class Context:
         self.auto_create_roles = auto_create_roles
         self.lock = threading.RLock()
         self.records: dict[tuple[str, str], FunctionRecord] = {}
+        self.mappings: dict[str, MappingRecord] = {}  # event source mappings by UUID
         self.moto = Moto()
+
+    def clear(self) -> None:
+        """Forget every function and mapping (moto's store is reset separately)."""
+        self.records.clear()
+        self.mappings.clear()
 
     # --- time and behaviour --------------------------------------------------------
 
@@ -49,6 +59,11 @@ class Context:
     def behaviour(self, record: FunctionRecord) -> Resolved:
         """The scenario's and the tags' behaviour for a function, as of now."""
         return self.scenario.resolve(record.name, record.tags)
+
+    def behaviour_of(self, region: str, name: str) -> Resolved:
+        """The behaviour for function ``name`` (its tags count when the sandbox made it)."""
+        record = self.record(region, name)
+        return self.behaviour(record) if record is not None else self.scenario.resolve(name)
 
     def settle(self, record: FunctionRecord, now: float) -> None:
         """Apply the end of every operation of ``record`` whose end has passed."""
@@ -107,6 +122,14 @@ class Context:
         """Answer 400 InvalidParameterValueException with a usage error's message."""
         info.rejected = True
         return error_response(ApiError(400, "InvalidParameterValueException", exc.message))
+
+    def not_found(self, info: CallInfo, region: str, name: str, qualifier: str = "") -> Response:
+        """Lambda's 404 for a function (or a qualifier of it) that does not exist."""
+        arn = f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"
+        arn += f":{qualifier}" if qualifier else ""
+        return self.reject(
+            info, ApiError(404, "ResourceNotFoundException", f"Function not found: {arn}")
+        )
 
     def lambda_get(
         self, environ: WSGIEnviron, path: str, region: str, *, query: str = ""

@@ -35,6 +35,8 @@ class Timings:
     snapstart_publish: float = 120.0
     restore: float = 30.0
     cooldown: float = 300.0
+    provisioned: float = 60.0  # provisioned concurrency IN_PROGRESS -> READY or FAILED
+    mapping: float = 15.0  # an event source mapping's Creating/Enabling/Updating/... state
 
     def with_overrides(self, overrides: Mapping[str, float]) -> Timings:
         """A copy with some delays replaced."""
@@ -63,6 +65,18 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class MappingOutcome:
+    """How an event source mapping ends: Disabled by Lambda, or Enabled with a problem."""
+
+    disable: str | None = None  # StateTransitionReason, e.g. EVENT_SOURCE_AUTHN_ERROR
+    problem: str | None = None  # LastProcessingResult after "PROBLEM: "
+
+
+# Operations that fail with a reason code (scenario keys and tags of the same names).
+FAILURE_OPS = ("create", "update", "publish", "restore", "provisioned")
+
+
+@dataclass(frozen=True)
 class Behaviour:
     """What a rule or a function's tags ask for; None means "not set here"."""
 
@@ -71,6 +85,8 @@ class Behaviour:
     update: Failure | None = None
     publish: Failure | None = None
     restore: Failure | None = None
+    provisioned: Failure | None = None
+    mapping: MappingOutcome | None = None
     start_inactive: bool | None = None
     # Set when the rule/tags explicitly asked for success, to override an earlier failure.
     cleared: frozenset[str] = frozenset()
@@ -78,7 +94,7 @@ class Behaviour:
     def over(self, base: Behaviour) -> Behaviour:
         """This behaviour layered on top of ``base``."""
         merged: dict[str, Any] = {"delays": {**base.delays, **self.delays}}
-        for name in ("create", "update", "publish", "restore"):
+        for name in (*FAILURE_OPS, "mapping"):
             mine = getattr(self, name)
             merged[name] = mine if mine is not None or name in self.cleared else getattr(base, name)
         merged["start_inactive"] = (
@@ -97,6 +113,8 @@ class Resolved:
     publish: Failure | None
     restore: Failure | None
     start_inactive: bool
+    provisioned: Failure | None = None
+    mapping: MappingOutcome | None = None
 
 
 @dataclass(frozen=True)
@@ -136,16 +154,25 @@ class Scenario:
             publish=behaviour.publish,
             restore=behaviour.restore,
             start_inactive=bool(behaviour.start_inactive),
+            provisioned=behaviour.provisioned,
+            mapping=behaviour.mapping,
         )
 
 
 # --- scenario files -------------------------------------------------------------
 
-_RULE_KEYS = ("match", "delays", "create", "update", "publish", "restore", "initial_state")
+_RULE_KEYS = ("match", "delays", *FAILURE_OPS, "mapping", "initial_state")
 _FAILURE_KEYS = ("fail", "reason", "nth")
 # create and publish failures set State Failed (StateReasonCode); update and restore
 # failures set LastUpdateStatus Failed (LastUpdateStatusReasonCode).
-_CODE_KIND = {"create": "state", "publish": "state", "update": "update", "restore": "update"}
+# provisioned failures set the config's Status FAILED with a StatusReason code.
+_CODE_KIND = {
+    "create": "state",
+    "publish": "state",
+    "update": "update",
+    "restore": "update",
+    "provisioned": "provisioned",
+}
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -230,15 +257,19 @@ def _rule(item: Any, *, where: str, index: int) -> Rule:
         if key not in _RULE_KEYS:
             raise UsageError(f"{where}: unknown key {key!r}; valid keys: {', '.join(_RULE_KEYS)}")
     delays = _delays(item.get("delays", {}), where=where, key="delays")
-    parsed: dict[str, Failure | None] = {}
+    parsed: dict[str, Any] = {}
     cleared: set[str] = set()
-    for op in ("create", "update", "publish", "restore"):
+    for op in FAILURE_OPS:
         if op not in item:
             continue
         failure = _failure(item[op], op=op, where=where)
         parsed[op] = failure
         if failure is None:
             cleared.add(op)
+    if "mapping" in item:
+        parsed["mapping"] = _mapping_outcome(item["mapping"], where=f"{where}: key 'mapping'")
+        if parsed["mapping"] is None:
+            cleared.add("mapping")
     start_inactive = None
     if "initial_state" in item:
         state = item["initial_state"]
@@ -288,9 +319,31 @@ def _failure(value: Any, *, op: str, where: str) -> Failure | None:
     return Failure(code, reason, nth)
 
 
+def _mapping_outcome(value: Any, *, where: str) -> MappingOutcome | None:
+    if value == "ok" or value is None:
+        return None
+    if isinstance(value, str):
+        return _tag_mapping(value, where=where)
+    if not isinstance(value, dict) or len(value) != 1 or not {"disable", "problem"} >= set(value):
+        raise UsageError(f'{where}: expected "ok", {{"disable": REASON}} or {{"problem": TEXT}}')
+    ((kind, text),) = value.items()
+    if not isinstance(text, str) or not text.strip():
+        raise UsageError(f"{where}: {kind!r} needs a non-empty string")
+    return MappingOutcome(**{kind: text.strip()})
+
+
+def _tag_mapping(value: str, *, where: str) -> MappingOutcome | None:
+    kind, sep, text = value.partition(":")
+    if value == "ok":
+        return None
+    if not sep or kind not in ("disable", "problem") or not text.strip():
+        raise UsageError(f"{where}: expected 'ok', 'disable:REASON' or 'problem:TEXT'")
+    return MappingOutcome(**{kind: text.strip()})
+
+
 # --- tags ---------------------------------------------------------------------------
 
-_TAG_OPS = ("create", "update", "publish", "restore")
+_TAG_OPS = FAILURE_OPS
 
 
 def behaviour_from_tags(tags: Mapping[str, str], *, function: str) -> Behaviour:
@@ -299,9 +352,10 @@ def behaviour_from_tags(tags: Mapping[str, str], *, function: str) -> Behaviour:
     ``lambda-wait-sandbox:<create|update|publish|restore>`` = ``fail:CODE`` or
     ``fail:CODE@N`` (only the Nth attempt) or ``ok``;
     ``lambda-wait-sandbox:state`` = ``Inactive``;
-    ``lambda-wait-sandbox:delay:<kind>`` = seconds before time scaling.
+    ``lambda-wait-sandbox:delay:<kind>`` = seconds before time scaling;
+    ``lambda-wait-sandbox:mapping`` = ``disable:REASON``, ``problem:TEXT`` or ``ok``.
     """
-    failures: dict[str, Failure | None] = {}
+    failures: dict[str, Any] = {}
     cleared: set[str] = set()
     delays: dict[str, float] = {}
     start_inactive = None
@@ -315,6 +369,10 @@ def behaviour_from_tags(tags: Mapping[str, str], *, function: str) -> Behaviour:
             failures[what] = failure
             if failure is None:
                 cleared.add(what)
+        elif what == "mapping":
+            failures["mapping"] = _tag_mapping(value, where=where)
+            if failures["mapping"] is None:
+                cleared.add("mapping")
         elif what == "state":
             if value not in ("Inactive", "Active"):
                 raise UsageError(f"{where}: expected 'Inactive' or 'Active'")
@@ -329,6 +387,7 @@ def behaviour_from_tags(tags: Mapping[str, str], *, function: str) -> Behaviour:
             delays[what[len("delay:") :]] = seconds
         else:
             valid = [*(TAG_PREFIX + op for op in _TAG_OPS), TAG_PREFIX + "state"]
+            valid.append(TAG_PREFIX + "mapping")
             valid += [f"{TAG_PREFIX}delay:{k}" for k in DELAY_KEYS]
             raise UsageError(f"{where}: unknown sandbox tag; valid tags: {', '.join(valid)}")
     return Behaviour(

@@ -15,6 +15,8 @@ from typing import Any
 from lambda_wait.sandbox import codes
 from lambda_wait.sandbox.errors import ApiError
 from lambda_wait.sandbox.scenario import Failure
+from lambda_wait.sandbox.serving import ProvisionedConfig
+from lambda_wait.sandbox.timeline import Op
 
 # The message AWS gives, e.g. "... in the following state: Pending".
 STATE_CONFLICT = (
@@ -48,20 +50,6 @@ CODE_SHA_MISMATCH = (
 def new_revision() -> str:
     """A fresh RevisionId (Lambda's are UUIDs)."""
     return str(uuid.uuid4())
-
-
-@dataclass
-class Op:
-    """One asynchronous operation: [start, end) in clock seconds, and how it ends."""
-
-    start: float
-    end: float
-    failure: Failure | None = None
-    settled: bool = False
-
-    def running(self, now: float) -> bool:
-        """True while the operation is in progress."""
-        return self.start <= now < self.end
 
 
 @dataclass
@@ -119,6 +107,11 @@ class FunctionRecord:
     # RevisionId of $LATEST: new on every applied mutation and when an async operation ends.
     revision_id: str = field(default_factory=new_revision)
     alias_revisions: dict[str, str] = field(default_factory=dict)
+    alias_versions: dict[str, str] = field(default_factory=dict)  # alias -> FunctionVersion
+    alias_weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Provisioned concurrency configs by qualifier (alias or version).
+    provisioned: dict[str, ProvisionedConfig] = field(default_factory=dict)
+    allocations: int = 0  # provisioned concurrency allocations started (knobs count them)
     changed_since_publish: bool = True  # PublishVersion makes a version only when True
 
     def rotate_revision(self) -> str:

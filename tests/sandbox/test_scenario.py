@@ -93,6 +93,9 @@ restore = { fail = "SubnetOutOfIPAddresses", reason = "no IPs left", nth = [1, 2
         ({"rule": []}, ["unknown top-level key 'rule'"]),
         ({"faults": {"rate": 3}}, ["fault rate"]),
         ({"throttling": "yes"}, ["'throttling'"]),
+        ({"rules": [{"match": "a", "mapping": {"disabel": "X"}}]}, ["rule #1", "'mapping'"]),
+        ({"rules": [{"match": "a", "mapping": {"problem": ""}}]}, ["'mapping'", "non-empty"]),
+        ({"rules": [{"match": "a", "provisioned": "init failed"}]}, ["provisioned.fail"]),
     ],
 )
 def test_malformed_scenario_names_file_rule_and_key(
@@ -182,6 +185,8 @@ def test_tag_resource_scripts_the_nth_update(manual: ManualFactory) -> None:
         ({"lambda-wait-sandbox:create": "explode"}, "expected 'ok', 'fail:CODE'"),
         ({"lambda-wait-sandbox:colour": "red"}, "unknown sandbox tag"),
         ({"lambda-wait-sandbox:update": "fail:EniLimitExceeded@x"}, "@N"),
+        ({"lambda-wait-sandbox:mapping": "broken"}, "'disable:REASON' or 'problem:TEXT'"),
+        ({"lambda-wait-sandbox:provisioned": "fail:init-error"}, "reason code"),
     ],
 )
 def test_malformed_tags_are_rejected_with_400(
