@@ -10,12 +10,13 @@ from collections.abc import Callable
 
 from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.context import Context
-from lambda_wait.sandbox.handlers import functions, invoke, tags, versions
+from lambda_wait.sandbox.handlers import functions, invoke, mappings, provisioned, tags, versions
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.state import FunctionRecord
 from lambda_wait.sandbox.wsgi import Response
 
 Handler = Callable[[Context, LambdaRequest, CallInfo, FunctionRecord, float], Response]
+Unbound = Callable[[Context, LambdaRequest, CallInfo, float], Response]
 
 # Handlers of calls about a function the sandbox made (others go to moto as they are).
 HANDLERS: dict[str, Handler] = {
@@ -26,6 +27,7 @@ HANDLERS: dict[str, Handler] = {
     "UpdateAlias": versions.alias,
     "GetAlias": versions.alias,
     "ListAliases": versions.alias,
+    "DeleteAlias": versions.alias,
     "Invoke": invoke.invoke,
     "InvokeAsync": invoke.invoke,
     "InvokeWithResponseStream": invoke.invoke,
@@ -33,18 +35,41 @@ HANDLERS: dict[str, Handler] = {
     "UntagResource": tags.untag,
 }
 
+# Operations moto does not implement: the sandbox answers them, 404 for an unknown function.
+OWN_HANDLERS: dict[str, Handler] = {
+    "PutProvisionedConcurrencyConfig": provisioned.put,
+    "GetProvisionedConcurrencyConfig": provisioned.get,
+    "DeleteProvisionedConcurrencyConfig": provisioned.delete,
+    "ListProvisionedConcurrencyConfigs": provisioned.list_configs,
+}
+
+# Handlers of calls not about one function record (a mapping is named by its UUID).
+UNBOUND_HANDLERS: dict[str, Unbound] = {
+    "CreateFunction": functions.create,
+    "CreateEventSourceMapping": mappings.create,
+    "GetEventSourceMapping": mappings.get,
+    "ListEventSourceMappings": mappings.list_mappings,
+    "UpdateEventSourceMapping": mappings.update,
+    "DeleteEventSourceMapping": mappings.delete,
+}
+
 
 def dispatch(ctx: Context, req: LambdaRequest, info: CallInfo) -> Response:
     """Answer one Lambda request (call under ``ctx.lock``)."""
     now = ctx.clock()
+    op = info.operation
     record = ctx.record(req.region, info.name)
     if record is not None:
         ctx.settle(record, now)
-    if info.operation == "CreateFunction":
-        return functions.create(ctx, req, info, now)
-    if info.operation == "DeleteFunction":
+    if op in UNBOUND_HANDLERS:
+        return UNBOUND_HANDLERS[op](ctx, req, info, now)
+    if op == "DeleteFunction":
         return functions.delete(ctx, req, info, record)
-    handler = HANDLERS.get(info.operation)
+    if op in OWN_HANDLERS:
+        if record is None:
+            return ctx.not_found(info, req.region, info.name or "")
+        return OWN_HANDLERS[op](ctx, req, info, record, now)
+    handler = HANDLERS.get(op)
     if handler is not None and record is not None:
         return handler(ctx, req, info, record, now)
     return ctx.patched(ctx.apply(info, req.environ), req.region, now)

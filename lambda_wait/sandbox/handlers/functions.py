@@ -15,7 +15,8 @@ from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.scenario import validate_tags
-from lambda_wait.sandbox.state import FunctionRecord, Op
+from lambda_wait.sandbox.state import FunctionRecord
+from lambda_wait.sandbox.timeline import Op
 from lambda_wait.sandbox.wsgi import Response, WSGIEnviron, json_body
 
 _ROLE_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:iam::(\d{12}):role/(.+)$")

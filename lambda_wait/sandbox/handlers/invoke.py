@@ -8,7 +8,8 @@ from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.errors import ApiError
 from lambda_wait.sandbox.routing import LambdaRequest
-from lambda_wait.sandbox.state import SNAPSTART_NOT_READY, STATE_CONFLICT, FunctionRecord, Op
+from lambda_wait.sandbox.state import SNAPSTART_NOT_READY, STATE_CONFLICT, FunctionRecord
+from lambda_wait.sandbox.timeline import Op
 from lambda_wait.sandbox.wsgi import Response
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.errors import ApiError
+from lambda_wait.sandbox.handlers.provisioned import forget_alias, reallocate
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.state import (
     CODE_SHA_MISMATCH,
@@ -66,6 +69,9 @@ def alias(
     resp = ctx.apply(info, req.environ)
     if not resp.ok:
         return resp
+    if op == "DeleteAlias":
+        forget_alias(record, name)
+        return resp
     data = resp.json()
     if not isinstance(data, dict):
         return resp
@@ -78,5 +84,19 @@ def alias(
             item["RevisionId"] = record.alias_revisions.setdefault(
                 key, str(item.get("RevisionId") or new_revision())
             )
+            _track(ctx, record, key, item, now)
     resp.set_json(data)
     return resp
+
+
+def _track(
+    ctx: Context, record: FunctionRecord, name: str, alias: dict[str, Any], now: float
+) -> None:
+    """Remember where an alias points and its weights; a move re-allocates its config."""
+    version = str(alias.get("FunctionVersion") or "")
+    routing = alias.get("RoutingConfig") or {}
+    weights = routing.get("AdditionalVersionWeights") if isinstance(routing, dict) else None
+    record.alias_weights[name] = dict(weights or {})
+    if version:
+        record.alias_versions[name] = version
+        reallocate(ctx, record, name, version, now)
