@@ -104,7 +104,8 @@ def test_seeded_fraction_of_500_and_503(sandbox: SandboxHandle) -> None:
 
 
 def test_fault_before_moto_is_not_applied_after_is(sandbox: SandboxHandle) -> None:
-    sandbox.create_function("m")
+    # A 10 s update (at the tests' time scale): still InProgress when read back, however loaded.
+    sandbox.create_function("m", tags={"lambda-wait-sandbox:delay:update": "1000"})
     sandbox.wait_until("m", state="Active")
     lam = sandbox.client(max_attempts=1)
     only_updates = frozenset({"UpdateFunctionConfiguration"})
