@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+EXAMPLE_SPEC = "lambda_wait/examples/hello/function.json"
+EXAMPLE_API_TOKEN = "sandbox-token-not-a-secret"  # a dummy the example keeps in its environment
 DEFAULT_PORT = 4599  # beside LocalStack's 4566 and moto's 5000, colliding with neither
 
 EXAMPLES = """
@@ -78,6 +80,7 @@ def command(
         from lambda_wait.sandbox import Sandbox, load_scenario
         from lambda_wait.sandbox.server import (
             ACCESS_KEY,
+            DEFAULT_ROLE_ARN,
             REGION,
             SECRET_KEY,
             endpoint_of,
@@ -118,6 +121,7 @@ def command(
         )
     click.echo("# Point the AWS CLI and SDKs at it (dummy credentials):")
     click.echo(_exports(endpoint, ACCESS_KEY, SECRET_KEY, REGION))
+    click.echo(_example_exports(DEFAULT_ROLE_ARN))
     sys.stdout.flush()
 
     def terminate(signum: int, frame: Any) -> None:
@@ -169,3 +173,15 @@ def _exports(endpoint: str, access_key: str, secret_key: str, region: str) -> st
         f"export AWS_DEFAULT_REGION={region}",
     ]
     return "\n".join(lines)
+
+
+def _example_exports(role_arn: str) -> str:
+    """The variables the bundled example's spec reads (README walks through it): any role
+    ARN works against the sandbox, which creates the role."""
+    return "\n".join(
+        [
+            f"# The bundled example ({EXAMPLE_SPEC}) reads these:",
+            f"export DEMO_ROLE_ARN={role_arn}",
+            f"export DEMO_API_TOKEN={EXAMPLE_API_TOKEN}",
+        ]
+    )
