@@ -5,6 +5,7 @@ run from there, so a broken package cannot be released."""
 from __future__ import annotations
 
 import email
+import json
 import os
 import re
 import shutil
@@ -15,8 +16,10 @@ import tomllib
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 import lambda_wait
 
@@ -142,3 +145,61 @@ def test_the_sdist_carries_what_a_rebuild_and_the_tests_need(dist: Path) -> None
     assert {"pyproject.toml", "README.md", "CHANGELOG.md", "lambda_wait/py.typed"} <= names
     assert "lambda_wait/examples/hello/function.json" in names
     assert not any(n.startswith((".venv/", "dist/")) for n in names)
+
+
+CI_BLOCK = re.compile(r"<!-- ci-test: (\w+) -->\n```\w+\n(.*?)```", re.S)
+
+
+def ci_recipe(kind: str) -> list[str]:
+    """The shell lines of a docs/ci.md recipe (the GitLab job's script, or the container's
+    steps), without the `pip install lambda-wait` the wheel install stands in for."""
+    (body,) = [b for k, b in CI_BLOCK.findall((ROOT / "docs" / "ci.md").read_text()) if k == kind]
+    if kind == "gitlab":
+        lines = next(iter(yaml.safe_load(body).values()))["script"]
+    else:
+        lines = body.strip().splitlines()
+    assert re.fullmatch(r"pip install( --\S+)* lambda-wait", lines[0]), lines[0]
+    return list(lines[1:])
+
+
+@pytest.mark.parametrize("recipe", ["gitlab", "container"])
+def test_docs_ci_recipes_run_with_the_pip_installed_wheel(
+    recipe: str, installed: Path, sandbox: Any, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "repo"  # a user's repository: the bundled example
+    shutil.copytree(ROOT / "lambda_wait" / "examples" / "hello", workspace)
+    for name in ("orders-worker", "payments-worker"):
+        sandbox.create_function(name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHON"))}
+    env.update(
+        PATH=f"{installed}{os.pathsep}{env['PATH']}",
+        CI="true",
+        AWS_ENDPOINT_URL_LAMBDA=sandbox.endpoint_url,  # the CI's credentials, at the sandbox
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_REGION="us-east-1",
+        AWS_CONFIG_FILE=str(tmp_path / "aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "aws-credentials"),
+        LAMBDA_WAIT_CACHE_DIR=str(tmp_path / "cache"),
+        DEMO_ROLE_ARN="arn:aws:iam::123456789012:role/hello",  # the CI's variables
+        DEMO_API_TOKEN="ci-variable-token",
+    )
+    done = subprocess.run(
+        ["sh", "-ec", "\n".join(ci_recipe(recipe))],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    alias = sandbox.client().get_alias(FunctionName="hello-vpc", Name="live")
+    assert alias["FunctionVersion"] == "1"
+    if recipe == "gitlab":
+        waited = json.loads((workspace / "wait.json").read_text())
+        assert [f["exit_status"] for f in waited["functions"]] == ["ready", "ready"]
+    else:
+        assert json.loads((workspace / "deploy.json").read_text())["deploy"]["alias"] == "live"
+        assert "orders-worker" in done.stdout and "payments-worker" in done.stdout
+    assert "ci-variable-token" not in done.stdout + done.stderr
