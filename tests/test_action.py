@@ -1,12 +1,12 @@
-"""The GitHub Action's inputs become lambda-wait arguments (lambda_wait/action.py):
+"""The GitHub Action's inputs become lambda-wait arguments (lambda_wait/commands/action.py):
 fast, pure tests of the translation; the sandbox runs are in test_action_sandbox.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from lambda_wait import action
-from lambda_wait.action import build, env_name
+from lambda_wait.commands import action
+from lambda_wait.commands.action import build, env_name
 from lambda_wait.errors import UsageError
 
 

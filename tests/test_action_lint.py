@@ -17,7 +17,7 @@ import pytest
 import yaml
 from cogapp import Cog
 
-from lambda_wait import action
+from lambda_wait.commands import action
 from lambda_wait.ui import github
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +105,7 @@ def test_steps_run_scripts_and_never_expand_inputs_into_shell() -> None:
         assert (ROOT / ".github" / "action" / script).is_file()
     # inputs reach the shell only through env: (no ${{ inputs.x }} inside a script)
     assert "${{" not in "".join(s["run"] for s in script_steps)
-    assert "lambda_wait.action" in (ROOT / ".github" / "action" / "run.sh").read_text()
+    assert "lambda_wait.commands.action" in (ROOT / ".github" / "action" / "run.sh").read_text()
 
 
 def test_outputs_are_the_ones_lambda_wait_writes() -> None:

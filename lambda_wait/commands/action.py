@@ -1,14 +1,16 @@
 """The GitHub Action (``action.yml``): its inputs become one lambda-wait command line.
 
-The action's run step (``.github/action/run.sh``) starts ``python -m lambda_wait.action``
-with the inputs in ``INPUT_<NAME>`` variables (``function-name`` -> ``INPUT_FUNCTION_NAME``,
-mapped in action.yml). Empty inputs pass nothing, so a flag the installed lambda-wait
-lacks is only ever passed when asked for. Input names follow aws-actions/aws-lambda-deploy
-where the meaning is the same; its JSON inputs (``environment``, ``vpc-config``, ...) are
-turned into the matching flags. The command runs with ``--output json`` so that its
-result is also the ``result-json`` output; lambda-wait writes every other output itself.
+An entry point beside the click commands (it renders GitHub workflow commands): the
+action's run step (``.github/action/run.sh``) starts ``python -m
+lambda_wait.commands.action`` with the inputs in ``INPUT_<NAME>`` variables
+(``function-name`` -> ``INPUT_FUNCTION_NAME``, mapped in action.yml). Empty inputs
+pass nothing, so a flag the installed lambda-wait lacks is only ever passed when
+asked for. Input names follow aws-actions/aws-lambda-deploy where the meaning is the
+same; its JSON inputs (``environment``, ``vpc-config``, ...) become the matching
+flags. The command runs with ``--output json`` so that its result is also the
+``result-json`` output; lambda-wait writes every other output itself.
 
-Pure translation plus one subprocess: no click, rich or boto3 here.
+Translation plus one subprocess: no click, rich or boto3 here.
 """
 
 from __future__ import annotations
