@@ -220,7 +220,7 @@ def _report(result: DeployResult) -> FunctionReport:
         error=result.error,
         target="ready",
         elapsed=result.elapsed,
-        message=None if result.error is None else result.error.one_line(),
+        message=None if result.error is None else result.error.message,
     )
 
 

@@ -10,6 +10,7 @@ snapshots keep variable names only, and presigned code URLs are never read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -45,8 +46,20 @@ def progress_line(event: StepEvent, function: str | None = None) -> str | None:
     return None
 
 
+def changed_text(result: DeployResult) -> str:
+    """What this run changed in AWS, in words; a create that ended in State Failed
+    still created the function, and says so."""
+    changed = list(result.changed)
+    snap = result.snapshot
+    failed = {step.name for step in result.steps if step.status == "failed"}
+    if "create" in failed and snap is not None and snap.state == "Failed":
+        changed.insert(0, "created (State Failed)")
+    return ", ".join(changed) or ("-" if result.dry_run else "nothing")
+
+
 def summary_lines(result: DeployResult) -> list[str]:
-    """The result for stdout: what was (or would be) done, and what is live."""
+    """The result for stdout: what was (or would be) done and what changed. A
+    failure's cause, remedy and what is live are :func:`failure`'s, on stderr."""
     snap = result.snapshot
     lines: list[str] = []
     if result.dry_run:
@@ -63,7 +76,6 @@ def summary_lines(result: DeployResult) -> list[str]:
         lines.append(f"{result.function}: {verb} in {result.elapsed:.1f}s")
     else:
         lines.append(f"{result.function}: deploy FAILED after {result.elapsed:.1f}s")
-        lines.append(f"  Error       {result.error.one_line()}")
     rows: list[tuple[str, str]] = []
     if snap is not None and snap.function_arn:
         rows.append(("ARN", snap.function_arn))
@@ -73,18 +85,64 @@ def summary_lines(result: DeployResult) -> list[str]:
         rows.append(("Alias", f"{result.alias} -> {result.version}"))
     if result.code_sha256:
         rows.append(("CodeSha256", result.code_sha256))
-    rows.append(("Changed", ", ".join(result.changed) or "nothing"))
+    rows.append(("Changed", changed_text(result)))
     steps = ", ".join(f"{s.name} {_MARK.get(s.status, s.status)}" for s in result.steps)
     if steps:
         rows.append(("Steps", steps))
-    if result.error is not None:
-        rows.append(("Not applied", ", ".join(result.not_applied) or "-"))
-    if result.reason is not None and result.reason.code:
-        rows.append(("Reason", f"{result.reason.code}: {result.reason.title}"))
-    if result.live:
-        rows.append(("Live now", result.live))
     lines.extend(f"  {label:<11} {value}" for label, value in rows)
     return lines
+
+
+def failure(result: DeployResult) -> tuple[str, list[tuple[str, str]]]:
+    """A failed deploy, told once: a head line (the function, what failed, the reason
+    code and its title) and the rows under it: the cause in AWS's words, what to do
+    (in order, agreeing with what is live), and what is live now. Each appears once;
+    nothing here repeats the summary."""
+    error = result.error
+    assert error is not None
+    reason = result.reason
+    failed = next((s.name for s in result.steps if s.status == "failed"), None)
+    rows: list[tuple[str, str]] = []
+    if reason is not None and reason.code and failed is not None:
+        head = f"{result.function}: {failed} failed ({reason.code}: {reason.title})"
+        cause = reason.aws_message or (reason.info.meaning if reason.info else None)
+        if cause:
+            rows.append(("Cause", cause))
+    else:  # stopped before or between steps: the error says why
+        head = f"{result.function}: {error.message}"
+        if reason is not None and reason.code and reason.code not in error.message:
+            head += f" ({reason.code}: {reason.title})"
+    remedy = error.hint or (reason.remedy if reason is not None else None)
+    live = result.live
+    snap = result.snapshot
+    if failed == "create" and snap is not None and snap.state == "Failed":
+        remedy, live = _failed_create(result, remedy)
+    if remedy:
+        rows.append(("What to do", remedy))
+    if live:
+        rows.append(("Live now", live))
+    return head, rows
+
+
+_COOLDOWN_ADVICE = re.compile(r"\s*Then wait out the 5-minute cooldown[^.]*\.$")
+
+
+def _failed_create(result: DeployResult, remedy: str | None) -> tuple[str, str]:
+    """A create that left the function in State Failed: an update cannot repair it, so
+    the steps are fix, delete, deploy again (after the cooldown, for a reason that
+    has one)."""
+    arn = result.snapshot.function_arn if result.snapshot is not None else None
+    region = f" --region {arn.split(':')[3]}" if arn and arn.count(":") >= 6 else ""
+    delete = f"aws lambda delete-function --function-name {result.function}{region}"
+    cooldown = result.reason is not None and result.reason.cooldown
+    steps = []
+    if remedy:
+        steps.append(_COOLDOWN_ADVICE.sub("", remedy))
+    steps.append(f"Delete the failed function: {delete}")
+    later = " 5 minutes after this failure (Lambda's cooldown for this reason)"
+    steps.append(f"Deploy again{later if cooldown else ''}.")
+    todo = "\n".join(f"{n}. {step}" for n, step in enumerate(steps, 1))
+    return todo, "The function exists in State Failed and cannot run; an update cannot repair it."
 
 
 def table_lines(results: Sequence[DeployResult]) -> list[str]:
@@ -93,7 +151,7 @@ def table_lines(results: Sequence[DeployResult]) -> list[str]:
     rows: list[tuple[str, ...]] = [header]
     for result in results:
         action = f"dry run: {result.action}" if result.dry_run else result.action
-        changed = ", ".join(result.changed) or ("-" if result.dry_run else "nothing")
+        changed = changed_text(result)
         rows.append(
             (
                 result.function,

@@ -67,6 +67,10 @@ class FunctionOutcome:
     summary: str | None = None
     elapsed: float | None = None
 
+    def tells_reason(self) -> bool:
+        """The summary already names the reason code (no separate Reason line then)."""
+        return bool(self.reason_code and self.summary and self.reason_code in self.summary)
+
     def outputs(self) -> dict[str, str]:
         values = {
             "function-arn": self.function_arn,
@@ -95,6 +99,12 @@ def outcome(report: FunctionReport, deploy: DeployResult | None = None) -> Funct
     summary = report.summary()
     if summary is None and report.error is not None:
         summary = report.error.message
+    if ours is not None and ours.error is not None:  # the same words as the terminal's
+        from lambda_wait.ui.deploy_view import failure
+
+        head, rows = failure(ours)
+        summary = head.removeprefix(f"{report.function}: ")
+        remedy = dict(rows).get("What to do", remedy)
     return FunctionOutcome(
         function=report.function,
         exit_code=report.exit_code,
@@ -168,7 +178,7 @@ def error_annotations(command_name: str, outcomes: Sequence[FunctionOutcome]) ->
         if outcome.reason_code:
             title += f" ({outcome.reason_code})"
         parts = [outcome.summary or f"exit {int(outcome.exit_code)} ({outcome.exit_code.label})"]
-        if outcome.reason_code:
+        if outcome.reason_code and not outcome.tells_reason():
             parts.append(f"Reason: {outcome.reason_code}: {outcome.reason_title or ''}".rstrip())
         if outcome.remedy:
             parts.append(f"What to do: {outcome.remedy}")
@@ -223,9 +233,12 @@ def step_summary(
         if o.exit_code is ExitCode.READY:
             continue
         lines.append(f"**`{o.function}`**: {_cell(o.summary)}")
-        if o.reason_code:
+        if o.reason_code and not o.tells_reason():
             lines.append(f"- Reason: `{o.reason_code}`: {_cell(o.reason_title)}")
-        if o.remedy:
+        if o.remedy and "\n" in o.remedy:  # numbered steps stay a list
+            lines.append("- What to do:")
+            lines.extend(f"  {_cell(step)}" for step in o.remedy.splitlines())
+        elif o.remedy:
             lines.append(f"- What to do: {_cell(o.remedy)}")
         lines.append("")
     return "\n".join(lines) + "\n"

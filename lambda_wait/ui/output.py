@@ -28,6 +28,7 @@ from lambda_wait.ui import github, tables, theme
 from lambda_wait.ui.display import Display, color_enabled, resolve_display
 from lambda_wait.ui.envelope import envelope
 from lambda_wait.ui.messages import internal_error_line, interrupted_line
+from lambda_wait.ui.wrap import labelled_lines
 
 if TYPE_CHECKING:
     from lambda_wait.deploy.runner import StepEvent
@@ -257,33 +258,32 @@ class Output:
             self.out.print(renderable)
 
     def _deploys(self, payload: DeployPayload) -> None:
-        """Errors on stderr (also with --output json); in text mode the summary of one
-        deploy, or of several: details first (plans of a dry run, what is live after
-        a failure), then the table."""
-        from lambda_wait.ui.deploy_view import summary_lines, table_lines
+        """Each failure once, on stderr (also with --output json): what failed, the
+        cause, what to do, what is live. In text mode, the result on stdout: the
+        summary of one deploy, or of several (dry-run plans and failures first),
+        then the table."""
+        from lambda_wait.ui.deploy_view import failure, summary_lines, table_lines
 
-        if not payload.many:
-            (one,) = payload.results
-            if one.error is not None:
-                self.error(one.error)
-            if not self.json_mode:
-                self._lines(summary_lines(one))
-            return
         for one in payload.results:
             if one.error is not None:
-                self.err.print(
-                    Text("lambda-wait: error: ", style=theme.ERROR)
-                    + Text(f"{one.function}: {one.error.one_line()}")
-                )
+                self._failure(*failure(one))
         if self.json_mode:
             return
-        for one in payload.results:
+        if not payload.many:
+            self._lines(summary_lines(payload.results[0]))
+            return
+        for one in payload.results:  # the plans of a dry run, the details of a failure
             if one.dry_run or one.error is not None:
                 self._lines(summary_lines(one))
-                if one.dry_run and one.error is not None:
-                    self.out.print(Text(f"  Error       {one.error.one_line()}"))
                 self.out.print()
         self._lines(table_lines(payload.results))
+
+    def _failure(self, head: str, rows: list[tuple[str, str]]) -> None:
+        """One failure as one block on stderr, wrapped at word boundaries."""
+        self.end_progress()
+        self.err.print(Text("lambda-wait: error: ", style=theme.ERROR) + Text(head))
+        for line in labelled_lines(rows, self.err.width):
+            self.err.print(Text(line))
 
     def _lines(self, lines: list[str]) -> None:
         for line in lines:
@@ -301,8 +301,10 @@ class Output:
             for r in result.reports
         ]
         error = result.error
+        if error is not None and any(r.error is error for r in result.reports):
+            error = None  # a function's own failure: its annotation and row tell it once
         lines = github.error_annotations(command, outcomes)
-        if error is not None and not any(r.error is error for r in result.reports):
+        if error is not None:
             lines.append(github.error_annotation(command, error.one_line()))
         with self._lock:
             for line in lines:
