@@ -33,7 +33,8 @@ def test_demo_runs_the_main_job_end_to_end(tmp_path: Path) -> None:
     out = done.stdout
     assert out.count("as expected") == 3
     assert "-> exit 1 (as expected)" in out  # the failing deployment's exit code is shown
-    assert "Subnet out of IP addresses" in out  # ...with its decoded reason
+    assert "Subnet out of IP addresses" in done.stderr  # ...with its decoded reason, once
+    assert done.stderr.count("Free addresses in the subnets") == 1
     assert "Against real AWS" in out
     # The live progress shows the transitions the demo promises.
     assert "Pending" in done.stderr and "InProgress" in done.stderr
