@@ -18,6 +18,8 @@ import pytest
 from lambda_wait.commands.action import env_name
 from lambda_wait.sandbox.server import SandboxHandle
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = ROOT / ".github" / "action"
 EXAMPLE = ROOT / "lambda_wait" / "examples" / "hello"

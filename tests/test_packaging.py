@@ -15,11 +15,17 @@ import tarfile
 import tomllib
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+try:
+    import fcntl
+except ImportError:  # Windows: each worker builds its own
+    fcntl = None  # type: ignore[assignment]
 
 import lambda_wait
 
@@ -27,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 UV = shutil.which("uv")
 
-pytestmark = pytest.mark.skipif(UV is None, reason="needs uv (CI installs it)")
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(UV is None, reason="needs uv (CI installs it)")]
 
 
 def _uv(*args: str, cwd: Path) -> str:
@@ -39,37 +45,65 @@ def _uv(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """sdist and wheel, the wheel built from the sdist (as `uv build` does)."""
-    out = tmp_path_factory.mktemp("dist")
-    _uv("build", "--out-dir", str(out), "--quiet", cwd=ROOT)
-    return out
+@contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """One xdist worker at a time (the others wait, then reuse what it built)."""
+    with lock.open("w") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """sdist, wheel (built from the sdist, as `uv build` does) and a clean venv with the
+    wheel, its sandbox extra and the locked dependencies: built once per test run and
+    shared by the xdist workers."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        where = tmp_path_factory.mktemp("package")
+    else:  # the run's base directory, shared by its workers
+        where = tmp_path_factory.getbasetemp().parent / "package"
+    with _exclusive(where.parent / "package.lock"):
+        if (where / "ready").exists():
+            return where
+        shutil.rmtree(where, ignore_errors=True)  # a worker that failed half-way
+        where.mkdir()
+        _uv("build", "--out-dir", str(where / "dist"), "--quiet", cwd=ROOT)
+        (wheel,) = (where / "dist").glob("lambda_wait-*.whl")
+        venv = where / "venv"
+        _uv("venv", "--quiet", "--python", sys.executable, str(venv), cwd=where)
+        locked = where / "requirements.txt"
+        _uv(
+            "export", "--frozen", "--no-dev", "--extra", "sandbox", "--no-emit-project",
+            "--no-hashes", "--quiet", "--output-file", str(locked), cwd=ROOT,
+        )  # fmt: skip
+        _uv(
+            "pip", "install", "--quiet", "--python", str(_bin(venv) / "python"),
+            "-r", str(locked), f"{wheel}[sandbox]", cwd=where,
+        )  # fmt: skip
+        (where / "ready").write_text("")
+    return where
+
+
+def _bin(venv: Path) -> Path:
+    return venv / ("Scripts" if os.name == "nt" else "bin")
+
+
+@pytest.fixture
+def dist(built: Path) -> Path:
+    return built / "dist"
+
+
+@pytest.fixture
 def wheel(dist: Path) -> Path:
     (found,) = dist.glob("lambda_wait-*.whl")
     return found
 
 
-@pytest.fixture(scope="module")
-def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A clean venv with the wheel and its sandbox extra; returns its bin directory."""
-    where = tmp_path_factory.mktemp("venv")
-    venv = where / "venv"
-    _uv("venv", "--quiet", "--python", sys.executable, str(venv), cwd=where)
-    locked = where / "requirements.txt"
-    _uv(
-        "export", "--frozen", "--no-dev", "--extra", "sandbox", "--no-emit-project",
-        "--no-hashes", "--quiet", "--output-file", str(locked), cwd=ROOT,
-    )  # fmt: skip
-    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
-    _uv(
-        "pip", "install", "--quiet", "--python", str(python),
-        "-r", str(locked), f"{wheel}[sandbox]", cwd=where,
-    )  # fmt: skip
-    yield python.parent
+@pytest.fixture
+def installed(built: Path) -> Path:
+    """The clean venv's bin directory."""
+    return _bin(built / "venv")
 
 
 def _run(bin_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
