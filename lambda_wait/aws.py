@@ -17,6 +17,7 @@ import os
 import re
 import threading
 import time
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -353,6 +354,50 @@ class LambdaApi:
         if payload is not None and hasattr(payload, "read"):
             payload.read()
         return response
+
+
+    # Releases (issue 15): versions, aliases, their deletion and the code download.
+    def list_versions(self, name: str) -> list[dict[str, Any]]:
+        """Every version of a function, $LATEST included (ListVersionsByFunction, paginated)."""
+        return self._pages("list_versions_by_function", "Versions", FunctionName=name)
+
+    def list_aliases(self, name: str) -> list[dict[str, Any]]:
+        """Every alias of a function, with its RoutingConfig (paginated)."""
+        return self._pages("list_aliases", "Aliases", FunctionName=name)
+
+    def delete_version(self, name: str, version: str) -> None:
+        """Delete one published version; refuses $LATEST and aliases (never the function)."""
+        if not version.isdigit():
+            raise UsageError(f"refusing to delete {name}:{version}: only a version number.")
+        self.call("delete_function", FunctionName=name, Qualifier=version)
+
+    def download_code(self, name: str, *, timeout: float = 60.0) -> bytes:
+        """The deployment package of $LATEST (a zip), fetched from GetFunction's presigned
+        URL; the URL itself is never returned, logged or put in an error."""
+        response = self.call("get_function", FunctionName=name)
+        location = str((response.get("Code") or {}).get("Location") or "")
+        if not location.startswith(("https://", "http://")):
+            raise UsageError(
+                f"{name} has no downloadable code package (an image function, or none "
+                "was returned): drop --download."
+            )
+        try:
+            with urllib.request.urlopen(location, timeout=timeout) as answer:
+                data: bytes = answer.read()
+        except (OSError, ValueError) as err:
+            reason = getattr(err, "reason", None) or type(err).__name__
+            raise AwsUnavailableError(f"could not download the code of {name}: {reason}") from None
+        return data
+
+    def _pages(self, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        marker: str | None = None
+        while True:
+            page = self.call(operation, **params, **({"Marker": marker} if marker else {}))
+            items.extend(page.get(key) or [])
+            marker = page.get("NextMarker")
+            if not marker:
+                return items
 
 
 _VALUE_IN_REPORT = re.compile(r", value: .*?, type")
