@@ -1,0 +1,157 @@
+"""CloudWatch for the release gates: DescribeAlarms and GetMetricData, typed.
+
+A sibling of :mod:`lambda_wait.aws` (the only other module that touches
+boto3): it builds the client the same way (one attempt per request, the same
+time-outs, the same session) and raises only lambda-wait errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import botocore.exceptions
+
+from lambda_wait.aws import AwsSettings, client_config, make_session, no_credentials_error
+from lambda_wait.errors import (
+    AuthError,
+    AwsUnavailableError,
+    InvalidRequestError,
+    LambdaWaitError,
+    ThrottledError,
+    UsageError,
+)
+from lambda_wait.release.gates import AlarmReading, ErrorCounts
+
+_AUTH = {"AccessDenied", "AccessDeniedException", "UnrecognizedClientException",
+         "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException",
+         "SignatureDoesNotMatch"}  # fmt: skip
+_THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException"}
+_INVALID = {"InvalidParameterValue", "InvalidParameterCombination", "ValidationError",
+            "MissingParameter", "InvalidNextToken"}  # fmt: skip
+_PERIOD = 60  # Lambda's metrics are per minute
+
+
+class CloudWatchApi:
+    """The two CloudWatch reads the gates need; raises only lambda-wait errors."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        try:
+            response: dict[str, Any] = getattr(self.client, operation)(**params)
+        except botocore.exceptions.ClientError as err:
+            raise _translate(err, operation) from None
+        except botocore.exceptions.NoCredentialsError:
+            raise no_credentials_error() from None
+        except (
+            botocore.exceptions.EndpointConnectionError,
+            botocore.exceptions.ConnectionClosedError,
+            botocore.exceptions.ReadTimeoutError,
+            botocore.exceptions.ConnectTimeoutError,
+            botocore.exceptions.ConnectionError,
+        ) as err:
+            raise AwsUnavailableError(f"could not reach CloudWatch: {err}") from None
+        response.pop("ResponseMetadata", None)
+        return response
+
+    def describe_alarms(self, names: Sequence[str]) -> list[AlarmReading]:
+        """The named metric and composite alarms that exist (missing names are left out)."""
+        found: list[AlarmReading] = []
+        for start in range(0, len(names), 100):  # DescribeAlarms takes 100 names a call
+            params: dict[str, Any] = {
+                "AlarmNames": list(names[start : start + 100]),
+                "AlarmTypes": ["MetricAlarm", "CompositeAlarm"],
+            }
+            while True:
+                page = self._call("describe_alarms", **params)
+                for alarm in [*page.get("MetricAlarms", []), *page.get("CompositeAlarms", [])]:
+                    found.append(
+                        AlarmReading(
+                            str(alarm.get("AlarmName")),
+                            str(alarm.get("StateValue") or "INSUFFICIENT_DATA"),
+                            alarm.get("StateReason"),
+                        )
+                    )
+                token = page.get("NextToken")
+                if not token:
+                    break
+                params["NextToken"] = token
+        return found
+
+    def version_error_counts(
+        self, function: str, alias: str, version: str, since_wall: float, until_wall: float
+    ) -> ErrorCounts:
+        """Errors and Invocations summed for ``version`` behind ``alias`` (the
+        ExecutedVersion dimension) between two wall times."""
+        dimensions = [
+            {"Name": "FunctionName", "Value": function},
+            {"Name": "Resource", "Value": f"{function}:{alias}"},
+            {"Name": "ExecutedVersion", "Value": version},
+        ]
+        start = datetime.fromtimestamp(since_wall - _PERIOD, UTC)
+        end = datetime.fromtimestamp(until_wall + _PERIOD, UTC)
+        queries = [
+            {
+                "Id": metric.lower(),
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": "AWS/Lambda",
+                        "MetricName": metric,
+                        "Dimensions": dimensions,
+                    },
+                    "Period": _PERIOD,
+                    "Stat": "Sum",
+                },
+                "ReturnData": True,
+            }
+            for metric in ("Errors", "Invocations")
+        ]
+        sums = {"errors": 0.0, "invocations": 0.0}
+        params: dict[str, Any] = {"MetricDataQueries": queries, "StartTime": start, "EndTime": end}
+        while True:
+            page = self._call("get_metric_data", **params)
+            for result in page.get("MetricDataResults", []):
+                key = str(result.get("Id"))
+                if key in sums:
+                    sums[key] += float(sum(result.get("Values") or []))
+            token = page.get("NextToken")
+            if not token:
+                break
+            params["NextToken"] = token
+        return ErrorCounts(sums["errors"], sums["invocations"])
+
+
+def _translate(err: botocore.exceptions.ClientError, operation: str) -> LambdaWaitError:
+    info = err.response.get("Error") or {}
+    code = str(info.get("Code") or "")
+    message = str(info.get("Message") or code)
+    action = "cloudwatch:" + "".join(part.capitalize() for part in operation.split("_"))
+    if code in _AUTH:
+        return AuthError(
+            f"permission denied for {action}: {message}",
+            hint=f"Grant {action} to the caller, or drop the gate that needs it.",
+        )
+    if code in _THROTTLED:
+        return ThrottledError(f"throttled by CloudWatch ({code})")
+    if code in _INVALID:
+        return InvalidRequestError(f"CloudWatch rejected {action}: {message}")
+    return AwsUnavailableError(f"CloudWatch error {code}: {message}")
+
+
+def make_cloudwatch(settings: AwsSettings) -> CloudWatchApi:
+    """A :class:`CloudWatchApi` for the same region, profile and endpoint as Lambda's."""
+    session = make_session(settings)
+    if not session.region_name:
+        raise UsageError(
+            "no AWS region configured.",
+            hint="Pass --region, or set AWS_REGION / AWS_DEFAULT_REGION (or region in a profile).",
+        )
+    endpoint = settings.endpoint_url or None
+    try:
+        client = session.client("cloudwatch", endpoint_url=endpoint, config=client_config())
+    except ValueError as err:
+        raise UsageError(f"invalid endpoint URL {endpoint!r}: {err}") from None
+    return CloudWatchApi(client)
