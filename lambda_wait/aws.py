@@ -355,7 +355,6 @@ class LambdaApi:
             payload.read()
         return response
 
-
     # Releases (issue 15): versions, aliases, their deletion and the code download.
     def list_versions(self, name: str) -> list[dict[str, Any]]:
         """Every version of a function, $LATEST included (ListVersionsByFunction, paginated)."""
@@ -364,6 +363,14 @@ class LambdaApi:
     def list_aliases(self, name: str) -> list[dict[str, Any]]:
         """Every alias of a function, with its RoutingConfig (paginated)."""
         return self._pages("list_aliases", "Aliases", FunctionName=name)
+
+    def list_provisioned_concurrency_configs(self, name: str) -> list[dict[str, Any]]:
+        """Every provisioned concurrency config of a function (paginated)."""
+        return self._pages(
+            "list_provisioned_concurrency_configs",
+            "ProvisionedConcurrencyConfigs",
+            FunctionName=name,
+        )
 
     def delete_version(self, name: str, version: str) -> None:
         """Delete one published version; refuses $LATEST and aliases (never the function)."""

@@ -1,0 +1,313 @@
+"""The release commands' use cases over :class:`LambdaApi`: ``rollback``,
+``versions`` (and its pruning) and ``init``. Each returns plain data the command
+renders; bad input raises :class:`UsageError` before anything changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lambda_wait.clock import Clock
+from lambda_wait.errors import (
+    AuthError,
+    ExitCode,
+    FunctionNotFoundError,
+    LambdaWaitError,
+    UsageError,
+)
+from lambda_wait.release.adapters import LambdaAlias
+from lambda_wait.release.outcome import previous_version, routing_weights
+from lambda_wait.release.prune import (
+    LATEST,
+    PruneSelection,
+    VersionRow,
+    aliases_by_version,
+    select_prune,
+)
+from lambda_wait.release.scaffold import spec_from_function
+
+if TYPE_CHECKING:
+    from lambda_wait.aws import LambdaApi
+
+
+@dataclass
+class RollbackResult:
+    """What ``rollback`` did (or, with --dry-run, would do)."""
+
+    function: str
+    alias: str
+    from_version: str
+    from_weights: dict[str, float]
+    to_version: str
+    dry_run: bool
+    applied: bool = False
+    live: str | None = None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.READY
+
+    def lines(self) -> list[str]:
+        weights = "".join(f", {v} {round(w * 100)}%" for v, w in self.from_weights.items())
+        was = f"{self.from_version}{weights}"
+        if self.dry_run:
+            return [
+                f"{self.function}: would point {self.alias} at version {self.to_version} "
+                f"(now {was}); nothing changed (--dry-run)"
+            ]
+        return [
+            f"{self.function}: {self.alias} rolled back to version {self.to_version} (was {was})",
+            f"live: {self.live}",
+            f"to go forward again: lambda-wait rollback {self.function} --alias {self.alias} "
+            f"--to {self.from_version}",
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "function": self.function,
+            "alias": self.alias,
+            "from_version": self.from_version,
+            "from_weights": dict(self.from_weights),
+            "to_version": self.to_version,
+            "dry_run": self.dry_run,
+            "applied": self.applied,
+            "live": self.live,
+        }
+
+
+def rollback(
+    api: LambdaApi,
+    function: str,
+    alias: str,
+    clock: Clock,
+    *,
+    to: str | None = None,
+    dry_run: bool = False,
+) -> RollbackResult:
+    """Point ``alias`` back at the previous version (or ``to``), with no weights, and
+    read it back. An alias left mid-shift (with weights) goes back to its main version."""
+    current = api.get_alias(function, alias)
+    version = str(current.get("FunctionVersion"))
+    weights = routing_weights(current)
+    if weights and to is None:
+        target = version  # a shift stopped midway: drop the new version's share
+    else:
+        versions = [str(v.get("Version")) for v in api.list_versions(function)]
+        target = previous_version(versions, version, to=to, alias=f"alias {alias}")
+    result = RollbackResult(function, alias, version, weights, target, dry_run)
+    if dry_run:
+        return result
+    port = LambdaAlias(api, function, alias, clock)
+    port.route(target, {}, rollback=True)
+    result.applied = True
+    result.live = f"{alias} -> {port.read().version} (100%)"
+    return result
+
+
+@dataclass
+class VersionsResult:
+    """``versions``: every published version, and what pruning did or would do."""
+
+    function: str
+    rows: list[VersionRow]
+    prune: PruneSelection | None = None
+    keep: int | None = None
+    dry_run: bool = False
+    deleted: list[str] = field(default_factory=list)
+    provisioned_known: bool = True
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.READY
+
+    def lines(self) -> list[str]:
+        out = [f"{'VERSION':<9} {'ALIASES':<20} {'PROVISIONED':>11} {'SIZE':>10}  LAST MODIFIED"]
+        for row in self.rows:
+            out.append(
+                f"{row.version:<9} {','.join(row.aliases) or '-':<20} "
+                f"{(row.provisioned or '-') if self.provisioned_known else '?':>11} "
+                f"{row.code_size or '-':>10}  "
+                f"{row.last_modified or '-'}"
+            )
+        if self.prune is not None:
+            doing = "would delete" if self.dry_run else "deleted"
+            done = self.prune.delete if self.dry_run else tuple(self.deleted)
+            out.append(
+                f"prune --keep {self.keep}: {doing} {', '.join(done) or 'nothing'}"
+                + (" (--dry-run: nothing changed)" if self.dry_run else "")
+            )
+            for version, why in self.prune.kept.items():
+                out.append(f"  kept {version}: {why}")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "function": self.function,
+            "versions": [row.to_dict() for row in self.rows],
+            "provisioned_known": self.provisioned_known,
+            "prune": None
+            if self.prune is None
+            else {
+                **self.prune.to_dict(),
+                "keep": self.keep,
+                "dry_run": self.dry_run,
+                "deleted": list(self.deleted),
+            },
+        }
+
+
+def _provisioned(api: LambdaApi, function: str) -> dict[str, int] | None:
+    """{qualifier: requested provisioned concurrency} for every config of the function;
+    None when Lambda would not say (then nothing may be pruned)."""
+    try:
+        configs = api.list_provisioned_concurrency_configs(function)
+    except (AuthError, FunctionNotFoundError):
+        raise
+    except LambdaWaitError:
+        return None
+    found: dict[str, int] = {}
+    for config in configs:
+        qualifier = str(config.get("FunctionArn") or "").rsplit(":", 1)[-1]
+        found[qualifier] = int(config.get("RequestedProvisionedConcurrentExecutions") or 0)
+    return found
+
+
+def versions(
+    api: LambdaApi,
+    function: str,
+    *,
+    prune: bool = False,
+    keep: int = 3,
+    dry_run: bool = False,
+) -> VersionsResult:
+    """List the published versions; with ``prune``, delete the unused older ones."""
+    if keep < 0:
+        raise UsageError(f"invalid --keep {keep}: give 0 or more versions to keep.")
+    listed = [v for v in api.list_versions(function) if v.get("Version") != LATEST]
+    aliases = {str(a.get("Name")): a for a in api.list_aliases(function)}
+    in_use = aliases_by_version(aliases)
+    known = _provisioned(api, function)
+    provisioned = known or {}
+    # An alias's provisioned concurrency lives on the version it points at.
+    for name, alias in aliases.items():
+        if provisioned.get(name):
+            provisioned.setdefault(str(alias.get("FunctionVersion")), provisioned[name])
+    rows = [
+        VersionRow(
+            str(v.get("Version")),
+            tuple(in_use.get(str(v.get("Version")), ())),
+            provisioned.get(str(v.get("Version")), 0),
+            v.get("CodeSize"),
+            v.get("LastModified"),
+            v.get("Description") or None,
+        )
+        for v in sorted(listed, key=lambda v: int(str(v.get("Version"))), reverse=True)
+    ]
+    result = VersionsResult(function, rows, provisioned_known=known is not None)
+    if not prune:
+        return result
+    if known is None:
+        raise LambdaWaitError(
+            f"cannot read the provisioned concurrency of {function}, so no version can be "
+            "pruned safely",
+            hint="Grant lambda:ListProvisionedConcurrencyConfigs, then re-run.",
+        )
+    selection = select_prune(
+        [row.version for row in rows], in_use, [v for v, n in provisioned.items() if n], keep
+    )
+    result.prune, result.keep, result.dry_run = selection, keep, dry_run
+    if dry_run:
+        return result
+    for version in selection.delete:
+        api.delete_version(function, version)
+        result.deleted.append(version)
+    return result
+
+
+@dataclass
+class InitResult:
+    """``init``: the spec written (or printed) and the code downloaded."""
+
+    function: str
+    spec: dict[str, Any]
+    spec_file: str | None = None
+    code_file: str | None = None
+    placeholders: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.READY
+
+    def text(self) -> str:
+        return json.dumps(self.spec, indent=2) + "\n"
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.spec_file:
+            out.append(f"{self.function}: spec written to {self.spec_file}")
+        if self.code_file:
+            out.append(f"code downloaded to {self.code_file}")
+        if self.placeholders:
+            out.append(
+                "set these before `lambda-wait deploy --spec`: " + ", ".join(self.placeholders)
+            )
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "function": self.function,
+            "spec": self.spec,
+            "spec_file": self.spec_file,
+            "code_file": self.code_file,
+            "placeholders": list(self.placeholders),
+        }
+
+
+def init(
+    api: LambdaApi,
+    function: str,
+    *,
+    spec_file: str | None = None,
+    with_env_values: bool = False,
+    download: str | None = None,
+) -> InitResult:
+    """Build the spec of a live function; with ``download``, fetch its zip there too."""
+    answer = api.get_function(function)
+    config = answer.get("Configuration") or {}
+    name = str(config.get("FunctionName") or function)
+    if config.get("PackageType") == "Image":
+        answer = {**answer, "Code": {"ImageUri": api.get_function_image_uri(function)}}
+    zip_path: str | None = None
+    code_file: str | None = None
+    if download is not None:
+        if config.get("PackageType") == "Image":
+            raise UsageError(f"{name} is an image function: there is no zip to --download.")
+        target = Path(download) / f"{name}.zip"
+        data = api.download_code(function)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as err:
+            raise LambdaWaitError(f"cannot write {target}: {err.strerror or err}") from None
+        code_file = str(target)
+        base = Path(spec_file).resolve().parent if spec_file else Path.cwd()
+        zip_path = os.path.relpath(target.resolve(), base)
+    spec = spec_from_function(answer, with_env_values=with_env_values, zip_path=zip_path)
+    variables = (spec.get("Environment") or {}).get("Variables") or {}
+    result = InitResult(
+        name,
+        spec,
+        code_file=code_file,
+        placeholders=[] if with_env_values else sorted(variables),
+    )
+    if spec_file is not None:
+        try:
+            Path(spec_file).write_text(result.text(), encoding="utf-8")
+        except OSError as err:
+            raise LambdaWaitError(f"cannot write {spec_file}: {err.strerror or err}") from None
+        result.spec_file = spec_file
+    return result
