@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lambda_wait.clock import Clock
 from lambda_wait.errors import (
@@ -29,6 +29,16 @@ if TYPE_CHECKING:
 ATTEMPTS = 5
 
 
+class AliasApi(Protocol):
+    """The part of :class:`LambdaApi` an alias move needs (the deploy's port has it too)."""
+
+    deadline: float | None
+
+    def get_alias(self, name: str, alias: str) -> dict[str, Any]: ...
+
+    def update_alias(self, **params: Any) -> dict[str, Any]: ...
+
+
 class LambdaAlias:
     """:class:`~lambda_wait.release.executor.AliasPort` for one alias of one function.
 
@@ -39,7 +49,7 @@ class LambdaAlias:
 
     def __init__(
         self,
-        api: LambdaApi,
+        api: AliasApi,
         function: str,
         alias: str,
         clock: Clock,
