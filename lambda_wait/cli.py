@@ -27,6 +27,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "lambda_wait.commands.deploy:command",
         "Create or update a function safely: wait, act, wait (idempotent).",
     ),
+    "init": (
+        "lambda_wait.commands.init:command",
+        "Write a deploy spec from a live function (env values as ${NAME}).",
+    ),
+    "rollback": (
+        "lambda_wait.commands.rollback:command",
+        "Point an alias back at the previous version, with no weights.",
+    ),
+    "versions": (
+        "lambda_wait.commands.versions:command",
+        "List published versions and what uses them; --prune the unused ones.",
+    ),
     "status": (
         "lambda_wait.commands.status:command",
         "Show what functions are doing and why (one read each).",

@@ -114,7 +114,21 @@ class DeployPayload:
         return {"deploy": deploys[0], "deploys": deploys}
 
 
-Payload = StatusPayload | WaitPayload | DeployPayload
+@dataclass(frozen=True)
+class ReleasePayload:
+    """`rollback`, `versions`, `init`: lines for people and a JSON object under ``key``.
+    ``document``, when given, is what stdout carries in text mode (init's spec)."""
+
+    key: str
+    lines: Sequence[str]
+    data: dict[str, Any]
+    document: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {self.key: self.data}
+
+
+Payload = StatusPayload | WaitPayload | DeployPayload | ReleasePayload
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,12 @@ _SPEC = click.Path(path_type=str)
     "--dry-run", is_flag=True, help="Print the plan (secrets masked) and change nothing; exit 0."
 )
 @click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="With --dry-run: exit 11 (changes-pending) when the deploy would change something, "
+    "0 when up to date (for drift checks in CI).",
+)
+@click.option(
     "--timeout",
     type=DURATION,
     default="15m",
@@ -150,6 +156,7 @@ def command(opts: CommonOptions, **params: Any) -> int:
     alias: str | None = params.pop("alias")
     version_description: str | None = params.pop("version_description")
     specs: tuple[str, ...] = params.pop("specs")
+    detailed: bool = params.pop("detailed_exitcode")
 
     def body(output: Output) -> CommandResult:
         import os
@@ -167,6 +174,10 @@ def command(opts: CommonOptions, **params: Any) -> int:
             )
         if alias is not None:
             check_alias(alias)
+        if detailed and not dry_run:
+            from lambda_wait.errors import UsageError
+
+            raise UsageError("--detailed-exitcode goes with --dry-run: add --dry-run.")
         files = spec_files(specs)
         if len(files) > 1:
             many = build_all(files, FlagValues(**params), BotocoreRequestModel(), os.environ)
@@ -179,6 +190,7 @@ def command(opts: CommonOptions, **params: Any) -> int:
                 dry_run=dry_run,
                 timeout=timeout,
                 version_description=version_description,
+                detailed=detailed,
             )
         params["spec"] = files[0] if files else None
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
@@ -198,7 +210,7 @@ def command(opts: CommonOptions, **params: Any) -> int:
             result = deployer.run()
         except KeyboardInterrupt as stop:  # the deploy's own story: the steps it applied
             result = deployer.interrupted(exit_code(stop))
-        report = _report(result)
+        report = _report(result, detailed)
         return CommandResult(
             report.exit_code, [report], DeployPayload([result], timeout), result.error
         )
@@ -206,15 +218,19 @@ def command(opts: CommonOptions, **params: Any) -> int:
     return run_command(opts, "deploy", body)
 
 
-def _report(result: DeployResult) -> FunctionReport:
+def _report(result: DeployResult, detailed: bool = False) -> FunctionReport:
     """The envelope's entry in ``functions`` for one deploy."""
     from lambda_wait.deploy.report import result_code
+    from lambda_wait.errors import ExitCode
     from lambda_wait.result import FunctionReport
     from lambda_wait.states import assess
 
+    code = result_code(result)
+    if detailed and code is ExitCode.READY and result.plan and result.plan.changes_anything:
+        code = ExitCode.CHANGES_PENDING  # terraform's -detailed-exitcode, on a free code
     return FunctionReport(
         function=result.function,
-        exit_code=result_code(result),
+        exit_code=code,
         snapshot=result.snapshot,
         assessment=None if result.snapshot is None else assess(result.snapshot),
         error=result.error,
@@ -234,6 +250,7 @@ def _deploy_many(
     dry_run: bool,
     timeout: float,
     version_description: str | None,
+    detailed: bool = False,
 ) -> CommandResult:
     """Several functions at once: one thread each, one API (one request budget), one
     deadline; a summary table, and the worst outcome as the exit code."""
@@ -263,7 +280,7 @@ def _deploy_many(
         for one in desired
     ]
     results = run_all(api, deployers, timeout=timeout)
-    reports = [_report(result) for result in results]
+    reports = [_report(result, detailed) for result in results]
     return CommandResult(
         worst([r.exit_code for r in reports]), reports, DeployPayload(results, timeout, many=True)
     )

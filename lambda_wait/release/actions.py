@@ -61,7 +61,7 @@ class RollbackResult:
             ]
         return [
             f"{self.function}: {self.alias} rolled back to version {self.to_version} (was {was})",
-            f"live: {self.live}",
+            f"now: {self.live}",
             f"to go forward again: lambda-wait rollback {self.function} --alias {self.alias} "
             f"--to {self.from_version}",
         ]

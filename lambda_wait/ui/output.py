@@ -23,7 +23,13 @@ from rich.text import Text
 
 from lambda_wait.clock import Clock, SystemClock
 from lambda_wait.errors import ExitCode, LambdaWaitError
-from lambda_wait.result import CommandResult, DeployPayload, StatusPayload, WaitPayload
+from lambda_wait.result import (
+    CommandResult,
+    DeployPayload,
+    ReleasePayload,
+    StatusPayload,
+    WaitPayload,
+)
 from lambda_wait.ui import github, tables, theme
 from lambda_wait.ui.display import Display, color_enabled, resolve_display
 from lambda_wait.ui.envelope import envelope
@@ -247,6 +253,14 @@ class Output:
             for report in result.reports:
                 self._print(tables.explanation(report))
             self._print(tables.summary_table(result.reports))
+        elif isinstance(payload, ReleasePayload):
+            if payload.document is not None:
+                self._stdout.write(payload.document)
+                self._stdout.flush()
+                for line in payload.lines:  # the document owns stdout: the rest is stderr
+                    self.err.print(Text(line))
+            else:
+                self._lines(list(payload.lines))
         elif isinstance(payload, StatusPayload):
             for index, report in enumerate(result.reports):
                 if index:
