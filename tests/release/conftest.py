@@ -11,8 +11,10 @@ from click.testing import CliRunner
 
 from lambda_wait.cli import cli
 from lambda_wait.sandbox import SandboxHandle
-from tests.deploy.conftest import Run
-from tests.deploy.conftest import src as src  # the source directory fixture, shared
+from tests.deploy.conftest import (
+    Run,
+    src,  # noqa: F401 - the shared source directory fixture
+)
 
 LW = Callable[..., Run]
 
