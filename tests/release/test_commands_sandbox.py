@@ -13,9 +13,7 @@ from tests.deploy.conftest import ROLE, SECRET, base_args, ops
 from tests.release.conftest import LW, alias_now, publish_versions
 
 
-def test_rollback_moves_the_alias_back_once_and_reads_it(
-    sandbox: SandboxHandle, lw: LW
-) -> None:
+def test_rollback_moves_the_alias_back_once_and_reads_it(sandbox: SandboxHandle, lw: LW) -> None:
     sandbox.create_function("orders")
     publish_versions(sandbox, "orders", 3)
     sandbox.client("lambda").create_alias(FunctionName="orders", Name="live", FunctionVersion="3")
