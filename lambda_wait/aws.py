@@ -358,19 +358,11 @@ class LambdaApi:
     # Releases (issue 15): versions, aliases, their deletion and the code download.
     def list_versions(self, name: str) -> list[dict[str, Any]]:
         """Every version of a function, $LATEST included (ListVersionsByFunction, paginated)."""
-        return self._pages("list_versions_by_function", "Versions", FunctionName=name)
+        return self._paginate("list_versions_by_function", "Versions", FunctionName=name)
 
     def list_aliases(self, name: str) -> list[dict[str, Any]]:
         """Every alias of a function, with its RoutingConfig (paginated)."""
-        return self._pages("list_aliases", "Aliases", FunctionName=name)
-
-    def list_provisioned_concurrency_configs(self, name: str) -> list[dict[str, Any]]:
-        """Every provisioned concurrency config of a function (paginated)."""
-        return self._pages(
-            "list_provisioned_concurrency_configs",
-            "ProvisionedConcurrencyConfigs",
-            FunctionName=name,
-        )
+        return self._paginate("list_aliases", "Aliases", FunctionName=name)
 
     def delete_version(self, name: str, version: str) -> None:
         """Delete one published version; refuses $LATEST and aliases (never the function)."""
@@ -395,16 +387,6 @@ class LambdaApi:
             reason = getattr(err, "reason", None) or type(err).__name__
             raise AwsUnavailableError(f"could not download the code of {name}: {reason}") from None
         return data
-
-    def _pages(self, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        marker: str | None = None
-        while True:
-            page = self.call(operation, **params, **({"Marker": marker} if marker else {}))
-            items.extend(page.get(key) or [])
-            marker = page.get("NextMarker")
-            if not marker:
-                return items
 
 
 _VALUE_IN_REPORT = re.compile(r", value: .*?, type")

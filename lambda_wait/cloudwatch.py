@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import botocore.exceptions
 
@@ -155,3 +155,17 @@ def make_cloudwatch(settings: AwsSettings) -> CloudWatchApi:
     except ValueError as err:
         raise UsageError(f"invalid endpoint URL {endpoint!r}: {err}") from None
     return CloudWatchApi(client)
+
+
+if TYPE_CHECKING:  # mypy proves the real adapters satisfy the release's ports
+    from lambda_wait.aws import LambdaApi
+    from lambda_wait.release.ports import InvokeApi, MetricsApi, ReleaseApi
+
+    def _lambda_api_is_a_release_api(api: LambdaApi) -> ReleaseApi:
+        return api
+
+    def _lambda_api_invokes(api: LambdaApi) -> InvokeApi:
+        return api
+
+    def _cloudwatch_is_a_metrics_api(api: CloudWatchApi) -> MetricsApi:
+        return api

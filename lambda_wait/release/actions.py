@@ -1,4 +1,4 @@
-"""The release commands' use cases over :class:`LambdaApi`: ``rollback``,
+"""The release commands' use cases over :class:`ReleaseApi`: ``rollback``,
 ``versions`` (and its pruning) and ``init``. Each returns plain data the command
 renders; bad input raises :class:`UsageError` before anything changes.
 """
@@ -9,7 +9,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lambda_wait.clock import Clock
 from lambda_wait.errors import (
@@ -21,6 +21,7 @@ from lambda_wait.errors import (
 )
 from lambda_wait.release.adapters import LambdaAlias
 from lambda_wait.release.outcome import previous_version, routing_weights
+from lambda_wait.release.ports import ReleaseApi
 from lambda_wait.release.prune import (
     LATEST,
     PruneSelection,
@@ -29,9 +30,6 @@ from lambda_wait.release.prune import (
     select_prune,
 )
 from lambda_wait.release.scaffold import spec_from_function
-
-if TYPE_CHECKING:
-    from lambda_wait.aws import LambdaApi
 
 
 @dataclass
@@ -80,7 +78,7 @@ class RollbackResult:
 
 
 def rollback(
-    api: LambdaApi,
+    api: ReleaseApi,
     function: str,
     alias: str,
     clock: Clock,
@@ -160,7 +158,7 @@ class VersionsResult:
         }
 
 
-def _provisioned(api: LambdaApi, function: str) -> dict[str, int] | None:
+def _provisioned(api: ReleaseApi, function: str) -> dict[str, int] | None:
     """{qualifier: requested provisioned concurrency} for every config of the function;
     None when Lambda would not say (then nothing may be pruned)."""
     try:
@@ -177,7 +175,7 @@ def _provisioned(api: LambdaApi, function: str) -> dict[str, int] | None:
 
 
 def versions(
-    api: LambdaApi,
+    api: ReleaseApi,
     function: str,
     *,
     prune: bool = False,
@@ -268,7 +266,7 @@ class InitResult:
 
 
 def init(
-    api: LambdaApi,
+    api: ReleaseApi,
     function: str,
     *,
     spec_file: str | None = None,

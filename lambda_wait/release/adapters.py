@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from lambda_wait.clock import Clock
 from lambda_wait.errors import (
@@ -21,22 +21,9 @@ from lambda_wait.errors import (
 from lambda_wait.release.executor import AliasState
 from lambda_wait.release.gates import AlarmReading, ErrorCounts
 from lambda_wait.release.outcome import routing_weights
-
-if TYPE_CHECKING:
-    from lambda_wait.aws import LambdaApi
-    from lambda_wait.cloudwatch import CloudWatchApi
+from lambda_wait.release.ports import AliasApi, InvokeApi, MetricsApi
 
 ATTEMPTS = 5
-
-
-class AliasApi(Protocol):
-    """The part of :class:`LambdaApi` an alias move needs (the deploy's port has it too)."""
-
-    deadline: float | None
-
-    def get_alias(self, name: str, alias: str) -> dict[str, Any]: ...
-
-    def update_alias(self, **params: Any) -> dict[str, Any]: ...
 
 
 class LambdaAlias:
@@ -125,7 +112,7 @@ class LambdaAlias:
 class CloudWatchGates:
     """:class:`~lambda_wait.release.executor.GatePort` over CloudWatch for one alias."""
 
-    def __init__(self, cloudwatch: CloudWatchApi, function: str, alias: str, clock: Clock):
+    def __init__(self, cloudwatch: MetricsApi, function: str, alias: str, clock: Clock):
         self.cloudwatch = cloudwatch
         self.function = function
         self.alias = alias
@@ -140,7 +127,7 @@ class CloudWatchGates:
         )
 
 
-def smoke_test(api: LambdaApi, function: str, version: str, payload: bytes) -> str | None:
+def smoke_test(api: InvokeApi, function: str, version: str, payload: bytes) -> str | None:
     """Invoke ``version`` once with ``payload``: None when it answered without a
     function error, else why not (the response payload is never shown)."""
     try:
