@@ -18,6 +18,7 @@ from typing import Any
 from lambda_wait.errors import UsageError
 from lambda_wait.sandbox import control
 from lambda_wait.sandbox.calls import Call, CallInfo, CallLog
+from lambda_wait.sandbox.cloudwatch import AlarmFlip, Trigger
 from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.errors import ApiError
 from lambda_wait.sandbox.faults import (
@@ -86,6 +87,8 @@ class Sandbox:
         self._get_bucket = TokenBucket(GET_FUNCTION_RATE, GET_FUNCTION_RATE, self.clock)
         self._plane_bucket = TokenBucket(CONTROL_PLANE_RATE, CONTROL_PLANE_RATE, self.clock)
         self._faults = FaultInjector(faults or scenario.faults or FaultConfig())
+        for flip in scenario.alarms:
+            self._ctx.schedule_alarm(flip)
 
     # --- configuration -----------------------------------------------------------------
 
@@ -203,6 +206,35 @@ class Sandbox:
             )
             return view
 
+    def set_alarm(
+        self,
+        name: str,
+        state: str = "ALARM",
+        *,
+        after: float = 0.0,
+        reason: str | None = None,
+        when: Trigger = "now",
+    ) -> AlarmFlip:
+        """Flip CloudWatch alarm ``name`` to ``state`` ``after`` seconds (scaled) from ``when``.
+
+        ``when``: ``"now"``, ``"start"`` (of the sandbox) or ``"weighted"`` (when an alias
+        first gets routing weights). An alarm that does not exist yet flips once it does.
+        """
+        flip = AlarmFlip(name, state, after, reason, when)
+        self.schedule_alarm(flip)
+        return flip
+
+    def schedule_alarm(self, flip: AlarmFlip) -> None:
+        """Schedule an alarm flip (see :meth:`set_alarm`)."""
+        with self._lock:
+            self._ctx.schedule_alarm(flip)
+
+    @property
+    def alarm_flips(self) -> list[tuple[str, str]]:
+        """The alarm flips done so far, as (alarm name, state)."""
+        with self._lock:
+            return list(self._ctx.cloudwatch.flipped)
+
     def reset(self) -> None:
         """Forget every function, the call log and moto's stored resources."""
         with self._lock:
@@ -222,8 +254,10 @@ class Sandbox:
             answer = control.handle_control(self, environ, path, read_body(environ))
             return send(answer, start_response)
         service, region = scope(environ)
+        with self._lock:
+            self._ctx.cloudwatch.apply_due(self.clock(), region)
         if service != "lambda":
-            # IAM, S3, STS, /moto-api: moto unchanged.
+            # IAM, S3, STS, CloudWatch, /moto-api: moto unchanged.
             return self.moto_app(environ, start_response)
         return self._lambda(environ, start_response, region)
 

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 
 from lambda_wait.errors import UsageError
 from lambda_wait.sandbox.calls import CallInfo
+from lambda_wait.sandbox.cloudwatch import AlarmFlip, CloudWatch
 from lambda_wait.sandbox.errors import ApiError, UnknownFunctionError
 from lambda_wait.sandbox.routing import split_function_name
 from lambda_wait.sandbox.scenario import Failure, Resolved, Scenario
@@ -44,11 +45,21 @@ class Context:
         self.records: dict[tuple[str, str], FunctionRecord] = {}
         self.mappings: dict[str, MappingRecord] = {}  # event source mappings by UUID
         self.moto = Moto()
+        self.cloudwatch = CloudWatch(ACCOUNT)
+        self.started = clock()
 
     def clear(self) -> None:
-        """Forget every function and mapping (moto's store is reset separately)."""
+        """Forget every function, mapping and alarm flip (moto's store is reset separately)."""
         self.records.clear()
         self.mappings.clear()
+        self.cloudwatch.clear()
+        self.started = self.clock()
+        for flip in self.scenario.alarms:
+            self.schedule_alarm(flip)
+
+    def schedule_alarm(self, flip: AlarmFlip) -> None:
+        """Flip an alarm at the moment ``flip`` says (on the scaled clock)."""
+        self.cloudwatch.schedule(flip, self.clock(), self.scaled(flip.after), self.started)
 
     # --- time and behaviour --------------------------------------------------------
 

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, unquote
 
 from lambda_wait.errors import UsageError
 from lambda_wait.sandbox.calls import Call
+from lambda_wait.sandbox.cloudwatch import AlarmFlip
 from lambda_wait.sandbox.errors import UnknownFunctionError
 from lambda_wait.sandbox.faults import FaultConfig
 from lambda_wait.sandbox.wsgi import Response, WSGIEnviron
@@ -29,6 +30,8 @@ ROUTES = (
     "POST /_sandbox/functions/NAME/inactive[?region=R]",
     'GET|PUT /_sandbox/throttling  body {"enabled": true}',
     'GET|PUT|DELETE /_sandbox/faults  body {"rate": 0.2, "kinds": ["500"], ...}',
+    'PUT /_sandbox/alarms/NAME  body {"state": "ALARM", "after": 30, "when": "now|start|weighted"}',
+    "GET /_sandbox/alarms",
     "POST /_sandbox/reset",
 )
 
@@ -50,6 +53,9 @@ class Controls(Protocol):
     def set_throttling(self, enabled: bool) -> None: ...
     def set_faults(self, faults: FaultConfig | None = None, **kwargs: Any) -> FaultConfig: ...
     def reset(self) -> None: ...
+    def schedule_alarm(self, flip: AlarmFlip) -> None: ...
+    @property
+    def alarm_flips(self) -> list[tuple[str, str]]: ...
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,32 @@ def _reset(sandbox: Controls, req: ControlRequest) -> Response | None:
     return None
 
 
-_ROUTES: tuple[Route, ...] = (_health, _calls, _functions, _throttling, _faults, _reset)
+def _alarms(sandbox: Controls, req: ControlRequest) -> Response | None:
+    if req.parts == ["alarms"] and req.method == "GET":
+        return answer(200, {"flipped": [list(f) for f in sandbox.alarm_flips]})
+    if len(req.parts) != 2 or req.parts[0] != "alarms" or req.method not in ("PUT", "POST"):
+        return None
+    payload = req.payload if isinstance(req.payload, dict) else None
+    if payload is None:
+        return answer(400, {"error": "body must be a JSON object"})
+    flip = AlarmFlip.from_mapping(
+        {**payload, "name": req.parts[1]}, where="alarm", default_trigger="now"
+    )
+    sandbox.schedule_alarm(flip)
+    return answer(
+        200, {"name": flip.name, "state": flip.state, "after": flip.after, "when": flip.trigger}
+    )
+
+
+_ROUTES: tuple[Route, ...] = (
+    _health,
+    _calls,
+    _functions,
+    _throttling,
+    _faults,
+    _alarms,
+    _reset,
+)
 
 
 def _faults_json(config: FaultConfig) -> dict[str, Any]:

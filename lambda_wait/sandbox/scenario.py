@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from lambda_wait.errors import UsageError
+from lambda_wait.sandbox.cloudwatch import AlarmFlip
 from lambda_wait.sandbox.codes import reason_for, validate_code
 from lambda_wait.sandbox.faults import FaultConfig
+from lambda_wait.sandbox.invocations import parse_error_rule, parse_error_tag
 
 TAG_PREFIX = "lambda-wait-sandbox:"
 
@@ -87,6 +89,7 @@ class Behaviour:
     restore: Failure | None = None
     provisioned: Failure | None = None
     mapping: MappingOutcome | None = None
+    errors: Mapping[str, float] | None = None  # version -> share of invocations that error
     start_inactive: bool | None = None
     # Set when the rule/tags explicitly asked for success, to override an earlier failure.
     cleared: frozenset[str] = frozenset()
@@ -94,7 +97,7 @@ class Behaviour:
     def over(self, base: Behaviour) -> Behaviour:
         """This behaviour layered on top of ``base``."""
         merged: dict[str, Any] = {"delays": {**base.delays, **self.delays}}
-        for name in (*FAILURE_OPS, "mapping"):
+        for name in (*FAILURE_OPS, "mapping", "errors"):
             mine = getattr(self, name)
             merged[name] = mine if mine is not None or name in self.cleared else getattr(base, name)
         merged["start_inactive"] = (
@@ -115,6 +118,7 @@ class Resolved:
     start_inactive: bool
     provisioned: Failure | None = None
     mapping: MappingOutcome | None = None
+    errors: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class Scenario:
     throttling: bool | None = None
     faults: FaultConfig | None = None
     source: str | None = None
+    alarms: tuple[AlarmFlip, ...] = ()
 
     def resolve(self, name: str, tags: Mapping[str, str] | None = None) -> Resolved:
         """The behaviour for function ``name`` with ``tags`` (tags win over rules)."""
@@ -156,12 +161,13 @@ class Scenario:
             start_inactive=bool(behaviour.start_inactive),
             provisioned=behaviour.provisioned,
             mapping=behaviour.mapping,
+            errors=behaviour.errors,
         )
 
 
 # --- scenario files -------------------------------------------------------------
 
-_RULE_KEYS = ("match", "delays", *FAILURE_OPS, "mapping", "initial_state")
+_RULE_KEYS = ("match", "delays", *FAILURE_OPS, "mapping", "errors", "initial_state")
 _FAILURE_KEYS = ("fail", "reason", "nth")
 # create and publish failures set State Failed (StateReasonCode); update and restore
 # failures set LastUpdateStatus Failed (LastUpdateStatusReasonCode).
@@ -201,7 +207,7 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
     where = f"scenario file {source}"
     if not isinstance(data, dict):
         raise UsageError(f"{where}: the top level must be an object with a 'rules' list")
-    top_keys = ("delays", "rules", "throttling", "faults")
+    top_keys = ("delays", "rules", "throttling", "faults", "alarms")
     for key in data:
         if key not in top_keys:
             raise UsageError(
@@ -222,8 +228,20 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
         if not isinstance(data["faults"], dict):
             raise UsageError(f"{where}: key 'faults': expected an object")
         faults = FaultConfig.from_mapping(data["faults"], where=where)
+    alarms_data = data.get("alarms", [])
+    if not isinstance(alarms_data, list):
+        raise UsageError(f"{where}: key 'alarms': expected a list of alarm objects")
+    alarms = tuple(
+        AlarmFlip.from_mapping(item, where=f"{where}: alarm #{i}", default_trigger="start")
+        for i, item in enumerate(alarms_data, 1)
+    )
     return Scenario(
-        timings=timings, rules=rules, throttling=throttling, faults=faults, source=source
+        timings=timings,
+        rules=rules,
+        throttling=throttling,
+        faults=faults,
+        source=source,
+        alarms=alarms,
     )
 
 
@@ -270,6 +288,10 @@ def _rule(item: Any, *, where: str, index: int) -> Rule:
         parsed["mapping"] = _mapping_outcome(item["mapping"], where=f"{where}: key 'mapping'")
         if parsed["mapping"] is None:
             cleared.add("mapping")
+    if "errors" in item:
+        parsed["errors"] = parse_error_rule(item["errors"], where=f"{where}: key 'errors'")
+        if parsed["errors"] is None:
+            cleared.add("errors")
     start_inactive = None
     if "initial_state" in item:
         state = item["initial_state"]
@@ -353,7 +375,8 @@ def behaviour_from_tags(tags: Mapping[str, str], *, function: str) -> Behaviour:
     ``fail:CODE@N`` (only the Nth attempt) or ``ok``;
     ``lambda-wait-sandbox:state`` = ``Inactive``;
     ``lambda-wait-sandbox:delay:<kind>`` = seconds before time scaling;
-    ``lambda-wait-sandbox:mapping`` = ``disable:REASON``, ``problem:TEXT`` or ``ok``.
+    ``lambda-wait-sandbox:mapping`` = ``disable:REASON``, ``problem:TEXT`` or ``ok``;
+    ``lambda-wait-sandbox:errors`` = ``VERSION[@RATE] ...`` or ``ok``.
     """
     failures: dict[str, Any] = {}
     cleared: set[str] = set()
@@ -373,6 +396,10 @@ def behaviour_from_tags(tags: Mapping[str, str], *, function: str) -> Behaviour:
             failures["mapping"] = _tag_mapping(value, where=where)
             if failures["mapping"] is None:
                 cleared.add("mapping")
+        elif what == "errors":
+            failures["errors"] = parse_error_tag(value, where=where)
+            if failures["errors"] is None:
+                cleared.add("errors")
         elif what == "state":
             if value not in ("Inactive", "Active"):
                 raise UsageError(f"{where}: expected 'Inactive' or 'Active'")
@@ -387,7 +414,7 @@ def behaviour_from_tags(tags: Mapping[str, str], *, function: str) -> Behaviour:
             delays[what[len("delay:") :]] = seconds
         else:
             valid = [*(TAG_PREFIX + op for op in _TAG_OPS), TAG_PREFIX + "state"]
-            valid.append(TAG_PREFIX + "mapping")
+            valid += [TAG_PREFIX + "mapping", TAG_PREFIX + "errors"]
             valid += [f"{TAG_PREFIX}delay:{k}" for k in DELAY_KEYS]
             raise UsageError(f"{where}: unknown sandbox tag; valid tags: {', '.join(valid)}")
     return Behaviour(

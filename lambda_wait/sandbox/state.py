@@ -112,6 +112,8 @@ class FunctionRecord:
     # Provisioned concurrency configs by qualifier (alias or version).
     provisioned: dict[str, ProvisionedConfig] = field(default_factory=dict)
     allocations: int = 0  # provisioned concurrency allocations started (knobs count them)
+    invocations: dict[str, int] = field(default_factory=dict)  # by executed version
+    alias_invocations: dict[str, int] = field(default_factory=dict)  # by alias (weights)
     changed_since_publish: bool = True  # PublishVersion makes a version only when True
 
     def rotate_revision(self) -> str:

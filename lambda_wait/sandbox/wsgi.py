@@ -48,6 +48,18 @@ class Response:
         self.headers = [(k, v) for k, v in self.headers if k.lower() != "content-length"]
         self.headers.append(("Content-Length", str(len(self.body))))
 
+    def set_header(self, name: str, value: str) -> None:
+        """Replace (or add) header ``name``."""
+        self.headers = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
+        self.headers.append((name, value))
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name``, if present."""
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
     @property
     def ok(self) -> bool:
         """True for a 2xx answer."""
