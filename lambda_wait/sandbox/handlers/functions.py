@@ -13,12 +13,14 @@ from urllib.parse import urlencode
 from lambda_wait.errors import UsageError
 from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.context import Context
+from lambda_wait.sandbox.errors import ApiError
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.scenario import validate_tags
 from lambda_wait.sandbox.state import FunctionRecord
 from lambda_wait.sandbox.timeline import Op
 from lambda_wait.sandbox.wsgi import Response, WSGIEnviron, json_body
 
+IN_USE_VERSION = "Unable to delete version because the following aliases reference it: [{aliases}]"
 _ROLE_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:iam::(\d{12}):role/(.+)$")
 _TRUST_POLICY = json.dumps(
     {
@@ -141,11 +143,25 @@ def _forward_update(
 def delete(
     ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord | None
 ) -> Response:
-    """DeleteFunction: forget the function, or only the version named by Qualifier."""
+    """DeleteFunction: forget the function, or only the version named by Qualifier.
+
+    A version an alias points to (or routes weight to) is refused, as AWS does.
+    """
+    version = info.qualifier if info.qualifier and info.qualifier != "$LATEST" else None
+    if record is not None and version is not None:
+        aliases = sorted(
+            alias
+            for alias, target in record.alias_versions.items()
+            if target == version or version in record.alias_weights.get(alias, {})
+        )
+        if aliases:
+            message = IN_USE_VERSION.format(aliases=", ".join(aliases))
+            return ctx.reject(info, ApiError(409, "ResourceConflictException", message))
     resp = ctx.apply(info, req.environ)
     if resp.ok and record is not None:
-        if info.qualifier and info.qualifier != "$LATEST":
-            record.versions.pop(info.qualifier, None)
+        if version is not None:
+            record.versions.pop(version, None)
+            record.provisioned.pop(version, None)
         else:
             ctx.records.pop((req.region, record.name), None)
     return resp

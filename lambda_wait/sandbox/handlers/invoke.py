@@ -7,6 +7,7 @@ from urllib.parse import quote
 from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.errors import ApiError
+from lambda_wait.sandbox.invocations import error_payload, steps_up
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.state import SNAPSTART_NOT_READY, STATE_CONFLICT, FunctionRecord
 from lambda_wait.sandbox.timeline import Op
@@ -20,7 +21,35 @@ def invoke(
     err = _guard(ctx, req, info, record, now)
     if err is not None:
         return ctx.reject(info, err)
-    return ctx.apply(info, req.environ)
+    executed = _executed_version(ctx, req, record)
+    resp = ctx.apply(info, req.environ)
+    if not resp.ok or not executed:
+        return resp
+    count = record.invocations[executed] = record.invocations.get(executed, 0) + 1
+    rates = ctx.behaviour(record).errors or {}
+    error = executed in rates and steps_up(count, rates[executed])
+    synchronous = req.environ.get("HTTP_X_AMZ_INVOCATION_TYPE", "RequestResponse")
+    if error and info.operation == "Invoke" and synchronous == "RequestResponse":
+        resp = Response.of_json(200, error_payload(record.name, executed))
+        resp.set_header("X-Amz-Function-Error", "Unhandled")
+    resp.set_header("X-Amz-Executed-Version", executed)
+    ctx.cloudwatch.record_invocation(req.region, record.name, req.qualifier, executed, error=error)
+    return resp
+
+
+def _executed_version(ctx: Context, req: LambdaRequest, record: FunctionRecord) -> str:
+    """The version that runs: an alias with weights sends each version its share."""
+    qualifier = req.qualifier or "$LATEST"
+    if qualifier == "$LATEST" or qualifier.isdigit():
+        return qualifier
+    version = record.alias_versions.get(qualifier) or resolve_qualifier(ctx, req, record)
+    weights = record.alias_weights.get(qualifier) or {}
+    if weights:
+        n = record.alias_invocations[qualifier] = record.alias_invocations.get(qualifier, 0) + 1
+        for other, weight in sorted(weights.items()):
+            if steps_up(n, float(weight)):
+                return other
+    return version
 
 
 def resolve_qualifier(ctx: Context, req: LambdaRequest, record: FunctionRecord) -> str:

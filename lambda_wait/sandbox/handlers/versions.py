@@ -66,9 +66,15 @@ def alias(
         given = request.get("RevisionId")
         if current is not None and given is not None and given != current:
             return ctx.reject(info, ApiError(412, "PreconditionFailedException", REVISION_MISMATCH))
+    if op in ("CreateAlias", "UpdateAlias"):
+        refused = _routing_refusal(ctx, req, info, record, name)
+        if refused is not None:
+            return refused
     resp = ctx.apply(info, req.environ)
     if not resp.ok:
         return resp
+    if op in ("GetAlias", "UpdateAlias"):
+        resp.status = 200  # moto answers 201 (AWS: 200; only CreateAlias is 201)
     if op == "DeleteAlias":
         forget_alias(record, name)
         return resp
@@ -89,6 +95,33 @@ def alias(
     return resp
 
 
+def _routing_refusal(
+    ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, name: str
+) -> Response | None:
+    """AWS's checks of RoutingConfig.AdditionalVersionWeights (wording partly inferred)."""
+    request = req.json()
+    routing = request.get("RoutingConfig")
+    weights = routing.get("AdditionalVersionWeights") if isinstance(routing, dict) else None
+    if not weights:
+        return None
+    primary = str(request.get("FunctionVersion") or record.alias_versions.get(name) or "")
+    problem = None
+    if not isinstance(weights, dict) or len(weights) > 1:
+        problem = "An alias can route to at most one additional version."
+    elif primary == "$LATEST" or "$LATEST" in weights:
+        problem = "$LATEST is not supported for an alias pointing to more than 1 version"
+    elif primary in weights:
+        problem = f"The additional version {primary} is the alias's own FunctionVersion."
+    elif any(not 0.0 <= float(w) <= 1.0 for w in weights.values()):
+        problem = "AdditionalVersionWeights must be between 0.0 and 1.0."
+    if problem is not None:
+        return ctx.reject(info, ApiError(400, "InvalidParameterValueException", problem))
+    missing = [str(v) for v in weights if str(v) not in record.versions]
+    if missing:
+        return ctx.not_found(info, req.region, record.name, missing[0])
+    return None
+
+
 def _track(
     ctx: Context, record: FunctionRecord, name: str, alias: dict[str, Any], now: float
 ) -> None:
@@ -96,7 +129,9 @@ def _track(
     version = str(alias.get("FunctionVersion") or "")
     routing = alias.get("RoutingConfig") or {}
     weights = routing.get("AdditionalVersionWeights") if isinstance(routing, dict) else None
-    record.alias_weights[name] = dict(weights or {})
+    record.alias_weights[name] = {str(k): float(v) for k, v in (weights or {}).items()}
+    if record.alias_weights[name]:
+        ctx.cloudwatch.weights_seen(now, ctx.time_scale)
     if version:
         record.alias_versions[name] = version
         reallocate(ctx, record, name, version, now)
