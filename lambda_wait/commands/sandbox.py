@@ -166,7 +166,8 @@ def _show_call(call: Any) -> None:
 
 def _exports(endpoint: str, access_key: str, secret_key: str, region: str) -> str:
     """The shell lines that point the AWS CLI and SDKs at the sandbox."""
-    lines = [f"export AWS_ENDPOINT_URL_{service}={endpoint}" for service in ("LAMBDA", "IAM", "S3")]
+    services = ("LAMBDA", "IAM", "S3", "CLOUDWATCH", "SQS")
+    lines = [f"export AWS_ENDPOINT_URL_{service}={endpoint}" for service in services]
     lines += [
         f"export AWS_ACCESS_KEY_ID={access_key}",
         f"export AWS_SECRET_ACCESS_KEY={secret_key}",
