@@ -4,6 +4,7 @@ and are imported only when invoked so that --help and --version stay fast
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ import click
 from lambda_wait import __version__
 from lambda_wait.commands._boundary import Invocation
 from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode
+from lambda_wait.options import global_options
 from lambda_wait.signals import sigterm_raises
 
 # name -> ("module:attribute", one-line help); imported on first use, and the
@@ -51,6 +53,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "lambda_wait.commands.sandbox:command",
         "Serve a local Lambda control plane that goes through the real states.",
     ),
+    "completion": (
+        "lambda_wait.commands.completion:command",
+        "Print the shell completion script (bash, zsh or fish).",
+    ),
 }
 
 _EXIT_CODES_EPILOG = (
@@ -81,6 +87,18 @@ class LazyGroup(click.Group):
         cmd: Any = getattr(importlib.import_module(module_name), attr)
         assert isinstance(cmd, click.Command)
         return cmd
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A mistyped command gets a suggestion: ``No such command 'staus'. Did you
+        mean 'status'?``"""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            close = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.6)
+            if close:
+                ctx.fail(f"No such command {name!r}. Did you mean {close[0]!r}?")
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
@@ -145,12 +163,16 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, "--version", prog_name="lambda-wait")
-def cli() -> None:
+@global_options
+def cli(**global_options: Any) -> None:
     """Deploy AWS Lambda functions and wait until they are really ready.
 
     Knows the whole Lambda state machine (Pending, Active, Inactive, Failed,
     LastUpdateStatus InProgress/Successful/Failed), decodes every reason code
     into cause and remedy, and reports through exit codes scripts can trust.
+
+    The options below may come before the command, as with the AWS CLI
+    (`lambda-wait --region eu-west-1 status fn`), or after it.
     """
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from lambda_wait.errors import UsageError
 from lambda_wait.inputs import FunctionRef, parse_duration, parse_function
@@ -85,25 +86,20 @@ def _with_options(wrapper: Callable[..., Any], decorators: list[Any]) -> Any:
     return wrapped
 
 
-def common_options(func: F) -> F:
-    """Add --region/--profile/--endpoint-url/--output/--quiet/--debug/--no-color/--ci-format;
-    the command receives them as one ``opts: CommonOptions`` argument."""
+COMMON_NAMES = (
+    "region",
+    "profile",
+    "endpoint_url",
+    "output",
+    "quiet",
+    "debug",
+    "no_color",
+    "ci_format",
+)
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        opts = CommonOptions(
-            region=kwargs.pop("region"),
-            profile=kwargs.pop("profile"),
-            endpoint_url=kwargs.pop("endpoint_url"),
-            output=kwargs.pop("output"),
-            quiet=kwargs.pop("quiet"),
-            debug=kwargs.pop("debug"),
-            no_color=kwargs.pop("no_color"),
-            ci_format=kwargs.pop("ci_format"),
-        )
-        return func(*args, opts=opts, **kwargs)
 
-    decorators = [
+def _common_decorators() -> list[Any]:
+    return [
         click.option(
             "--region",
             envvar=["AWS_REGION", "AWS_DEFAULT_REGION"],
@@ -157,7 +153,54 @@ def common_options(func: F) -> F:
             "summary and step outputs (docs/ci.md).",
         ),
     ]
-    return _with_options(wrapper, decorators)  # type: ignore[no-any-return]
+
+
+def common_options(func: F) -> F:
+    """Add --region/--profile/--endpoint-url/--output/--quiet/--debug/--no-color/--ci-format;
+    the command receives them as one ``opts: CommonOptions`` argument.
+
+    As with the AWS CLI they may also come before the command (``lambda-wait
+    --region eu-west-1 status fn``, see :func:`global_options`); given in both places,
+    the one after the command wins."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name) for name in COMMON_NAMES}
+        ctx = click.get_current_context(silent=True)
+        parent = None if ctx is None else ctx.parent
+        if ctx is not None and parent is not None:
+            for name in COMMON_NAMES:
+                here = ctx.get_parameter_source(name)
+                there = parent.get_parameter_source(name)
+                if here is not ParameterSource.COMMANDLINE and there is ParameterSource.COMMANDLINE:
+                    values[name] = parent.params[name]
+        return func(*args, opts=CommonOptions(**values), **kwargs)
+
+    return _with_options(wrapper, _common_decorators())  # type: ignore[no-any-return]
+
+
+def global_options(func: F) -> F:
+    """The common options on the group, so they may come before the command; each
+    command reads them (see :func:`common_options`)."""
+    return _with_options(func, _common_decorators())  # type: ignore[no-any-return]
+
+
+FUNCTION_NAME_HELP = (
+    "The function, as aws-cli spells it (repeatable; the same as naming it as an argument)."
+)
+
+
+def function_name_option(func: F) -> F:
+    """Add --function-name (aws-cli's spelling); the command receives the names given
+    with it as ``function_names``."""
+    return click.option(
+        "--function-name",
+        "function_names",
+        multiple=True,
+        type=FUNCTION,
+        metavar="FUNCTION",
+        help=FUNCTION_NAME_HELP,
+    )(func)
 
 
 POLL_API_HELP = (

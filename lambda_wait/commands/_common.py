@@ -119,3 +119,32 @@ def resolve_functions(
     given = {ref.label for ref in refs}
     refs += [parse_function(name, qualifier) for name in chosen.names if name not in given]
     return api, refs, (chosen.documents if qualifier is None else {})
+
+
+def suggest_names(api: LambdaApi, refs: list[FunctionRef], reports: list[FunctionReport]) -> None:
+    """For each function Lambda did not find, the closest existing names ("did you
+    mean"), added to its error's hint. One paginated ListFunctions through the request
+    budget, only on this path; a listing that fails (permissions, the deadline) adds
+    nothing and hides nothing."""
+    import difflib
+
+    from lambda_wait.errors import FunctionNotFoundError, LambdaWaitError
+
+    missing = [
+        (ref, report.error)
+        for ref, report in zip(refs, reports, strict=True)
+        if isinstance(report.error, FunctionNotFoundError)
+    ]
+    if not missing:
+        return
+    try:
+        listed = [
+            str(doc["FunctionName"]) for doc in api.list_functions() if doc.get("FunctionName")
+        ]
+    except LambdaWaitError:
+        return
+    for ref, error in missing:
+        close = difflib.get_close_matches(ref.name, listed, n=3, cutoff=0.6)
+        if close:
+            names = ", ".join(close)
+            error.hint = f"Did you mean {names}? " + (error.hint or "")

@@ -14,6 +14,7 @@ from lambda_wait.options import (
     SelectionOptions,
     budget_options,
     common_options,
+    function_name_option,
     selection_options,
 )
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from lambda_wait.result import CommandResult, FunctionReport
     from lambda_wait.ui.output import Output
 
-from ._common import build_api, resolve_functions, run_command
+from ._common import build_api, resolve_functions, run_command, suggest_names
 
 EXAMPLES = """
 Examples:
@@ -37,12 +38,14 @@ Examples:
 
 @click.command(epilog=EXAMPLES)
 @click.argument("functions", nargs=-1, type=FUNCTION, metavar="[FUNCTION...]")
+@function_name_option
 @click.option("--qualifier", help="Version number or alias to read instead of $LATEST.")
 @selection_options
 @budget_options
 @common_options
 def command(
     functions: tuple[str, ...],
+    function_names: tuple[str, ...],
     qualifier: str | None,
     selection: SelectionOptions,
     budget: BudgetOptions,
@@ -65,7 +68,11 @@ def command(
         from lambda_wait.result import CommandResult, FunctionReport, StatusPayload
 
         api, refs, prefetched = resolve_functions(
-            lambda: build_api(opts, budget), functions, qualifier, selection, budget.poll_api
+            lambda: build_api(opts, budget),
+            functions + function_names,
+            qualifier,
+            selection,
+            budget.poll_api,
         )
         reports: list[FunctionReport] = []
         for ref in refs:
@@ -91,6 +98,7 @@ def command(
                 if err.exit_code in (ExitCode.AUTH, ExitCode.USAGE):
                     raise  # the same for every function: say it once
                 reports.append(FunctionReport(ref.label, err.exit_code, error=err))
+        suggest_names(api, refs, reports)
         return CommandResult(worst([r.exit_code for r in reports]), reports, StatusPayload())
 
     return run_command(opts, "status", body)

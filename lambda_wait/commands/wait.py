@@ -15,6 +15,7 @@ from lambda_wait.options import (
     SelectionOptions,
     budget_options,
     common_options,
+    function_name_option,
     selection_options,
 )
 
@@ -22,7 +23,13 @@ if TYPE_CHECKING:
     from lambda_wait.result import CommandResult
     from lambda_wait.ui.output import Output
 
-from ._common import build_api, report_from_wait, resolve_functions, run_command
+from ._common import (
+    build_api,
+    report_from_wait,
+    resolve_functions,
+    run_command,
+    suggest_names,
+)
 
 EXAMPLES = """
 Examples:
@@ -40,6 +47,7 @@ Examples:
 
 @click.command(epilog=EXAMPLES)
 @click.argument("functions", nargs=-1, type=FUNCTION, metavar="[FUNCTION...]")
+@function_name_option
 @click.option(
     "--for",
     "target",
@@ -68,6 +76,7 @@ Examples:
 @common_options
 def command(
     functions: tuple[str, ...],
+    function_names: tuple[str, ...],
     target: str,
     timeout: float,
     qualifier: str | None,
@@ -99,7 +108,11 @@ def command(
         from lambda_wait.result import CommandResult, WaitPayload
 
         api, refs, _ = resolve_functions(
-            lambda: build_api(opts, budget), functions, qualifier, selection, budget.poll_api
+            lambda: build_api(opts, budget),
+            functions + function_names,
+            qualifier,
+            selection,
+            budget.poll_api,
         )
         api.set_deadline(timeout)  # no request sent or answered past --timeout
         results = wait_for_functions(
@@ -119,6 +132,7 @@ def command(
                 ExitCode.USAGE,
             ):
                 raise result.error
+        suggest_names(api, refs, reports)
         return CommandResult(worst([r.exit_code for r in reports]), reports, WaitPayload(timeout))
 
     return run_command(opts, "wait", body)

@@ -1,0 +1,34 @@
+"""`lambda-wait completion`: print the shell completion script."""
+
+from __future__ import annotations
+
+import click
+
+EXAMPLES = """
+Examples:
+
+\b
+  lambda-wait completion bash >> ~/.bashrc
+  lambda-wait completion zsh > "${fpath[1]}/_lambda-wait"
+  lambda-wait completion fish > ~/.config/fish/completions/lambda-wait.fish
+  eval "$(uv run lambda-wait completion bash)"   # from a clone, for this shell
+"""
+
+
+@click.command(epilog=EXAMPLES)
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def command(shell: str) -> None:
+    """Print the completion script for SHELL (bash, zsh or fish) on stdout.
+
+    Source it, or save it where the shell loads completions (see the examples).
+    The script completes commands, options and choices by calling `lambda-wait`
+    itself, so it must be on PATH (e.g. `uv tool install lambda-wait`); it is the
+    same script as `_LAMBDA_WAIT_COMPLETE=bash_source lambda-wait` prints.
+    """
+    from click.shell_completion import get_completion_class
+
+    from lambda_wait.cli import cli
+
+    completion = get_completion_class(shell)
+    assert completion is not None  # the Choice above lists only shells Click knows
+    click.echo(completion(cli, {}, "lambda-wait", "_LAMBDA_WAIT_COMPLETE").source())
