@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from lambda_wait.sandbox import codes
@@ -45,6 +46,12 @@ CODE_SHA_MISMATCH = (
     "CodeSha256 ({given}) is different from current CodeSha256 in $LATEST ({current}). "
     "Please try again."
 )
+
+
+def lambda_timestamp(epoch: float) -> str:
+    """Lambda's LastModified format: ``2026-01-01T00:00:00.000+0000``."""
+    moment = datetime.fromtimestamp(epoch, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"
 
 
 def new_revision() -> str:
@@ -115,6 +122,8 @@ class FunctionRecord:
     invocations: dict[str, int] = field(default_factory=dict)  # by executed version
     alias_invocations: dict[str, int] = field(default_factory=dict)  # by alias (weights)
     changed_since_publish: bool = True  # PublishVersion makes a version only when True
+    # LastModified as Lambda sets it when it accepts an update (moto keeps the create's).
+    last_modified: str | None = None
 
     def rotate_revision(self) -> str:
         """Give $LATEST a new RevisionId (a mutation applied, or an operation ended)."""
@@ -200,6 +209,8 @@ class FunctionRecord:
         }
         state = self.state(now)
         out["State"] = state
+        if self.last_modified is not None:
+            out["LastModified"] = self.last_modified
         if self.create.running(now):
             out.update(StateReason=codes.CREATING_REASON, StateReasonCode="Creating")
             out["LastUpdateStatus"] = None  # absent until the create settles

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -16,7 +17,7 @@ from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.errors import ApiError
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.scenario import validate_tags
-from lambda_wait.sandbox.state import FunctionRecord
+from lambda_wait.sandbox.state import FunctionRecord, lambda_timestamp
 from lambda_wait.sandbox.timeline import Op
 from lambda_wait.sandbox.wsgi import Response, WSGIEnviron, json_body
 
@@ -101,6 +102,7 @@ def update(
         return resp
     record.updates += 1
     record.update = Op(now, now + ctx.scaled(delay), failure)
+    record.last_modified = lambda_timestamp(time.time())  # Lambda's moves; moto's does not
     record.rotate_revision()
     config = resp.json() or {}
     if config.get("Version") not in (None, "$LATEST"):
