@@ -24,7 +24,9 @@ from lambda_wait.aws import LambdaApi
 from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
 from lambda_wait.errors import ExitCode, LambdaWaitError, UsageError
+from lambda_wait.history import HistoryStore, history_disabled
 from lambda_wait.inputs import FunctionRef, parse_function
+from lambda_wait.schedule import LatenessBound, PollSchedule
 from lambda_wait.serving.watch import (
     ServingCheck,
     ServingSnapshot,
@@ -37,7 +39,10 @@ from lambda_wait.waiter import Listener, PollPolicy, WaitResult
 from lambda_wait.wake import InactiveAwareWait
 
 __all__ = [
+    "HistoryStore",
+    "LatenessBound",
     "PollPolicy",
+    "PollSchedule",
     "Selection",
     "ServingCheck",
     "ServingSnapshot",
@@ -85,6 +90,16 @@ def _api(client: Any) -> LambdaApi:
     elif hasattr(client, "client") and not hasattr(client, "get_function_configuration"):
         client = client.client("lambda")  # a boto3 Session
     return LambdaApi(client)
+
+
+def history_store(history: bool | HistoryStore) -> HistoryStore | None:
+    """The store ``history`` asks for: True means the default file in the cache
+    directory, unless ``LAMBDA_WAIT_NO_HISTORY`` is set; False means none."""
+    if isinstance(history, HistoryStore):
+        return history
+    if not history or history_disabled():
+        return None
+    return HistoryStore.default()
 
 
 def _reader(api: LambdaApi, ref: FunctionRef, poll_api: str) -> Callable[[], FunctionSnapshot]:
@@ -156,10 +171,12 @@ def wait_for_function(
     listener: Listener | None = None,
     poll_api: str = "get-function-configuration",
     cooldown_store: CooldownStore | None = None,
-    clock: Callable[[], float] = time.monotonic,
-    wall: Callable[[], float] = time.time,
-    sleep: Callable[[float], None] = time.sleep,
+    clock: Clock | Callable[[], float] | None = None,
+    wall: Callable[[], float] | None = None,
+    sleep: Callable[[float], None] | None = None,
     rng: random.Random | None = None,
+    schedule: PollSchedule | None = None,
+    history: bool | HistoryStore = True,
 ) -> WaitResult:
     """Wait until ``function`` reaches ``target`` (ready, active or updated).
 
@@ -170,6 +187,12 @@ def wait_for_function(
     the default. With ``wake=True`` an Inactive function is invoked once to start
     its restore (see docs/inactive-and-cooldown.md); cooldowns are remembered in
     ``cooldown_store`` (default: a file under the user's cache directory).
+
+    ``schedule`` tunes when to read (:class:`PollSchedule`: the lateness bound, the
+    price of a read); ``policy`` replaces it with a fixed schedule. ``history``
+    (default on) remembers how long this function's operations took and reads
+    densely around the expected end next time: False turns it off, a
+    :class:`HistoryStore` puts it elsewhere (docs/performance.md).
     """
     ref = parse_function(function, qualifier)
     api = _api(client)
@@ -183,10 +206,12 @@ def wait_for_function(
         policy=policy,
         listener=listener,
         poll_api=poll_api,
-        clock=clock,
+        clock=clock if clock is not None or sleep is not None else api.clock,
         wall=wall,
         sleep=sleep,
         rng=rng,
+        schedule=schedule,
+        history=history_store(history),
     ).run()
 
 
@@ -210,6 +235,8 @@ def wait_for_functions(
     wake: bool = False,
     cooldown_store: CooldownStore | None = None,
     max_workers: int | None = None,
+    schedule: PollSchedule | None = None,
+    history: bool | HistoryStore = True,
 ) -> list[WaitResult]:
     """Wait for several functions at once under one request budget; never raises
     for a single function's API error (it becomes that function's result).
@@ -221,6 +248,7 @@ def wait_for_functions(
     """
     api = _api(client)
     target = Target(target)
+    store = history_store(history)
 
     def one(name: str) -> WaitResult:
         try:
@@ -235,7 +263,8 @@ def wait_for_functions(
                 poll_api=poll_api,
                 wake=wake,
                 cooldown_store=cooldown_store,
-                sleep=api.sleep,  # wakes at once when the run is interrupted
+                schedule=schedule,
+                history=store or False,
             )
         except LambdaWaitError as err:
             return result_from_error(name, target, err)

@@ -16,7 +16,6 @@ import functools
 import os
 import re
 import threading
-import time
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,7 +25,9 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
-from lambda_wait.budget import RequestBudget
+from lambda_wait.anchor import TIME_SCALE_HEADER, ServerClock
+from lambda_wait.budget import READ_URGENCY, RequestBudget
+from lambda_wait.clock import Clock, Deadline
 from lambda_wait.errors import (
     AuthError,
     AwsUnavailableError,
@@ -34,7 +35,6 @@ from lambda_wait.errors import (
     DeadlineReachedError,
     FunctionNotFoundError,
     FunctionNotReadyError,
-    Interrupted,
     InvalidRequestError,
     LambdaWaitError,
     ProvisionedConfigNotFoundError,
@@ -104,13 +104,25 @@ def _clamp_read_timeout(context: dict[str, Any], **_: Any) -> None:
         context["read_timeout"] = timeout
 
 
+def _system() -> Clock:
+    from lambda_wait.clock import SystemClock
+
+    return SystemClock()
+
+
 def iam_action(operation: str) -> str:
     """``get_function_configuration`` -> ``lambda:GetFunctionConfiguration``."""
     return "lambda:" + "".join(part.capitalize() for part in operation.split("_"))
 
 
 class LambdaApi:
-    """Typed, budgeted access to the Lambda API; raises only lambda-wait errors."""
+    """Typed, budgeted access to the Lambda API; raises only lambda-wait errors.
+
+    Every request goes through :meth:`RequestBudget.acquire` (the one request path),
+    bounded by the run's deadline. ``clock`` is the run's Clock (by default the
+    budget's); :meth:`cancel` cancels it, ending every sleep of every thread at once.
+    ``server_clock`` learns AWS's clock offset from the Date of every answer.
+    """
 
     def __init__(
         self,
@@ -118,16 +130,25 @@ class LambdaApi:
         *,
         budget: RequestBudget | None = None,
         get_function_budget: RequestBudget | None = None,
+        clock: Clock | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.client = client
-        self.budget = budget if budget is not None else RequestBudget()
+        if clock is None:
+            clock = budget.clock if budget is not None else _system()
+        self.clock: Clock = clock
+        self.budget = budget if budget is not None else RequestBudget(clock=clock)
         # GetFunction has its own 100 req/s quota, separate from everything else.
         self.get_function_budget = (
-            get_function_budget if get_function_budget is not None else RequestBudget(50.0)
+            get_function_budget
+            if get_function_budget is not None
+            else RequestBudget(50.0, clock=clock)
         )
-        # time.monotonic() by which every request must be answered (the run's --timeout).
+        # Monotonic time (on ``clock``) by which every request must be answered.
         self.deadline: float | None = None
-        self._cancelled = threading.Event()
+        if deadline is not None:
+            self.deadline = deadline.at
+        self.server_clock = ServerClock()
         meta = getattr(client, "meta", None)
         self._read_timeout = float(getattr(getattr(meta, "config", None), "read_timeout", 0) or 0)
         events = getattr(meta, "events", None)
@@ -140,13 +161,13 @@ class LambdaApi:
         """Bound every later request by ``seconds`` from now: none is sent past it (plus
         :data:`DEADLINE_GRACE`), and the read time-out of one in flight shrinks so its
         answer cannot come later than that."""
-        self.deadline = time.monotonic() + seconds
+        self.deadline = self.clock.now() + seconds
 
     def _remaining(self) -> float | None:
         """Seconds left until the hard limit (deadline plus grace), or None."""
         if self.deadline is None:
             return None
-        return self.deadline + DEADLINE_GRACE - time.monotonic()
+        return self.deadline + DEADLINE_GRACE - self.clock.now()
 
     def _call_read_timeout(self) -> float | None:
         remaining = self._remaining()
@@ -157,32 +178,20 @@ class LambdaApi:
     def cancel(self) -> None:
         """Stop every thread using this API: a wait for the budget ends at once with
         :class:`Interrupted`, and so does :meth:`sleep` (used by the waiters)."""
-        self._cancelled.set()
+        for clock in {
+            id(c): c for c in (self.clock, self.budget.clock, self.get_function_budget.clock)
+        }.values():
+            clock.cancel()
 
     def sleep(self, seconds: float) -> None:
-        """Sleep, unless :meth:`cancel` is called meanwhile (then raise Interrupted)."""
-        if self._cancelled.wait(max(0.0, seconds)):
-            raise Interrupted("interrupted")
+        """Sleep on the API's clock, unless :meth:`cancel` is called meanwhile (Interrupted)."""
+        self.clock.sleep(seconds)
 
     def _acquire(self, budget: RequestBudget) -> None:
         """Wait for the budget's slot, unless that slot lies past the deadline."""
-        slot = budget.book()
-        while True:
-            if self.deadline is not None and slot.go >= self.deadline + DEADLINE_GRACE - 0.1:
-                raise DeadlineReachedError(
-                    "the --timeout ran out before the next request to Lambda could be sent"
-                )
-            delay = slot.go - budget.now()
-            if delay > 0:
-                # Interruptible when the budget runs on real time; tests inject their own.
-                if budget.real_time:
-                    self.sleep(delay)
-                else:
-                    budget.pause(delay)
-
-            if budget.still_valid(slot):
-                return
-            slot = budget.book()
+        until = None if self.deadline is None else self.deadline + DEADLINE_GRACE - 0.1
+        # A waiter's read says how urgent it is; everything else goes first come, first served.
+        budget.acquire(until, urgency=READ_URGENCY.get())
 
     @property
     def region(self) -> str | None:
@@ -193,9 +202,12 @@ class LambdaApi:
         budget = self.get_function_budget if operation == "get_function" else self.budget
         self._acquire(budget)
         _CALL.read_timeout = self._call_read_timeout()
+        sent = self.clock.wall()
         try:
             response: dict[str, Any] = getattr(self.client, operation)(**params)
+            self._observe(response, sent)
         except botocore.exceptions.ClientError as err:
+            self._observe(dict(err.response), sent)
             error = translate_client_error(err, operation, params)
             if isinstance(error, ThrottledError):
                 budget.throttled(error.retry_after)
@@ -232,6 +244,12 @@ class LambdaApi:
             _CALL.read_timeout = None
         response.pop("ResponseMetadata", None)
         return response
+
+    def _observe(self, response: Mapping[str, Any], sent: float) -> None:
+        headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
+        self.server_clock.observe(headers.get("date"), sent, self.clock.wall())
+        if TIME_SCALE_HEADER in headers:
+            self.server_clock.observe_time_scale(headers.get(TIME_SCALE_HEADER))
 
     # Reads -----------------------------------------------------------------
     def get_function_configuration(self, name: str, qualifier: str | None = None) -> dict[str, Any]:

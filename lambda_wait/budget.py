@@ -18,6 +18,13 @@ tests/test_fleet_budget.py check with an injected clock):
   ``1 s + window_guard``: a burst never makes any one second exceed the budget,
   and the guard absorbs network jitter so Lambda never sees more than
   ``max_rps`` in a second either.
+- **Urgency.** A read that says how urgent it is (``acquire(urgency=...)``: the
+  expected lateness that reading now removes, from the waiter's model) does not
+  queue first come, first served: one such read at a time holds the next slot,
+  and when its slot comes it hands the next one to the most urgent read waiting.
+  Under a saturated budget the reads go first to the functions most likely to
+  have just finished; urgency grows with the time since a function's last read,
+  so none starves.
 - **Throttling.** ``throttled()`` halves the rate (not below ``min_rps``; at most
   once a second, since the 429s of requests already in flight repeat the news), which
   then recovers linearly to ``max_rps`` over ``recovery_seconds``; a Retry-After
@@ -27,12 +34,23 @@ tests/test_fleet_budget.py check with an injected clock):
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+
+from lambda_wait._legacy_clock import as_clock
+from lambda_wait.clock import Clock
+from lambda_wait.errors import DeadlineReachedError, Interrupted
+
+Urgency = Callable[[], float]
+# The urgency of the read this thread is about to send (set by the waiter around it).
+READ_URGENCY: ContextVar[Urgency | None] = ContextVar("READ_URGENCY", default=None)
+# How often a read waiting for its turn checks for cancellation (real seconds).
+_WAKE_CHECK_SECONDS = 0.2
 
 DEFAULT_MAX_RPS = 10.0
 # GetFunction has its own 100 req/s quota; by default this process uses half of it at most.
@@ -45,6 +63,45 @@ CUT_SPACING_SECONDS = 1.0
 def get_function_rps(max_rps: float) -> float:
     """The GetFunction budget that goes with ``--max-rps``: 5x it, at most 50 req/s."""
     return min(DEFAULT_GET_FUNCTION_RPS, 5.0 * max_rps)
+
+
+class UrgencyQueue:
+    """Who holds the next slot among reads that carry an urgency (not thread-safe;
+    the budget's lock guards it). Ties go to the earlier request."""
+
+    def __init__(self) -> None:
+        self.head: int | None = None
+        self.waiting: dict[int, Urgency] = {}
+
+    def join(self, token: int, urgency: Urgency) -> bool:
+        """Ask for a slot; True when it is this request's turn at once."""
+        if self.head is None:
+            self.head = token
+            return True
+        self.waiting[token] = urgency
+        return False
+
+    def leave(self, token: int) -> int | None:
+        """``token`` is done (sent, or gave up); return the request whose turn it is now."""
+        self.waiting.pop(token, None)
+        if self.head != token:
+            return None
+        self.head = None
+        if not self.waiting:
+            return None
+        scores = {t: _score(u) for t, u in self.waiting.items()}
+        best = max(scores, key=lambda t: (scores[t], -t))
+        del self.waiting[best]
+        self.head = best
+        return best
+
+
+def _score(urgency: Urgency) -> float:
+    try:
+        value = float(urgency())
+    except Exception:  # a broken estimate must not stall every other read
+        return math.inf
+    return value if not math.isnan(value) else math.inf
 
 
 @dataclass(frozen=True)
@@ -63,8 +120,8 @@ class RequestBudget:
         max_rps: float = DEFAULT_MAX_RPS,
         *,
         burst: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Clock | Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
         min_rps: float = 0.5,
         recovery_seconds: float = 10.0,
         window_guard: float = DEFAULT_WINDOW_GUARD,
@@ -76,11 +133,11 @@ class RequestBudget:
         self.burst = burst if burst is not None else max(1.0, max_rps / 2)
         self.window_guard = window_guard
         self.window_limit = math.floor(max_rps)  # 0: no window rule (max_rps < 1)
-        self._clock = clock
-        self._sleep = sleep
+        self.clock = as_clock(clock, sleep)
+        self._clock = self.clock.now
         self._min_rps = min(min_rps, max_rps)
         self._recovery_seconds = recovery_seconds
-        self._last = clock()
+        self._last = self._clock()
         self._tat = self._last  # GCRA's theoretical arrival time of the next request
         self._last_go = -math.inf
         self._recent: deque[float] = deque(maxlen=max(1, self.window_limit))
@@ -88,6 +145,9 @@ class RequestBudget:
         self._epoch = 0  # bumped by every throttle
         self._last_cut = -math.inf
         self._lock = threading.Lock()
+        self._urgent = UrgencyQueue()
+        self._turns: dict[int, threading.Event] = {}
+        self._tokens = itertools.count()
         self.granted = 0
         self.throttles = 0
 
@@ -124,15 +184,6 @@ class RequestBudget:
         """The budget's clock (slots are in its time)."""
         return self._clock()
 
-    def pause(self, seconds: float) -> None:
-        """Sleep with the budget's own sleep (injected in tests)."""
-        self._sleep(seconds)
-
-    @property
-    def real_time(self) -> bool:
-        """True with the default clock and sleep: a caller may sleep its own way."""
-        return self._clock is time.monotonic and self._sleep is time.sleep
-
     def still_valid(self, slot: Slot) -> bool:
         """False when a throttle came after ``slot`` was booked and it lies inside the pause."""
         with self._lock:
@@ -142,13 +193,50 @@ class RequestBudget:
         """Book one slot; return how long the caller must wait before using it."""
         return max(0.0, self.book().go - self._clock())
 
-    def acquire(self) -> None:
-        """Block until this process may send one more request (FIFO among callers)."""
+    def acquire(self, until: float | None = None, urgency: Urgency | None = None) -> None:
+        """Block until this process may send one more request.
+
+        Without ``urgency``, first come, first served. With it, the read waits until
+        it is the most urgent one waiting (see the module's docstring). ``until``
+        (the budget's clock): a slot at or past it raises :class:`DeadlineReachedError`
+        at once instead of waiting for it. Sleeps are the clock's, so cancelling the
+        clock ends them with Interrupted.
+        """
+        if urgency is None:
+            self._acquire_slot(until)
+            return
+        token = next(self._tokens)
+        turn = threading.Event()
+        with self._lock:
+            self._turns[token] = turn
+            if self._urgent.join(token, urgency):
+                turn.set()
+        try:
+            while not turn.wait(_WAKE_CHECK_SECONDS):
+                if self.clock.cancelled:
+                    raise Interrupted("interrupted")
+                if until is not None and self._clock() >= until:
+                    raise DeadlineReachedError(
+                        "the --timeout ran out before the next request to Lambda could be sent"
+                    )
+            self._acquire_slot(until)
+        finally:
+            with self._lock:
+                self._turns.pop(token, None)
+                following = self._urgent.leave(token)
+                if following is not None:
+                    self._turns[following].set()
+
+    def _acquire_slot(self, until: float | None) -> None:
         slot = self.book()
         while True:
+            if until is not None and slot.go >= until:
+                raise DeadlineReachedError(
+                    "the --timeout ran out before the next request to Lambda could be sent"
+                )
             delay = slot.go - self._clock()
             if delay > 0:
-                self._sleep(delay)
+                self.clock.sleep(delay)
             if self.still_valid(slot):
                 return
             slot = self.book()  # booked again, after the pause

@@ -1,23 +1,26 @@
-"""Polling a function until it reaches a target, with tenacity, clock and sleep injected.
+"""Polling a function until it reaches a target, with tenacity and one injected Clock.
 
-The schedule starts sub-second (most non-VPC changes finish in a few seconds),
-backs off exponentially with jitter, and is capped by elapsed-time bands (sparse
-in the long middle, tighter again around a VPC attach's minute), never sleeping past the
-deadline: the last read happens at the deadline itself. Failures stop the wait
-at once; transient API trouble (throttling, 5xx, eventual consistency right
-after a create) is retried inside the same deadline.
+When to read is :mod:`lambda_wait.schedule`'s business (a tenacity wait strategy
+derived from a model of the operation, anchored on the operation's start). This
+module runs the reads: a failure stops the wait at once; transient API trouble
+(throttling, 5xx, connection errors, eventual consistency right after a create)
+is retried with backoff for as long as the deadline allows, and never ends a
+wait earlier. The last read happens at the deadline itself.
 """
 
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 import tenacity
 
+from lambda_wait._legacy_clock import as_clock
+from lambda_wait.anchor import ServerClock, elapsed_since
+from lambda_wait.budget import READ_URGENCY
+from lambda_wait.clock import Clock, Deadline
 from lambda_wait.errors import (
     AwsUnavailableError,
     DeadlineReachedError,
@@ -26,31 +29,27 @@ from lambda_wait.errors import (
     LambdaWaitError,
     ThrottledError,
 )
-from lambda_wait.states import PENDING, Assessment, FunctionSnapshot, Phase, Target, assess
-
-# Ceilings on the poll interval by elapsed seconds, from what the AWS guide says about
-# how long operations take: non-VPC creates and updates finish in "a few seconds", so
-# poll sub-second at first; a VPC create or attach takes "about a minute", so poll
-# sparsely in the long middle and tightly again around the minute; beyond that
-# (new Hyperplane ENIs, SnapStart snapshots: several minutes) max_interval applies.
-DEFAULT_BANDS: tuple[tuple[float, float], ...] = (
-    (3.0, 0.3),  # elapsed < 3 s: at most 0.3 s
-    (10.0, 1.5),  # < 10 s: at most 1.5 s
-    (50.0, 5.0),  # < 50 s: the long middle, a completion seen at most ~5 s late
-    (90.0, 2.0),  # < 90 s: around "about a minute"
+from lambda_wait.schedule import (
+    Operation,
+    OperationKind,
+    PollSchedule,
+    Prediction,
+    ScheduleWait,
+    kind_of,
+    prior_for,
 )
+from lambda_wait.states import PENDING, Assessment, FunctionSnapshot, Phase, Target, assess
 
 
 @dataclass(frozen=True)
 class PollPolicy:
-    """The polling schedule: ``initial * multiplier**n``, capped by ``max_interval`` and by
-    the ceiling of the elapsed-time band the wait is in, +-jitter.
+    """A fixed schedule instead of the model's: ``initial * multiplier**n``, capped by
+    ``max_interval`` (and by the optional elapsed-time ``bands``), +-jitter.
 
-    With the defaults a wait reads at about 0, 0.25, 0.55, 0.85 s... every 0.3 s to 3 s,
-    then every 1.5 s to 10 s, every 5 s to 50 s, every 2 s to 90 s, then every 6 s: a
-    2 s update is seen within about 0.3 s, a one-minute VPC attach within about 1 s,
-    with under half the reads of a 1-second poll (docs/performance.md has the
-    measurements). Between 10 and 50 s a completion may be seen up to ~6 s late.
+    For callers that want a schedule of their own (tests poll a time-scaled sandbox
+    fast with it). Without one, the waiter uses :class:`~lambda_wait.schedule.PollSchedule`.
+    ``max_consecutive_errors`` is kept for compatibility and ignored: transient errors
+    are retried for as long as the deadline allows.
     """
 
     initial: float = 0.25
@@ -58,9 +57,9 @@ class PollPolicy:
     max_interval: float = 6.0
     jitter: float = 0.2  # fraction of the interval, both ways
     not_found_grace: float = 10.0  # ResourceNotFound this early is eventual consistency
-    max_consecutive_errors: int = 8  # 5xx / connection errors in a row before giving up
-    # (elapsed seconds below which it applies, interval ceiling); () turns the bands off.
-    bands: tuple[tuple[float, float], ...] = DEFAULT_BANDS
+    max_consecutive_errors: int = 0  # ignored (errors are retried by time)
+    # (elapsed seconds below which it applies, interval ceiling); () means none.
+    bands: tuple[tuple[float, float], ...] = ()
 
     def ceiling(self, elapsed: float | None) -> float:
         """The largest interval allowed at ``elapsed`` seconds into the wait."""
@@ -71,11 +70,10 @@ class PollPolicy:
         return self.max_interval
 
     def interval(self, poll_number: int, rng: random.Random, elapsed: float | None = None) -> float:
-        """Seconds to sleep after the ``poll_number``-th read (1-based), ``elapsed``
-        seconds into the wait (None: the bands do not apply)."""
+        """Seconds to sleep after the ``poll_number``-th read (1-based)."""
         try:
             grown = self.initial * self.multiplier ** max(0, poll_number - 1)
-        except OverflowError:  # a wait of hours: ~1,750 polls overflow 1.5**n, long past the cap
+        except OverflowError:  # a wait of hours: 1.5**n overflows near n = 1,750
             grown = self.max_interval
         base = min(self.ceiling(elapsed), grown)
         return max(0.05, base * (1 + rng.uniform(-self.jitter, self.jitter)))
@@ -116,6 +114,10 @@ class WaitResult:
     timed_out: bool = False
     notes: list[str] = field(default_factory=list)
     cooldown: dict[str, object] | None = None
+    # What was awaited and, when it was seen in progress and then done, how long it took
+    # from its start (the history records this).
+    operation: Operation | None = None
+    duration: float | None = None
 
     @property
     def ready(self) -> bool:
@@ -142,10 +144,18 @@ class _Retry(Exception):
 
 Reader = Callable[[], FunctionSnapshot]
 Listener = Callable[[WaitEvent], None]
+# What history predicts for this kind of operation on the function just read.
+Predictor = Callable[[OperationKind, FunctionSnapshot], Prediction | None]
 
 
 class Waiter:
-    """Polls ``read`` until ``target`` holds, a failure shows, or ``timeout`` passes."""
+    """Polls ``read`` until ``target`` holds, a failure shows, or the deadline passes.
+
+    ``operation`` says what is awaited when the caller knows (a deploy: the kind, and
+    ``started_at`` when the mutating call was sent); otherwise the first answer says
+    (its state, and LastModified converted with ``server_clock``). ``deadline`` (the
+    run's) and ``timeout`` (this wait's) both bound it.
+    """
 
     def __init__(
         self,
@@ -155,23 +165,35 @@ class Waiter:
         target: Target = Target.READY,
         timeout: float = 600.0,
         policy: PollPolicy | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Clock | Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
         listener: Listener | None = None,
         expect_recent_create: bool = True,
         inactive_grace: float = 0.0,
+        schedule: PollSchedule | None = None,
+        operation: Operation | None = None,
+        deadline: Deadline | None = None,
+        server_clock: ServerClock | None = None,
+        predict: Predictor | None = None,
     ) -> None:
         self.function = function
         self._read = read
         self.target = target
         self.timeout = timeout
-        self.policy = policy or PollPolicy()
-        self._clock = clock
-        self._sleep = sleep
+        self.policy = policy
+        self.schedule = schedule or PollSchedule()
+        self.clock = as_clock(clock, sleep)
         self._rng = rng or random.Random()
         self._listener = listener
         self._expect_recent_create = expect_recent_create
+        self._run_deadline = deadline
+        self._server_clock = server_clock
+        self._predict = predict
+        self.operation = operation or Operation()
+        self._wait_strategy = ScheduleWait(
+            self.schedule, self.operation, self.clock.now, self._time_scale
+        )
         self._start = 0.0
         self._deadline = 0.0
         self._polls = 0
@@ -179,6 +201,8 @@ class Waiter:
         self._last_snapshot: FunctionSnapshot | None = None
         self._last_assessment: Assessment | None = None
         self._last_error: LambdaWaitError | None = None
+        self._last_busy_read: float | None = None  # the last read that saw it in progress
+        self._done_read: float | None = None
         self._retry_after = 0.0
         # Right after a wake invocation the function may still read Inactive for a moment.
         self._inactive_grace = inactive_grace
@@ -187,10 +211,23 @@ class Waiter:
         self._stuck_noted = False
         self.notes: list[str] = []
 
+    def _urgency(self) -> float:
+        """What this read is worth to a shared budget (the expected lateness it removes)."""
+        return self._wait_strategy.urgency(self._last_busy_read)
+
+    def _time_scale(self) -> float:
+        return self._server_clock.time_scale if self._server_clock is not None else 1.0
+
+    @property
+    def not_found_grace(self) -> float:
+        return self.policy.not_found_grace if self.policy else self.schedule.not_found_grace
+
     # tenacity hooks ---------------------------------------------------------
     def _attempt(self) -> Assessment:
         self._polls += 1
         self._retry_after = 0.0
+        sent = self.clock.now()
+        token = READ_URGENCY.set(self._urgency)
         try:
             snap = self._read()
         except DeadlineReachedError as err:
@@ -198,7 +235,7 @@ class Waiter:
             # (e.g. still not found), which says more than "out of time".
             raise _Retry(self._last_error or err) from None
         except FunctionNotFoundError as err:
-            if self._expect_recent_create and self._elapsed() < self.policy.not_found_grace:
+            if self._expect_recent_create and self._elapsed() < self.not_found_grace:
                 self._note_error(err)
                 raise _Retry(err) from None
             raise
@@ -207,19 +244,41 @@ class Waiter:
             self._note_error(err)
             raise _Retry(err) from None
         except AwsUnavailableError as err:
-            self._errors_in_row += 1
-            if self._errors_in_row >= self.policy.max_consecutive_errors:
-                raise
+            # Retried by time, not by count: only the deadline ends a run of errors.
             self._note_error(err)
             raise _Retry(err) from None
+        finally:
+            READ_URGENCY.reset(token)
         self._errors_in_row = 0
         self._last_error = None
         assessment = self._judge(snap)
+        self._learn(snap, assessment, sent)
         previous = self._last_snapshot
         changed = previous is None or previous.key != snap.key
         self._last_snapshot, self._last_assessment = snap, assessment
         self._emit(WaitEvent("poll", self.function, self._elapsed(), snap, assessment, changed))
         return assessment
+
+    def _learn(self, snap: FunctionSnapshot, assessment: Assessment, sent: float) -> None:
+        """Anchor the operation on the first answer; note when it was last seen busy."""
+        op = self.operation
+        if assessment.done:
+            if self._last_busy_read is not None and self._done_read is None:
+                self._done_read = sent
+            return
+        self._last_busy_read = sent
+        if op.kind is OperationKind.UNKNOWN:
+            op.kind = kind_of(snap)
+        if op.prior is None:
+            op.prior = prior_for(op.kind, image=snap.package_type == "Image", in_vpc=snap.in_vpc)
+        if op.started_at is None:
+            elapsed = None
+            if op.kind is not OperationKind.RESTORE:  # a restore leaves LastModified alone
+                elapsed = elapsed_since(snap.last_modified, self._server_clock, self.clock.wall())
+            op.anchored = elapsed is not None
+            op.started_at = sent - (elapsed or 0.0)
+        if op.prediction is None and self._predict is not None and op.anchored:
+            op.prediction = self._predict(op.kind, snap)
 
     def _judge(self, snap: FunctionSnapshot) -> Assessment:
         assessment = assess(snap, self.target)
@@ -231,7 +290,7 @@ class Waiter:
         else:
             self._seen_not_inactive = True
         if snap.state == PENDING:
-            now = self._clock()
+            now = self.clock.now()
             if self._pending_since is None:
                 self._pending_since = now
             elif now - self._pending_since > STUCK_PENDING_SECONDS and not self._stuck_noted:
@@ -249,16 +308,22 @@ class Waiter:
         return assessment
 
     def _note_error(self, err: LambdaWaitError) -> None:
+        self._errors_in_row += 1
         self._last_error = err
         self._emit(WaitEvent("retry", self.function, self._elapsed(), error=err))
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
-        interval = self.policy.interval(self._polls, self._rng, self._elapsed())
+        if self.policy is not None:
+            interval = self.policy.interval(self._polls, self._rng, self._elapsed())
+        elif self._errors_in_row:
+            interval = self.schedule.backoff(self._errors_in_row, self._rng) * self._time_scale()
+        else:
+            interval = self._wait_strategy(state)
         interval = max(interval, self._retry_after)
-        return max(0.0, min(interval, self._deadline - self._clock()))
+        return max(0.0, min(interval, self._deadline - self.clock.now()))
 
     def _stop(self, state: tenacity.RetryCallState) -> bool:
-        return self._clock() >= self._deadline
+        return self.clock.now() >= self._deadline
 
     def _before_sleep(self, state: tenacity.RetryCallState) -> None:
         seconds = state.upcoming_sleep
@@ -269,15 +334,27 @@ class Waiter:
             self._listener(event)
 
     def _elapsed(self) -> float:
-        return self._clock() - self._start
+        return self.clock.now() - self._start
+
+    def _duration(self) -> float | None:
+        """How long the operation took from its start, if seen busy then done."""
+        op = self.operation
+        if self._done_read is None or self._last_busy_read is None or op.started_at is None:
+            return None
+        if not op.anchored:
+            return None
+        # It ended between the last busy read and the first done one: take the middle.
+        return (self._last_busy_read + self._done_read) / 2.0 - op.started_at
 
     # public ------------------------------------------------------------------
     def run(self) -> WaitResult:
         """Poll until done; returns a result, raising only non-retryable API errors."""
-        self._start = self._clock()
+        self._start = self.clock.now()
         self._deadline = self._start + self.timeout
+        if self._run_deadline is not None and self._run_deadline.at is not None:
+            self._deadline = min(self._deadline, self._run_deadline.at)
         retrying = tenacity.Retrying(
-            sleep=self._sleep,
+            sleep=self.clock.sleep,
             stop=self._stop,
             wait=self._wait,
             retry=(
@@ -304,54 +381,32 @@ class Waiter:
             elapsed=self._elapsed(),
             polls=self._polls,
             notes=list(self.notes),
+            operation=self.operation,
+            duration=self._duration(),
         )
 
     def _timeout_result(self, error: LambdaWaitError | None) -> WaitResult:
-        if (
-            error is not None
-            and self._last_snapshot is None
-            and not isinstance(error, FunctionNotFoundError)
-        ):
-            # Never got a single answer: that is an availability problem, not a slow function.
-            return WaitResult(
-                self.function,
-                self.target,
-                error.exit_code,
-                None,
-                None,
-                self._elapsed(),
-                self._polls,
-                error=error,
-            )
-        if error is not None and self._last_snapshot is None:
-            return WaitResult(
-                self.function,
-                self.target,
-                ExitCode.NOT_FOUND,
-                None,
-                None,
-                self._elapsed(),
-                self._polls,
-                error=error,
-            )
-        if self._last_assessment is not None and self._last_assessment.phase is Phase.READY:
-            return WaitResult(
-                self.function,
-                self.target,
-                ExitCode.READY,
-                self._last_snapshot,
-                self._last_assessment,
-                self._elapsed(),
-                self._polls,
-            )
-        return WaitResult(
-            function=self.function,
-            target=self.target,
-            exit_code=ExitCode.TIMEOUT,
-            snapshot=self._last_snapshot,
-            assessment=self._last_assessment,
-            elapsed=self._elapsed(),
-            polls=self._polls,
-            timed_out=True,
+        base = WaitResult(
+            self.function,
+            self.target,
+            ExitCode.TIMEOUT,
+            self._last_snapshot,
+            self._last_assessment,
+            self._elapsed(),
+            self._polls,
             notes=list(self.notes),
+            operation=self.operation,
         )
+        if isinstance(error, FunctionNotFoundError) and self._last_snapshot is None:
+            base.exit_code, base.error = ExitCode.NOT_FOUND, error
+            return base
+        if error is not None and not isinstance(error, DeadlineReachedError):
+            # Still failing at the deadline: say so (exit 8) with the last error; the last
+            # state seen, if any, stays in the result.
+            base.exit_code, base.error = error.exit_code, error
+            return base
+        if self._last_assessment is not None and self._last_assessment.phase is Phase.READY:
+            base.exit_code = ExitCode.READY
+            return base
+        base.timed_out = True
+        return base

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from lambda_wait._legacy_clock import as_clock
 from lambda_wait.aws import LambdaApi
+from lambda_wait.clock import Clock, Deadline
 from lambda_wait.cooldown import Cooldown, CooldownStore, cooldown_key, is_cooldown_code, iso
 from lambda_wait.errors import ConflictError, ExitCode, FunctionNotReadyError
+from lambda_wait.history import HistoryStore, history_key
 from lambda_wait.inputs import FunctionRef
 from lambda_wait.reasons import lookup
+from lambda_wait.schedule import Operation, OperationKind, PollSchedule, Prediction
 from lambda_wait.states import FAILED, INACTIVE, FunctionSnapshot, Phase, Target
 from lambda_wait.waiter import Listener, PollPolicy, Waiter, WaitEvent, WaitResult
 
@@ -57,10 +60,14 @@ class InactiveAwareWait:
         policy: PollPolicy | None = None,
         listener: Listener | None = None,
         poll_api: str = "get-function-configuration",
-        clock: Callable[[], float] = time.monotonic,
-        wall: Callable[[], float] = time.time,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Clock | Callable[[], float] | None = None,
+        wall: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
+        schedule: PollSchedule | None = None,
+        history: HistoryStore | None = None,
+        deadline: Deadline | None = None,
+        operation: Operation | None = None,
     ) -> None:
         self.api = api
         self.ref = ref
@@ -71,10 +78,12 @@ class InactiveAwareWait:
         self.policy = policy
         self.listener = listener
         self.poll_api = poll_api
-        self.clock = clock
-        self.wall = wall
-        self.sleep = sleep
+        self._clock = as_clock(clock, sleep, wall)
         self.rng = rng
+        self.schedule = schedule
+        self.history = history
+        self.deadline = deadline
+        self.operation = operation
         self.notes: list[str] = []
         self.wake_attempts = 0
         self.handler_ran = False
@@ -90,27 +99,61 @@ class InactiveAwareWait:
         if self.listener is not None:
             self.listener(event)
 
-    def _poll(self, remaining: float, *, after_wake: bool) -> WaitResult:
+    def clock(self) -> float:
+        return self._clock.now()
+
+    def wall(self) -> float:
+        return self._clock.wall()
+
+    def sleep(self, seconds: float) -> None:
+        self._clock.sleep(seconds)
+
+    def _predict(self, kind: OperationKind, snap: FunctionSnapshot) -> Prediction | None:
+        if self.history is None:
+            return None
+        return self.history.predict(self._history_key(snap), kind)
+
+    def _history_key(self, snap: FunctionSnapshot) -> str:
+        return history_key(snap.function_arn, snap.function_name or self.ref.name, self.api.region)
+
+    def _poll(
+        self, remaining: float, *, after_wake: bool, operation: Operation | None
+    ) -> WaitResult:
         return Waiter(
             self.ref.label,
             self._read,
             target=self.target,
             timeout=max(remaining, 0.001),
             policy=self.policy,
-            clock=self.clock,
-            sleep=self.sleep,
+            clock=self._clock,
             listener=self.listener,
             inactive_grace=INACTIVE_GRACE_SECONDS if after_wake else 0.0,
             rng=self.rng,
+            schedule=self.schedule,
+            operation=operation,
+            deadline=self.deadline,
+            server_clock=self.api.server_clock,
+            predict=self._predict,
         ).run()
+
+    def _remember(self, result: WaitResult) -> None:
+        """Record how long the operation took (when it was seen busy, then done)."""
+        op, snap = result.operation, result.snapshot
+        if self.history is None or op is None or snap is None or result.duration is None:
+            return
+        if result.exit_code in (ExitCode.READY, ExitCode.FAILED):
+            outcome = "ready" if result.ready else "failed"
+            self.history.record(self._history_key(snap), op.kind, result.duration, outcome)
 
     def run(self) -> WaitResult:
         """Wait; wake if asked; never trigger a restore inside a cooldown."""
         start = self.clock()
         deadline = start + self.timeout
         after_wake = False
+        operation = self.operation
         while True:
-            result = self._poll(deadline - self.clock(), after_wake=after_wake)
+            result = self._poll(deadline - self.clock(), after_wake=after_wake, operation=operation)
+            self._remember(result)
             result.elapsed = self.clock() - start
             result.notes = self.notes + result.notes
             snap = result.snapshot
@@ -144,8 +187,11 @@ class InactiveAwareWait:
                 return self._inactive_result(result, restore_failed=code)
             if self.clock() >= deadline:
                 return replace(result, exit_code=ExitCode.TIMEOUT, timed_out=True)
+            woke_at = self.clock()
             self._wake_once()
             after_wake = True
+            # The restore starts with the wake invocation (LastModified does not move).
+            operation = Operation(OperationKind.RESTORE, started_at=woke_at, anchored=True)
 
     def _key(self, snap: FunctionSnapshot) -> str:
         return cooldown_key(snap.function_arn, snap.function_name or self.ref.name, self.api.region)

@@ -15,6 +15,7 @@ from botocore.stub import Stubber
 from lambda_wait.api import wait_for_function
 from lambda_wait.aws import AwsSettings, LambdaApi, iam_action, make_api
 from lambda_wait.budget import RequestBudget
+from lambda_wait.clock import ManualClock
 from lambda_wait.errors import (
     AuthError,
     AwsUnavailableError,
@@ -30,19 +31,6 @@ from lambda_wait.states import Target
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders"
 CANARY = "https://awslambda-canary-7f3e.s3.amazonaws.com/DO-NOT-LEAK?X-Amz-Signature=abc"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def configuration(state: str = "Active", update: str | None = "Successful") -> dict[str, Any]:
@@ -69,13 +57,13 @@ def client() -> Any:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> ManualClock:
+    return ManualClock(100.0)
 
 
 @pytest.fixture
-def budget(clock: FakeClock) -> RequestBudget:
-    return RequestBudget(10.0, clock=clock, sleep=clock.sleep)
+def budget(clock: ManualClock) -> RequestBudget:
+    return RequestBudget(10.0, clock=clock)
 
 
 @pytest.fixture
@@ -171,7 +159,7 @@ def test_resource_not_found_is_function_not_found(stubbed: tuple[LambdaApi, Stub
 
 
 def test_throttling_reads_retry_after_seconds_and_halves_the_budget(
-    stubbed: tuple[LambdaApi, Stubber], budget: RequestBudget, clock: FakeClock
+    stubbed: tuple[LambdaApi, Stubber], budget: RequestBudget, clock: ManualClock
 ) -> None:
     api, stubber = stubbed
     stubber.add_client_error(
@@ -315,11 +303,11 @@ def _http_responder(status: int, headers: dict[str, str], body: dict[str, Any], 
 
 
 def test_botocore_does_not_retry_a_500_so_the_budget_sees_every_attempt(
-    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, clock: ManualClock
 ) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    budget = RequestBudget(10.0, clock=clock, sleep=clock.sleep)
+    budget = RequestBudget(10.0, clock=clock)
     api = make_api(AwsSettings(region="us-east-1"), budget=budget)
     sent: list[Any] = []
     api.client.meta.events.register(
@@ -339,11 +327,11 @@ def test_botocore_does_not_retry_a_500_so_the_budget_sees_every_attempt(
 
 
 def test_a_real_429_response_with_retry_after_header_is_parsed(
-    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, clock: ManualClock
 ) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    budget = RequestBudget(10.0, clock=clock, sleep=clock.sleep)
+    budget = RequestBudget(10.0, clock=clock)
     api = make_api(AwsSettings(region="us-east-1"), budget=budget)
     sent: list[Any] = []
     api.client.meta.events.register(
@@ -465,7 +453,7 @@ def _cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_wait_for_function_polls_until_active(client: Any) -> None:
-    clock = FakeClock()
+    clock = ManualClock(100.0)
     with Stubber(client) as stubber:
         for doc in (configuration("Pending", None), configuration("Pending", None)):
             stubber.add_response(
@@ -481,7 +469,6 @@ def test_wait_for_function_polls_until_active(client: Any) -> None:
             client=client,
             timeout=60,
             clock=clock,
-            sleep=clock.sleep,
         )
         stubber.assert_no_pending_responses()
     assert result.exit_code is ExitCode.READY
@@ -493,16 +480,14 @@ def test_wait_for_function_polls_until_active(client: Any) -> None:
 
 
 def test_wait_for_function_with_a_qualified_arn_sends_name_and_qualifier(client: Any) -> None:
-    clock = FakeClock()
+    clock = ManualClock(100.0)
     with Stubber(client) as stubber:
         stubber.add_response(
             "get_function_configuration",
             configuration("Active", "InProgress"),
             expected_params={"FunctionName": ARN, "Qualifier": "live"},
         )
-        result = wait_for_function(
-            ARN + ":live", client=client, target="active", clock=clock, sleep=clock.sleep
-        )
+        result = wait_for_function(ARN + ":live", client=client, target="active", clock=clock)
         stubber.assert_no_pending_responses()
     assert result.exit_code is ExitCode.READY
     assert result.target is Target.ACTIVE
@@ -512,7 +497,7 @@ def test_wait_for_function_with_a_qualified_arn_sends_name_and_qualifier(client:
 
 
 def test_wait_for_function_with_get_function_polls_get_function(client: Any) -> None:
-    clock = FakeClock()
+    clock = ManualClock(100.0)
     with Stubber(client) as stubber:
         stubber.add_response(
             "get_function",
@@ -529,7 +514,6 @@ def test_wait_for_function_with_get_function_polls_get_function(client: Any) -> 
             client=client,
             poll_api="get-function",
             clock=clock,
-            sleep=clock.sleep,
         )
         stubber.assert_no_pending_responses()
     assert result.exit_code is ExitCode.READY
@@ -537,7 +521,7 @@ def test_wait_for_function_with_get_function_polls_get_function(client: Any) -> 
 
 
 def test_wait_for_function_raises_access_denied_at_once(client: Any) -> None:
-    clock = FakeClock()
+    clock = ManualClock(100.0)
     with Stubber(client) as stubber:
         stubber.add_client_error(
             "get_function_configuration",
@@ -546,7 +530,7 @@ def test_wait_for_function_raises_access_denied_at_once(client: Any) -> None:
             expected_params={"FunctionName": "orders"},
         )
         with pytest.raises(AuthError, match="lambda:GetFunctionConfiguration"):
-            wait_for_function("orders", client=client, clock=clock, sleep=clock.sleep)
+            wait_for_function("orders", client=client, clock=clock)
         stubber.assert_no_pending_responses()
     assert clock.sleeps == []
 

@@ -21,20 +21,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lambda_wait.budget import RequestBudget, Slot
+from lambda_wait.clock import ManualClock
 from lambda_wait.waiter import PollPolicy
 
 EPS = 1e-9
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:  # never called: the simulation moves time
-        raise AssertionError("the simulation does not sleep")
 
 
 @dataclass
@@ -59,8 +49,8 @@ def simulate(
     """``functions`` waiters that never finish, for ``horizon`` seconds."""
     policy = policy or PollPolicy()
     rng = random.Random(seed)
-    clock = FakeClock()
-    budget = RequestBudget(max_rps, burst=burst, clock=clock, sleep=clock.sleep)
+    clock = ManualClock(0.0)
+    budget = RequestBudget(max_rps, burst=burst, clock=clock)
     run = Run(budget)
     # (time, order, kind, function, slot): kind "ask" books, "go" sends if still valid.
     events: list[tuple[float, int, str, int, Slot | None]] = []
@@ -73,14 +63,14 @@ def simulate(
         when, _, kind, fn, slot = heapq.heappop(events)
         while pending_throttles and pending_throttles[0][0] <= when:
             at, retry_after = pending_throttles.pop(0)
-            clock.now = at
+            clock.advance(at - clock.now())
             budget.throttled(retry_after)
             run.lowest_rate = min(run.lowest_rate, budget.rate)
             if retry_after:
                 run.pauses.append((at, at + retry_after))
         if when > horizon:
             break
-        clock.now = when
+        clock.advance(when - clock.now())
         if kind == "ask" or (slot is not None and not budget.still_valid(slot)):
             booked = budget.book()
             heapq.heappush(events, (max(booked.go, when), order, "go", fn, booked))
@@ -202,14 +192,76 @@ def test_a_hundred_functions_at_ten_rps_are_served_round_robin() -> None:
 
 
 def test_throttle_rebooks_a_slot_inside_the_pause_after_it() -> None:
-    clock = FakeClock()
-    budget = RequestBudget(10.0, burst=1.0, clock=clock, sleep=clock.sleep)
+    clock = ManualClock(0.0)
+    budget = RequestBudget(10.0, burst=1.0, clock=clock)
     slots = [budget.book() for _ in range(5)]  # at 0.0, 0.1, ... 0.4
     assert [s.go for s in slots] == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4])
     assert budget.still_valid(slots[0])  # due at 0.0, checked then: sent
-    clock.now = 0.05
+    clock.advance(0.05 - clock.now())
     budget.throttled(retry_after=1.0)
     assert not any(budget.still_valid(s) for s in slots[1:])
     again = budget.book()
     assert again.go >= 1.05
     assert budget.still_valid(again)
+
+
+# --- urgency: the budget goes first to the reads most likely to see a finished function ------
+
+
+def test_the_urgency_queue_hands_the_next_slot_to_the_most_urgent_read() -> None:
+    from lambda_wait.budget import UrgencyQueue
+
+    queue = UrgencyQueue()
+    assert queue.join(1, lambda: 0.0)  # nobody holds the next slot: at once
+    assert not queue.join(2, lambda: 0.2)
+    assert not queue.join(3, lambda: 0.9)
+    assert not queue.join(4, lambda: 0.9)  # a tie: the earlier request first
+    assert not queue.join(5, lambda: float("nan"))  # a broken estimate is served, not stalled
+    assert queue.leave(1) == 5
+    assert queue.leave(5) == 3
+    assert queue.leave(2) is None  # gave up while waiting: no hand-off
+    assert queue.leave(3) == 4
+    assert queue.leave(4) is None
+    assert queue.head is None
+
+
+def test_threads_waiting_for_a_slot_are_served_by_urgency() -> None:
+    import threading
+    import time
+
+    clock = ManualClock(0.0)
+    budget = RequestBudget(10.0, clock=clock)
+    with budget._lock:  # the test holds the next slot while the reads line up
+        budget._urgent.join(-1, lambda: 0.0)
+    order: list[str] = []
+
+    def read(name: str, urgency: float) -> None:
+        budget.acquire(urgency=lambda: urgency)
+        order.append(name)
+
+    threads = [
+        threading.Thread(target=read, args=(name, urgency))
+        for name, urgency in (("low", 0.1), ("high", 5.0), ("middle", 3.0))
+    ]
+    for thread in threads:
+        thread.start()
+    while len(budget._urgent.waiting) < 3:
+        time.sleep(0.01)
+    with budget._lock:
+        budget._turns[budget._urgent.leave(-1) or 0].set()
+    for thread in threads:
+        thread.join(5)
+    assert order == ["high", "middle", "low"]
+
+
+def test_a_reads_urgency_grows_with_the_time_since_it_was_last_seen_running() -> None:
+    from lambda_wait.schedule import OperationKind, PollSchedule, Prediction, prior_for
+
+    schedule, prior = PollSchedule(), prior_for(OperationKind.UPDATE, in_vpc=True)
+    gaps = [schedule.urgency(10.0, gap, prior) for gap in (0.5, 2.0, 8.0, 30.0)]
+    assert gaps == sorted(gaps) and gaps[0] < gaps[-1]
+    # History says this one ends around 40 s: at 39 s it outranks a function at 10 s.
+    predicted = schedule.urgency(39.0, 2.0, prior, Prediction(40.0, 4.0))
+    assert predicted > schedule.urgency(10.0, 2.0, prior)
+    # Far past its prior, urgency follows the bound instead of vanishing.
+    assert schedule.urgency(36_000.0, 600.0, prior_for(OperationKind.CONFIG_UPDATE)) > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lambda_wait.clock import ManualClock
 from lambda_wait.errors import (
     AwsUnavailableError,
     ExitCode,
@@ -17,27 +19,12 @@ from lambda_wait.errors import (
     LambdaWaitError,
     ThrottledError,
 )
+from lambda_wait.schedule import LatenessBound
 from lambda_wait.states import FunctionSnapshot, Phase, Target
 from lambda_wait.waiter import PollPolicy, Waiter, WaitEvent
 
 START = 1000.0  # not zero, so nothing can silently rely on the clock starting at 0
 EPS = 1e-9  # float rounding of start + timeout on the fake clock
-
-
-class FakeClock:
-    """A monotonic clock whose sleep advances time; records every sleep."""
-
-    def __init__(self, start: float = START) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0, f"negative sleep {seconds}"
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def cfg(
@@ -69,13 +56,13 @@ Step = dict[str, Any] | LambdaWaitError
 class Script:
     """A reader that answers from a list (the last entry repeats) and logs read times."""
 
-    def __init__(self, clock: FakeClock, steps: Sequence[Step]) -> None:
+    def __init__(self, clock: ManualClock, steps: Sequence[Step]) -> None:
         self.clock = clock
         self.steps = list(steps)
         self.read_times: list[float] = []
 
     def __call__(self) -> FunctionSnapshot:
-        self.read_times.append(self.clock.now)
+        self.read_times.append(self.clock.now())
         step = self.steps[min(len(self.read_times), len(self.steps)) - 1]
         if isinstance(step, LambdaWaitError):
             raise step
@@ -90,8 +77,8 @@ def make(
     policy: PollPolicy | None = None,
     listener: Callable[[WaitEvent], None] | None = None,
     expect_recent_create: bool = True,
-) -> tuple[Waiter, FakeClock, Script]:
-    clock = FakeClock()
+) -> tuple[Waiter, ManualClock, Script]:
+    clock = ManualClock(START)
     script = Script(clock, steps)
     waiter = Waiter(
         "orders",
@@ -100,7 +87,6 @@ def make(
         timeout=timeout,
         policy=policy,
         clock=clock,
-        sleep=clock.sleep,
         rng=random.Random(7),
         listener=listener,
         expect_recent_create=expect_recent_create,
@@ -121,8 +107,8 @@ def test_pending_then_active_is_ready_on_the_first_active_read() -> None:
     assert len(clock.sleeps) == 3  # no sleep after the read that found it ready
     assert result.snapshot is not None and result.snapshot.state == "Active"
     assert result.elapsed == pytest.approx(sum(clock.sleeps))
-    # The schedule starts sub-second.
-    assert clock.sleeps[0] < 1.0
+    # The guarantee's floor: a completion early on is seen within a second.
+    assert clock.sleeps[0] <= 1.0
 
 
 def test_update_in_progress_then_successful() -> None:
@@ -299,7 +285,7 @@ def test_not_found_after_the_grace_raises() -> None:
     assert len(script.read_times) > 1
     assert script.read_times[-1] - START >= 5.0
     assert script.read_times[-2] - START < 5.0
-    assert clock.now - START < 60
+    assert clock.now() - START < 60
 
 
 def test_not_found_raises_at_once_when_no_create_is_expected() -> None:
@@ -312,27 +298,28 @@ def test_not_found_raises_at_once_when_no_create_is_expected() -> None:
     assert clock.sleeps == []
 
 
-def test_consecutive_unavailable_errors_beyond_the_limit_raise() -> None:
-    policy = PollPolicy(max_consecutive_errors=3)
-    waiter, clock, script = make(
-        [AwsUnavailableError("Lambda error 500")], policy=policy, timeout=600
-    )
-    with pytest.raises(AwsUnavailableError):
-        waiter.run()
-    assert len(script.read_times) == 3
-    assert len(clock.sleeps) == 2
-
-
-def test_a_successful_read_resets_the_consecutive_error_count() -> None:
-    policy = PollPolicy(max_consecutive_errors=3)
+def test_unavailable_errors_are_retried_until_the_deadline_then_exit_8() -> None:
+    # Errors are retried by time, not by count: 10 minutes of 500s end at the deadline,
+    # with the last error, and exit 8 (not a timeout: nothing was ever read).
     boom = AwsUnavailableError("Lambda error 500")
+    waiter, clock, script = make([boom], timeout=600)
+    result = waiter.run()
+    assert result.exit_code is ExitCode.UNAVAILABLE
+    assert result.error is boom
+    assert clock.now() - START == pytest.approx(600, abs=EPS)
+    assert script.read_times[-1] == pytest.approx(START + 600, abs=EPS)
+    # With backoff: far fewer reads than one per schedule interval, none faster than 0.25 s.
+    assert 100 < len(script.read_times) < 600
+    assert min(clock.sleeps[:-1]) >= 0.25
+
+
+def test_a_burst_of_errors_then_the_real_outcome() -> None:
+    boom = AwsUnavailableError("Lambda error 503")
     pending = cfg("Pending", None)
-    waiter, _, script = make(
-        [boom, boom, pending, boom, boom, pending, cfg("Active")], policy=policy
-    )
+    waiter, _, script = make([pending] + [boom] * 30 + [cfg("Active")], timeout=600)
     result = waiter.run()
     assert result.exit_code is ExitCode.READY
-    assert len(script.read_times) == 7
+    assert len(script.read_times) == 32
 
 
 # --- timing out -----------------------------------------------------------------------------
@@ -355,27 +342,37 @@ def test_timeout_keeps_the_last_snapshot_and_ends_exactly_at_the_deadline() -> N
     assert result.polls == len(script.read_times)
 
 
-def test_a_wait_of_hours_at_the_capped_interval_does_not_crash() -> None:
-    # ~2,000 polls at the 7 s cap: the backoff's exponent (1.5**n overflows near
-    # n = 1,750) must not overflow.
-    cap = PollPolicy().max_interval
+def test_a_wait_of_hours_reads_within_the_bound_and_no_more_often() -> None:
+    # Hours past any plausible end of a create, the prior has nothing to say: the
+    # schedule falls back to the bound, max(1 s, 5 % of elapsed), not to its floor.
     hours = 4 * 3600
     waiter, clock, script = make([cfg("Pending", None)], timeout=hours)
     result = waiter.run()
     assert result.exit_code is ExitCode.TIMEOUT
-    assert len(script.read_times) > hours / (cap * 1.2)
-    assert len(script.read_times) > 1750
     assert result.elapsed == pytest.approx(hours, abs=1e-6)
-    assert max(clock.sleeps) <= cap * 1.2
+    bound = LatenessBound()
+    for read, slept in zip(script.read_times, clock.sleeps, strict=False):
+        assert slept <= bound(read - START) + EPS
+    # Reading every bound(t) from 0 to T takes ~ 20 + 20 ln(T / 20) reads.
+    assert len(script.read_times) < 2 * (20 + 20 * math.log(hours / 20))
 
 
-def test_errors_after_a_good_read_until_the_deadline_are_a_timeout() -> None:
+def test_still_failing_at_the_deadline_is_exit_8_with_the_last_error_and_state() -> None:
     boom = AwsUnavailableError("Lambda error 503")
-    policy = PollPolicy(max_consecutive_errors=10_000)
-    waiter, _, _ = make([cfg("Pending", None), boom], policy=policy, timeout=15)
+    waiter, _, _ = make([cfg("Pending", None), boom], timeout=15)
+    result = waiter.run()
+    assert result.exit_code is ExitCode.UNAVAILABLE
+    assert result.error is boom
+    assert result.snapshot is not None and result.snapshot.state == "Pending"
+
+
+def test_in_progress_at_the_deadline_after_errors_is_a_timeout() -> None:
+    boom = AwsUnavailableError("Lambda error 503")
+    waiter, _, script = make([cfg("Pending", None), boom, boom, cfg("Pending", None)], timeout=15)
     result = waiter.run()
     assert result.exit_code is ExitCode.TIMEOUT
-    assert result.snapshot is not None and result.snapshot.state == "Pending"
+    assert result.error is None
+    assert len(script.read_times) > 4
 
 
 # --- listener events ------------------------------------------------------------------------
@@ -430,12 +427,12 @@ policies = st.builds(
 def test_never_sleeps_past_the_deadline_and_is_ready_within_one_interval(
     timeout: float, ready_fraction: float | None, policy: PollPolicy, seed: int
 ) -> None:
-    clock = FakeClock(start=0.0)  # so start + timeout is exact and the bound can be strict
+    clock = ManualClock(start=0.0)  # so start + timeout is exact and the bound can be strict
     ready_at = None if ready_fraction is None else ready_fraction * timeout
     reads: list[float] = []
 
     def read() -> FunctionSnapshot:
-        elapsed = clock.now
+        elapsed = clock.now()
         reads.append(elapsed)
         ready = ready_at is not None and elapsed >= ready_at
         return FunctionSnapshot.from_configuration(cfg("Active") if ready else cfg("Pending", None))
@@ -446,7 +443,6 @@ def test_never_sleeps_past_the_deadline_and_is_ready_within_one_interval(
         timeout=timeout,
         policy=policy,
         clock=clock,
-        sleep=clock.sleep,
         rng=random.Random(seed),
     )
     result = waiter.run()

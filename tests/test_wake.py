@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from lambda_wait.clock import ManualClock
 from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
 from lambda_wait.errors import ExitCode, FunctionNotReadyError
 from lambda_wait.inputs import parse_function
@@ -21,26 +21,14 @@ ARN = "arn:aws:lambda:us-east-1:123456789012:function:vpc-fn"
 RESTORE_SECONDS = 20.0
 
 
-@dataclass
-class Clock:
-    now: float = 1_000_000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 class FakeLambda:
     """An Inactive VPC function whose restores follow a script of outcomes."""
 
     region = "us-east-1"
+    server_clock = None  # no Date headers: LastModified is taken as it is
 
     def __init__(
-        self, clock: Clock, outcomes: list[str | None], *, active_at_invoke: bool = False
+        self, clock: ManualClock, outcomes: list[str | None], *, active_at_invoke: bool = False
     ) -> None:
         self.clock = clock
         self.outcomes = list(outcomes)  # None: restore succeeds; a code: restore fails
@@ -56,7 +44,7 @@ class FakeLambda:
     def _advance(self) -> None:
         if (
             self.restore_started is not None
-            and self.clock.now >= self.restore_started + RESTORE_SECONDS
+            and self.clock.now() >= self.restore_started + RESTORE_SECONDS
         ):
             self.restore_started = None
             if self.restore_outcome is None:
@@ -86,20 +74,20 @@ class FakeLambda:
         return doc
 
     def invoke(self, **params: Any) -> dict[str, Any]:
-        self.invokes.append(self.clock.now)
+        self.invokes.append(self.clock.now())
         assert params["InvocationType"] == "RequestResponse"
         if self.active_at_invoke:
             self.state = "Active"
             return {"StatusCode": 200}
         self.state = "Pending"
-        self.restore_started = self.clock.now
+        self.restore_started = self.clock.now()
         self.restore_outcome = self.outcomes.pop(0)
         raise FunctionNotReadyError("not ready", code="ResourceNotReadyException")
 
 
 def make(
     fake: FakeLambda,
-    clock: Clock,
+    clock: ManualClock,
     store: CooldownStore,
     *,
     wake: bool,
@@ -113,24 +101,23 @@ def make(
         wake=wake,
         store=store,
         clock=clock,
-        wall=clock,
-        sleep=clock.sleep,
         listener=None if events is None else events.append,
     )
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    # The shared test clock, with wall time equal to monotonic time for readable numbers.
+    return ManualClock(1_000_000.0, epoch=0.0)
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> CooldownStore:
-    return CooldownStore(tmp_path / "cooldowns.json", now=clock)
+def store(tmp_path: Path, clock: ManualClock) -> CooldownStore:
+    return CooldownStore(tmp_path / "cooldowns.json", now=clock.wall)
 
 
 def test_inactive_without_wake_exits_7_at_once_and_says_how_to_wake(
-    clock: Clock, store: CooldownStore
+    clock: ManualClock, store: CooldownStore
 ) -> None:
     fake = FakeLambda(clock, [])
     result = make(fake, clock, store, wake=False, timeout=600).run()
@@ -139,7 +126,7 @@ def test_inactive_without_wake_exits_7_at_once_and_says_how_to_wake(
     assert any("--wake" in note for note in result.notes)
 
 
-def test_wake_that_succeeds(clock: Clock, store: CooldownStore) -> None:
+def test_wake_that_succeeds(clock: ManualClock, store: CooldownStore) -> None:
     fake = FakeLambda(clock, [None])
     result = make(fake, clock, store, wake=True, timeout=600).run()
     assert result.exit_code is ExitCode.READY
@@ -151,7 +138,7 @@ def test_wake_that_succeeds(clock: Clock, store: CooldownStore) -> None:
     "code", ["SubnetOutOfIPAddresses", "InsufficientRolePermissions", "InsufficientRolePermission"]
 )
 def test_cooldown_longer_than_timeout_exits_6_with_the_retry_time(
-    clock: Clock, store: CooldownStore, code: str
+    clock: ManualClock, store: CooldownStore, code: str
 ) -> None:
     fake = FakeLambda(clock, [code])
     result = make(fake, clock, store, wake=True, timeout=200).run()
@@ -173,7 +160,7 @@ def test_cooldown_longer_than_timeout_exits_6_with_the_retry_time(
 
 
 def test_timeout_covering_the_cooldown_retries_once_after_the_window(
-    clock: Clock, store: CooldownStore
+    clock: ManualClock, store: CooldownStore
 ) -> None:
     events: list[Any] = []
     fake = FakeLambda(clock, ["SubnetOutOfIPAddresses", None])
@@ -188,12 +175,14 @@ def test_timeout_covering_the_cooldown_retries_once_after_the_window(
     assert store.get(cooldown_key(ARN, "vpc-fn", "us-east-1")) is None  # cleared when restored
 
 
-def test_memory_is_shared_between_runs(clock: Clock, store: CooldownStore, tmp_path: Path) -> None:
+def test_memory_is_shared_between_runs(
+    clock: ManualClock, store: CooldownStore, tmp_path: Path
+) -> None:
     fake = FakeLambda(clock, ["SubnetOutOfIPAddresses"])
     first = make(fake, clock, store, wake=True, timeout=120).run()
     assert first.exit_code is ExitCode.COOLDOWN
-    clock.now += 100  # the pipeline re-runs 100 s later
-    second_store = CooldownStore(tmp_path / "cooldowns.json", now=clock)
+    clock.advance(100)  # the pipeline re-runs 100 s later
+    second_store = CooldownStore(tmp_path / "cooldowns.json", now=clock.wall)
     again = FakeLambda(clock, [None])
     again.state, again.update, again.update_code = "Inactive", "Failed", "SubnetOutOfIPAddresses"
     second = make(again, clock, second_store, wake=True, timeout=60).run()
@@ -203,10 +192,10 @@ def test_memory_is_shared_between_runs(clock: Clock, store: CooldownStore, tmp_p
     assert 0 < float(str(second.cooldown["remaining_seconds"])) < COOLDOWN_SECONDS - 90
 
 
-def test_a_corrupt_memory_file_is_treated_as_empty(clock: Clock, tmp_path: Path) -> None:
+def test_a_corrupt_memory_file_is_treated_as_empty(clock: ManualClock, tmp_path: Path) -> None:
     path = tmp_path / "cooldowns.json"
     path.write_text("{not json")
-    store = CooldownStore(path, now=clock)
+    store = CooldownStore(path, now=clock.wall)
     fake = FakeLambda(clock, ["InsufficientRolePermissions"])
     result = make(fake, clock, store, wake=True, timeout=100).run()
     assert result.exit_code is ExitCode.COOLDOWN
@@ -214,7 +203,7 @@ def test_a_corrupt_memory_file_is_treated_as_empty(clock: Clock, tmp_path: Path)
     assert list(data["cooldowns"]) == [cooldown_key(ARN, "vpc-fn", "us-east-1")]
 
 
-def test_non_cooldown_failure_gets_no_cooldown(clock: Clock, store: CooldownStore) -> None:
+def test_non_cooldown_failure_gets_no_cooldown(clock: ManualClock, store: CooldownStore) -> None:
     fake = FakeLambda(clock, ["EniLimitExceeded", None])
     result = make(fake, clock, store, wake=True, timeout=1200).run()
     assert result.exit_code is ExitCode.INACTIVE  # user must fix: not retried blindly
@@ -225,14 +214,14 @@ def test_non_cooldown_failure_gets_no_cooldown(clock: Clock, store: CooldownStor
     assert result.assessment.reason.code == "EniLimitExceeded"
 
 
-def test_transient_restore_failure_is_retried(clock: Clock, store: CooldownStore) -> None:
+def test_transient_restore_failure_is_retried(clock: ManualClock, store: CooldownStore) -> None:
     fake = FakeLambda(clock, ["InternalError", None])
     result = make(fake, clock, store, wake=True, timeout=600).run()
     assert result.exit_code is ExitCode.READY
     assert len(fake.invokes) == 2
 
 
-def test_handler_running_is_reported(clock: Clock, store: CooldownStore) -> None:
+def test_handler_running_is_reported(clock: ManualClock, store: CooldownStore) -> None:
     fake = FakeLambda(clock, [], active_at_invoke=True)
     result = make(fake, clock, store, wake=True, timeout=60).run()
     assert result.exit_code is ExitCode.READY
@@ -240,7 +229,7 @@ def test_handler_running_is_reported(clock: Clock, store: CooldownStore) -> None
 
 
 def test_inactive_seen_without_wake_but_with_cooldown_code_exits_6(
-    clock: Clock, store: CooldownStore
+    clock: ManualClock, store: CooldownStore
 ) -> None:
     fake = FakeLambda(clock, [])
     fake.update, fake.update_code = "Failed", "SubnetOutOfIPAddresses"

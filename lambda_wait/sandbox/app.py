@@ -45,6 +45,9 @@ from lambda_wait.sandbox.wsgi import (
 
 __all__ = ["Call", "Sandbox"]
 
+# Tells lambda-wait how fast the sandbox's operations run (AWS never sends it).
+TIME_SCALE_HEADER = "X-Lambda-Wait-Sandbox-Time-Scale"
+
 DEFAULT_ACCOUNT = "123456789012"
 GET_FUNCTION_RATE = 100.0  # GetFunction: 100 requests/s per account and Region
 CONTROL_PLANE_RATE = 15.0  # every other control-plane call together: 15 requests/s
@@ -259,7 +262,13 @@ class Sandbox:
         if service != "lambda":
             # IAM, S3, STS, CloudWatch, /moto-api: moto unchanged.
             return self.moto_app(environ, start_response)
-        return self._lambda(environ, start_response, region)
+        scale = (TIME_SCALE_HEADER, repr(self._ctx.time_scale))
+
+        def paced(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            # lambda-wait's poll schedule runs at the sandbox's pace (lambda_wait.anchor).
+            return start_response(status, [*headers, scale], *rest)
+
+        return self._lambda(environ, paced, region)
 
     @property
     def moto_app(self) -> WSGIApp:

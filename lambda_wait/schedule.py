@@ -1,0 +1,354 @@
+"""When to read next: a poll schedule derived from a model of the operation (pure).
+
+The model (docs/performance.md, "The waiting model", has the sources):
+
+- **What is awaited.** An operation of a kind (create, code or configuration
+  update, VPC attach or change, publish, SnapStart publish, restore from
+  Inactive; Zip or Image) whose duration has a *prior*: a mixture of lognormal
+  distributions read from what AWS documents ("a few seconds" without a VPC,
+  "about a minute" for a VPC attach, "several minutes" for new Hyperplane ENIs
+  or a SnapStart snapshot).
+- **Since when.** Elapsed time counts from the operation's start (the moment a
+  deploy sent the mutating call, or the function's LastModified converted to
+  local time through the server's Date header), not from the waiter's start.
+- **The guarantee.** A completion at elapsed time ``t`` is seen within
+  ``bound(t) = max(floor, fraction * t)`` (default max(0.8 s, 5 % of t)): small
+  early, growing slowly.
+- **The price of a read.** Inside the guarantee, the next read comes as late as
+  the expected lateness it causes stays under the price of one read
+  (``read_cost`` seconds): sleep ``I`` while ``P(done in (t, t+I] | not done at t)
+  * I / 2 <= read_cost``. This is the greedy form of Keller's optimal checking
+  density ``n(t) = sqrt(h(t) / 2c)`` (Management Science 21(3), 1974): reads are
+  dense where the prior's hazard is high and sparse where it is low.
+- **History.** When this function did this kind of operation before, its past
+  durations give a *prediction*: the prior becomes mostly a narrow distribution
+  around it, and before the predicted window the guarantee is relaxed to half
+  the time left until the window. Past the window the model's bound applies again.
+
+Nothing here is fitted to benchmark timelines: every number is one of the
+priors (documented with its source) or one of the three knobs of
+:class:`PollSchedule`.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import tenacity
+
+if TYPE_CHECKING:
+    from lambda_wait.states import FunctionSnapshot
+
+
+class OperationKind(StrEnum):
+    """What a wait is waiting for (decides the prior)."""
+
+    CREATE = "create"
+    CODE_UPDATE = "code-update"
+    CONFIG_UPDATE = "config-update"
+    UPDATE = "update"  # code or configuration: a read cannot tell them apart
+    VPC = "vpc"  # a create with a VpcConfig, or a VPC attach or change
+    PUBLISH = "publish"
+    SNAPSTART_PUBLISH = "snapstart-publish"
+    RESTORE = "restore"  # from Inactive
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Component:
+    """One lognormal part of a prior: ``weight``, ``median`` seconds, log-spread ``sigma``."""
+
+    weight: float
+    median: float
+    sigma: float
+
+    def survival(self, t: float) -> float:
+        """P(still running at ``t``); erfc keeps the far tail exact."""
+        if t <= 0:
+            return 1.0
+        z = (math.log(t) - math.log(self.median)) / (self.sigma * math.sqrt(2.0))
+        return 0.5 * math.erfc(z)
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A duration distribution: a mixture of lognormals."""
+
+    components: tuple[Component, ...]
+
+    def survival(self, t: float) -> float:
+        total = sum(c.weight for c in self.components)
+        return sum(c.weight * c.survival(t) for c in self.components) / total
+
+    def cdf(self, t: float) -> float:
+        return 1.0 - self.survival(t)
+
+    def done_within(self, t: float, dt: float) -> float:
+        """P(done by ``t + dt`` | not done at ``t``)."""
+        alive = self.survival(t)
+        if alive <= 0.0:
+            return 0.0  # past every plausible end: the model has nothing to say
+        return max(0.0, min(1.0, 1.0 - self.survival(t + dt) / alive))
+
+    def quantile(self, p: float) -> float:
+        """The duration below which a share ``p`` of operations end (bisection)."""
+        lo, hi = 0.0, 1.0
+        while self.cdf(hi) < p and hi < 1e7:
+            hi *= 2.0
+        for _ in range(60):
+            mid = (lo + hi) / 2.0
+            lo, hi = (mid, hi) if self.cdf(mid) < p else (lo, mid)
+        return hi
+
+    def mixed(self, other: Prior, weight: float) -> Prior:
+        """This prior with weight ``weight``, ``other`` with the rest."""
+        mine = sum(c.weight for c in self.components)
+        theirs = sum(c.weight for c in other.components)
+        return Prior(
+            tuple(Component(c.weight * weight / mine, c.median, c.sigma) for c in self.components)
+            + tuple(
+                Component(c.weight * (1 - weight) / theirs, c.median, c.sigma)
+                for c in other.components
+            )
+        )
+
+
+def _one(median: float, sigma: float) -> Prior:
+    return Prior((Component(1.0, median, sigma),))
+
+
+# The priors, from the AWS Lambda developer guide (docs/performance.md quotes them).
+# sigma 0.6 puts 95 % of operations within ~3x of the median either way.
+FAST = _one(3.0, 0.6)  # non-VPC create or update: "usually a few seconds"
+CONFIG_FAST = _one(2.0, 0.6)  # a configuration-only change re-provisions nothing heavy
+IMAGE = _one(15.0, 0.9)  # container image: Lambda optimises the image first (inferred)
+PUBLISH_FAST = _one(1.5, 0.6)  # PublishVersion without SnapStart
+# VPC create or attach: "about a minute"; new Hyperplane ENIs: "several minutes".
+VPC = Prior((Component(0.7, 60.0, 0.4), Component(0.3, 240.0, 0.5)))
+SNAPSTART = _one(120.0, 0.6)  # a SnapStart version is Pending while the snapshot is taken
+RESTORE_NO_VPC = _one(10.0, 1.0)  # no AWS figure: wide on purpose (inferred)
+UNKNOWN = FAST.mixed(VPC, 0.5)
+
+
+def prior_for(kind: OperationKind, *, image: bool = False, in_vpc: bool = False) -> Prior:
+    """The prior for ``kind`` on a Zip (or ``image``) function, in a VPC or not."""
+    fast = IMAGE if image else FAST
+    if kind is OperationKind.CREATE:
+        return VPC if in_vpc else fast
+    if kind is OperationKind.CODE_UPDATE:
+        return fast
+    if kind is OperationKind.CONFIG_UPDATE:
+        return CONFIG_FAST
+    if kind is OperationKind.UPDATE:
+        # A VPC function's update may or may not touch its network: half and half.
+        either = fast.mixed(CONFIG_FAST, 0.5)
+        return either.mixed(VPC, 0.5) if in_vpc else either
+    if kind is OperationKind.VPC:
+        return VPC
+    if kind is OperationKind.PUBLISH:
+        return PUBLISH_FAST
+    if kind is OperationKind.SNAPSTART_PUBLISH:
+        return SNAPSTART
+    if kind is OperationKind.RESTORE:
+        return VPC if in_vpc else RESTORE_NO_VPC
+    return UNKNOWN
+
+
+def kind_of(snap: FunctionSnapshot) -> OperationKind:
+    """What the function is busy with, as far as one read tells."""
+    published = snap.version not in (None, "$LATEST")
+    if snap.state == "Pending":
+        if published:
+            if snap.snap_start_apply_on == "PublishedVersions":
+                return OperationKind.SNAPSTART_PUBLISH
+            return OperationKind.PUBLISH
+        if snap.state_reason_code == "Restoring":
+            return OperationKind.RESTORE
+        return OperationKind.VPC if snap.in_vpc else OperationKind.CREATE
+    if snap.state == "Inactive":
+        return OperationKind.RESTORE
+    if snap.last_update_status == "InProgress":
+        return OperationKind.UPDATE
+    return OperationKind.UNKNOWN
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What history expects: ``seconds`` (median of past runs) give or take ``spread``."""
+
+    seconds: float
+    spread: float
+    samples: int = 1
+
+    @property
+    def sigma(self) -> float:
+        """The log-spread, so that +-``spread`` is about two sigmas."""
+        return max(0.01, math.log1p(self.spread / self.seconds) / 2.0)
+
+    def window(self) -> tuple[float, float]:
+        """The stretch of elapsed time where the completion is expected (+-2 sigma)."""
+        return self.seconds * math.exp(-2 * self.sigma), self.seconds * math.exp(2 * self.sigma)
+
+    def prior(self, model: Prior, confidence: float = 0.9) -> Prior:
+        """Mostly the prediction, the rest the model's prior (the operation may differ)."""
+        return _one(self.seconds, self.sigma).mixed(model, confidence)
+
+
+# Once fewer than 1 % of operations of this kind would still run, this one has
+# overrun its prior: the prior says no more about it.
+OVERRUN = 0.01
+
+
+@dataclass(frozen=True)
+class LatenessBound:
+    """The guarantee: a completion at elapsed ``t`` is seen within ``max(floor, fraction*t)``."""
+
+    floor: float = 1.0
+    fraction: float = 0.05
+
+    def __call__(self, elapsed: float) -> float:
+        return max(self.floor, self.fraction * max(0.0, elapsed))
+
+
+@dataclass(frozen=True)
+class PollSchedule:
+    """The poll schedule: the guarantee, the price of a read, and error backoff.
+
+    ``interval(elapsed, prior, prediction)`` is the sleep after a read made
+    ``elapsed`` seconds into the operation. ``max_interval`` caps it further
+    (tests use it to poll fast against a time-scaled sandbox).
+    """
+
+    bound: LatenessBound = field(default_factory=LatenessBound)
+    # Inside a predicted window the completion is expected: read at this interval at most.
+    predicted_bound: float = 0.6
+    read_cost: float = 0.25  # seconds of expected lateness one read is worth
+    min_interval: float = 0.25
+    max_interval: float | None = None
+    error_backoff: float = 0.5  # first retry after a transient error; doubles
+    error_backoff_max: float = 5.0
+    not_found_grace: float = 10.0  # ResourceNotFound this early is eventual consistency
+
+    def ceiling(self, elapsed: float, prediction: Prediction | None = None) -> float:
+        """The longest sleep the guarantee allows at ``elapsed``."""
+        cap = self.bound(elapsed)
+        if prediction is not None:
+            start, end = prediction.window()
+            if elapsed < start:  # before the predicted window: half the way there
+                cap = max(cap, (start - elapsed) / 2.0)
+            elif elapsed <= end:
+                cap = min(cap, self.predicted_bound)
+        if self.max_interval is not None:
+            cap = min(cap, self.max_interval)
+        return max(cap, self.min_interval if self.max_interval is None else 0.0)
+
+    def interval(self, elapsed: float, prior: Prior, prediction: Prediction | None = None) -> float:
+        """The next sleep: as long as the guarantee allows and a read is worth."""
+        cap = self.ceiling(elapsed, prediction)
+        floor = min(self.min_interval, cap)
+        if prediction is not None and elapsed <= prediction.window()[1]:
+            prior = prediction.prior(prior)
+        t = max(0.0, elapsed)
+        if prior.survival(t) < OVERRUN:
+            return cap  # past the prior's plausible range: the model is wrong, the bound rules
+        if prior.done_within(t, cap) * cap / 2.0 <= self.read_cost:
+            return cap
+        lo, hi = floor, cap  # the cost grows with the sleep: bisect for the longest worth it
+        for _ in range(30):
+            mid = (lo + hi) / 2.0
+            if prior.done_within(t, mid) * mid / 2.0 <= self.read_cost:
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
+    def urgency(
+        self, last: float, gap: float, prior: Prior, prediction: Prediction | None = None
+    ) -> float:
+        """The expected lateness (seconds) a read now removes, for an operation last seen
+        running ``last`` seconds in and read ``gap`` seconds ago: P(it ended since) * gap / 2.
+
+        A fleet's budget serves the most urgent reads first. Past its plausible range the
+        prior says nothing: an operation is then taken to end at one per ``bound(last)``.
+        """
+        gap = max(0.0, gap)
+        if prediction is not None and last <= prediction.window()[1]:
+            prior = prediction.prior(prior)
+        if prior.survival(max(0.0, last)) < OVERRUN:
+            done = 1.0 - math.exp(-gap / self.bound(last))
+        else:
+            done = prior.done_within(max(0.0, last), gap)
+        return done * gap / 2.0
+
+    def backoff(self, errors_in_row: int, rng: random.Random) -> float:
+        """The sleep after the ``errors_in_row``-th transient error in a row (full jitter
+        over the upper half, so a fleet does not retry in step)."""
+        exponent = min(max(0, errors_in_row - 1), 30)
+        grown = min(self.error_backoff_max, self.error_backoff * 2.0**exponent)
+        if self.max_interval is not None:
+            grown = min(grown, self.max_interval)
+        return grown * rng.uniform(0.5, 1.0)
+
+
+@dataclass
+class Operation:
+    """One operation being waited for: its kind, prior, start and prediction.
+
+    ``started_at`` is on the waiter's monotonic clock; ``anchored`` says whether
+    it is the operation's real start (a deploy's send, or LastModified) rather
+    than the waiter's first read.
+    """
+
+    kind: OperationKind = OperationKind.UNKNOWN
+    prior: Prior | None = None  # None: from the kind, once the first answer is read
+    started_at: float | None = None
+    anchored: bool = False
+    prediction: Prediction | None = None
+
+
+MIN_SCALED_INTERVAL = 0.02  # against a time-scaled sandbox: never faster than this
+
+
+class ScheduleWait(tenacity.wait.wait_base):
+    """A tenacity wait strategy: the schedule's interval for the operation's elapsed time."""
+
+    def __init__(
+        self,
+        schedule: PollSchedule,
+        operation: Operation,
+        now: Callable[[], float],
+        time_scale: Callable[[], float] = lambda: 1.0,
+    ) -> None:
+        self.schedule = schedule
+        self.operation = operation
+        self._now = now
+        # Below 1 against a rehearsal sandbox whose operations run faster than AWS's: the
+        # whole model runs at its pace (it has no scale of its own but its seconds).
+        self._time_scale = time_scale
+
+    def elapsed(self) -> float:
+        start = self.operation.started_at
+        return 0.0 if start is None else self._now() - start
+
+    def urgency(self, last_read: float | None) -> float:
+        """How urgent a read is now, for a fleet's budget (see :meth:`PollSchedule.urgency`);
+        ``last_read`` is when the operation was last seen running (None: never: most urgent)."""
+        op, scale = self.operation, self._time_scale()
+        if last_read is None or op.started_at is None:
+            return math.inf
+        now = self._now()
+        last = (last_read - op.started_at) / scale
+        gap = (now - last_read) / scale
+        return self.schedule.urgency(last, gap, op.prior or UNKNOWN, op.prediction) * scale
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        op, scale = self.operation, self._time_scale()
+        interval = self.schedule.interval(
+            self.elapsed() / scale, op.prior or UNKNOWN, op.prediction
+        )
+        return interval if scale == 1.0 else max(MIN_SCALED_INTERVAL, interval * scale)
