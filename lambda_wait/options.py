@@ -321,3 +321,17 @@ def selection_options(func: F) -> F:
         ),
     ]
     return _with_options(wrapper, decorators)  # type: ignore[no-any-return]
+
+
+def history_option(func: F) -> F:
+    """Add --no-history; the command receives ``no_history: bool``."""
+    return click.option(
+        "--no-history",
+        "no_history",
+        is_flag=True,
+        envvar="LAMBDA_WAIT_NO_HISTORY",
+        show_envvar=True,
+        help="Do not use or record how long this function's operations took before "
+        "(history.json in the cache directory, beside the cooldown memory); the "
+        "schedule then follows the model alone (docs/performance.md).",
+    )(func)

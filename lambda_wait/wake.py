@@ -143,7 +143,9 @@ class InactiveAwareWait:
             return
         if result.exit_code in (ExitCode.READY, ExitCode.FAILED):
             outcome = "ready" if result.ready else "failed"
-            self.history.record(self._history_key(snap), op.kind, result.duration, outcome)
+            # In AWS's seconds: against a time-scaled sandbox, its unscaled ones.
+            seconds = result.duration / self.api.server_clock.time_scale
+            self.history.record(self._history_key(snap), op.kind, seconds, outcome)
 
     def run(self) -> WaitResult:
         """Wait; wake if asked; never trigger a restore inside a cooldown."""

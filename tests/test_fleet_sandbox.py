@@ -242,3 +242,27 @@ def test_selection_follows_every_page() -> None:
     assert client.markers == [None, "50", "100"]
     tagged = select_functions(client=api, prefix="svc-", tags={"shard": "0"})
     assert tagged.names == [n for n in names[:120] if int(n[-3:]) % 3 == 0]
+
+
+@pytest.mark.parametrize("no_history", [False, True])
+def test_wait_records_how_long_the_update_took_unless_told_not_to(
+    sandbox: SandboxHandle, tmp_path: Path, no_history: bool
+) -> None:
+    from lambda_wait.history import HistoryStore, history_key
+    from lambda_wait.schedule import OperationKind
+
+    # 5 s at the test time scale: seen in progress however slowly the CLI starts.
+    arn = sandbox.create_function("remembered", tags={DELAY_UPDATE: "500"})["FunctionArn"]
+    sandbox.wait_until("remembered", state="Active")
+    sandbox.client().update_function_configuration(FunctionName="remembered", Timeout=9)
+    extra = ["--no-history"] if no_history else []
+    code, doc, err = run_cli(sandbox, "wait", "remembered", "--timeout", "1m", *extra)
+    assert code == 0, err
+    polls = doc["functions"][0]["polls"]
+    store = HistoryStore(tmp_path / "cache" / "history.json")
+    runs = store.durations(history_key(arn, "remembered", "us-east-1"), OperationKind.UPDATE)
+    assert polls >= 2
+    if no_history:
+        assert runs == []
+    else:
+        assert len(runs) == 1 and 400 < runs[0] < 6000  # the sandbox's unscaled seconds

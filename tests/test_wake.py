@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from lambda_wait.anchor import ServerClock
 from lambda_wait.clock import ManualClock
 from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
 from lambda_wait.errors import ExitCode, FunctionNotReadyError
@@ -25,7 +26,7 @@ class FakeLambda:
     """An Inactive VPC function whose restores follow a script of outcomes."""
 
     region = "us-east-1"
-    server_clock = None  # no Date headers: LastModified is taken as it is
+    server_clock = ServerClock()  # no Date headers: LastModified is taken as it is
 
     def __init__(
         self, clock: ManualClock, outcomes: list[str | None], *, active_at_invoke: bool = False

@@ -16,6 +16,7 @@ from lambda_wait.options import (
     budget_options,
     common_options,
     function_name_option,
+    history_option,
     selection_options,
 )
 
@@ -71,6 +72,7 @@ Examples:
     help="If a function is Inactive, invoke it once to start the restore (see "
     "docs/inactive-and-cooldown.md), then wait; waits out a cooldown when the timeout allows.",
 )
+@history_option
 @selection_options
 @budget_options
 @common_options
@@ -81,6 +83,7 @@ def command(
     timeout: float,
     qualifier: str | None,
     wake: bool,
+    no_history: bool,
     selection: SelectionOptions,
     budget: BudgetOptions,
     opts: CommonOptions,
@@ -90,11 +93,13 @@ def command(
     FUNCTION is a name, an ARN or a partial ARN; --prefix and --tag add the
     functions a listing selects (with both, a function must match both).
 
-    Polls GetFunctionConfiguration (or GetFunction, --poll-api) sub-second at
-    first, sparser in the long middle of a VPC attach and tighter again around
-    its typical minute, and returns the moment the target holds. Many functions
-    are waited on at once under one request budget (--max-rps), first come,
-    first served, so none starves.
+    Polls GetFunctionConfiguration (or GetFunction, --poll-api) on a schedule
+    derived from what the function is doing (create, update, VPC attach, ...),
+    counted from when the change started (its LastModified): a completion is
+    seen within max(1 s, 5% of the time elapsed), and around the end that this
+    function's earlier runs predict (--no-history turns that off). Many
+    functions are waited on at once under one request budget (--max-rps); when
+    it is short, reads go first to the functions most likely to have finished.
     Stops at once when the function or its last update Failed, and explains
     the reason code. An Inactive function ends the wait at once (exit 7)
     unless --wake is given; a restore that failed with a cooldown code is not
@@ -124,6 +129,7 @@ def command(
             listener=output.progress,
             wake=wake,
             poll_api=budget.poll_api,
+            history=not no_history,
         )
         reports = [report_from_wait(result) for result in results]
         for result in results:
