@@ -92,11 +92,25 @@ def test_readme_sandbox_walkthrough_runs_verbatim(tmp_path: Path) -> None:
         sandbox.send_signal(signal.SIGTERM)
         sandbox.wait(timeout=20)
     assert done.returncode == 0, done.stdout + done.stderr
-    # What README tells the reader to paste is what the sandbox printed.
+    # What README tells the reader to paste is what the sandbox printed (README may
+    # leave out the endpoints the walkthrough does not use).
+    exported = {
+        line.removeprefix("export ").strip().replace(str(port), "4599")
+        for line in printed
+        if line.startswith("export ")
+    }
     pasted = "".join(readme_blocks("commands")).replace("\\\n", " ")
-    for line in printed:
-        if line.startswith("export ") and "AWS_ENDPOINT_URL_S3" not in line:
-            assert line.removeprefix("export ").strip().replace(str(port), "4599") in pasted
+    assignments = {
+        word
+        for line in pasted.splitlines()
+        if line.startswith("export ")
+        for word in line.split("#", 1)[0].split()[1:]
+    }
+    assert {
+        "AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:4599",
+        "DEMO_API_TOKEN=sandbox-token-not-a-secret",
+    } <= assignments
+    assert assignments <= exported, assignments - exported
     assert "hello-vpc" in done.stdout
     assert done.stdout.count("Active") >= 2  # status and wait both report it ready
     assert "sandbox-token-not-a-secret" not in done.stdout + done.stderr
