@@ -19,6 +19,7 @@ from lambda_wait.states import Assessment, FunctionSnapshot
 
 if TYPE_CHECKING:
     from lambda_wait.deploy.runner import DeployResult
+    from lambda_wait.serving.watch import ServingSnapshot
 
 
 @dataclass
@@ -37,6 +38,8 @@ class FunctionReport:
     message: str | None = None
     notes: list[str] = field(default_factory=list)
     cooldown: dict[str, Any] | None = None
+    # What serves its traffic besides the function: provisioned concurrency, mappings.
+    serving: ServingSnapshot | None = None
 
     def reason(self) -> DecodedReason | None:
         return None if self.assessment is None else self.assessment.reason
@@ -62,6 +65,12 @@ class FunctionReport:
             "error": error_dict(self.error),
             "notes": list(self.notes),
             "cooldown": self.cooldown,
+            "provisioned_concurrency": (
+                None if self.serving is None else self.serving.to_dict()["provisioned_concurrency"]
+            ),
+            "event_source_mappings": (
+                None if self.serving is None else self.serving.to_dict()["event_source_mappings"]
+            ),
         }
 
 

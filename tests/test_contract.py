@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode, UsageError, worst
-from lambda_wait.result import CommandResult, FunctionReport, WaitPayload
+from lambda_wait.result import CommandResult, FunctionReport, StatusPayload, WaitPayload
 from lambda_wait.states import FunctionSnapshot, assess
 from lambda_wait.ui.envelope import envelope
 
@@ -71,6 +71,8 @@ FUNCTION_KEYS = {
     "error",
     "notes",
     "cooldown",
+    "provisioned_concurrency",
+    "event_source_mappings",
 }
 SNAPSHOT_KEYS = {
     "function_name", "function_arn", "version", "state", "state_reason", "state_reason_code",
@@ -80,6 +82,15 @@ SNAPSHOT_KEYS = {
     "last_update_status_reason_decoded",
 }  # fmt: skip
 REASON_KEYS = {"code", "message", "known", "title", "meaning", "remedy", "transient", "cooldown"}
+PROVISIONED_KEYS = {
+    "qualifier", "requested", "allocated", "available", "status", "status_reason",
+    "status_reason_decoded", "last_modified",
+}  # fmt: skip
+MAPPING_KEYS = {
+    "uuid", "source", "event_source_arn", "state", "state_transition_reason",
+    "state_transition_reason_decoded", "last_processing_result",
+    "last_processing_result_decoded", "batch_size", "last_modified",
+}  # fmt: skip
 
 
 def _failed_report() -> FunctionReport:
@@ -104,6 +115,33 @@ def test_json_envelope_keys_are_pinned() -> None:
     assert set(fn["reason"]) == REASON_KEYS
     assert fn["reason"]["code"] == "SubnetOutOfIPAddresses" and fn["reason"]["cooldown"]
     assert fn["exit_status"] == "failed" and fn["phase"] == "update-failed"
+
+
+def test_json_carries_provisioned_concurrency_and_mappings() -> None:
+    from lambda_wait.serving.mappings import MappingSnapshot
+    from lambda_wait.serving.provisioned import ProvisionedSnapshot
+    from lambda_wait.serving.watch import ServingSnapshot
+
+    config = ProvisionedSnapshot.from_response(
+        "orders", "live", {"Status": "FAILED", "StatusReason": "FUNCTION_ERROR_INIT_FAILURE"}
+    )
+    mapping = MappingSnapshot.from_configuration(
+        {"UUID": "u", "State": "Disabled", "StateTransitionReason": "EVENT_SOURCE_AUTHZ_ERROR"}
+    )
+    report = _failed_report()
+    report.serving = ServingSnapshot("orders", "live", config, True, (mapping,))
+    doc = envelope("status", CommandResult(ExitCode.FAILED, [report], StatusPayload()))
+    (fn,) = doc["functions"]
+    assert set(fn["provisioned_concurrency"]) == PROVISIONED_KEYS
+    assert fn["provisioned_concurrency"]["status_reason_decoded"]["code"] == (
+        "FUNCTION_ERROR_INIT_FAILURE"
+    )
+    (esm,) = fn["event_source_mappings"]
+    assert set(esm) == MAPPING_KEYS
+    assert set(esm["state_transition_reason_decoded"]) == REASON_KEYS
+    plain = envelope("status", CommandResult(ExitCode.FAILED, [_failed_report()], StatusPayload()))
+    assert plain["functions"][0]["provisioned_concurrency"] is None
+    assert plain["functions"][0]["event_source_mappings"] is None
 
 
 def test_json_envelope_on_a_command_error() -> None:

@@ -57,14 +57,19 @@ def command(
     functions a listing selects (with both, a function must match both). Shows State and
     LastUpdateStatus, both reasons decoded into cause and remedy, package type,
     runtime, last modified time, CodeSha256, version and whether the function
-    is in a VPC. Environment variable values are never shown.
+    is in a VPC. Environment variable values are never shown. With --qualifier, also
+    the provisioned concurrency config of that alias or version (requested, allocated,
+    available, status, StatusReason decoded); and the function's event source mappings,
+    one line each (source, state, StateTransitionReason, LastProcessingResult, batch).
 
-    Exits 0 only when every function is ready (Active, last update Successful);
-    otherwise with the worst outcome (see `lambda-wait --help`).
+    Exits 0 only when every function is ready (Active, last update Successful, its
+    provisioned concurrency READY, no mapping failed or changing state); otherwise
+    with the worst outcome (see `lambda-wait --help`).
     """
 
     def body(output: Output) -> CommandResult:
         from lambda_wait.api import get_status
+        from lambda_wait.commands._serving import status_with_serving
         from lambda_wait.result import CommandResult, FunctionReport, StatusPayload
 
         api, refs, prefetched = resolve_functions(
@@ -84,16 +89,15 @@ def command(
                     poll_api=budget.poll_api,
                     configuration=prefetched.get(ref.given),
                 )
-                reports.append(
-                    FunctionReport(
-                        ref.label,
-                        result.exit_code,
-                        result.snapshot,
-                        result.assessment,
-                        notes=list(result.notes),
-                        cooldown=result.cooldown,
-                    )
+                report = FunctionReport(
+                    ref.label,
+                    result.exit_code,
+                    result.snapshot,
+                    result.assessment,
+                    notes=list(result.notes),
+                    cooldown=result.cooldown,
                 )
+                reports.append(status_with_serving(api, ref, report))
             except LambdaWaitError as err:
                 if err.exit_code in (ExitCode.AUTH, ExitCode.USAGE):
                     raise  # the same for every function: say it once

@@ -39,6 +39,9 @@ Examples:
   aws lambda update-function-code --function-name my-fn --zip-file fileb://fn.zip
   lambda-wait wait my-fn                      # Active and last update Successful
   lambda-wait wait my-fn --for active --timeout 90s
+  lambda-wait wait my-fn --qualifier live     # and its provisioned concurrency READY
+  lambda-wait wait my-fn --qualifier live --for provisioned --timeout 15m
+  lambda-wait wait my-fn --event-source-mappings   # and every mapping settled
   lambda-wait wait fn-a fn-b --timeout 10m --output json
   lambda-wait wait $(cat functions.txt) --max-rps 5   # many at once, gentler on the quota
   lambda-wait wait my-vpc-fn --wake --timeout 15m   # restore an Inactive function
@@ -52,11 +55,13 @@ Examples:
 @click.option(
     "--for",
     "target",
-    type=click.Choice(["ready", "active", "updated"]),
+    type=click.Choice(["ready", "active", "updated", "provisioned"]),
     default="ready",
     show_default=True,
-    help="ready: State Active and LastUpdateStatus Successful; active: State "
-    "Active only; updated: LastUpdateStatus Successful only.",
+    help="ready: State Active and LastUpdateStatus Successful, and with --qualifier "
+    "the alias's or version's provisioned concurrency READY when it has some; active: "
+    "State Active only; updated: LastUpdateStatus Successful only; provisioned: the "
+    "provisioned concurrency config of --qualifier READY (exit 2 when it has none).",
 )
 @click.option(
     "--timeout",
@@ -66,6 +71,14 @@ Examples:
     help="Give up after this long (90, 90s, 10m, 1h): exit 3.",
 )
 @click.option("--qualifier", help="Version number or alias to wait for instead of $LATEST.")
+@click.option(
+    "--event-source-mappings",
+    "mappings",
+    is_flag=True,
+    help="Also wait until none of the function's event source mappings is Creating, "
+    "Enabling, Updating, Disabling or Deleting; a mapping Lambda disabled, or whose "
+    "StateTransitionReason or LastProcessingResult reports a problem, fails at once.",
+)
 @click.option(
     "--wake",
     is_flag=True,
@@ -82,6 +95,7 @@ def command(
     target: str,
     timeout: float,
     qualifier: str | None,
+    mappings: bool,
     wake: bool,
     no_history: bool,
     selection: SelectionOptions,
@@ -110,8 +124,28 @@ def command(
 
     def body(output: Output) -> CommandResult:
         from lambda_wait.api import wait_for_functions
-        from lambda_wait.result import CommandResult, WaitPayload
+        from lambda_wait.clock import Deadline, SystemClock
+        from lambda_wait.commands._serving import wait_with_serving
+        from lambda_wait.errors import UsageError
+        from lambda_wait.result import CommandResult, FunctionReport, WaitPayload
+        from lambda_wait.serving.watch import ServingCheck
 
+        if target == "provisioned":
+            from lambda_wait.inputs import parse_function
+
+            unqualified = [
+                f
+                for f in functions + function_names
+                if parse_function(f, qualifier).qualifier is None
+            ]
+            if unqualified or (selection.active and not qualifier):
+                raise UsageError(
+                    "--for provisioned needs --qualifier: provisioned concurrency lives on "
+                    "an alias or a published version, never on $LATEST",
+                    hint="Add e.g. --qualifier live.",
+                )
+        clock = SystemClock()
+        deadline = Deadline(clock, timeout)
         api, refs, _ = resolve_functions(
             lambda: build_api(opts, budget),
             functions + function_names,
@@ -120,25 +154,34 @@ def command(
             budget.poll_api,
         )
         api.set_deadline(timeout)  # no request sent or answered past --timeout
-        results = wait_for_functions(
-            [ref.given for ref in refs],
-            client=api,
-            target=target,
-            timeout=timeout,
-            qualifier=qualifier,
-            listener=output.progress,
-            wake=wake,
-            poll_api=budget.poll_api,
-            history=not no_history,
+        if target == "provisioned":
+            reports = [FunctionReport(ref.label, ExitCode.READY, target=target) for ref in refs]
+        else:
+            results = wait_for_functions(
+                [ref.given for ref in refs],
+                client=api,
+                target=target,
+                timeout=timeout,
+                qualifier=qualifier,
+                listener=output.progress,
+                wake=wake,
+                poll_api=budget.poll_api,
+                history=not no_history,
+            )
+            reports = [report_from_wait(result) for result in results]
+            for result in results:
+                if result.error is not None and result.error.exit_code in (
+                    ExitCode.AUTH,
+                    ExitCode.USAGE,
+                ):
+                    raise result.error
+            suggest_names(api, refs, reports)
+        # Provisioned concurrency: for ready (when the qualifier has a config) and provisioned.
+        provisioned = {"ready": "auto", "provisioned": "require"}.get(target, "off")
+        check = ServingCheck(provisioned=provisioned, mappings=mappings)
+        reports = wait_with_serving(
+            api, refs, reports, check, clock=clock, deadline=deadline, output=output
         )
-        reports = [report_from_wait(result) for result in results]
-        for result in results:
-            if result.error is not None and result.error.exit_code in (
-                ExitCode.AUTH,
-                ExitCode.USAGE,
-            ):
-                raise result.error
-        suggest_names(api, refs, reports)
         return CommandResult(worst([r.exit_code for r in reports]), reports, WaitPayload(timeout))
 
     return run_command(opts, "wait", body)

@@ -63,6 +63,10 @@ def _details(report: FunctionReport, snap: FunctionSnapshot) -> Table:
         table.add_row("Environment", ", ".join(snap.environment_keys) + " (values hidden)")
     if snap.function_arn:
         table.add_row("ARN", snap.function_arn)
+    if report.serving is not None:
+        from lambda_wait.ui.serving_view import serving_rows  # it uses reason_rows below
+
+        serving_rows(table, report.serving)
     for note in report.notes:
         table.add_row("Note", note)
     return table
