@@ -302,6 +302,19 @@ class LambdaApi:
         except ProvisionedConfigNotFoundError:
             return None
 
+    def get_function_concurrency(self, name: str) -> int | None:
+        """The function's reserved concurrency, or None when it has none."""
+        value = self.call("get_function_concurrency", FunctionName=name).get(
+            "ReservedConcurrentExecutions"
+        )
+        return value if isinstance(value, int) else None
+
+    def get_unreserved_concurrency(self) -> int | None:
+        """The account's unreserved concurrency in this Region (GetAccountSettings)."""
+        limit = self.call("get_account_settings").get("AccountLimit") or {}
+        value = limit.get("UnreservedConcurrentExecutions")
+        return value if isinstance(value, int) else None
+
     def list_provisioned_concurrency_configs(self, name: str) -> list[dict[str, Any]]:
         """Every provisioned concurrency config of a function (paginated)."""
         return self._paginate(

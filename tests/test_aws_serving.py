@@ -173,3 +173,19 @@ def test_public_api_one_read(stubbed: tuple[LambdaApi, Stubber]) -> None:
     snap = get_serving("shop", client=api)
     assert snap.provisioned is None
     assert snap.mappings == ()
+
+
+def test_reserved_and_unreserved_concurrency(stubbed: tuple[LambdaApi, Stubber]) -> None:
+    api, stubber = stubbed
+    stubber.add_response(
+        "get_function_concurrency", {"ReservedConcurrentExecutions": 20}, {"FunctionName": "shop"}
+    )
+    stubber.add_response("get_function_concurrency", {}, {"FunctionName": "shop"})
+    stubber.add_response(
+        "get_account_settings",
+        {"AccountLimit": {"ConcurrentExecutions": 1000, "UnreservedConcurrentExecutions": 900}},
+        {},
+    )
+    assert api.get_function_concurrency("shop") == 20
+    assert api.get_function_concurrency("shop") is None
+    assert api.get_unreserved_concurrency() == 900
