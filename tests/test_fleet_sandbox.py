@@ -159,8 +159,9 @@ def test_status_tags_through_get_function_read_each_function_once(tagged: Sandbo
     assert code == ExitCode.READY
     assert names_of(doc) == ["orders-worker"]
     ops = sorted(c.operation for c in tagged.calls)
-    # One GetFunction per candidate (tags and state at once): nothing read twice.
-    assert ops == ["GetFunction", "GetFunction", "ListFunctions"]
+    # One GetFunction per candidate (tags and state at once): nothing read twice; the
+    # selected function's event source mappings are listed once.
+    assert ops == ["GetFunction", "GetFunction", "ListEventSourceMappings", "ListFunctions"]
 
 
 def test_status_names_and_selection_add_up_without_duplicates(tagged: SandboxHandle) -> None:
