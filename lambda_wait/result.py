@@ -18,7 +18,7 @@ from lambda_wait.reasons import DecodedReason
 from lambda_wait.states import Assessment, FunctionSnapshot
 
 if TYPE_CHECKING:
-    from lambda_wait.deploy.runner import DeployResult
+    from lambda_wait.deploy.model import DeployResult
     from lambda_wait.serving.watch import ServingSnapshot
 
 

@@ -166,8 +166,8 @@ DEPLOY_KEYS = {
 
 
 def test_deploy_json_keys_are_pinned() -> None:
+    from lambda_wait.deploy.model import DeployResult
     from lambda_wait.deploy.report import deploy_json
-    from lambda_wait.deploy.runner import DeployResult
 
     result = DeployResult("orders", ExitCode.READY, "none", False, [], 0.5)
     assert set(deploy_json(result, timeout=60.0)) == DEPLOY_KEYS

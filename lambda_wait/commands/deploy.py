@@ -11,7 +11,7 @@ from lambda_wait.options import DURATION, CommonOptions, common_options
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from lambda_wait.deploy.runner import DeployResult, StepEvent
+    from lambda_wait.deploy.model import DeployResult, StepEvent
     from lambda_wait.deploy.spec import DesiredFunction
     from lambda_wait.result import CommandResult, FunctionReport
     from lambda_wait.ui.output import Output
@@ -254,6 +254,7 @@ def _deploy_many(
 ) -> CommandResult:
     """Several functions at once: one thread each, one API (one request budget), one
     deadline; a summary table, and the worst outcome as the exit code."""
+    from lambda_wait.clock import SystemClock
     from lambda_wait.deploy.many import run_all
     from lambda_wait.deploy.runner import Deployer
     from lambda_wait.errors import worst
@@ -264,6 +265,7 @@ def _deploy_many(
     def step_listener(function: str) -> Callable[[StepEvent], None]:
         return lambda event: output.step(event, function)
 
+    clock = SystemClock()  # one for every deploy: cancelling it wakes them all at once
     deployers = [
         Deployer(
             api,
@@ -273,13 +275,13 @@ def _deploy_many(
             dry_run=dry_run,
             timeout=timeout,
             version_description=version_description,
-            sleep=api.sleep,  # wakes at once when the run is interrupted
+            clock=clock,
             listener=step_listener(one.name),
             wait_listener=output.progress,
         )
         for one in desired
     ]
-    results = run_all(api, deployers, timeout=timeout)
+    results = run_all(api, deployers, timeout=timeout, clock=clock)
     reports = [_report(result, detailed) for result in results]
     return CommandResult(
         worst([r.exit_code for r in reports]), reports, DeployPayload(results, timeout, many=True)

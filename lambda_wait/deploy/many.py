@@ -12,15 +12,16 @@ steps it applied.
 from __future__ import annotations
 
 import contextlib
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import replace
 from pathlib import Path
 
 from lambda_wait.aws import LambdaApi
-from lambda_wait.deploy.runner import Deployer, DeployResult
+from lambda_wait.clock import Clock, Deadline
+from lambda_wait.deploy.model import DeployResult
+from lambda_wait.deploy.runner import Deployer
 from lambda_wait.deploy.spec import DesiredFunction, FlagValues, RequestModel, build_desired
 from lambda_wait.errors import ExitCode, Interrupted, UsageError
 from lambda_wait.inputs import parse_function
@@ -105,17 +106,18 @@ def run_all(
     timeout: float,
     max_workers: int = MAX_DEPLOY_THREADS,
     grace: float = CANCEL_GRACE_SECONDS,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Clock,
 ) -> list[DeployResult]:
-    """Run ``deployers`` concurrently under one deadline; results in their order.
+    """Run ``deployers`` (all on ``clock``) concurrently under one deadline; results in
+    their order.
 
     On KeyboardInterrupt (Ctrl-C, or SIGTERM through :mod:`lambda_wait.signals`) the
-    API is cancelled, queued deploys never start, running ones stop at their next
-    sleep or request, and every function gets a result with the signal's exit code
-    and the steps it applied. Returns instead of raising.
+    API and the clock are cancelled, queued deploys never start, running ones stop at
+    their next sleep or request, and every function gets a result with the signal's
+    exit code and the steps it applied. Returns instead of raising.
     """
-    deadline = clock() + timeout
-    api.deadline = deadline  # no request sent or answered past --timeout, for every deploy
+    deadline = Deadline(clock, timeout)
+    api.set_deadline(timeout)  # no request sent or answered past --timeout, for every deploy
     for deployer in deployers:
         deployer.shared_deadline = deadline
     pool = ThreadPoolExecutor(
@@ -127,6 +129,7 @@ def run_all(
     except KeyboardInterrupt as stop:
         code = signal_exit_code(stop)
         api.cancel()
+        clock.cancel()
         pool.shutdown(wait=False, cancel_futures=True)
         with contextlib.suppress(KeyboardInterrupt):  # a second signal: report what we have
             wait_futures(futures, timeout=grace)

@@ -1,7 +1,7 @@
 """The deploy as people read it: a stderr line per step, the summary of one deploy
 and the table of several (plain strings; :class:`~lambda_wait.ui.output.Output`
 prints them). The data they read is the deploy's own result
-(:class:`~lambda_wait.deploy.runner.DeployResult`); its JSON lives in
+(:class:`~lambda_wait.deploy.model.DeployResult`); its JSON lives in
 :mod:`lambda_wait.deploy.report`.
 
 Nothing here can print a secret: environment values are masked in the plan,
@@ -18,7 +18,7 @@ from lambda_wait.deploy.report import result_code
 from lambda_wait.errors import worst
 
 if TYPE_CHECKING:
-    from lambda_wait.deploy.runner import DeployResult, StepEvent
+    from lambda_wait.deploy.model import DeployResult, StepEvent
 
 _MARK = {
     "applied": "done",

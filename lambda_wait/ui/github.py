@@ -20,7 +20,7 @@ from lambda_wait.errors import ExitCode
 from lambda_wait.result import FunctionReport
 
 if TYPE_CHECKING:
-    from lambda_wait.deploy.runner import DeployResult
+    from lambda_wait.deploy.model import DeployResult
 
 # Per-function output keys; the single-function run also writes them unprefixed.
 FUNCTION_OUTPUT_KEYS = (

@@ -37,7 +37,7 @@ from lambda_wait.ui.messages import internal_error_line, interrupted_line
 from lambda_wait.ui.wrap import labelled_lines
 
 if TYPE_CHECKING:
-    from lambda_wait.deploy.runner import StepEvent
+    from lambda_wait.deploy.model import StepEvent
     from lambda_wait.ui.live import LiveView
     from lambda_wait.waiter import WaitEvent
 

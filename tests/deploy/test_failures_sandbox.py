@@ -1,5 +1,5 @@
 """Failures against the sandbox: failed create/update (transient and permanent), races,
-concurrent deployers (412) and IAM role propagation."""
+concurrent deployers (412). IAM role propagation is unit-tested in test_steps.py."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from lambda_wait.aws import BotocoreRequestModel, LambdaApi
-from lambda_wait.deploy.runner import Deployer, RetryPolicy, StepEvent
+from lambda_wait.deploy.model import StepEvent
+from lambda_wait.deploy.runner import Deployer
+from lambda_wait.deploy.sender import RetryPolicy
 from lambda_wait.deploy.spec import FlagValues, build_desired
 from lambda_wait.errors import ExitCode
-from lambda_wait.sandbox import Sandbox, SandboxHandle
+from lambda_wait.sandbox import SandboxHandle
 from lambda_wait.waiter import PollPolicy
 from tests.deploy.conftest import ROLE, Deploy, base_args, ops
 
@@ -157,51 +159,6 @@ def test_concurrent_deployer_412_stops_with_conflict(sandbox: SandboxHandle, src
     assert "previous code and configuration live" in (result.live or "")
     applied = [c.operation for c in sandbox.sandbox.mutating_calls("rev")]
     assert applied == ["CreateFunction", "UpdateFunctionConfiguration"]
-
-
-def test_role_propagation_is_retried_until_the_role_exists(sandbox_factory: Any, src: Path) -> None:
-    handle: SandboxHandle = sandbox_factory(
-        sandbox=Sandbox(time_scale=0.01, auto_create_roles=False)
-    )
-    sleeps: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-        if len(sleeps) == 2:  # the role "propagates" after two refusals
-            handle.ensure_role("late-role")
-
-    role = "arn:aws:iam::123456789012:role/late-role"
-    d = deployer(handle, "late", src, role=role, sleep=sleep)
-    result = d.run()
-    assert result.exit_code is ExitCode.READY, result.error
-    creates = [c.status for c in handle.calls if c.operation == "CreateFunction"]
-    assert creates == [400, 400, 201]
-
-
-def test_role_propagation_gives_up_after_its_bound(sandbox_factory: Any, src: Path) -> None:
-    handle: SandboxHandle = sandbox_factory(
-        sandbox=Sandbox(time_scale=0.01, auto_create_roles=False)
-    )
-    now = [0.0]
-
-    def sleep(seconds: float) -> None:
-        now[0] += seconds
-
-    retry = RetryPolicy(role_propagation_seconds=5.0, role_initial=1.0, role_max=2.0)
-    d = deployer(
-        handle,
-        "never",
-        src,
-        role="arn:aws:iam::123456789012:role/missing",
-        retry=retry,
-        sleep=sleep,
-        clock=lambda: now[0],
-    )
-    result = d.run()
-    assert result.exit_code is ExitCode.USAGE
-    assert result.error is not None and "retries for IAM propagation" in result.error.message
-    assert result.live == "Nothing was created."
-    assert 2 <= len([c for c in handle.calls if c.operation == "CreateFunction"]) <= 5
 
 
 def test_inactive_function_is_reported_without_mutation(

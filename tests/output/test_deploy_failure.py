@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from lambda_wait.deploy.runner import DeployFailedError, DeployResult, Step
+from lambda_wait.deploy.model import DeployFailedError, DeployResult, Step
 from lambda_wait.errors import ExitCode
 from lambda_wait.result import CommandResult, DeployPayload, FunctionReport
 from lambda_wait.states import FunctionSnapshot, assess

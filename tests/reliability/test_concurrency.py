@@ -15,8 +15,10 @@ import pytest
 
 from lambda_wait.aws import BotocoreRequestModel, LambdaApi
 from lambda_wait.cooldown import CooldownStore
+from lambda_wait.deploy.model import DeployResult, StepEvent
 from lambda_wait.deploy.package import code_sha256, pack_directory
-from lambda_wait.deploy.runner import Deployer, DeployResult, RetryPolicy, StepEvent
+from lambda_wait.deploy.runner import Deployer
+from lambda_wait.deploy.sender import RetryPolicy
 from lambda_wait.deploy.spec import FlagValues, build_desired
 from lambda_wait.errors import ExitCode
 from lambda_wait.sandbox import SandboxHandle

@@ -24,7 +24,8 @@ import pytest
 from lambda_wait.aws import BotocoreRequestModel, LambdaApi
 from lambda_wait.budget import RequestBudget
 from lambda_wait.cooldown import CooldownStore
-from lambda_wait.deploy.runner import Deployer, RetryPolicy
+from lambda_wait.deploy.runner import Deployer
+from lambda_wait.deploy.sender import RetryPolicy
 from lambda_wait.deploy.spec import FlagValues, build_desired
 from lambda_wait.errors import ExitCode
 from lambda_wait.sandbox import FaultConfig, SandboxHandle

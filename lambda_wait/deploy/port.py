@@ -1,0 +1,49 @@
+"""The part of the Lambda API a deploy uses, as a Protocol.
+
+:class:`~lambda_wait.aws.LambdaApi` satisfies it (mypy checks that below), and so does
+the fake the deploy tests run the steps against (tests/deploy/fakes.py): a fake that
+drifts from the real API fails type checking instead of passing tests it should not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from lambda_wait.aws import LambdaApi
+
+
+class LambdaPort(Protocol):
+    """Reads and mutations of one deploy; every failure raises a lambda-wait error."""
+
+    # time.monotonic() by which every request must be answered, or None (no --timeout).
+    deadline: float | None
+
+    @property
+    def region(self) -> str | None: ...
+
+    def set_deadline(self, seconds: float) -> None: ...
+
+    def get_function(self, name: str, qualifier: str | None = None) -> dict[str, Any]: ...
+
+    def get_function_image_uri(self, name: str) -> str | None: ...
+
+    def get_alias(self, name: str, alias: str) -> dict[str, Any]: ...
+
+    def create_function(self, **params: Any) -> dict[str, Any]: ...
+
+    def update_function_code(self, **params: Any) -> dict[str, Any]: ...
+
+    def update_function_configuration(self, **params: Any) -> dict[str, Any]: ...
+
+    def publish_version(self, **params: Any) -> dict[str, Any]: ...
+
+    def create_alias(self, **params: Any) -> dict[str, Any]: ...
+
+    def update_alias(self, **params: Any) -> dict[str, Any]: ...
+
+
+if TYPE_CHECKING:
+
+    def _lambda_api_is_a_port(api: LambdaApi) -> LambdaPort:
+        return api  # mypy fails here if LambdaApi stops satisfying LambdaPort

@@ -1,0 +1,102 @@
+"""The update step, one type for both kinds: UpdateFunctionCode or
+UpdateFunctionConfiguration (only the differing fields), then wait until Successful.
+
+Each request carries the RevisionId of the last read, so a concurrent deployer's
+change is detected (412), not overwritten. An update that Failed for a transient
+reason is sent once more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lambda_wait.deploy.model import ConcurrentDeployError, Config, Step, StepStatus
+from lambda_wait.deploy.plan import config_changes
+from lambda_wait.deploy.port import LambdaPort
+from lambda_wait.deploy.sender import AlreadyDone, Answer, Sender
+from lambda_wait.deploy.spec import DesiredFunction
+
+
+@dataclass(frozen=True)
+class Update:
+    """One update: its request, how to see it in place, and what to check afterwards."""
+
+    what: str  # "code" or "configuration"
+    params: dict[str, Any]  # the request without FunctionName and RevisionId
+    send: Callable[[LambdaPort, dict[str, Any]], Answer]
+    done: AlreadyDone
+    # Checks the function once the update succeeded; returns the step's detail.
+    settled: Callable[[Config], str]
+
+
+def code_update(desired: DesiredFunction, name: str) -> Update:
+    """UpdateFunctionCode with the desired package (and architectures)."""
+    sha = desired.code.sha256
+    params = dict(desired.code.update_params())
+    if desired.architectures:
+        params["Architectures"] = list(desired.architectures)
+
+    def done(current: Config | None) -> bool:
+        return current is not None and sha is not None and current.get("CodeSha256") == sha
+
+    def settled(current: Config) -> str:
+        new_sha = current.get("CodeSha256")
+        if sha is not None and new_sha != sha:
+            raise ConcurrentDeployError(
+                f"after the code update {name} has CodeSha256 {new_sha}, not {sha}: "
+                "another deployment changed the code",
+                hint="Re-run deploy once the other deployment has finished.",
+            )
+        return f"CodeSha256 {new_sha}"
+
+    return Update(
+        "code",
+        params,
+        lambda api, request: api.update_function_code(**request),
+        done,
+        settled,
+    )
+
+
+def configuration_update(desired: DesiredFunction, current: Config) -> Update | None:
+    """UpdateFunctionConfiguration with the fields that differ from ``current``, or None."""
+    fields, _ = config_changes(desired.config, current)
+    if not fields:
+        return None
+
+    def done(latest: Config | None) -> bool:
+        return latest is not None and not config_changes(desired.config, latest)[0]
+
+    return Update(
+        "configuration",
+        fields,
+        lambda api, request: api.update_function_configuration(**request),
+        done,
+        lambda _current: "fields: " + ", ".join(sorted(fields)),
+    )
+
+
+def update(sender: Sender, step: Step, build: Callable[[Config], Update | None]) -> None:
+    """Run the update ``build`` makes from the current configuration (None: skipped)."""
+    sender.ledger.begin(step)
+    change = build(sender.current or {})
+    if change is None:
+        sender.ledger.end(step, StepStatus.SKIPPED, "already in place")
+        return
+
+    def send() -> Answer:
+        request: dict[str, Any] = {"FunctionName": sender.name, **change.params}
+        revision = (sender.current or {}).get("RevisionId")
+        if revision:
+            request["RevisionId"] = revision
+        return change.send(sender.api, request)
+
+    sender.wait_act_wait(
+        step,
+        lambda: sender.mutate(step, send, already_done=change.done),
+        label=f"the {change.what} update",
+        transient_retries=sender.retry.transient_update_retries,
+    )
+    sender.ledger.end(step, StepStatus.APPLIED, change.settled(sender.current or {}))

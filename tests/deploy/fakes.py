@@ -1,0 +1,303 @@
+"""A typed fake Lambda for the deploy steps: in memory, on a ManualClock.
+
+``FakeLambda`` implements :class:`~lambda_wait.deploy.port.LambdaPort` (mypy checks it
+like the real ``LambdaApi``). Changes are asynchronous as in Lambda: a create is
+Pending and an update InProgress for ``settle`` seconds of the test clock, then
+Active/Successful, or Failed when an outcome was queued with :meth:`fail_next`.
+Faults are queued per operation with :meth:`inject`: raised before the request is
+applied (a 429, a 409), or after it (the answer was lost).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from lambda_wait.clock import ManualClock
+from lambda_wait.deploy.package import code_sha256
+from lambda_wait.deploy.port import LambdaPort
+from lambda_wait.errors import (
+    ConflictError,
+    FunctionNotFoundError,
+    InvalidRequestError,
+    LambdaWaitError,
+    RevisionMismatchError,
+)
+
+ROLE_NOT_READY = "The role defined for the function cannot be assumed by Lambda."
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
+
+
+@dataclass
+class Fault:
+    error: LambdaWaitError
+    applied: bool  # the request took effect before the error (a lost answer)
+
+
+@dataclass
+class Call:
+    operation: str
+    params: dict[str, Any]
+    applied: bool
+    error: str | None = None
+
+
+@dataclass
+class _Pending:
+    until: float
+    fail: str | None  # a reason code: the change ends Failed
+    undo: dict[str, Any] = field(default_factory=dict)  # fields restored when an update fails
+
+
+class FakeLambda:
+    """An in-memory Lambda control plane for one test."""
+
+    def __init__(self, clock: ManualClock, *, settle: float = 2.0) -> None:
+        self.clock = clock
+        self.settle = settle
+        self.deadline: float | None = None
+        self.functions: dict[str, dict[str, Any]] = {}
+        self.versions: dict[str, dict[str, dict[str, Any]]] = {}
+        self.aliases: dict[tuple[str, str], dict[str, Any]] = {}
+        self.calls: list[Call] = []
+        self.role_ready_at: float | None = None  # CreateFunction refuses the role until then
+        self._faults: dict[str, list[Fault]] = {}
+        self._outcomes: list[str | None] = []
+        self._pending: dict[tuple[str, str], _Pending] = {}
+        self._revisions = itertools.count(1)
+
+    # --- test controls ---------------------------------------------------------------
+    def inject(self, operation: str, error: LambdaWaitError, *, applied: bool = False) -> None:
+        """The next ``operation`` call raises ``error`` (after applying it if ``applied``)."""
+        self._faults.setdefault(operation, []).append(Fault(error, applied))
+
+    def fail_next(self, reason_code: str) -> None:
+        """The next change (create, update or publish) ends Failed with ``reason_code``."""
+        self._outcomes.append(reason_code)
+
+    def succeed_next(self) -> None:
+        """The next change succeeds (to queue a failure for the one after it)."""
+        self._outcomes.append(None)
+
+    def add_function(self, name: str, **config: Any) -> dict[str, Any]:
+        """A function that already exists, Active and Successful."""
+        doc = {
+            "FunctionName": name,
+            "FunctionArn": ARN + name,
+            "Version": "$LATEST",
+            "State": "Active",
+            "LastUpdateStatus": "Successful",
+            "PackageType": "Zip",
+            "MemorySize": 128,
+            "Timeout": 3,
+            "CodeSha256": "old-sha",
+            "RevisionId": self._revision(),
+            **config,
+        }
+        self.functions[name] = doc
+        return doc
+
+    def operations(self, *, mutating_only: bool = True) -> list[str]:
+        reads = ("get_function", "get_alias", "get_function_image_uri")
+        return [c.operation for c in self.calls if not (mutating_only and c.operation in reads)]
+
+    # --- LambdaPort ------------------------------------------------------------------
+    @property
+    def region(self) -> str | None:
+        return "us-east-1"
+
+    def set_deadline(self, seconds: float) -> None:
+        self.deadline = self.clock.now() + seconds
+
+    def get_function(self, name: str, qualifier: str | None = None) -> dict[str, Any]:
+        self._call("get_function", {"FunctionName": name, "Qualifier": qualifier})
+        return {"Configuration": dict(self._config(name, qualifier))}
+
+    def get_function_image_uri(self, name: str) -> str | None:
+        self._call("get_function_image_uri", {"FunctionName": name})
+        return None
+
+    def get_alias(self, name: str, alias: str) -> dict[str, Any]:
+        self._call("get_alias", {"FunctionName": name, "Name": alias})
+        found = self.aliases.get((name, alias))
+        if found is None:
+            raise FunctionNotFoundError(f"alias {alias} of {name} not found")
+        return dict(found)
+
+    def create_function(self, **params: Any) -> dict[str, Any]:
+        def apply() -> dict[str, Any]:
+            name = params["FunctionName"]
+            if name in self.functions:
+                raise ConflictError(f"Function already exist: {name}")
+            if self.role_ready_at is not None and self.clock.now() < self.role_ready_at:
+                raise InvalidRequestError(ROLE_NOT_READY)
+            config = {k: v for k, v in params.items() if k not in ("Code", "Tags", "Publish")}
+            doc = {
+                **config,
+                "FunctionArn": ARN + name,
+                "Version": "$LATEST",
+                "State": "Pending",
+                "StateReasonCode": "Creating",
+                "CodeSha256": _sha(params["Code"]),
+                "RevisionId": self._revision(),
+            }
+            self.functions[name] = doc
+            self._start(name, "$LATEST")
+            return dict(doc)
+
+        return self._mutation("create_function", params, apply)
+
+    def update_function_code(self, **params: Any) -> dict[str, Any]:
+        def apply() -> dict[str, Any]:
+            code: dict[str, Any] = {
+                k: params[k] for k in ("ZipFile", "S3Bucket", "S3Key") if k in params
+            }
+            return self._update(params, {"CodeSha256": _sha(code)})
+
+        return self._mutation("update_function_code", params, apply)
+
+    def update_function_configuration(self, **params: Any) -> dict[str, Any]:
+        def apply() -> dict[str, Any]:
+            fields = {k: v for k, v in params.items() if k not in ("FunctionName", "RevisionId")}
+            return self._update(params, fields)
+
+        return self._mutation("update_function_configuration", params, apply)
+
+    def publish_version(self, **params: Any) -> dict[str, Any]:
+        def apply() -> dict[str, Any]:
+            name = params["FunctionName"]
+            latest = self._config(name, None)
+            self._check_revision(latest, params)
+            if params.get("CodeSha256") not in (None, latest["CodeSha256"]):
+                raise InvalidRequestError("CodeSha256 does not match")
+            versions = self.versions.setdefault(name, {})
+            for number, doc in versions.items():  # $LATEST unchanged: the same version
+                if doc["RevisionId"] == latest["RevisionId"]:
+                    return dict(doc, Version=number)
+            number = str(len(versions) + 1)
+            versions[number] = {**latest, "Version": number, "State": "Pending"}
+            self._start(name, number)
+            latest["RevisionId"] = versions[number]["RevisionId"] = self._revision()
+            return dict(versions[number])
+
+        return self._mutation("publish_version", params, apply)
+
+    def create_alias(self, **params: Any) -> dict[str, Any]:
+        def apply() -> dict[str, Any]:
+            key = (params["FunctionName"], params["Name"])
+            if key in self.aliases:
+                raise ConflictError(f"Alias already exists: {params['Name']}")
+            self.aliases[key] = {
+                "Name": params["Name"],
+                "FunctionVersion": params["FunctionVersion"],
+                "RevisionId": self._revision(),
+            }
+            return dict(self.aliases[key])
+
+        return self._mutation("create_alias", params, apply)
+
+    def update_alias(self, **params: Any) -> dict[str, Any]:
+        def apply() -> dict[str, Any]:
+            alias = self.aliases[(params["FunctionName"], params["Name"])]
+            self._check_revision(alias, params)
+            alias.update(FunctionVersion=params["FunctionVersion"], RevisionId=self._revision())
+            return dict(alias)
+
+        return self._mutation("update_alias", params, apply)
+
+    # --- the simulation ----------------------------------------------------------------
+    def _call(self, operation: str, params: dict[str, Any]) -> None:
+        self.calls.append(Call(operation, params, applied=False))
+        self._settle()
+
+    def _mutation(self, operation: str, params: dict[str, Any], apply: Any) -> dict[str, Any]:
+        self._settle()
+        call = Call(operation, dict(params), applied=False)
+        self.calls.append(call)
+        queue = self._faults.get(operation) or []
+        fault = queue.pop(0) if queue else None
+        if fault is not None and not fault.applied:
+            call.error = type(fault.error).__name__
+            raise fault.error
+        try:
+            answer: dict[str, Any] = apply()
+        except LambdaWaitError as err:
+            call.error = type(err).__name__
+            raise
+        call.applied = True
+        if fault is not None:
+            call.error = type(fault.error).__name__
+            raise fault.error
+        return answer
+
+    def _update(self, params: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+        name = params["FunctionName"]
+        doc = self._config(name, None)
+        if doc.get("LastUpdateStatus") == "InProgress" or doc.get("State") == "Pending":
+            raise ConflictError(f"The operation cannot be performed at this time: {name} busy")
+        self._check_revision(doc, params)
+        undo = {key: doc.get(key) for key in fields}
+        doc.update(fields)
+        doc.update(LastUpdateStatus="InProgress", RevisionId=self._revision())
+        for key in ("LastUpdateStatusReason", "LastUpdateStatusReasonCode"):
+            doc.pop(key, None)
+        self._start(name, "$LATEST", undo)
+        return dict(doc)
+
+    def _start(self, name: str, version: str, undo: dict[str, Any] | None = None) -> None:
+        fail = self._outcomes.pop(0) if self._outcomes else None
+        self._pending[(name, version)] = _Pending(self.clock.now() + self.settle, fail, undo or {})
+
+    def _settle(self) -> None:
+        now = self.clock.now()
+        for (name, version), pending in list(self._pending.items()):
+            if now < pending.until:
+                continue
+            del self._pending[(name, version)]
+            doc = self._config(name, version if version != "$LATEST" else None, settle=False)
+            if doc.get("State") == "Pending":  # a create or a new version
+                if pending.fail:
+                    doc.update(State="Failed", StateReasonCode=pending.fail, StateReason="boom")
+                else:
+                    doc.update(State="Active", LastUpdateStatus="Successful")
+                    doc.pop("StateReasonCode", None)
+            elif pending.fail:  # a failed update: the previous code and configuration stay
+                doc.update(pending.undo)
+                doc.update(
+                    LastUpdateStatus="Failed",
+                    LastUpdateStatusReasonCode=pending.fail,
+                    LastUpdateStatusReason="boom",
+                )
+            else:
+                doc["LastUpdateStatus"] = "Successful"
+
+    def _config(self, name: str, qualifier: str | None, *, settle: bool = True) -> dict[str, Any]:
+        if settle:
+            self._settle()
+        if name not in self.functions:
+            raise FunctionNotFoundError(f"Function not found: {ARN}{name}")
+        if qualifier in (None, "$LATEST"):
+            return self.functions[name]
+        version = self.versions.get(name, {}).get(str(qualifier))
+        if version is None:
+            raise FunctionNotFoundError(f"Function not found: {ARN}{name}:{qualifier}")
+        return version
+
+    def _check_revision(self, doc: dict[str, Any], params: dict[str, Any]) -> None:
+        given = params.get("RevisionId")
+        if given is not None and given != doc.get("RevisionId"):
+            raise RevisionMismatchError("RevisionId mismatch: the function changed meanwhile")
+
+    def _revision(self) -> str:
+        return f"rev-{next(self._revisions)}"
+
+
+def _sha(code: dict[str, Any]) -> str:
+    if code.get("ZipFile") is not None:
+        return code_sha256(code["ZipFile"])
+    return f"s3:{code.get('S3Bucket')}/{code.get('S3Key')}"
+
+
+def _is_a_port(fake: FakeLambda) -> LambdaPort:
+    return fake  # mypy checks this file (pyproject's [tool.mypy] files)
