@@ -45,19 +45,6 @@ def test_create_in_a_vpc_waits_for_active(
     assert sandbox.sandbox.mutating_calls(applied_only=False) == []
 
 
-def test_update_code_only(deploy: Deploy, sandbox: SandboxHandle, src: Path) -> None:
-    assert deploy(*base_args("code-only", src)).code == 0
-    (src / "app.py").write_text("def handler(event, context):\n    return 2\n")
-    sandbox.sandbox.reset_calls()
-    run = deploy(*base_args("code-only", src), "-o", "json")
-    assert run.code == 0, run.stderr
-    assert ops(sandbox) == ["UpdateFunctionCode"]
-    deploy_doc = run.json()["deploy"]
-    assert deploy_doc["changed"] == ["code"]
-    assert deploy_doc["skipped"] == ["update-configuration"]
-    assert sandbox.state("code-only")["LastUpdateStatus"] == "Successful"
-
-
 def test_update_configuration_only_sends_only_differing_fields(
     deploy: Deploy, sandbox: SandboxHandle, src: Path
 ) -> None:
