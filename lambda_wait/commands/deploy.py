@@ -163,8 +163,9 @@ def command(opts: CommonOptions, **params: Any) -> int:
 
         from lambda_wait.aws import BotocoreRequestModel
         from lambda_wait.deploy.many import build_all, spec_files
+        from lambda_wait.deploy.reading import check_alias
         from lambda_wait.deploy.runner import Deployer
-        from lambda_wait.deploy.spec import FlagValues, build_desired, check_alias
+        from lambda_wait.deploy.spec import FlagValues, build_desired
         from lambda_wait.result import CommandResult, DeployPayload
         from lambda_wait.signals import exit_code
 

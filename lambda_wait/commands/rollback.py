@@ -44,7 +44,7 @@ def command(function: str, alias: str, to: str | None, dry_run: bool, opts: Comm
 
     def body(output: Output) -> CommandResult:
         from lambda_wait.clock import SystemClock
-        from lambda_wait.deploy.spec import check_alias
+        from lambda_wait.deploy.reading import check_alias
         from lambda_wait.inputs import parse_function
         from lambda_wait.release.actions import rollback
         from lambda_wait.result import CommandResult, FunctionReport, ReleasePayload

@@ -4,12 +4,19 @@ One idea per module, data flowing one way:
 
 - :mod:`.package`: the deployment package (read a zip, pack a directory
   deterministically, Lambda's CodeSha256). Pure.
+- :mod:`.reading`: the user's files and values (spec and env files, KEY=VALUE,
+  environment names and size, alias names), read and checked.
 - :mod:`.spec`: the desired function from ``--spec`` and flags, validated before
   any call to AWS. Pure (the botocore shape check is injected).
 - :mod:`.plan`: what would change, field by field, secrets masked. Pure.
-- :mod:`.runner`: the orchestration (wait, act, wait) over :class:`~lambda_wait.aws.LambdaApi`.
-- :mod:`.report`: the JSON section and the exit code of a deploy (how it reads to
-  people is :mod:`lambda_wait.ui.deploy_view`).
+- :mod:`.model`: the ledger (steps, events, result) and the deploy errors. Pure.
+- :mod:`.port`: :class:`~.port.LambdaPort`, the Lambda API a deploy uses (a Protocol).
+- :mod:`.guard`: the pre-flight check (refuse Failed, Inactive, cooling-down functions).
+- :mod:`.sender`: sending a change without applying it twice; wait-act-wait.
+- :mod:`.steps`: one module per step (create, update, publish, alias).
+- :mod:`.runner`: the orchestration: the deploy's story, step by step.
+- :mod:`.report`: the JSON section, the exit code and what is live after a failure
+  (how a deploy reads to people is :mod:`lambda_wait.ui.deploy_view`).
 - :mod:`.many`: several specs at once: all validated first, then one Deployer per
   thread sharing one API (one request budget) and one deadline.
 """

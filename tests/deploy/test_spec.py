@@ -10,13 +10,8 @@ import pytest
 
 from lambda_wait.aws import BotocoreRequestModel
 from lambda_wait.deploy.package import code_sha256, pack_directory
-from lambda_wait.deploy.spec import (
-    FlagValues,
-    build_desired,
-    check_environment,
-    expand_variables,
-    parse_env_file,
-)
+from lambda_wait.deploy.reading import check_environment, expand_variables, parse_env_file
+from lambda_wait.deploy.spec import FlagValues, build_desired
 from lambda_wait.errors import UsageError
 
 MODEL = BotocoreRequestModel()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lambda_wait.aws import BotocoreRequestModel
-from lambda_wait.deploy.spec import expand_variables
+from lambda_wait.deploy.reading import expand_variables
 from lambda_wait.release.scaffold import secret_free, spec_from_function
 
 FUNCTION: dict[str, Any] = {

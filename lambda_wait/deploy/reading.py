@@ -1,0 +1,169 @@
+"""Reading and checking the user's own values, as Lambda would check them: spec files
+(JSON, ``${VAR}`` expanded, nulls dropped), dotenv files, ``KEY=VALUE`` flags,
+environment variable names and size, alias names. Pure apart from reading files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from lambda_wait.errors import UsageError
+
+ENV_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
+ENV_MAX_BYTES = 4096  # Lambda's quota for all variables of a function together
+# Lambda sets these itself and rejects them in a function's configuration.
+RESERVED_ENV = frozenset(
+    {
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    }
+)
+_VAR = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def expand_variables(value: Any, env: Mapping[str, str], *, where: str, path: str = "") -> Any:
+    """Replace ``${NAME}`` in every string of ``value`` (``$${`` gives a literal ``${``)."""
+    if isinstance(value, str):
+
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name is None:
+                return "${"
+            if name not in env:
+                at = f" (at {path})" if path else ""
+                raise UsageError(
+                    f"{where}: ${{{name}}}{at} is not set in the environment: set it, or "
+                    "write $${ for a literal ${."
+                )
+            return env[name]
+
+        return _VAR.sub(sub, value)
+    if isinstance(value, dict):
+        return {
+            k: expand_variables(v, env, where=where, path=f"{path}.{k}" if path else str(k))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [
+            expand_variables(v, env, where=where, path=f"{path}[{i}]") for i, v in enumerate(value)
+        ]
+    return value
+
+
+def drop_nulls(value: Any) -> Any:
+    """Remove null members (null means "not set", as in a generated skeleton)."""
+    if isinstance(value, dict):
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_nulls(v) for v in value if v is not None]
+    return value
+
+
+def read_text(path: Path, where: str) -> str:
+    """A user's file as UTF-8 text; a missing or unreadable file is a usage error."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{where} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+        raise UsageError(f"{where} cannot be read: {reason}.") from None
+
+
+def load_spec(path: str | Path, env: Mapping[str, str]) -> dict[str, Any]:
+    """Read a spec file (JSON, CreateFunction's request shape), expanded; not yet validated."""
+    p = Path(path)
+    where = f"spec file {str(p)!r}"
+    text = read_text(p, where)
+    try:
+        data = json.loads(text)
+    except ValueError as err:
+        raise UsageError(f"{where} is not valid JSON: {err}.") from None
+    if not isinstance(data, dict):
+        raise UsageError(
+            f"{where}: expected a JSON object in CreateFunction's request shape "
+            "(see `aws lambda create-function --generate-cli-skeleton`)."
+        )
+    result: dict[str, Any] = drop_nulls(expand_variables(data, env, where=where))
+    return result
+
+
+def parse_key_value(text: str, *, what: str) -> tuple[str, str]:
+    """``KEY=VALUE`` -> (KEY, VALUE); the value may contain '=' and be empty."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise UsageError(f"invalid {what} {key or text!r}: expected KEY=VALUE.")
+    return key.strip(), value
+
+
+def parse_env_file(path: str | Path) -> dict[str, str]:
+    """A dotenv-style file: ``KEY=VALUE`` lines, ``#`` comments, optional ``export`` and quotes."""
+    p = Path(path)
+    where = f"env file {str(p)!r}"
+    text = read_text(p, where)
+    variables: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :].lstrip()
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            # Never echo the line: it may hold a secret.
+            raise UsageError(f"{where}: line {number} is not KEY=VALUE.")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        variables[key.strip()] = value
+    return variables
+
+
+def check_environment(variables: Mapping[str, str]) -> None:
+    """Names match Lambda's pattern, none is reserved, the total fits in 4 KB."""
+    for name in variables:
+        if not ENV_NAME.match(name):
+            raise UsageError(
+                f"invalid environment variable name {name!r}: it must start with a letter "
+                "and have only letters, digits and '_' (at least 2 characters)."
+            )
+        if name in RESERVED_ENV:
+            raise UsageError(
+                f"environment variable {name} is reserved: Lambda sets it itself; rename yours."
+            )
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in variables.items())
+    if size > ENV_MAX_BYTES:
+        raise UsageError(
+            f"environment variables take {size} bytes, over Lambda's 4 KB limit: move large "
+            "values to SSM Parameter Store or Secrets Manager."
+        )
+
+
+_ALIAS = re.compile(r"^(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}$")
+
+
+def check_alias(alias: str) -> None:
+    """Lambda's alias name pattern: letters, digits, '-' and '_', not only digits."""
+    if not _ALIAS.match(alias):
+        raise UsageError(
+            f"invalid alias {alias!r}: use letters, digits, '-' and '_' (not only digits), "
+            "at most 128 characters."
+        )
