@@ -87,7 +87,9 @@ def error_dict(error: LambdaWaitError | None) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class StatusPayload:
-    """`status`: the reports say everything."""
+    """`status`: the reports say everything; ``wide`` asks for more columns."""
+
+    wide: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {}

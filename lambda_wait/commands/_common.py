@@ -102,7 +102,11 @@ def resolve_functions(
         raise UsageError(
             "no function given.", hint="Name one or more, or select with --prefix/--tag."
         )
-    refs = [parse_function(name, qualifier) for name in functions]
+    refs: list[FunctionRef] = []
+    for name in functions:  # a function named twice is read (and shown) once
+        ref = parse_function(name, qualifier)
+        if all(ref.label != other.label for other in refs):
+            refs.append(ref)
     api = make_api()
     if not selection.active:
         return api, refs, {}

@@ -16,7 +16,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -262,10 +262,44 @@ class Output:
             else:
                 self._lines(list(payload.lines))
         elif isinstance(payload, StatusPayload):
-            for index, report in enumerate(result.reports):
-                if index:
-                    self.out.print()
-                self._print(tables.status_block(report))
+            self._print(self.status_view(result))
+
+    def watch(
+        self, read: Callable[[], CommandResult], interval: float, *, first: CommandResult
+    ) -> NoReturn:
+        """``status --watch``: show ``first``, then ``read()`` every ``interval`` seconds,
+        redrawn in place at a terminal (one frame after another elsewhere), until
+        Ctrl-C: the error boundary ends the command (exit 130)."""
+        from rich.console import Group
+        from rich.live import Live
+
+        def frame(result: CommandResult) -> Group:
+            stamp = time.strftime("%H:%M:%S", time.localtime(self._clock.wall()))
+            hint = Text(f"{stamp}, every {interval:g}s; Ctrl-C stops", style=theme.QUIET)
+            return Group(*self.status_view(result), hint)
+
+        result = first
+        if not self.out.is_terminal:
+            while True:
+                self.out.print(frame(result))
+                self.out.print()
+                self._clock.sleep(interval)
+                result = read()
+        with Live(frame(result), console=self.out, auto_refresh=False) as live:
+            while True:
+                self._clock.sleep(interval)
+                live.update(frame(read()), refresh=True)
+
+    def status_view(self, result: CommandResult) -> list[RenderableType]:
+        """``status``: the details of one function, or one line per function."""
+        now = self._clock.wall()
+        payload = result.payload
+        wide = isinstance(payload, StatusPayload) and payload.wide
+        if len(result.reports) == 1:
+            return tables.status_block(result.reports[0], now)
+        if not result.reports:
+            return []
+        return tables.status_table(result.reports, wide=wide, now=now, width=self.out.width)
 
     def _print(self, renderables: list[RenderableType]) -> None:
         for renderable in renderables:

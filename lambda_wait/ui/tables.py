@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -19,8 +20,9 @@ from lambda_wait.states import FunctionSnapshot, Phase
 from lambda_wait.ui import theme
 
 
-def status_block(report: FunctionReport) -> list[RenderableType]:
-    """``status``: a head line (name, phase, timing) and the details of one function."""
+def status_block(report: FunctionReport, now: float | None = None) -> list[RenderableType]:
+    """``status``: a head line (name, phase, timing) and the details of one function;
+    ``now`` (wall-clock seconds) makes the last change relative (``4 min ago``)."""
     snap = report.snapshot
     if snap is None:
         return [
@@ -36,27 +38,36 @@ def status_block(report: FunctionReport) -> list[RenderableType]:
     head.append(label.upper(), style=theme.PHASE_STYLE[phase])
     if report.elapsed is not None and report.polls is not None:
         head.append(f"  after {report.elapsed:.1f}s, {report.polls} reads", style=theme.QUIET)
-    return [head, _details(report, snap)]
+    return [head, _details(report, snap, now)]
 
 
-def _details(report: FunctionReport, snap: FunctionSnapshot) -> Table:
+def _details(report: FunctionReport, snap: FunctionSnapshot, now: float | None) -> Table:
     table = _grid()
     table.add_row("State", state_text(snap))
-    if report.message or report.assessment:
-        table.add_row(
-            "Verdict", report.message or report.assessment.summary if report.assessment else ""
+    verdict = report.message or (report.assessment.summary if report.assessment else "")
+    if report.message or ":" in verdict:  # only when it says more than the State row
+        table.add_row("Verdict", verdict)
+    state_reason, update_reason = snap.state_decoded, snap.update_decoded
+    if (
+        state_reason is not None
+        and update_reason is not None
+        and (
+            state_reason.code == update_reason.code
+            and state_reason.aws_message == update_reason.aws_message
         )
-    for label, decoded in (
-        ("State reason", snap.state_decoded),
-        ("Update reason", snap.update_decoded),
     ):
-        if decoded is not None:
-            reason_rows(table, label, decoded)
+        reason_rows(table, "Reason", state_reason)  # the same reason twice: once
+    else:
+        for label, decoded in (("State reason", state_reason), ("Update reason", update_reason)):
+            if decoded is not None:
+                reason_rows(table, label, decoded)
     kind = snap.package_type or "?"
     if snap.runtime:
         kind += f" {snap.runtime}"
     table.add_row("Package", kind)
-    table.add_row("Last modified", snap.last_modified or "-")
+    modified = snap.last_modified or "-"
+    ago = relative_time(snap.last_modified, now)
+    table.add_row("Last modified", f"{modified} ({ago})" if ago else modified)
     table.add_row("Version", snap.version or "-")
     table.add_row("CodeSha256", snap.code_sha256 or "-")
     table.add_row(
@@ -71,6 +82,112 @@ def _details(report: FunctionReport, snap: FunctionSnapshot) -> Table:
     for note in report.notes:
         table.add_row("Note", note)
     return table
+
+
+def status_table(
+    reports: Sequence[FunctionReport],
+    *,
+    wide: bool = False,
+    now: float | None = None,
+    width: int = 100,
+) -> list[RenderableType]:
+    """``status`` of several functions: one line each (what it is doing, why, and
+    the first words of what to do, cut to ``width``), then one line of totals.
+    ``wide`` adds the package, the last change (relative) and the VPC."""
+    header = ["FUNCTION", "RESULT", "STATE", "UPDATE", "REASON"]
+    if wide:
+        header += ["PACKAGE", "MODIFIED", "VPC"]
+    header.append("WHAT TO DO")
+    rows: list[list[str]] = []
+    results: list[ExitCode] = []
+    seen: set[str] = set()
+    for report in reports:
+        if report.function in seen:
+            continue  # named twice (or named and selected): one line
+        seen.add(report.function)
+        snap = report.snapshot
+        reason = report.reason()
+        cells = [
+            report.function,
+            report.exit_code.label,
+            (snap.state or "-") if snap else "-",
+            (snap.last_update_status or "-") if snap else "-",
+            (reason.code or "-") if reason else "-",
+        ]
+        if wide:
+            kind = "-"
+            if snap is not None:
+                kind = " ".join(p for p in (snap.package_type, snap.runtime) if p) or "-"
+            ago = relative_time(snap.last_modified, now) if snap else None
+            vpc = ("yes" if snap.in_vpc or snap.vpc_id else "no") if snap else "-"
+            cells += [kind, ago or "-", vpc]
+        cells.append(_first_sentence(_todo(report)))
+        rows.append(cells)
+        results.append(report.exit_code)
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    room = max(10, width - sum(widths) - 2 * len(widths))
+    shown: list[RenderableType] = [Text(_line(header, widths, room), style=theme.LABEL)]
+    for row, code in zip(rows, results, strict=True):
+        text = Text(_line(row, widths, room))
+        start = len(row[0]) + (widths[0] - len(row[0])) + 2
+        style = theme.GOOD if code is ExitCode.READY else theme.BAD
+        text.stylize(theme.NAME, 0, len(row[0]))
+        text.stylize(style, start, start + len(row[1]))
+        shown.append(text)
+    counts: dict[str, int] = {}
+    for code in results:
+        counts[code.label] = counts.get(code.label, 0) + 1
+    worst_code = worst(results)
+    tally = ", ".join(f"{n} {label}" for label, n in counts.items())
+    shown.append(
+        Text(f"{len(rows)} functions: {tally}; exit {int(worst_code)} ({worst_code.label})")
+    )
+    return shown
+
+
+def _line(cells: list[str], widths: list[int], room: int) -> str:
+    last = cells[-1] if len(cells[-1]) <= room else cells[-1][: room - 1].rstrip() + "…"
+    fixed = "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=False))
+    return f"{fixed}  {last}".rstrip()
+
+
+def _todo(report: FunctionReport) -> str:
+    if report.exit_code is ExitCode.READY:
+        return ""
+    reason = report.reason()
+    if reason is not None and reason.remedy:
+        return reason.remedy
+    if report.error is not None:
+        return report.error.hint or report.error.message
+    return report.summary() or ""
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence (the rest is in ``status NAME``), without a trailing period."""
+    end = text.find(". ")
+    return (text if end < 0 else text[:end]).rstrip(".")
+
+
+def relative_time(timestamp: str | None, now: float | None) -> str | None:
+    """``LastModified`` (``2026-01-01T00:00:00.000+0000``) as ``4 min ago``."""
+    if not timestamp or now is None:
+        return None
+    try:
+        then = datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+    except ValueError:
+        try:
+            then = datetime.fromisoformat(timestamp).timestamp()
+        except ValueError:
+            return None
+    seconds = now - then
+    if seconds < 0:
+        return "in the future"
+    for unit, size in (("day", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            label = f"{unit}s" if unit == "day" and count > 1 else unit
+            return f"{count} {label} ago"
+    return "just now"
 
 
 def summary_table(reports: Sequence[FunctionReport]) -> list[RenderableType]:

@@ -65,7 +65,10 @@ def test_not_found_exits_4_and_json_still_printed(moto_function: str) -> None:
 def test_worst_exit_code_wins_with_several_functions(moto_function: str) -> None:
     code, out, _ = run("status", moto_function, "missing-fn")
     assert code == ExitCode.NOT_FOUND
-    assert "READY" in out and "missing-fn" in out
+    lines = out.splitlines()  # several functions: one line each, then the totals
+    assert lines[1].split()[:3] == ["happy-fn", "ready", "Active"]
+    assert lines[2].split()[:2] == ["missing-fn", "not-found"]
+    assert lines[3] == "2 functions: 1 ready, 1 not-found; exit 4 (not-found)"
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,8 @@ def test_secrets_are_masked_in_every_mode(
     )
     assert code == 1, out + err
     _, s_out, s_err = invoke(functions, "status", "ok-fn", "bad-fn", *flags, env=env)
-    everything = out + err + s_out + s_err
+    _, one_out, one_err = invoke(functions, "status", "ok-fn", *flags, env=env)  # details
+    everything = out + err + s_out + s_err + one_out + one_err
     for name in ("out", "summary"):
         if (tmp_path / name).exists():
             everything += (tmp_path / name).read_text(encoding="utf-8")
@@ -76,7 +77,7 @@ def test_secrets_are_masked_in_every_mode(
         ]
         json.loads(out)  # stdout is exactly one document
     elif mode != "quiet":
-        assert "DB_PASSWORD, TOKEN (values hidden)" in s_out
+        assert "DB_PASSWORD, TOKEN (values hidden)" in one_out
     if mode != "colour-forced":
         assert "\x1b" not in everything  # CliRunner's streams are not terminals
     else:
