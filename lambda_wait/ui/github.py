@@ -217,7 +217,7 @@ def step_summary(
         ]
         for o in outcomes:
             result = ("✅ " if o.exit_code is ExitCode.READY else "❌ ") + o.exit_code.label
-            time_cell = f"{o.elapsed:.1f}s" if o.elapsed is not None else ""
+            time_cell = _duration(o.elapsed) if o.elapsed is not None else ""
             cells = (
                 f"`{o.function}`",
                 result,
@@ -242,6 +242,14 @@ def step_summary(
             lines.append(f"- What to do: {_cell(o.remedy)}")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _duration(seconds: float) -> str:
+    """``3.0s``, ``1m 35s`` (as the terminal's tables say it)."""
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}m {secs:02d}s"
 
 
 def append(path: str | None, text: str) -> None:

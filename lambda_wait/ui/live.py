@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
@@ -19,10 +19,13 @@ from rich.text import Text
 from lambda_wait.clock import Clock
 from lambda_wait.states import Phase
 from lambda_wait.ui import theme
+from lambda_wait.ui.tables import duration_text
 from lambda_wait.waiter import WaitEvent
 
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 SPINNER_FPS = 12.5
+MIN_ROWS = 5  # a terminal shorter than this still shows five rows
+FRAME_MARGIN = 3  # the header, the cursor's line and one to spare
 
 
 @dataclass
@@ -82,6 +85,12 @@ class LiveView:
                     row.ended = now if row.done else None
                     reason = event.assessment.reason
                     row.reason = _reason_text(reason.code, reason.title) if reason else ""
+                    if snap.state == "Active" and snap.last_update_status == "InProgress":
+                        # AWS may say "Creating" for an update: it is an update all the same
+                        code = reason.code if reason is not None else None
+                        row.reason = (
+                            f"update in progress ({code})" if code else "update in progress"
+                        )
             elif event.kind in ("sleep", "cooldown"):
                 row.next_poll_at = now + event.sleep_seconds
                 if event.kind == "cooldown" and event.message:
@@ -103,7 +112,7 @@ class LiveView:
                     console=self._console,
                     auto_refresh=self._auto_refresh,
                     refresh_per_second=SPINNER_FPS,
-                    transient=False,
+                    transient=True,  # the result on stdout replaces the last frame
                     redirect_stdout=False,  # stdout carries the result; never draw on it
                     redirect_stderr=False,
                 )
@@ -112,7 +121,8 @@ class LiveView:
                 self._live.refresh()
 
     def stop(self) -> None:
-        """Draw the last frame and leave it on screen; later events are ignored."""
+        """Erase the live frame (the result that follows replaces it: one final
+        summary, not two); later events are ignored."""
         with self._live_lock:
             with self._lock:
                 self._stopped = True
@@ -124,10 +134,18 @@ class LiveView:
 
     # drawing ------------------------------------------------------------------
     def render(self) -> Table:
-        """The current frame."""
+        """The current frame: unfinished rows first; when the console is too short for
+        every row, finished rows are collapsed into one line that counts them."""
         with self._lock:
             now = self._clock.now()
-            rows = list(self._rows.values())
+            unfinished = [r for r in self._rows.values() if not r.done]
+            finished = [r for r in self._rows.values() if r.done]
+            room = max(MIN_ROWS, self._console.height - FRAME_MARGIN)
+            hidden: list[Row] = []
+            if len(unfinished) + len(finished) > room:
+                keep = max(0, room - len(unfinished) - 1)  # one line for the count
+                finished, hidden = finished[:keep], finished[keep:]
+            rows = unfinished + finished
             # Every column but the reason keeps its full width; the reason gets what is left.
             name_width = max([len("FUNCTION"), *(len(r.function) for r in rows)])
             state_width = max([len("STATE"), *(len(r.state) for r in rows)])
@@ -147,29 +165,41 @@ class LiveView:
             )
             table.add_column("NEXT POLL", justify="right", min_width=9, no_wrap=True)
             for row in rows:
-                style = theme.PHASE_STYLE.get(row.phase, "") if row.phase else ""
-                if row.done:
-                    mark = (
-                        Text("✓", style=theme.GOOD)
-                        if row.phase is Phase.READY
-                        else Text("✗", theme.BAD)
-                    )
-                else:
-                    frame = int((now - row.started) * SPINNER_FPS) % len(SPINNER_FRAMES)
-                    mark = Text(SPINNER_FRAMES[frame], style=theme.SPINNER)
-                next_poll = ""
-                if row.next_poll_at is not None and not row.done:
-                    next_poll = f"{max(0.0, row.next_poll_at - now):.1f}s"
+                table.add_row(*self._cells(row, now))
+            if hidden:
+                ready = sum(1 for r in hidden if r.phase is Phase.READY)
                 table.add_row(
-                    mark,
-                    Text(row.function, style=theme.NAME),
-                    f"{(row.ended if row.ended is not None else now) - row.started:.1f}s",
-                    Text(row.state, style=style),
-                    Text(row.update, style=style),
-                    Text(row.message or row.reason, style=theme.QUIET if row.message else ""),
-                    next_poll,
+                    Text("✓", style=theme.GOOD) if ready == len(hidden) else Text("…"),
+                    Text(
+                        f"+ {len(hidden)} finished ({ready} ready, {len(hidden) - ready} not)",
+                        style=theme.QUIET,
+                    ),
                 )
             return table
+
+    def _cells(self, row: Row, now: float) -> list[RenderableType]:
+        style = theme.PHASE_STYLE.get(row.phase, "") if row.phase else ""
+        if row.done:
+            ready = row.phase is Phase.READY
+            mark = Text("✓", theme.GOOD) if ready else Text("✗", theme.BAD)
+        elif self._stopped:
+            mark = Text("·", theme.QUIET)  # stopped unfinished: no spinner frozen mid-turn
+        else:
+            frame = int((now - row.started) * SPINNER_FPS) % len(SPINNER_FRAMES)
+            mark = Text(SPINNER_FRAMES[frame], style=theme.SPINNER)
+        next_poll = ""
+        if row.next_poll_at is not None and not row.done:
+            next_poll = f"{max(0.0, row.next_poll_at - now):.1f}s"
+        elapsed = (row.ended if row.ended is not None else now) - row.started
+        return [
+            mark,
+            Text(row.function, style=theme.NAME),
+            duration_text(elapsed),
+            Text(row.state, style=style),
+            Text(row.update, style=style),
+            Text(row.message or row.reason, style=theme.QUIET if row.message else ""),
+            next_poll,
+        ]
 
 
 def _reason_text(code: str | None, title: str) -> str:

@@ -414,5 +414,6 @@ def _console(
 
 
 def _duration(seconds: float) -> str:
+    """Whole seconds as people read them (``45s``, ``1m 35s``): heartbeats are coarse."""
     minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"

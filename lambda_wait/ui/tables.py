@@ -205,7 +205,7 @@ def summary_table(reports: Sequence[FunctionReport]) -> list[RenderableType]:
             (snap.state or "-") if snap else "-",
             (snap.last_update_status or "-") if snap else "-",
             (reason.code or "") if reason else "",
-            f"{report.elapsed:.1f}s" if report.elapsed is not None else "",
+            duration_text(report.elapsed) if report.elapsed is not None else "",
         )
     shown: list[RenderableType] = [table]
     code = worst([report.exit_code for report in reports])
@@ -246,6 +246,17 @@ def reason_rows(table: Table, label: str, decoded: DecodedReason) -> None:
             flags.append("Lambda waits at least 5 minutes before it retries")
         if flags:
             table.add_row("  Note", "; ".join(flags))
+
+
+def duration_text(seconds: float) -> str:
+    """Seconds as people read them: ``3.0s``, ``1m 35s``, ``1h 02m``."""
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m {secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
 
 
 def state_text(snap: FunctionSnapshot) -> Text:

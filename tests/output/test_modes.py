@@ -107,9 +107,9 @@ def test_json_mode_prints_one_document_and_no_human_text_on_stdout() -> None:
 
 
 def final_frame(stderr: str) -> str:
-    """The live view's last frame, as a terminal would show it."""
-    last = stderr.rsplit("\x1b[2K", 1)[-1]  # each redraw erases the previous frame first
-    return ANSI.sub("", last).replace("\r", "")
+    """The live view's last frame, as a terminal showed it before it was erased."""
+    frames = [ANSI.sub("", f).replace("\r", "") for f in stderr.split("\x1b[2K")]
+    return [f for f in frames if f.strip()][-1]  # each redraw erases the previous frame first
 
 
 def test_terminal_mode_draws_a_live_table_and_ends_in_a_summary_table() -> None:
@@ -121,6 +121,8 @@ def test_terminal_mode_draws_a_live_table_and_ends_in_a_summary_table() -> None:
     assert "\x1b[1A" in err  # redrawn in place, not appended
     assert SGR_COLOUR.search(err) and SGR_COLOUR.search(stdout.getvalue())
     check_golden("terminal.final-frame.txt", final_frame(err))
+    # then erased: the summary on stdout replaces it (one final summary, not two)
+    assert ANSI.sub("", err.rsplit("\x1b[?25h", 1)[-1]).strip() == ""
     frames = err.split("\x1b[2K")
     assert any("NEXT POLL" in f and "2.5s" in ANSI.sub("", f) for f in frames)  # countdown
     # stdout: the same result as plain mode, in colour
@@ -195,7 +197,7 @@ def test_heartbeat_at_most_every_30_seconds_during_a_long_quiet_wait() -> None:
     beats = [line for line in lines if "still waiting" in line]
     assert len(lines) == 4 and len(beats) == 3, lines  # the change, then 30, 60, 90 s
     assert beats[0].endswith("still waiting: vpc-fn Pending (30s)")
-    assert beats[2].endswith("still waiting: vpc-fn Pending (1m30s)")
+    assert beats[2].endswith("still waiting: vpc-fn Pending (1m 30s)")
     assert HEARTBEAT_SECONDS == 30.0
 
 
