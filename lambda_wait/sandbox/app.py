@@ -22,6 +22,8 @@ from lambda_wait.sandbox.cloudwatch import AlarmFlip, Trigger
 from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.errors import ApiError
 from lambda_wait.sandbox.faults import (
+    ChaosRule,
+    ChaosTable,
     FaultConfig,
     FaultDecision,
     FaultInjector,
@@ -41,6 +43,7 @@ from lambda_wait.sandbox.wsgi import (
     read_body,
     scope,
     send,
+    send_truncated,
 )
 
 __all__ = ["Call", "Sandbox"]
@@ -90,6 +93,7 @@ class Sandbox:
         self._get_bucket = TokenBucket(GET_FUNCTION_RATE, GET_FUNCTION_RATE, self.clock)
         self._plane_bucket = TokenBucket(CONTROL_PLANE_RATE, CONTROL_PLANE_RATE, self.clock)
         self._faults = FaultInjector(faults or scenario.faults or FaultConfig())
+        self._chaos = ChaosTable(scenario.chaos)
         for flip in scenario.alarms:
             self._ctx.schedule_alarm(flip)
 
@@ -172,6 +176,17 @@ class Sandbox:
     def faults(self) -> FaultConfig:
         """The fault configuration in force."""
         return self._faults.config
+
+    def set_chaos(self, *rules: ChaosRule) -> tuple[ChaosRule, ...]:
+        """Replace the chaos rules (none: switch chaos off); counts of ``times`` restart."""
+        with self._lock:
+            self._chaos = ChaosTable(tuple(rules))
+        return tuple(rules)
+
+    @property
+    def chaos(self) -> tuple[ChaosRule, ...]:
+        """The chaos rules in force."""
+        return self._chaos.rules
 
     def make_inactive(self, name: str, region: str = "us-east-1") -> None:
         """Put a function in State Inactive (StateReasonCode Idle), as if idle for weeks.
@@ -288,8 +303,11 @@ class Sandbox:
             if wait is not None:
                 info.throttled = True
                 return self._finish(info, _throttled(wait), start_response)
-            fault = self._faults.decide(req.operation)
+            chaos = self._chaos.take(req.operation, req.name)
+            fault = None if chaos is not None else self._faults.decide(req.operation)
 
+        if chaos is not None:
+            return self._chaos_answer(info, req, chaos, environ, start_response)
         if fault is not None:
             info.fault, info.fault_when = fault.kind, fault.when
             if fault.when == "before":
@@ -308,6 +326,29 @@ class Sandbox:
                 return send(resp, start_response)
             return self._fault_answer(info, fault, resp, environ, start_response)
         return self._finish(info, resp, start_response)
+
+    def _chaos_answer(
+        self,
+        info: CallInfo,
+        req: LambdaRequest,
+        rule: ChaosRule,
+        environ: WSGIEnviron,
+        start_response: StartResponse,
+    ) -> Iterable[bytes]:
+        info.fault, info.fault_when = "chaos", rule.when
+        if rule.delay:
+            time.sleep(rule.delay)  # real time: it must beat a client's read time-out
+        if rule.replaces and rule.when == "before":
+            resp = Response(*rule.answer())  # never reaches the state machine
+        else:
+            with self._lock:
+                resp = dispatch(self._ctx, req, info)
+            if rule.replaces:
+                resp = Response(*rule.answer())
+        if rule.truncate is None:
+            return self._finish(info, resp, start_response)
+        self._record(info, resp)
+        return send_truncated(resp, rule.truncate, environ, start_response)
 
     def _fault_answer(
         self,

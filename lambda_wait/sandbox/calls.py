@@ -21,7 +21,7 @@ class Call:
     applied: bool  # the mutation took effect (accepted), whatever the client saw
     rejected: bool  # answered by the state machine (409/502) without reaching moto
     throttled: bool
-    fault: str | None  # "500", "503", "drop", "slow"
+    fault: str | None  # "500", "503", "drop", "slow", or "chaos" (a chaos rule answered)
     fault_when: str | None  # "before" (not applied) or "after" (applied, answer lost)
     restore_started: bool
     error_code: str | None

@@ -17,7 +17,7 @@ from lambda_wait.errors import UsageError
 from lambda_wait.sandbox.calls import Call
 from lambda_wait.sandbox.cloudwatch import AlarmFlip
 from lambda_wait.sandbox.errors import UnknownFunctionError
-from lambda_wait.sandbox.faults import FaultConfig
+from lambda_wait.sandbox.faults import ChaosRule, FaultConfig
 from lambda_wait.sandbox.wsgi import Response, WSGIEnviron
 
 PREFIX = "/_sandbox"
@@ -32,6 +32,7 @@ ROUTES = (
     'GET|PUT|DELETE /_sandbox/faults  body {"rate": 0.2, "kinds": ["500"], ...}',
     'PUT /_sandbox/alarms/NAME  body {"state": "ALARM", "after": 30, "when": "now|start|weighted"}',
     "GET /_sandbox/alarms",
+    'GET|PUT|DELETE /_sandbox/chaos  body [{"operation": "GetFunction", "status": 500, ...}]',
     "POST /_sandbox/reset",
 )
 
@@ -53,6 +54,9 @@ class Controls(Protocol):
     def set_throttling(self, enabled: bool) -> None: ...
     def set_faults(self, faults: FaultConfig | None = None, **kwargs: Any) -> FaultConfig: ...
     def reset(self) -> None: ...
+    def set_chaos(self, *rules: ChaosRule) -> tuple[ChaosRule, ...]: ...
+    @property
+    def chaos(self) -> tuple[ChaosRule, ...]: ...
     def schedule_alarm(self, flip: AlarmFlip) -> None: ...
     @property
     def alarm_flips(self) -> list[tuple[str, str]]: ...
@@ -170,6 +174,25 @@ def _faults(sandbox: Controls, req: ControlRequest) -> Response | None:
     return answer(200, _faults_json(sandbox.faults))
 
 
+def _chaos(sandbox: Controls, req: ControlRequest) -> Response | None:
+    if req.parts != ["chaos"]:
+        return None
+    if req.method in ("PUT", "POST"):
+        payload = req.payload
+        items = payload.get("rules") if isinstance(payload, dict) else payload
+        if not isinstance(items, list):
+            return answer(400, {"error": 'body must be a list of rules or {"rules": [...]}'})
+        sandbox.set_chaos(
+            *(
+                ChaosRule.from_mapping(item, where=f"chaos rule #{i}")
+                for i, item in enumerate(items, 1)
+            )
+        )
+    elif req.method == "DELETE":
+        sandbox.set_chaos()
+    return answer(200, {"rules": [rule.to_dict() for rule in sandbox.chaos]})
+
+
 def _reset(sandbox: Controls, req: ControlRequest) -> Response | None:
     if req.parts == ["reset"] and req.method == "POST":
         sandbox.reset()
@@ -201,6 +224,7 @@ _ROUTES: tuple[Route, ...] = (
     _throttling,
     _faults,
     _alarms,
+    _chaos,
     _reset,
 )
 

@@ -162,3 +162,166 @@ class TokenBucket:
 def retry_after_header(wait: float) -> str:
     """Retry-After in whole seconds, at least 1 (HTTP allows only integers)."""
     return str(max(1, math.ceil(wait)))
+
+
+# --- chaos: any chosen operation answered with a chosen status, body, delay or truncation ---
+
+ChaosWhen = Literal["before", "after"]
+_CHAOS_KEYS = (
+    "operation",
+    "function",
+    "status",
+    "body",
+    "headers",
+    "delay",
+    "truncate",
+    "when",
+    "times",
+)
+# The error code an answer of a status gets when the rule names none (x-amzn-ErrorType).
+_STATUS_CODES = {
+    400: "InvalidParameterValueException",
+    403: "AccessDeniedException",
+    404: "ResourceNotFoundException",
+    409: "ResourceConflictException",
+    429: "TooManyRequestsException",
+    500: "ServiceException",
+    502: "EC2UnexpectedException",
+    503: "ServiceUnavailableException",
+}
+
+
+@dataclass(frozen=True)
+class ChaosRule:
+    """Answer calls of ``operation`` (a Lambda operation name, ``*`` for all) as chosen.
+
+    ``status`` (and ``body``, ``headers``) replace the answer: ``when="before"``
+    the call never reaches the state machine (not applied), ``"after"`` it is
+    applied and its answer replaced. ``delay`` waits that many real seconds
+    (not scaled) before answering. ``truncate`` sends the headers with the full
+    Content-Length but only the first N bytes of the body, then closes the
+    connection. ``times`` limits the rule to that many matching calls;
+    ``function`` to calls about that function.
+    """
+
+    operation: str = "*"
+    function: str | None = None
+    status: int | None = None
+    body: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    delay: float = 0.0
+    truncate: int | None = None
+    when: ChaosWhen = "before"
+    times: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is not None and not 100 <= self.status <= 599:
+            raise UsageError(f"chaos: status must be an HTTP status (100-599), got {self.status!r}")
+        if not self.delay >= 0:
+            raise UsageError("chaos: delay must be seconds >= 0")
+        if self.truncate is not None and self.truncate < 0:
+            raise UsageError("chaos: truncate must be a number of bytes >= 0")
+        if self.times is not None and self.times < 1:
+            raise UsageError("chaos: times must be 1 or more")
+        if self.when not in ("before", "after"):
+            raise UsageError(f"chaos: 'when' must be before or after, got {self.when!r}")
+        if self.status is None and self.body is None and not self.delay and self.truncate is None:
+            raise UsageError("chaos: a rule needs at least one of status, body, delay, truncate")
+
+    @property
+    def replaces(self) -> bool:
+        """True when the rule replaces the answer (status or body given)."""
+        return self.status is not None or self.body is not None
+
+    def matches(self, operation: str, function: str | None) -> bool:
+        """True for a call this rule is about."""
+        if self.operation not in ("*", operation):
+            return False
+        return self.function is None or self.function == function
+
+    def answer(self) -> tuple[int, list[tuple[str, str]], bytes]:
+        """(status, headers, body) of the replacing answer."""
+        status = self.status if self.status is not None else 200
+        headers = [("Content-Type", "application/json"), *self.headers]
+        names = {k.lower() for k, _ in headers}
+        if self.body is not None:
+            return status, headers, self.body.encode()
+        if status < 400:
+            return status, headers, b"{}"
+        code = _STATUS_CODES.get(status, "ServiceException" if status >= 500 else "ChaosException")
+        if "x-amzn-errortype" not in names:
+            headers.append(("x-amzn-ErrorType", code))
+        kind = "User" if status < 500 else "Service"
+        body = f'{{"Type": "{kind}", "message": "sandbox chaos: HTTP {status}"}}'
+        return status, headers, body.encode()
+
+    @classmethod
+    def from_mapping(cls, data: Any, *, where: str) -> ChaosRule:
+        """From a scenario file's or the control API's JSON object."""
+        if not isinstance(data, Mapping):
+            raise UsageError(f"{where}: a chaos rule must be an object")
+        unknown = sorted(set(data) - set(_CHAOS_KEYS))
+        if unknown:
+            raise UsageError(
+                f"{where}: unknown chaos key {unknown[0]!r}; valid keys: {', '.join(_CHAOS_KEYS)}"
+            )
+        try:
+            headers = data.get("headers") or {}
+            if not isinstance(headers, Mapping):
+                raise TypeError("headers must be an object of strings")
+            return cls(
+                operation=str(data.get("operation", "*")),
+                function=None if data.get("function") is None else str(data["function"]),
+                status=_optional_int(data.get("status"), "status"),
+                body=None if data.get("body") is None else str(data["body"]),
+                headers=tuple((str(k), str(v)) for k, v in headers.items()),
+                delay=_number(data.get("delay", 0)),
+                truncate=_optional_int(data.get("truncate"), "truncate"),
+                when=data.get("when", "before"),
+                times=_optional_int(data.get("times"), "times"),
+            )
+        except (TypeError, ValueError) as exc:
+            raise UsageError(f"{where}: chaos: {exc}") from None
+        except UsageError as exc:
+            raise UsageError(f"{where}: {exc.message}") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (control API)."""
+        return {
+            "operation": self.operation,
+            "function": self.function,
+            "status": self.status,
+            "body": self.body,
+            "headers": dict(self.headers),
+            "delay": self.delay,
+            "truncate": self.truncate,
+            "when": self.when,
+            "times": self.times,
+        }
+
+
+def _optional_int(value: Any, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    return value
+
+
+class ChaosTable:
+    """The chaos rules in force; the first matching rule answers (call under a lock)."""
+
+    def __init__(self, rules: tuple[ChaosRule, ...] = ()) -> None:
+        self.rules = rules
+        self._left = [rule.times for rule in rules]
+
+    def take(self, operation: str, function: str | None) -> ChaosRule | None:
+        """The rule for this call, counting it against the rule's ``times``."""
+        for i, rule in enumerate(self.rules):
+            left = self._left[i]
+            if left == 0 or not rule.matches(operation, function):
+                continue
+            if left is not None:
+                self._left[i] = left - 1
+            return rule
+        return None

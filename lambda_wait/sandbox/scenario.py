@@ -19,7 +19,7 @@ from typing import Any
 from lambda_wait.errors import UsageError
 from lambda_wait.sandbox.cloudwatch import AlarmFlip
 from lambda_wait.sandbox.codes import reason_for, validate_code
-from lambda_wait.sandbox.faults import FaultConfig
+from lambda_wait.sandbox.faults import ChaosRule, FaultConfig
 from lambda_wait.sandbox.invocations import parse_error_rule, parse_error_tag
 
 TAG_PREFIX = "lambda-wait-sandbox:"
@@ -143,6 +143,7 @@ class Scenario:
     faults: FaultConfig | None = None
     source: str | None = None
     alarms: tuple[AlarmFlip, ...] = ()
+    chaos: tuple[ChaosRule, ...] = ()
 
     def resolve(self, name: str, tags: Mapping[str, str] | None = None) -> Resolved:
         """The behaviour for function ``name`` with ``tags`` (tags win over rules)."""
@@ -207,7 +208,7 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
     where = f"scenario file {source}"
     if not isinstance(data, dict):
         raise UsageError(f"{where}: the top level must be an object with a 'rules' list")
-    top_keys = ("delays", "rules", "throttling", "faults", "alarms")
+    top_keys = ("delays", "rules", "throttling", "faults", "alarms", "chaos")
     for key in data:
         if key not in top_keys:
             raise UsageError(
@@ -235,7 +236,15 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
         AlarmFlip.from_mapping(item, where=f"{where}: alarm #{i}", default_trigger="start")
         for i, item in enumerate(alarms_data, 1)
     )
+    chaos_data = data.get("chaos", [])
+    if not isinstance(chaos_data, list):
+        raise UsageError(f"{where}: key 'chaos': expected a list of chaos rules")
+    chaos = tuple(
+        ChaosRule.from_mapping(item, where=f"{where}: chaos rule #{i}")
+        for i, item in enumerate(chaos_data, 1)
+    )
     return Scenario(
+        chaos=chaos,
         timings=timings,
         rules=rules,
         throttling=throttling,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import http
 import io
 import json
 import re
+import socket
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,6 +139,29 @@ def send(resp: Response, start_response: StartResponse) -> Iterable[bytes]:
     headers.append(("Content-Length", str(len(resp.body))))
     start_response(f"{resp.status} {phrase}", headers)
     return [resp.body]
+
+
+def send_truncated(
+    resp: Response, keep: int, environ: WSGIEnviron, start_response: StartResponse
+) -> Iterable[bytes]:
+    """Announce the whole body (Content-Length) but send ``keep`` bytes, then hang up."""
+    try:
+        phrase = http.HTTPStatus(resp.status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    headers = [(k, v) for k, v in resp.headers if k.lower() != "content-length"]
+    headers.append(("Content-Length", str(len(resp.body))))
+    start_response(f"{resp.status} {phrase}", headers)
+
+    def body() -> Iterator[bytes]:
+        yield resp.body[:keep]
+        sock = environ.get("werkzeug.socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):  # the client may have gone already
+                sock.shutdown(socket.SHUT_RDWR)
+        raise Dropped("sandbox chaos: answer truncated")
+
+    return body()
 
 
 def scope(environ: WSGIEnviron) -> tuple[str | None, str]:
