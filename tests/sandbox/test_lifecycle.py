@@ -253,27 +253,32 @@ def _polls(handle: SandboxHandle, name: str) -> list[Any]:
     return calls
 
 
-def test_boto3_waiters_block_while_pending_and_in_progress(
-    sandbox_factory: Callable[..., SandboxHandle],
-) -> None:
-    handle = sandbox_factory({"delays": {"create": 0.3, "update": 0.3}}, time_scale=1.0)
-    lam = handle.client()
-    created = time.monotonic()  # the sandbox's clock; its log stamps a call when it ends
+def test_boto3_waiters_block_while_pending_and_in_progress(manual: ManualFactory) -> None:
+    # Each poll moves the sandbox clock 0.1 s: a 0.3 s window needs several polls,
+    # however slow the machine (a real-time window can pass within one slow call).
+    m = manual({"delays": {"create": 0.3, "update": 0.3}})
+    handle, lam = m.handle, m.handle.client()
+
+    def tick(call: Any) -> None:
+        if call.operation == "GetFunction":
+            m.advance(0.1)
+
+    handle.sandbox.on_call = tick
+    created = m.clock()
     handle.create_function("peer")
-    lam.get_waiter("function_active_v2").wait(FunctionName="peer", WaiterConfig={"Delay": 0.05})
-    # The waiter's last read came after the 0.3 s Pending window, and it read more
-    # than once: it blocked while Pending.
+    lam.get_waiter("function_active_v2").wait(FunctionName="peer", WaiterConfig={"Delay": 0.01})
+    # The waiter read more than once and its last read came after the Pending window.
     polls = _polls(handle, "peer")
     assert polls[-1].time - created >= 0.3
-    assert len(polls) >= 2
+    assert len(polls) >= 3
 
     handle.sandbox.reset_calls()
-    updated = time.monotonic()
+    updated = m.clock()
     lam.update_function_configuration(FunctionName="peer", Timeout=9)
-    lam.get_waiter("function_updated_v2").wait(FunctionName="peer", WaiterConfig={"Delay": 0.05})
+    lam.get_waiter("function_updated_v2").wait(FunctionName="peer", WaiterConfig={"Delay": 0.01})
     polls = _polls(handle, "peer")
     assert polls[-1].time - updated >= 0.3
-    assert len(polls) >= 2
+    assert len(polls) >= 3
     assert lam.get_function_configuration(FunctionName="peer")["Timeout"] == 9
 
 
@@ -308,10 +313,10 @@ def test_boto3_waiters_fail_on_failed(sandbox_factory: Callable[..., SandboxHand
 
 def test_time_scale_shrinks_every_delay(sandbox: SandboxHandle) -> None:
     # The default fixture runs at 0.01: a 60 s VPC create takes 0.6 s.
+    start = time.monotonic()  # before the create: its 0.6 s window starts later
     sandbox.create_function("scaled", vpc=True)
-    start = time.monotonic()
-    sandbox.wait_until("scaled", state="Active", timeout=5)
-    assert 0.4 <= time.monotonic() - start < 3
+    sandbox.wait_until("scaled", state="Active", timeout=30)
+    assert 0.6 <= time.monotonic() - start < 30  # unscaled it would be 60 s
 
 
 def test_unknown_function_is_moto_404(sandbox: SandboxHandle) -> None:
