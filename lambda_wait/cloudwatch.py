@@ -7,6 +7,7 @@ time-outs, the same session) and raises only lambda-wait errors.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -142,14 +143,17 @@ def _translate(err: botocore.exceptions.ClientError, operation: str) -> LambdaWa
 
 
 def make_cloudwatch(settings: AwsSettings) -> CloudWatchApi:
-    """A :class:`CloudWatchApi` for the same region, profile and endpoint as Lambda's."""
+    """A :class:`CloudWatchApi` for the same region and profile as Lambda's. Endpoint:
+    boto3's own (AWS_ENDPOINT_URL_CLOUDWATCH, AWS_ENDPOINT_URL) when set, else the
+    Lambda endpoint given (the sandbox answers CloudWatch on the same port)."""
     session = make_session(settings)
     if not session.region_name:
         raise UsageError(
             "no AWS region configured.",
             hint="Pass --region, or set AWS_REGION / AWS_DEFAULT_REGION (or region in a profile).",
         )
-    endpoint = settings.endpoint_url or None
+    own = os.environ.get("AWS_ENDPOINT_URL_CLOUDWATCH") or os.environ.get("AWS_ENDPOINT_URL")
+    endpoint = None if own else (settings.endpoint_url or None)
     try:
         client = session.client("cloudwatch", endpoint_url=endpoint, config=client_config())
     except ValueError as err:

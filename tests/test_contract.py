@@ -160,7 +160,7 @@ def test_json_envelope_on_a_command_error() -> None:
 DEPLOY_ENVELOPE_KEYS = {"deploy", "deploys"}
 DEPLOY_KEYS = {
     "function", "action", "dry_run", "function_arn", "version", "alias", "code_sha256",
-    "changed", "steps", "applied", "not_applied", "skipped", "plan", "live",
+    "changed", "steps", "applied", "not_applied", "skipped", "plan", "live", "shift",
     "elapsed_seconds", "timeout_seconds",
 }  # fmt: skip
 

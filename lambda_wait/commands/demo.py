@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,6 +23,7 @@ Examples:
 
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "examples" / "hello"
 FAIL_TAG = "lambda-wait-sandbox:create=fail:SubnetOutOfIPAddresses"
+CANARY_ALARM = "hello-vpc-errors"
 
 
 @click.command(epilog=EXAMPLES)
@@ -39,9 +41,10 @@ def command(time_scale: float, no_color: bool) -> None:
     Starts the sandbox (a local Lambda control plane that really goes through
     the states) in this process, then runs the real `lambda-wait deploy` three
     times, as a pipeline would: a VPC function is created (Pending -> Active),
-    its VPC configuration is updated (InProgress -> Successful), and a
+    its VPC configuration is updated (InProgress -> Successful), a
     deployment that fails shows its decoded reason and the exit code a
-    pipeline would get. Needs the `sandbox` extra (moto).
+    pipeline would get, and a canary release rolls back when its alarm fires.
+    Needs the `sandbox` extra (moto).
     """
     try:
         from lambda_wait.sandbox import running_sandbox
@@ -111,7 +114,28 @@ def command(time_scale: float, no_color: bool) -> None:
                 ],
                 1,
             ),
+            (
+                "4. A canary that rolls back: version 2 gets 10% of 'live', its alarm fires, "
+                "the alias goes back to version 1",
+                [
+                    "deploy",
+                    "--spec",
+                    spec,
+                    "--code-dir",
+                    code_dir,
+                    "--description",
+                    "hello v2",
+                    "--alias",
+                    "live",
+                    "--shift",
+                    "canary:10:4s",
+                    "--alarm",
+                    CANARY_ALARM,
+                ],
+                10,
+            ),
         ]
+        _canary_alarm(handle)
         outcomes: list[tuple[str, int, int]] = []
         for title, args, expected in steps:
             view.step(title, " ".join(shlex.quote(_short(a)) for a in args))
@@ -127,6 +151,26 @@ def command(time_scale: float, no_color: bool) -> None:
         failed = [o for o in outcomes if o[1] != o[2]]
         if failed:
             raise click.ClickException(f"the demo did not go as expected: {failed[0][0]}")
+
+
+def _canary_alarm(handle: Any) -> None:
+    """An alarm on the new version's errors, which the sandbox flips to ALARM 1.5 s
+    (scaled) after the alias first gets weights: the canary's gate fails."""
+    handle.client("cloudwatch").put_metric_alarm(
+        AlarmName=CANARY_ALARM,
+        Namespace="AWS/Lambda",
+        MetricName="Errors",
+        Dimensions=[{"Name": "FunctionName", "Value": "hello-vpc"}],
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+    )
+    reason = "Threshold Crossed: 3 errors of version 2 in the last minute"
+    handle.sandbox.set_alarm(
+        CANARY_ALARM, "ALARM", after=1.5 / handle.sandbox.time_scale, when="weighted", reason=reason
+    )
 
 
 def _short(arg: str) -> str:

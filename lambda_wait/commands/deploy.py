@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from lambda_wait.ui.output import Output
 
 from ._common import build_api, run_command
+from ._release import ReleaseFlags, check_release, release_options, shift_options
 
 EXAMPLES = """
 Examples:
@@ -131,8 +132,9 @@ _SPEC = click.Path(path_type=str)
     show_default=True,
     help="Bound the whole deploy, every wait and retry included (exit 3).",
 )
+@release_options
 @common_options
-def command(opts: CommonOptions, **params: Any) -> int:
+def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     """Create or update a function, waiting before and after every change.
 
     Reads the function; if absent creates it (retrying while a new role
@@ -180,6 +182,7 @@ def command(opts: CommonOptions, **params: Any) -> int:
 
             raise UsageError("--detailed-exitcode goes with --dry-run: add --dry-run.")
         files = spec_files(specs)
+        checked = check_release(release, alias, len(files))
         if len(files) > 1:
             many = build_all(files, FlagValues(**params), BotocoreRequestModel(), os.environ)
             return _deploy_many(
@@ -195,9 +198,14 @@ def command(opts: CommonOptions, **params: Any) -> int:
             )
         params["spec"] = files[0] if files else None
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
+        api = build_api(opts)
+        shift = None
+        if checked is not None and alias is not None:
+            shift = shift_options(checked, opts, api, desired.name, alias)
         deployer = Deployer(
-            build_api(opts),
+            api,
             desired,
+            shift=shift,
             alias=alias,
             force=force,
             dry_run=dry_run,

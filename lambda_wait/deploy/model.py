@@ -15,6 +15,7 @@ from lambda_wait.clock import Clock
 from lambda_wait.deploy.plan import Plan
 from lambda_wait.errors import ConflictError, ExitCode, LambdaWaitError
 from lambda_wait.reasons import DecodedReason
+from lambda_wait.release.outcome import ShiftReport
 from lambda_wait.states import Assessment, FunctionSnapshot
 
 # A function's configuration as Lambda returns it (GetFunction's "Configuration").
@@ -176,6 +177,7 @@ class DeployResult:
     error: LambdaWaitError | None = None
     live: str | None = None
     reason: DecodedReason | None = None
+    shift: ShiftReport | None = None  # deploy --shift: how the alias moved (or went back)
 
     def names(self, *statuses: StepStatus) -> list[str]:
         return [step.name for step in self.steps if step.status in statuses]

@@ -38,8 +38,11 @@ from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.deploy.steps.alias import point_alias
 from lambda_wait.deploy.steps.create import create
 from lambda_wait.deploy.steps.publish import publish
+from lambda_wait.deploy.steps.shift import ShiftRolledBackError, shift_alias
 from lambda_wait.deploy.steps.update import code_update, configuration_update, update
 from lambda_wait.errors import DeadlineReachedError, ExitCode, LambdaWaitError
+from lambda_wait.release.executor import ShiftOptions
+from lambda_wait.release.outcome import ShiftReport
 from lambda_wait.states import FunctionSnapshot, Phase
 from lambda_wait.waiter import Listener, PollPolicy
 
@@ -68,8 +71,11 @@ class Deployer:
         wait_listener: Listener | None = None,
         cooldowns: CooldownStore | None = None,
         deadline: Deadline | None = None,
+        shift: ShiftOptions | None = None,
     ) -> None:
         self.api = api
+        self.shift = shift if shift is not None and shift.active else None
+        self.shift_report: ShiftReport | None = None
         self.desired = desired
         self.alias = alias
         self.force = force
@@ -184,7 +190,17 @@ class Deployer:
                 reuse_alias=reuse,
             )
         if self.alias and sender.version is not None:
-            point_alias(sender, self.ledger.step("alias"), self.alias, sender.version)
+            step = self.ledger.step("alias")
+            if self.shift is None:
+                point_alias(sender, step, self.alias, sender.version)
+            else:
+                try:
+                    self.shift_report = shift_alias(
+                        sender, step, self.alias, sender.version, self.shift
+                    )
+                except ShiftRolledBackError as err:
+                    self.shift_report = err.report
+                    raise
 
     def _check(self, sender: Sender, current: Config) -> Config:
         """Refuse a function that cannot take a deploy; wait out someone else's update."""
@@ -249,7 +265,10 @@ class Deployer:
             steps.append(
                 Step("publish", "PublishVersion, then wait until the version is Active", True)
             )
-        if plan.alias:
+        if plan.alias and self.shift is not None:
+            what = f"shift alias {plan.alias} to the new version ({self.shift.spec.label})"
+            steps.append(Step("alias", what, True))
+        elif plan.alias:
             steps.append(Step("alias", f"point alias {plan.alias} at the new version", True))
         self.ledger.steps.extend(steps)
         return plan
@@ -300,6 +319,9 @@ class Deployer:
                 version=version,
                 alias=self.alias,
             )
+        report = self.shift_report
+        if isinstance(error, ShiftRolledBackError) and report is not None:
+            live = f"{report.live}; version {version} stays published, serving nothing."
         return DeployResult(
             function=self.name,
             exit_code=exit_code,
@@ -315,4 +337,5 @@ class Deployer:
             error=error,
             live=live,
             reason=getattr(error, "reason", None),
+            shift=report,
         )

@@ -64,7 +64,8 @@ class ShiftProgress:
 
     def line(self) -> str:
         where = f"step {self.step}/{self.steps}" if self.steps else "all at once"
-        parts = [f"{self.phase}: new version {self.percent}% ({where})"]
+        share = f"-> {self.percent}%" if self.phase == "shifting" else f"{self.percent}%"
+        parts = [f"{self.phase}: new version {share} ({where})"]
         if self.next_in is not None:
             parts.append(f"next step in {self.next_in:.0f}s")
         if self.gates:
@@ -74,6 +75,31 @@ class ShiftProgress:
 
 ProgressListener = Callable[[ShiftProgress], None]
 SmokeTest = Callable[[], str | None]  # None when healthy, else why it failed
+
+
+@dataclass(frozen=True)
+class ShiftOptions:
+    """What ``deploy --shift`` hands the alias step: how to move and what to watch."""
+
+    spec: ShiftSpec
+    policy: GatePolicy
+    gates: GatePort | None = None
+    smoke_test: Callable[[str], str | None] | None = None  # version -> why it failed
+
+    @property
+    def active(self) -> bool:
+        """False for a plain all-at-once move with no smoke test (today's alias step)."""
+        return self.spec.gradual or self.smoke_test is not None
+
+
+class NoGates:
+    """A :class:`GatePort` for a shift that watches nothing."""
+
+    def alarms(self, names: tuple[str, ...]) -> list[AlarmReading]:
+        return []
+
+    def error_counts(self, version: str, since_wall: float) -> ErrorCounts:
+        return ErrorCounts(0, 0)
 
 
 class _GateFailed(Exception):
@@ -129,7 +155,7 @@ class TrafficShift:
             steps = self.spec.steps()
             for index, step in enumerate(steps, 1):
                 self._step = index
-                self._emit("shifting", None)
+                self._emit("shifting", None, target=step.percent)
                 self.alias.route(report.old_version, {report.new_version: step.weight})
                 self._percent = step.percent
                 report.applied.append(step.percent)
@@ -226,12 +252,19 @@ class TrafficShift:
         self.report.live_version = state.version
         self.report.live_weights = dict(state.weights)
 
-    def _emit(self, phase: str, next_in: float | None, gates: str | None = None) -> None:
+    def _emit(
+        self,
+        phase: str,
+        next_in: float | None,
+        gates: str | None = None,
+        *,
+        target: int | None = None,
+    ) -> None:
         if self.listener is not None:
             self.listener(
                 ShiftProgress(
                     phase,
-                    self._percent,
+                    self._percent if target is None else target,
                     self._step,
                     len(self.spec.steps()),
                     next_in,

@@ -53,7 +53,7 @@ class DemoView:
         self._out.print(
             Text(
                 "  A pipeline branches on the exit codes: 0 ready, 1 failed, 3 timed out, "
-                "6 cooldown, 7 inactive (`lambda-wait --help`).\n"
+                "6 cooldown, 7 inactive, 10 rolled back (`lambda-wait --help`).\n"
             )
         )
         self._out.print(

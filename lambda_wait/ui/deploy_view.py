@@ -81,7 +81,10 @@ def summary_lines(result: DeployResult) -> list[str]:
         rows.append(("ARN", snap.function_arn))
     if result.version:
         rows.append(("Version", result.version))
-    if result.alias and result.version:
+    if result.shift is not None:  # deploy --shift: where the alias really ended
+        shift = result.shift
+        rows.append(("Alias", f"{shift.live} ({shift.spec}: {shift.outcome})"))
+    elif result.alias and result.version:
         rows.append(("Alias", f"{result.alias} -> {result.version}"))
     if result.code_sha256:
         rows.append(("CodeSha256", result.code_sha256))

@@ -31,11 +31,15 @@ def test_demo_runs_the_main_job_end_to_end(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
-    assert out.count("as expected") == 3
+    assert out.count("as expected") == 4
     assert "-> exit 1 (as expected)" in out  # the failing deployment's exit code is shown
     assert "Subnet out of IP addresses" in done.stderr  # ...with its decoded reason, once
     assert done.stderr.count("Free addresses in the subnets") == 1
     assert "Against real AWS" in out
+    # The canary: 10% to version 2, its alarm fires, the alias goes back to 1 (exit 10).
+    assert "-> exit 10 (as expected)" in out and "live -> 1 (100%)" in out
+    assert "holding: new version 10% (step 1/1)" in done.stderr
+    assert "rolled back (alarm): alarm hello-vpc-errors is in ALARM" in done.stderr
     # The live progress shows the transitions the demo promises.
     assert "Pending" in done.stderr and "InProgress" in done.stderr
     assert "demo-secret-never-printed" not in out + done.stderr

@@ -50,3 +50,27 @@ def alias_now(sandbox: SandboxHandle, name: str, alias: str) -> tuple[str, dict[
     answer = sandbox.client("lambda").get_alias(FunctionName=name, Name=alias)
     weights = (answer.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
     return str(answer["FunctionVersion"]), dict(weights)
+
+
+def record_alias_moves(
+    sandbox: SandboxHandle, name: str, alias: str
+) -> list[tuple[str, dict[str, float]]]:
+    """After every UpdateAlias the sandbox applies, the alias as it then stands:
+    ``[(version, weights), ...]`` (from the sandbox's own record, in process)."""
+    moves: list[tuple[str, dict[str, float]]] = []
+
+    def on_call(call: Any) -> None:
+        if call.operation == "UpdateAlias" and call.applied and call.function == name:
+            record = sandbox.sandbox._ctx.records[("us-east-1", name)]
+            moves.append(
+                (record.alias_versions[alias], dict(record.alias_weights.get(alias) or {}))
+            )
+
+    sandbox.sandbox.on_call = on_call
+    return moves
+
+
+@pytest.fixture
+def deploy(lw: LW) -> LW:
+    """``deploy(...)``: ``lambda-wait deploy ...`` against the sandbox (CloudWatch too)."""
+    return lambda *args: lw("deploy", *args)

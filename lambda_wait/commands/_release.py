@@ -1,0 +1,184 @@
+"""deploy's release options (--shift and the health gates), validated into the
+:class:`~lambda_wait.release.executor.ShiftOptions` the alias step runs. Click only
+at the top; AWS clients are built lazily, after every input was checked."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from lambda_wait.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from lambda_wait.aws import LambdaApi
+    from lambda_wait.options import CommonOptions
+    from lambda_wait.release.executor import ShiftOptions
+    from lambda_wait.release.gates import GatePolicy
+    from lambda_wait.release.shift import ShiftSpec
+
+F = TypeVar("F", bound="Callable[..., Any]")
+
+
+@dataclass(frozen=True)
+class ReleaseFlags:
+    """--shift, --alarm, --max-error-rate, --min-invocations, --smoke-test as given."""
+
+    shift: str | None = None
+    alarms: tuple[str, ...] = ()
+    max_error_rate: float | None = None
+    min_invocations: int = 10
+    smoke_test: str | None = None
+
+    @property
+    def given(self) -> bool:
+        return bool(self.shift or self.alarms or self.max_error_rate is not None or self.smoke_test)
+
+
+@dataclass(frozen=True)
+class CheckedRelease:
+    """The flags, validated offline (before any AWS call)."""
+
+    spec: ShiftSpec
+    policy: GatePolicy
+    payload: bytes | None
+
+
+def release_options(func: F) -> F:
+    """Add the release options; the command gets them as ``release: ReleaseFlags``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        flags = ReleaseFlags(
+            shift=kwargs.pop("shift"),
+            alarms=kwargs.pop("alarms"),
+            max_error_rate=kwargs.pop("max_error_rate"),
+            min_invocations=kwargs.pop("min_invocations"),
+            smoke_test=kwargs.pop("smoke_test"),
+        )
+        return func(*args, release=flags, **kwargs)
+
+    decorators = [
+        click.option(
+            "--shift",
+            metavar="SPEC",
+            help="With --alias: move traffic gradually. all-at-once (default), "
+            "canary:PERCENT:INTERVAL, linear:PERCENT:INTERVAL, or a CodeDeploy name "
+            "(Canary10Percent5Minutes, Linear10PercentEvery1Minute, ...).",
+        ),
+        click.option(
+            "--alarm",
+            "alarms",
+            multiple=True,
+            metavar="NAME",
+            help="CloudWatch alarm watched while traffic shifts; ALARM rolls back (repeatable).",
+        ),
+        click.option(
+            "--max-error-rate",
+            type=float,
+            metavar="PCT",
+            help="Roll back when the new version's Errors/Invocations passes PCT percent.",
+        ),
+        click.option(
+            "--min-invocations",
+            type=int,
+            default=10,
+            show_default=True,
+            help="Invocations of the new version before --max-error-rate judges.",
+        ),
+        click.option(
+            "--smoke-test",
+            type=click.Path(dir_okay=False, path_type=str),
+            metavar="PAYLOAD_FILE",
+            help="Invoke the new version once with this JSON before any traffic moves; "
+            "a function error rolls back.",
+        ),
+    ]
+    wrapped: Any = wrapper
+    for decorator in reversed(decorators):
+        wrapped = decorator(wrapped)
+    return wrapped  # type: ignore[no-any-return]
+
+
+def check_release(flags: ReleaseFlags, alias: str | None, specs: int) -> CheckedRelease | None:
+    """Validate the flags offline; None when none was given. Bad input: UsageError."""
+    if not flags.given:
+        return None
+    from lambda_wait.release.gates import check_gate_options
+    from lambda_wait.release.shift import parse_shift
+
+    if alias is None:
+        raise UsageError(
+            "--shift, --alarm, --max-error-rate and --smoke-test move an alias: add --alias NAME."
+        )
+    if specs > 1:
+        raise UsageError("--shift releases one function at a time: give one --spec.")
+    spec = parse_shift(flags.shift or "all-at-once")
+    policy = check_gate_options(flags.alarms, flags.max_error_rate, flags.min_invocations)
+    if policy.watches_anything and not spec.gradual:
+        raise UsageError(
+            "--alarm and --max-error-rate are watched while traffic shifts: give --shift "
+            "canary:PERCENT:INTERVAL or linear:PERCENT:INTERVAL."
+        )
+    if spec.gradual:  # check at least once per step
+        policy = type(policy)(
+            policy.alarms,
+            policy.max_error_rate,
+            policy.min_invocations,
+            min(policy.check_every, max(1.0, spec.interval / 5)),
+        )
+    payload = None if flags.smoke_test is None else _payload(flags.smoke_test)
+    return CheckedRelease(spec, policy, payload)
+
+
+def _payload(path: str) -> bytes:
+    import json
+    from pathlib import Path
+
+    where = f"--smoke-test {path!r}"
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{where} does not exist.") from None
+    except OSError as err:
+        raise UsageError(f"{where} cannot be read: {err.strerror or err}.") from None
+    try:
+        json.loads(data)
+    except ValueError:
+        raise UsageError(f"{where} is not JSON: Invoke takes a JSON payload.") from None
+    return data
+
+
+def shift_options(
+    checked: CheckedRelease, opts: CommonOptions, api: LambdaApi, function: str, alias: str
+) -> ShiftOptions:
+    """Build the gates (checking that every alarm exists: exit 2 before any change)."""
+    from lambda_wait.aws import AwsSettings
+    from lambda_wait.clock import SystemClock
+    from lambda_wait.cloudwatch import make_cloudwatch
+    from lambda_wait.release.adapters import CloudWatchGates, smoke_test
+    from lambda_wait.release.executor import ShiftOptions
+    from lambda_wait.release.gates import missing_alarms
+
+    gates = None
+    policy = checked.policy
+    if policy.watches_anything:
+        cloudwatch = make_cloudwatch(AwsSettings(opts.region, opts.profile, opts.endpoint_url))
+        if policy.alarms:
+            found = [a.name for a in cloudwatch.describe_alarms(policy.alarms)]
+            missing = missing_alarms(policy.alarms, found)
+            if missing:
+                raise UsageError(
+                    f"alarm {', '.join(missing)} does not exist in {api.region}: check --alarm "
+                    "(names are case-sensitive) and --region; nothing was changed."
+                )
+        gates = CloudWatchGates(cloudwatch, function, alias, SystemClock())
+    payload = checked.payload
+    smoke: Callable[[str], str | None] | None = None
+    if payload is not None:
+        smoke = lambda version: smoke_test(api, function, version, payload)  # noqa: E731
+    return ShiftOptions(checked.spec, policy, gates, smoke)

@@ -1,0 +1,77 @@
+"""The alias step of ``deploy --shift``: move traffic to the new version gradually,
+watching the gates, and roll back when they fail (:mod:`lambda_wait.release.executor`).
+
+An alias that does not exist yet has no old version to shift from: it is created
+pointing at the new version, as the plain alias step does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lambda_wait.deploy.model import Step, StepStatus
+from lambda_wait.deploy.sender import Sender
+from lambda_wait.deploy.steps.alias import point_alias
+from lambda_wait.errors import ExitCode, FunctionNotFoundError, LambdaWaitError
+from lambda_wait.release.adapters import LambdaAlias
+from lambda_wait.release.executor import NoGates, ShiftOptions, TrafficShift
+from lambda_wait.release.outcome import ShiftReport, routing_weights
+
+
+class ShiftRolledBackError(LambdaWaitError):
+    """The shift was undone (a gate, a signal or --timeout); ``report`` says how."""
+
+    def __init__(self, report: ShiftReport) -> None:
+        word = "ROLLBACK FAILED" if report.outcome == "rollback-failed" else "rolled back"
+        super().__init__(
+            f"{word} ({report.cause}): {report.detail}", hint=f"To go on: {report.go_back()}."
+        )
+        self.report = report
+        self.exit_code = report.exit_code
+
+
+def shift_alias(
+    sender: Sender, step: Step, alias: str, version: str, options: ShiftOptions
+) -> ShiftReport | None:
+    """Shift ``alias`` to ``version`` as ``options`` say; the report, or None when there
+    was nothing to shift (a new alias, or one already on ``version``)."""
+    ledger = sender.ledger
+    ledger.begin(step)
+    existing = _get(sender, alias)
+    if existing is None:
+        ledger.note(step, f"{alias} does not exist yet: created on {version}, nothing to shift")
+        point_alias(sender, step, alias, version)
+        return None
+    old = str(existing.get("FunctionVersion"))
+    if old == version and not routing_weights(existing):
+        ledger.end(step, StepStatus.SKIPPED, f"{alias} already -> {version}")
+        return None
+    report = ShiftReport(sender.name, alias, old, version, options.spec.label)
+    smoke = options.smoke_test
+    shift = TrafficShift(
+        LambdaAlias(sender.api, sender.name, alias, sender.clock, rng=sender.rng),
+        options.gates or NoGates(),
+        options.spec,
+        options.policy,
+        sender.clock,
+        sender.deadline,
+        report,
+        smoke_test=None if smoke is None else (lambda: smoke(version)),
+        listener=lambda progress: ledger.note(step, progress.line()),
+    )
+    shift.run()
+    if report.exit_code is ExitCode.READY:
+        ledger.end(step, StepStatus.APPLIED, f"{alias}: {old} -> {version} ({report.spec})")
+        return report
+    ledger.end(step, StepStatus.FAILED, f"{report.outcome}: {report.detail}")
+    raise ShiftRolledBackError(report)
+
+
+def _get(sender: Sender, alias: str) -> dict[str, Any] | None:
+    try:
+        found: dict[str, Any] = sender.with_read_retries(
+            lambda: sender.api.get_alias(sender.name, alias)
+        )
+    except FunctionNotFoundError:
+        return None
+    return found
