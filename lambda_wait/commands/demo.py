@@ -154,7 +154,7 @@ def command(time_scale: float, no_color: bool) -> None:
 
 
 def _canary_alarm(handle: Any) -> None:
-    """An alarm on the new version's errors, which the sandbox flips to ALARM 1.5 s
+    """An alarm on the new version's errors, which the sandbox flips to ALARM 1 s
     (scaled) after the alias first gets weights: the canary's gate fails."""
     handle.client("cloudwatch").put_metric_alarm(
         AlarmName=CANARY_ALARM,
@@ -169,7 +169,7 @@ def _canary_alarm(handle: Any) -> None:
     )
     reason = "Threshold Crossed: 3 errors of version 2 in the last minute"
     handle.sandbox.set_alarm(
-        CANARY_ALARM, "ALARM", after=1.5 / handle.sandbox.time_scale, when="weighted", reason=reason
+        CANARY_ALARM, "ALARM", after=1.0 / handle.sandbox.time_scale, when="weighted", reason=reason
     )
 
 
