@@ -208,6 +208,13 @@ class SandboxHandle:
         lam = client or self.client("lambda")
         return dict(lam.create_function(**params))
 
+    def create_queue(self, name: str) -> str:
+        """Create an SQS queue in the sandbox (a source for event source mappings); its ARN."""
+        sqs = self.client("sqs")
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        return str(attributes["Attributes"]["QueueArn"])
+
     def state(self, name: str) -> dict[str, Any]:
         """The state fields of function ``name`` as the sandbox computes them now."""
         return self.sandbox.function_state(name)

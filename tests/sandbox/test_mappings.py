@@ -15,22 +15,12 @@ ManualFactory = Callable[..., Manual]
 KNOB = "lambda-wait-sandbox:mapping"
 
 
-def _queue(m: Manual, name: str) -> str:
-    sqs = m.handle.client("sqs")
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    return str(
-        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-    )
-
-
 def _mapping(m: Manual, name: str, **kwargs: Any) -> str:
     """Create function ``name`` (Active) and a mapping from a new queue; return its UUID."""
     m.handle.create_function(name, client=m.lam, tags=kwargs.pop("tags", None))
     m.advance(3)
     answer = m.lam.create_event_source_mapping(
-        FunctionName=name, EventSourceArn=_queue(m, f"{name}-q"), **kwargs
+        FunctionName=name, EventSourceArn=m.handle.create_queue(f"{name}-q"), **kwargs
     )
     assert (answer["State"], answer["StateTransitionReason"]) == ("Creating", "USER_INITIATED")
     return str(answer["UUID"])
