@@ -114,6 +114,14 @@ _SPEC = click.Path(path_type=str)
 @click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", help="Tag (on create only).")
 @click.option("--publish", is_flag=True, help="Publish a version and wait until it is Active.")
 @click.option("--alias", help="Create or move this alias to the new version (implies --publish).")
+@click.option(
+    "--provisioned-concurrency",
+    "provisioned_concurrency",
+    type=int,
+    metavar="N",
+    help="With --alias: after the alias points at the new version, put N provisioned "
+    "concurrency on it and wait until READY; 0 removes it; an unchanged N sends nothing.",
+)
 @click.option("--version-description", help="Description of the published version.")
 @click.option("--force", is_flag=True, help="Update the code even when CodeSha256 is unchanged.")
 @click.option(
@@ -143,7 +151,8 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     updates only the configuration fields that differ, waits. Each change
     carries the RevisionId last read, so a concurrent deploy is detected (exit
     9) instead of overwritten. With --publish/--alias it publishes a version,
-    waits until it is Active and points the alias at it.
+    waits until it is Active and points the alias at it; with
+    --provisioned-concurrency N it then puts N on the alias and waits until READY.
 
     Several --spec files (or a directory of them) deploy concurrently under one
     request budget and one --timeout, with a summary table; the exit code is the
@@ -156,6 +165,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     dry_run: bool = params.pop("dry_run")
     force: bool = params.pop("force")
     alias: str | None = params.pop("alias")
+    provisioned: int | None = params.pop("provisioned_concurrency")
     version_description: str | None = params.pop("version_description")
     specs: tuple[str, ...] = params.pop("specs")
     detailed: bool = params.pop("detailed_exitcode")
@@ -177,6 +187,13 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
             )
         if alias is not None:
             check_alias(alias)
+        if provisioned is not None:
+            from lambda_wait.errors import UsageError
+            from lambda_wait.serving.provisioned import check_request
+
+            problem = check_request(provisioned, alias=alias)
+            if problem:
+                raise UsageError(problem)
         if detailed and not dry_run:
             from lambda_wait.errors import UsageError
 
@@ -195,6 +212,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
                 timeout=timeout,
                 version_description=version_description,
                 detailed=detailed,
+                provisioned=provisioned,
             )
         params["spec"] = files[0] if files else None
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
@@ -211,6 +229,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
             dry_run=dry_run,
             timeout=timeout,
             version_description=version_description,
+            provisioned_concurrency=provisioned,
             listener=output.step,
             wait_listener=output.progress,
         )
@@ -260,6 +279,7 @@ def _deploy_many(
     timeout: float,
     version_description: str | None,
     detailed: bool = False,
+    provisioned: int | None = None,
 ) -> CommandResult:
     """Several functions at once: one thread each, one API (one request budget), one
     deadline; a summary table, and the worst outcome as the exit code."""
@@ -284,6 +304,7 @@ def _deploy_many(
             dry_run=dry_run,
             timeout=timeout,
             version_description=version_description,
+            provisioned_concurrency=provisioned,
             clock=clock,
             listener=step_listener(one.name),
             wait_listener=output.progress,

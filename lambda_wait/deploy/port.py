@@ -42,6 +42,24 @@ class LambdaPort(Protocol):
 
     def update_alias(self, **params: Any) -> dict[str, Any]: ...
 
+    # provisioned concurrency (deploy --provisioned-concurrency)
+    def get_provisioned_concurrency_config(
+        self, name: str, qualifier: str
+    ) -> dict[str, Any] | None: ...
+
+    def put_provisioned_concurrency_config(
+        self, name: str, qualifier: str, count: int
+    ) -> dict[str, Any]: ...
+
+    def delete_provisioned_concurrency_config(self, name: str, qualifier: str) -> None: ...
+
+    def get_function_concurrency(self, name: str) -> int | None: ...
+
+    def get_unreserved_concurrency(self) -> int | None: ...
+
+    # event source mappings (read by the serving waits)
+    def list_event_source_mappings(self, name: str) -> list[dict[str, Any]]: ...
+
 
 if TYPE_CHECKING:
 

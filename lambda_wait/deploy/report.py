@@ -96,6 +96,12 @@ def live_note(
     if name == "publish":
         unusable = f" version {version} is not usable;" if version else ""
         return f"$LATEST has this deploy's code and configuration;{unusable} no alias was moved."
+    if name == "provisioned-concurrency":
+        return (
+            f"Alias {alias} points to version {version} (this deploy's code), but its "
+            "provisioned concurrency is not READY: invocations run on on-demand concurrency "
+            "(cold starts)."
+        )
     if name == "alias":
         return f"Version {version} is published and Active, but alias {alias} was not moved."
     if applied:

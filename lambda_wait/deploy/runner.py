@@ -7,6 +7,9 @@
    (:mod:`.steps.update`), only where they differ.
 3. Publish a version (:mod:`.steps.publish`) and point the alias at it
    (:mod:`.steps.alias`).
+4. With ``provisioned_concurrency``, put (or remove) the alias's provisioned
+   concurrency and wait until READY (:mod:`.steps.provisioned`); what Lambda would
+   refuse is found by reads before step 2 sends anything.
 
 How each change is sent without applying it twice, and waited for, is
 :mod:`.sender`'s business; what the result says is :mod:`.report`'s.
@@ -37,6 +40,14 @@ from lambda_wait.deploy.sender import RetryPolicy, Sender, busy
 from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.deploy.steps.alias import point_alias
 from lambda_wait.deploy.steps.create import create
+from lambda_wait.deploy.steps.provisioned import (
+    STEP as PROVISIONED_STEP,
+)
+from lambda_wait.deploy.steps.provisioned import (
+    ProvisionedPlan,
+    preflight,
+    set_provisioned,
+)
 from lambda_wait.deploy.steps.publish import publish
 from lambda_wait.deploy.steps.shift import ShiftRolledBackError, shift_alias
 from lambda_wait.deploy.steps.update import code_update, configuration_update, update
@@ -72,10 +83,13 @@ class Deployer:
         cooldowns: CooldownStore | None = None,
         deadline: Deadline | None = None,
         shift: ShiftOptions | None = None,
+        provisioned_concurrency: int | None = None,
     ) -> None:
         self.api = api
         self.shift = shift if shift is not None and shift.active else None
         self.shift_report: ShiftReport | None = None
+        self.provisioned_concurrency = provisioned_concurrency
+        self._provisioned: ProvisionedPlan | None = None
         self.desired = desired
         self.alias = alias
         self.force = force
@@ -160,6 +174,7 @@ class Deployer:
 
     # --- the story ---------------------------------------------------------------------
     def _deploy(self, sender: Sender) -> None:
+        self._check_provisioned_request()
         current = sender.read_or_none()
         if current is None:
             self._action = "create"
@@ -201,6 +216,19 @@ class Deployer:
                 except ShiftRolledBackError as err:
                     self.shift_report = err.report
                     raise
+            if self._provisioned is not None:
+                step = self.ledger.step(PROVISIONED_STEP)
+                set_provisioned(sender, step, self._provisioned, sender.version)
+
+    def _check_provisioned_request(self) -> None:
+        if self.provisioned_concurrency is None:
+            return
+        from lambda_wait.errors import UsageError
+        from lambda_wait.serving.provisioned import check_request
+
+        problem = check_request(self.provisioned_concurrency, alias=self.alias)
+        if problem:
+            raise UsageError(problem)
 
     def _check(self, sender: Sender, current: Config) -> Config:
         """Refuse a function that cannot take a deploy; wait out someone else's update."""
@@ -270,6 +298,14 @@ class Deployer:
             steps.append(Step("alias", what, True))
         elif plan.alias:
             steps.append(Step("alias", f"point alias {plan.alias} at the new version", True))
+        if self.provisioned_concurrency is not None and self.alias and sender is not None:
+            # Reads only, before any change: what Lambda would refuse is exit 2 now.
+            provisioned = self._provisioned = sender.with_read_retries(
+                lambda: preflight(
+                    self.api, self.name, self.alias or "", self.provisioned_concurrency or 0
+                )
+            )
+            steps.append(Step(PROVISIONED_STEP, provisioned.description, True))
         self.ledger.steps.extend(steps)
         return plan
 

@@ -66,6 +66,10 @@ class FakeLambda:
         self._outcomes: list[str | None] = []
         self._pending: dict[tuple[str, str], _Pending] = {}
         self._revisions = itertools.count(1)
+        self.provisioned: dict[tuple[str, str], dict[str, Any]] = {}
+        self.reserved: dict[str, int] = {}
+        self.unreserved: int | None = 1000
+        self._allocation_failures: list[str] = []
 
     # --- test controls ---------------------------------------------------------------
     def inject(self, operation: str, error: LambdaWaitError, *, applied: bool = False) -> None:
@@ -99,7 +103,15 @@ class FakeLambda:
         return doc
 
     def operations(self, *, mutating_only: bool = True) -> list[str]:
-        reads = ("get_function", "get_alias", "get_function_image_uri")
+        reads = (
+            "get_function",
+            "get_alias",
+            "get_function_image_uri",
+            "get_provisioned_concurrency_config",
+            "get_function_concurrency",
+            "get_unreserved_concurrency",
+            "list_event_source_mappings",
+        )
         return [c.operation for c in self.calls if not (mutating_only and c.operation in reads)]
 
     # --- LambdaPort ------------------------------------------------------------------
@@ -206,6 +218,74 @@ class FakeLambda:
 
         return self._mutation("update_alias", params, apply)
 
+    # provisioned concurrency: allocations take ``settle`` seconds, then READY (or
+    # FAILED with the reason queued by :meth:`fail_allocation`).
+    def fail_allocation(self, reason: str) -> None:
+        self._allocation_failures.append(reason)
+
+    def get_provisioned_concurrency_config(
+        self, name: str, qualifier: str
+    ) -> dict[str, Any] | None:
+        self._call(
+            "get_provisioned_concurrency_config", {"FunctionName": name, "Qualifier": qualifier}
+        )
+        found = self.provisioned.get((name, qualifier))
+        if found is None:
+            return None
+        if found["Status"] == "IN_PROGRESS" and self.clock.now() >= found["_until"]:
+            fail = found.pop("_fail")
+            count = found["RequestedProvisionedConcurrentExecutions"]
+            found.update(
+                Status="FAILED" if fail else "READY",
+                AllocatedProvisionedConcurrentExecutions=0 if fail else count,
+                AvailableProvisionedConcurrentExecutions=0 if fail else count,
+                **({"StatusReason": fail} if fail else {}),
+            )
+        return {k: v for k, v in found.items() if not k.startswith("_")}
+
+    def put_provisioned_concurrency_config(
+        self, name: str, qualifier: str, count: int
+    ) -> dict[str, Any]:
+        params = {
+            "FunctionName": name,
+            "Qualifier": qualifier,
+            "ProvisionedConcurrentExecutions": count,
+        }
+
+        def apply() -> dict[str, Any]:
+            fail = self._allocation_failures.pop(0) if self._allocation_failures else None
+            self.provisioned[(name, qualifier)] = {
+                "RequestedProvisionedConcurrentExecutions": count,
+                "AllocatedProvisionedConcurrentExecutions": 0,
+                "AvailableProvisionedConcurrentExecutions": 0,
+                "Status": "IN_PROGRESS",
+                "_until": self.clock.now() + self.settle,
+                "_fail": fail,
+            }
+            return {"Status": "IN_PROGRESS", "RequestedProvisionedConcurrentExecutions": count}
+
+        return self._mutation("put_provisioned_concurrency_config", params, apply)
+
+    def delete_provisioned_concurrency_config(self, name: str, qualifier: str) -> None:
+        params = {"FunctionName": name, "Qualifier": qualifier}
+        self._mutation(
+            "delete_provisioned_concurrency_config",
+            params,
+            lambda: (self.provisioned.pop((name, qualifier), None), {})[1],
+        )
+
+    def get_function_concurrency(self, name: str) -> int | None:
+        self._call("get_function_concurrency", {"FunctionName": name})
+        return self.reserved.get(name)
+
+    def get_unreserved_concurrency(self) -> int | None:
+        self._call("get_unreserved_concurrency", {})
+        return self.unreserved
+
+    def list_event_source_mappings(self, name: str) -> list[dict[str, Any]]:
+        self._call("list_event_source_mappings", {"FunctionName": name})
+        return []
+
     # --- the simulation ----------------------------------------------------------------
     def _call(self, operation: str, params: dict[str, Any]) -> None:
         self.calls.append(Call(operation, params, applied=False))
@@ -279,6 +359,9 @@ class FakeLambda:
             raise FunctionNotFoundError(f"Function not found: {ARN}{name}")
         if qualifier in (None, "$LATEST"):
             return self.functions[name]
+        alias = self.aliases.get((name, str(qualifier)))
+        if alias is not None:  # an alias reads as the version it points to
+            qualifier = alias["FunctionVersion"]
         version = self.versions.get(name, {}).get(str(qualifier))
         if version is None:
             raise FunctionNotFoundError(f"Function not found: {ARN}{name}:{qualifier}")
