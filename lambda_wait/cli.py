@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
+import cloup
 
 from lambda_wait import __version__
 from lambda_wait.commands._boundary import Invocation
@@ -59,6 +60,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# How --help groups the commands; a command not listed here shows under "Other commands".
+SECTIONS: dict[str, list[str]] = {
+    "Look and wait": ["status", "wait"],
+    "Deploy and release": ["deploy", "rollback", "versions", "init"],
+    "Try it without AWS": ["demo", "sandbox"],
+    "Shell": ["completion"],
+}
+
 _EXIT_CODES_EPILOG = (
     "Examples:\n\n\b\n"
     "  lambda-wait demo                                  # try it: no AWS account needed\n"
@@ -72,7 +81,7 @@ _EXIT_CODES_EPILOG = (
 )
 
 
-class LazyGroup(click.Group):
+class LazyGroup(cloup.Group):
     """A group whose subcommands are imported only when used, and whose usage
     errors are one line on stderr with exit code 2."""
 
@@ -101,9 +110,14 @@ class LazyGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
+        """The commands in sections (their one-line help lives in COMMANDS: no import)."""
+        placed = {name for names in SECTIONS.values() for name in names}
+        sections = {**SECTIONS, "Other commands": [n for n in COMMANDS if n not in placed]}
+        for title, names in sections.items():
+            rows = [(name, COMMANDS[name][1]) for name in names if name in COMMANDS]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command inside the one error boundary (:mod:`lambda_wait.commands._boundary`):

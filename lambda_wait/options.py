@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
+import cloup
 from click.core import ParameterSource
 
 from lambda_wait.errors import UsageError
@@ -99,58 +100,68 @@ COMMON_NAMES = (
 
 
 def _common_decorators() -> list[Any]:
+    """Two help sections: where to connect, and how to show the result."""
     return [
-        click.option(
-            "--region",
-            envvar=["AWS_REGION", "AWS_DEFAULT_REGION"],
-            show_envvar=True,
-            help="AWS Region of the function.",
+        cloup.option_group(
+            "AWS connection",
+            click.option(
+                "--region",
+                envvar=["AWS_REGION", "AWS_DEFAULT_REGION"],
+                show_envvar=True,
+                help="AWS Region of the function.",
+            ),
+            click.option(
+                "--profile",
+                envvar="AWS_PROFILE",
+                show_envvar=True,
+                help="Named profile from ~/.aws/config.",
+            ),
+            click.option(
+                "--endpoint-url",
+                envvar=["AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"],
+                show_envvar=True,
+                help="Lambda endpoint, e.g. the sandbox's http://127.0.0.1:PORT.",
+            ),
         ),
-        click.option(
-            "--profile",
-            envvar="AWS_PROFILE",
-            show_envvar=True,
-            help="Named profile from ~/.aws/config.",
-        ),
-        click.option(
-            "--endpoint-url",
-            envvar=["AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"],
-            show_envvar=True,
-            help="Lambda endpoint, e.g. the sandbox's http://127.0.0.1:PORT.",
-        ),
-        click.option(
-            "--output",
-            "-o",
-            type=click.Choice(["text", "json"]),
-            default="text",
-            show_default=True,
-            help="json: exactly one JSON document on stdout (also on failure).",
-        ),
-        click.option(
-            "--quiet", "-q", is_flag=True, help="Print only the result (and errors); no progress."
-        ),
-        click.option(
-            "--debug",
-            is_flag=True,
-            help="Show tracebacks for unexpected errors (secrets stay masked).",
-        ),
-        click.option(
-            "--no-color",
-            is_flag=True,
-            envvar="NO_COLOR",
-            help="Disable colour (also when NO_COLOR is set).",
-        ),
-        click.option(
-            "--ci-format",
-            type=click.Choice(["auto", "plain", "github"]),
-            default="auto",
-            show_default=True,
-            envvar="LAMBDA_WAIT_CI_FORMAT",
-            show_envvar=True,
-            help="How progress is shown. auto: GitHub Actions format when GITHUB_ACTIONS=true, "
-            "plain lines when CI is set or stderr is not a terminal, else a live view; plain: "
-            "timestamped lines; github: plain inside a log group, plus annotations, the step "
-            "summary and step outputs (docs/ci.md).",
+        cloup.option_group(
+            "Output",
+            click.option(
+                "--output",
+                "-o",
+                type=click.Choice(["text", "json"]),
+                default="text",
+                show_default=True,
+                help="json: exactly one JSON document on stdout (also on failure).",
+            ),
+            click.option(
+                "--quiet",
+                "-q",
+                is_flag=True,
+                help="Print only the result (and errors); no progress.",
+            ),
+            click.option(
+                "--debug",
+                is_flag=True,
+                help="Show tracebacks for unexpected errors (secrets stay masked).",
+            ),
+            click.option(
+                "--no-color",
+                is_flag=True,
+                envvar="NO_COLOR",
+                help="Disable colour (also when NO_COLOR is set).",
+            ),
+            click.option(
+                "--ci-format",
+                type=click.Choice(["auto", "plain", "github"]),
+                default="auto",
+                show_default=True,
+                envvar="LAMBDA_WAIT_CI_FORMAT",
+                show_envvar=True,
+                help="How progress is shown. auto: GitHub Actions format when GITHUB_ACTIONS=true, "
+                "plain lines when CI is set or stderr is not a terminal, else a live view; plain: "
+                "timestamped lines; github: plain inside a log group, plus annotations, the step "
+                "summary and step outputs (docs/ci.md).",
+            ),
         ),
     ]
 
@@ -250,27 +261,30 @@ def budget_options(func: F) -> F:
         return func(*args, budget=budget, **kwargs)
 
     decorators = [
-        click.option(
-            "--max-rps",
-            type=click.FloatRange(min=0.1, max=100.0),
-            default=10.0,
-            show_default=True,
-            envvar="LAMBDA_WAIT_MAX_RPS",
-            show_envvar=True,
-            help="Requests per second this process may send on Lambda's shared 15 req/s "
-            "control-plane quota, reads and writes together, shared fairly (first come, "
-            "first served) by every function; halved on throttling, then recovers. "
-            "GetFunction gets 5x this, at most 50 req/s, of its own 100 req/s quota. "
-            "Above 15 Lambda throttles, and the budget backs off.",
-        ),
-        click.option(
-            "--poll-api",
-            type=click.Choice(["get-function-configuration", "get-function"]),
-            default="get-function-configuration",
-            show_default=True,
-            envvar="LAMBDA_WAIT_POLL_API",
-            show_envvar=True,
-            help=POLL_API_HELP,
+        cloup.option_group(
+            "Request budget",
+            click.option(
+                "--max-rps",
+                type=click.FloatRange(min=0.1, max=100.0),
+                default=10.0,
+                show_default=True,
+                envvar="LAMBDA_WAIT_MAX_RPS",
+                show_envvar=True,
+                help="Requests per second this process may send on Lambda's shared 15 req/s "
+                "control-plane quota, reads and writes together, shared fairly (first come, "
+                "first served) by every function; halved on throttling, then recovers. "
+                "GetFunction gets 5x this, at most 50 req/s, of its own 100 req/s quota. "
+                "Above 15 Lambda throttles, and the budget backs off.",
+            ),
+            click.option(
+                "--poll-api",
+                type=click.Choice(["get-function-configuration", "get-function"]),
+                default="get-function-configuration",
+                show_default=True,
+                envvar="LAMBDA_WAIT_POLL_API",
+                show_envvar=True,
+                help=POLL_API_HELP,
+            ),
         ),
     ]
     return _with_options(wrapper, decorators)  # type: ignore[no-any-return]
@@ -303,21 +317,24 @@ def selection_options(func: F) -> F:
         return func(*args, selection=selection, **kwargs)
 
     decorators = [
-        click.option(
-            "--prefix",
-            help="Add the functions whose name starts with this (one paginated "
-            "ListFunctions; IAM lambda:ListFunctions).",
-        ),
-        click.option(
-            "--tag",
-            "tags",
-            multiple=True,
-            type=TAG_FILTER,
-            help="Add the functions carrying this tag (KEY=VALUE, or KEY for any value); "
-            "repeat to require several; with --prefix, among those only. Reads the tags of "
-            "each listed function (every one in the region without --prefix) through the "
-            "budget: ListTags (IAM lambda:ListTags), or GetFunction with --poll-api "
-            "get-function.",
+        cloup.option_group(
+            "Selection (adds to the functions named)",
+            click.option(
+                "--prefix",
+                help="Add the functions whose name starts with this (one paginated "
+                "ListFunctions; IAM lambda:ListFunctions).",
+            ),
+            click.option(
+                "--tag",
+                "tags",
+                multiple=True,
+                type=TAG_FILTER,
+                help="Add the functions carrying this tag (KEY=VALUE, or KEY for any value); "
+                "repeat to require several; with --prefix, among those only. Reads the tags of "
+                "each listed function (every one in the region without --prefix) through the "
+                "budget: ListTags (IAM lambda:ListTags), or GetFunction with --poll-api "
+                "get-function.",
+            ),
         ),
     ]
     return _with_options(wrapper, decorators)  # type: ignore[no-any-return]

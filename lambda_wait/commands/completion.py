@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import cloup
 
 EXAMPLES = """
 Examples:
@@ -15,7 +16,7 @@ Examples:
 """
 
 
-@click.command(epilog=EXAMPLES)
+@cloup.command(epilog=EXAMPLES)
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 def command(shell: str) -> None:
     """Print the completion script for SHELL (bash, zsh or fish) on stdout.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import click
+import cloup
 
 from lambda_wait.options import DURATION, CommonOptions, common_options
 
@@ -37,108 +38,131 @@ _DIR = click.Path(file_okay=False, path_type=str)
 _SPEC = click.Path(path_type=str)
 
 
-@click.command(epilog=EXAMPLES)
-@click.option("--function-name", help="The function to create or update (name or ARN).")
-@click.option(
-    "--spec",
-    "specs",
-    multiple=True,
-    type=_SPEC,
-    metavar="FILE|DIR",
-    help="JSON in CreateFunction's request shape (as `aws lambda create-function "
-    "--generate-cli-skeleton` prints); ${VAR} expands from the environment. Flags override it. "
-    "Repeatable; a directory means every *.json in it. Several specs deploy concurrently; "
-    "then --function-name and the code flags are refused (each spec has its own), and every "
-    "other flag applies to each function.",
+@cloup.command(epilog=EXAMPLES)
+@cloup.option_group(
+    "Function",
+    click.option("--function-name", help="The function to create or update (name or ARN)."),
+    click.option(
+        "--spec",
+        "specs",
+        multiple=True,
+        type=_SPEC,
+        metavar="FILE|DIR",
+        help="JSON in CreateFunction's request shape (as `aws lambda create-function "
+        "--generate-cli-skeleton` prints); ${VAR} expands from the environment. Flags override it. "
+        "Repeatable; a directory means every *.json in it. Several specs deploy concurrently; "
+        "then --function-name and the code flags are refused (each spec has its own), and every "
+        "other flag applies to each function.",
+    ),
 )
-@click.option("--zip-file", type=_ZIP, help="Code: a zip file (at most 50 MB).")
-@click.option(
-    "--code-dir",
-    type=_DIR,
-    help="Code: a directory, zipped deterministically (same sources, same CodeSha256).",
+@cloup.option_group(
+    "Code (one source)",
+    click.option("--zip-file", type=_ZIP, help="Code: a zip file (at most 50 MB)."),
+    click.option(
+        "--code-dir",
+        type=_DIR,
+        help="Code: a directory, zipped deterministically (same sources, same CodeSha256).",
+    ),
+    click.option("--s3-bucket", help="Code: S3 bucket of the zip (with --s3-key)."),
+    click.option("--s3-key", help="Code: S3 key of the zip."),
+    click.option("--s3-object-version", help="Code: S3 object version of the zip."),
+    click.option("--image-uri", help="Code: a container image URI in ECR."),
 )
-@click.option("--s3-bucket", help="Code: S3 bucket of the zip (with --s3-key).")
-@click.option("--s3-key", help="Code: S3 key of the zip.")
-@click.option("--s3-object-version", help="Code: S3 object version of the zip.")
-@click.option("--image-uri", help="Code: a container image URI in ECR.")
-@click.option("--role", help="Execution role ARN.")
-@click.option("--runtime", help="Runtime, e.g. python3.12 (zip packages).")
-@click.option("--handler", help="Handler, e.g. app.handler (zip packages).")
-@click.option("--memory-size", type=click.IntRange(128, 10240), help="Memory in MB.")
-@click.option(
-    "--function-timeout",
-    type=click.IntRange(1, 900),
-    help="The function's own timeout in seconds (not the deploy's --timeout).",
+@cloup.option_group(
+    "Configuration",
+    click.option("--role", help="Execution role ARN."),
+    click.option("--runtime", help="Runtime, e.g. python3.12 (zip packages)."),
+    click.option("--handler", help="Handler, e.g. app.handler (zip packages)."),
+    click.option("--memory-size", type=click.IntRange(128, 10240), help="Memory in MB."),
+    click.option(
+        "--function-timeout",
+        type=click.IntRange(1, 900),
+        help="The function's own timeout in seconds (not the deploy's --timeout).",
+    ),
+    click.option("--description", help="The function's description."),
+    click.option("--architecture", type=click.Choice(["x86_64", "arm64"]), help="Instruction set."),
+    click.option(
+        "--env",
+        "env",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Environment variable (repeatable; wins over --env-file and the spec). "
+        "Values are never printed.",
+    ),
+    click.option(
+        "--env-file", type=_ZIP, help="Environment variables from a KEY=VALUE file (dotenv style)."
+    ),
+    click.option(
+        "--layer",
+        "layers",
+        multiple=True,
+        metavar="ARN",
+        help="Layer version ARN (repeatable, in order).",
+    ),
+    click.option(
+        "--subnet-id",
+        "subnet_ids",
+        multiple=True,
+        help="VPC subnet id (repeatable, or comma-separated).",
+    ),
+    click.option(
+        "--security-group-id",
+        "security_group_ids",
+        multiple=True,
+        help="VPC security group id (repeatable, or comma-separated).",
+    ),
+    click.option("--ephemeral-storage", type=click.IntRange(512, 10240), help="/tmp size in MB."),
+    click.option(
+        "--tracing", type=click.Choice(["Active", "PassThrough"]), help="X-Ray tracing mode."
+    ),
+    click.option(
+        "--snapstart", type=click.Choice(["PublishedVersions", "None"]), help="SnapStart ApplyOn."
+    ),
+    click.option("--kms-key-arn", help="KMS key for environment variables at rest."),
+    click.option("--dead-letter-arn", help="SQS queue or SNS topic ARN for failed async events."),
+    click.option("--log-format", type=click.Choice(["JSON", "Text"]), help="Log format."),
+    click.option("--log-group", help="CloudWatch log group."),
+    click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", help="Tag (on create only)."),
 )
-@click.option("--description", help="The function's description.")
-@click.option("--architecture", type=click.Choice(["x86_64", "arm64"]), help="Instruction set.")
-@click.option(
-    "--env",
-    "env",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Environment variable (repeatable; wins over --env-file and the spec). "
-    "Values are never printed.",
+@cloup.option_group(
+    "Release",
+    click.option("--publish", is_flag=True, help="Publish a version and wait until it is Active."),
+    click.option(
+        "--alias", help="Create or move this alias to the new version (implies --publish)."
+    ),
+    click.option(
+        "--provisioned-concurrency",
+        "provisioned_concurrency",
+        type=int,
+        metavar="N",
+        help="With --alias: after the alias points at the new version, put N provisioned "
+        "concurrency on it and wait until READY; 0 removes it; an unchanged N sends nothing.",
+    ),
+    click.option("--version-description", help="Description of the published version."),
+    click.option(
+        "--force", is_flag=True, help="Update the code even when CodeSha256 is unchanged."
+    ),
 )
-@click.option(
-    "--env-file", type=_ZIP, help="Environment variables from a KEY=VALUE file (dotenv style)."
-)
-@click.option(
-    "--layer",
-    "layers",
-    multiple=True,
-    metavar="ARN",
-    help="Layer version ARN (repeatable, in order).",
-)
-@click.option(
-    "--subnet-id",
-    "subnet_ids",
-    multiple=True,
-    help="VPC subnet id (repeatable, or comma-separated).",
-)
-@click.option(
-    "--security-group-id",
-    "security_group_ids",
-    multiple=True,
-    help="VPC security group id (repeatable, or comma-separated).",
-)
-@click.option("--ephemeral-storage", type=click.IntRange(512, 10240), help="/tmp size in MB.")
-@click.option("--tracing", type=click.Choice(["Active", "PassThrough"]), help="X-Ray tracing mode.")
-@click.option(
-    "--snapstart", type=click.Choice(["PublishedVersions", "None"]), help="SnapStart ApplyOn."
-)
-@click.option("--kms-key-arn", help="KMS key for environment variables at rest.")
-@click.option("--dead-letter-arn", help="SQS queue or SNS topic ARN for failed async events.")
-@click.option("--log-format", type=click.Choice(["JSON", "Text"]), help="Log format.")
-@click.option("--log-group", help="CloudWatch log group.")
-@click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", help="Tag (on create only).")
-@click.option("--publish", is_flag=True, help="Publish a version and wait until it is Active.")
-@click.option("--alias", help="Create or move this alias to the new version (implies --publish).")
-@click.option(
-    "--provisioned-concurrency",
-    "provisioned_concurrency",
-    type=int,
-    metavar="N",
-    help="With --alias: after the alias points at the new version, put N provisioned "
-    "concurrency on it and wait until READY; 0 removes it; an unchanged N sends nothing.",
-)
-@click.option("--version-description", help="Description of the published version.")
-@click.option("--force", is_flag=True, help="Update the code even when CodeSha256 is unchanged.")
-@click.option(
-    "--dry-run", is_flag=True, help="Print the plan (secrets masked) and change nothing; exit 0."
-)
-@click.option(
-    "--detailed-exitcode",
-    is_flag=True,
-    help="With --dry-run: exit 11 (changes-pending) when the deploy would change something, "
-    "0 when up to date (for drift checks in CI).",
-)
-@click.option(
-    "--timeout",
-    type=DURATION,
-    default="15m",
-    show_default=True,
-    help="Bound the whole deploy, every wait and retry included (exit 3).",
+@cloup.option_group(
+    "Plan and waiting",
+    click.option(
+        "--dry-run",
+        is_flag=True,
+        help="Print the plan (secrets masked) and change nothing; exit 0.",
+    ),
+    click.option(
+        "--detailed-exitcode",
+        is_flag=True,
+        help="With --dry-run: exit 11 (changes-pending) when the deploy would change something, "
+        "0 when up to date (for drift checks in CI).",
+    ),
+    click.option(
+        "--timeout",
+        type=DURATION,
+        default="15m",
+        show_default=True,
+        help="Bound the whole deploy, every wait and retry included (exit 3).",
+    ),
 )
 @release_options
 @common_options

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import click
+import cloup
 
 from lambda_wait.errors import ExitCode, LambdaWaitError, UsageError, worst
 from lambda_wait.options import (
@@ -40,24 +41,27 @@ Examples:
 """
 
 
-@click.command(epilog=EXAMPLES)
+@cloup.command(epilog=EXAMPLES)
 @click.argument("functions", nargs=-1, type=FUNCTION, metavar="[FUNCTION...]")
 @function_name_option
 @click.option("--qualifier", help="Version number or alias to read instead of $LATEST.")
-@click.option(
-    "--wide", is_flag=True, help="With several functions: add package, last change and VPC."
-)
-@click.option(
-    "--watch",
-    is_flag=True,
-    help="Read again every --interval and redraw in place, until Ctrl-C (exit 130).",
-)
-@click.option(
-    "--interval",
-    type=DURATION,
-    default="5s",
-    show_default=True,
-    help="How often --watch reads (each read of each function goes through the budget).",
+@cloup.option_group(
+    "Display",
+    click.option(
+        "--wide", is_flag=True, help="With several functions: add package, last change and VPC."
+    ),
+    click.option(
+        "--watch",
+        is_flag=True,
+        help="Read again every --interval and redraw in place, until Ctrl-C (exit 130).",
+    ),
+    click.option(
+        "--interval",
+        type=DURATION,
+        default="5s",
+        show_default=True,
+        help="How often --watch reads (each read of each function goes through the budget).",
+    ),
 )
 @selection_options
 @budget_options

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import click
+import cloup
 
 from lambda_wait.errors import ExitCode, worst
 from lambda_wait.options import (
@@ -49,41 +50,44 @@ Examples:
 """
 
 
-@click.command(epilog=EXAMPLES)
+@cloup.command(epilog=EXAMPLES)
 @click.argument("functions", nargs=-1, type=FUNCTION, metavar="[FUNCTION...]")
 @function_name_option
-@click.option(
-    "--for",
-    "target",
-    type=click.Choice(["ready", "active", "updated", "provisioned"]),
-    default="ready",
-    show_default=True,
-    help="ready: State Active and LastUpdateStatus Successful, and with --qualifier "
-    "the alias's or version's provisioned concurrency READY when it has some; active: "
-    "State Active only; updated: LastUpdateStatus Successful only; provisioned: the "
-    "provisioned concurrency config of --qualifier READY (exit 2 when it has none).",
-)
-@click.option(
-    "--timeout",
-    type=DURATION,
-    default="10m",
-    show_default=True,
-    help="Give up after this long (90, 90s, 10m, 1h): exit 3.",
-)
-@click.option("--qualifier", help="Version number or alias to wait for instead of $LATEST.")
-@click.option(
-    "--event-source-mappings",
-    "mappings",
-    is_flag=True,
-    help="Also wait until none of the function's event source mappings is Creating, "
-    "Enabling, Updating, Disabling or Deleting; a mapping Lambda disabled, or whose "
-    "StateTransitionReason or LastProcessingResult reports a problem, fails at once.",
-)
-@click.option(
-    "--wake",
-    is_flag=True,
-    help="If a function is Inactive, invoke it once to start the restore (see "
-    "docs/inactive-and-cooldown.md), then wait; waits out a cooldown when the timeout allows.",
+@cloup.option_group(
+    "Waiting",
+    click.option(
+        "--for",
+        "target",
+        type=click.Choice(["ready", "active", "updated", "provisioned"]),
+        default="ready",
+        show_default=True,
+        help="ready: State Active and LastUpdateStatus Successful, and with --qualifier "
+        "the alias's or version's provisioned concurrency READY when it has some; active: "
+        "State Active only; updated: LastUpdateStatus Successful only; provisioned: the "
+        "provisioned concurrency config of --qualifier READY (exit 2 when it has none).",
+    ),
+    click.option(
+        "--timeout",
+        type=DURATION,
+        default="10m",
+        show_default=True,
+        help="Give up after this long (90, 90s, 10m, 1h): exit 3.",
+    ),
+    click.option("--qualifier", help="Version number or alias to wait for instead of $LATEST."),
+    click.option(
+        "--event-source-mappings",
+        "mappings",
+        is_flag=True,
+        help="Also wait until none of the function's event source mappings is Creating, "
+        "Enabling, Updating, Disabling or Deleting; a mapping Lambda disabled, or whose "
+        "StateTransitionReason or LastProcessingResult reports a problem, fails at once.",
+    ),
+    click.option(
+        "--wake",
+        is_flag=True,
+        help="If a function is Inactive, invoke it once to start the restore (see "
+        "docs/inactive-and-cooldown.md), then wait; waits out a cooldown when the timeout allows.",
+    ),
 )
 @history_option
 @selection_options
