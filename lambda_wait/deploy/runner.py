@@ -178,6 +178,7 @@ class Deployer:
         current = sender.read_or_none()
         if current is None:
             self._action = "create"
+            self.desired.check_creatable()  # before CreateFunction, dry run or not
             plan = self._plan(None)
             if self.dry_run:
                 return

@@ -114,6 +114,10 @@ class FlagValues:
     publish: bool = False
 
 
+# A zip function cannot be created without these (an image brings its own).
+ZIP_CREATE_FIELDS = (("Runtime", "--runtime"), ("Handler", "--handler"))
+
+
 @dataclass(frozen=True)
 class DesiredFunction:
     """What the function should be after the deploy."""
@@ -124,6 +128,21 @@ class DesiredFunction:
     create_only: dict[str, Any]  # keys only CreateFunction takes (Tags, PackageType, ...)
     publish: bool
     architectures: tuple[str, ...] | None = None  # UpdateFunctionCode takes these
+
+    def check_creatable(self) -> None:
+        """CreateFunction's required fields, checked before it is sent: a missing one is
+        one line naming the flag (exit 2), not botocore's parameter validation after a
+        call. Updates need none of them."""
+        missing = [] if self.config.get("Role") else ["--role"]
+        if self.code.package_type == "Zip":
+            missing += [flag for key, flag in ZIP_CREATE_FIELDS if not self.config.get(key)]
+        if missing:
+            keys = ", ".join(f'"{flag[2:].title()}"' for flag in missing)
+            raise UsageError(
+                f"the function does not exist yet, and creating it needs "
+                f"{' and '.join(missing)}.",
+                hint=f"Give {' '.join(missing)} (or {keys} in --spec).",
+            )
 
     def create_request(self) -> dict[str, Any]:
         """The CreateFunction request (Publish is done separately, after Active)."""
