@@ -138,9 +138,9 @@ class DesiredFunction:
             missing += [flag for key, flag in ZIP_CREATE_FIELDS if not self.config.get(key)]
         if missing:
             keys = ", ".join(f'"{flag[2:].title()}"' for flag in missing)
+            needs = " and ".join(missing)
             raise UsageError(
-                f"the function does not exist yet, and creating it needs "
-                f"{' and '.join(missing)}.",
+                f"the function does not exist yet, and creating it needs {needs}.",
                 hint=f"Give {' '.join(missing)} (or {keys} in --spec).",
             )
 
