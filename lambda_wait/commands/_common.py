@@ -96,7 +96,7 @@ def resolve_functions(
     found" (exit 4).
     """
     from lambda_wait.errors import FunctionNotFoundError, UsageError
-    from lambda_wait.inputs import parse_function
+    from lambda_wait.inputs import check_region, parse_function
 
     if not functions and not selection.active:
         raise UsageError(
@@ -108,6 +108,8 @@ def resolve_functions(
         if all(ref.label != other.label for other in refs):
             refs.append(ref)
     api = make_api()
+    for ref in refs:
+        check_region(ref, api.region)
     if not selection.active:
         return api, refs, {}
     from lambda_wait.api import select_functions

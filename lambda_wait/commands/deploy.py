@@ -63,6 +63,12 @@ _SPEC = click.Path(path_type=str)
         type=_DIR,
         help="Code: a directory, zipped deterministically (same sources, same CodeSha256).",
     ),
+    click.option(
+        "--allow-symlinks-outside",
+        is_flag=True,
+        help="With --code-dir: pack symbolic links that lead outside the directory (refused "
+        "by default, so a link to ~/.aws/credentials is never uploaded by accident).",
+    ),
     click.option("--s3-bucket", help="Code: S3 bucket of the zip (with --s3-key)."),
     click.option("--s3-key", help="Code: S3 key of the zip."),
     click.option("--s3-object-version", help="Code: S3 object version of the zip."),
@@ -202,6 +208,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
         from lambda_wait.deploy.reading import check_alias
         from lambda_wait.deploy.runner import Deployer
         from lambda_wait.deploy.spec import FlagValues, build_desired
+        from lambda_wait.inputs import check_region, parse_function
         from lambda_wait.result import CommandResult, DeployPayload
         from lambda_wait.signals import exit_code
 
@@ -241,6 +248,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
         params["spec"] = files[0] if files else None
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
         api = build_api(opts)
+        check_region(parse_function(desired.name), api.region)
         shift = None
         if checked is not None and alias is not None:
             shift = shift_options(checked, opts, api, desired.name, alias)
@@ -311,9 +319,12 @@ def _deploy_many(
     from lambda_wait.deploy.many import run_all
     from lambda_wait.deploy.runner import Deployer
     from lambda_wait.errors import worst
+    from lambda_wait.inputs import check_region, parse_function
     from lambda_wait.result import CommandResult, DeployPayload
 
     api = build_api(opts)
+    for one in desired:
+        check_region(parse_function(one.name), api.region)
 
     def step_listener(function: str) -> Callable[[StepEvent], None]:
         return lambda event: output.step(event, function)

@@ -20,6 +20,9 @@ from lambda_wait.errors import UsageError
 
 MAX_DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024
 """Lambda's quota for a zip sent in the request itself (50 MB zipped); larger goes via S3."""
+MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
+"""Lambda's quota for a function's code unzipped: a --code-dir larger than this is
+refused from its files' sizes, before any of them is read."""
 
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
 FILE_MODE = 0o644
@@ -87,26 +90,79 @@ def _excluded(name: str, *, is_dir: bool) -> bool:
     return name in EXCLUDED_NAMES or name.endswith(EXCLUDED_SUFFIXES)
 
 
-def list_sources(root: Path) -> list[tuple[str, Path]]:
-    """(archive name, path) of every file under ``root`` to pack, sorted by archive name."""
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, in words (None: a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {
+        stat.S_ISFIFO: "a FIFO (named pipe)",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISDIR: "a directory",
+    }
+    return next((words for test, words in kinds.items() if test(mode)), "not a regular file")
+
+
+def list_sources(root: Path, *, symlinks_outside: bool = False) -> list[tuple[str, Path]]:
+    """(archive name, path) of every file under ``root`` to pack, sorted by archive name.
+
+    Checked before anything is read (reading a FIFO or a device would block, or never
+    end): every entry is a regular file, or a symbolic link to one inside ``root``
+    (one leading outside, e.g. to ``~/.aws/credentials``, only with
+    ``symlinks_outside``); their sizes together are within Lambda's unzipped quota.
+    A UsageError names the first entry that is not.
+    """
+    what = f"code directory {str(root)!r}"
+    inside = root.resolve()
     entries: list[tuple[str, Path]] = []
+    total = 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not _excluded(d, is_dir=True))
         for filename in filenames:
             if _excluded(filename, is_dir=False):
                 continue
             path = Path(dirpath) / filename
-            entries.append((path.relative_to(root).as_posix(), path))
+            name = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                target = path.resolve()
+                if not symlinks_outside and not target.is_relative_to(inside):
+                    raise UsageError(
+                        f"{what}: {name!r} is a symbolic link to {str(target)!r}, outside the "
+                        "directory: remove it, or pass --allow-symlinks-outside to pack the "
+                        "file it points to."
+                    )
+            try:
+                info = path.stat()  # follows a link: what would be packed
+            except OSError as err:  # a dangling link, a link loop, no permission
+                raise UsageError(
+                    f"{what}: {name!r} cannot be read: {err.strerror or err}."
+                ) from None
+            kind = _kind(info.st_mode)
+            if kind is not None:
+                raise UsageError(
+                    f"{what}: {name!r} is {kind}, not a file: remove it or exclude it "
+                    "(only regular files are deployed)."
+                )
+            total += info.st_size
+            if total > MAX_UNZIPPED_BYTES:
+                raise UsageError(
+                    f"{what} holds over {MAX_UNZIPPED_BYTES // 1_048_576} MB of files, over "
+                    "Lambda's 250 MB limit for code unzipped: use a container image "
+                    "(--image-uri) or move dependencies into layers."
+                )
+            entries.append((name, path))
     entries.sort(key=lambda entry: entry[0])
     return entries
 
 
-def pack_directory(path: str | Path) -> bytes:
+def pack_directory(path: str | Path, *, symlinks_outside: bool = False) -> bytes:
     """Zip a directory deterministically: sorted entries, fixed timestamps and permissions.
 
-    Files only (no directory entries); symbolic links to files are packed as the
-    file they point to; ``__pycache__``, ``*.pyc``, VCS directories and
-    ``.DS_Store`` are left out.
+    Files only (no directory entries); symbolic links to files inside the directory
+    are packed as the file they point to (links leading outside only with
+    ``symlinks_outside``); ``__pycache__``, ``*.pyc``, VCS directories and
+    ``.DS_Store`` are left out. FIFOs, sockets and devices are refused unread.
     """
     root = Path(path)
     what = f"code directory {str(root)!r}"
@@ -115,7 +171,7 @@ def pack_directory(path: str | Path) -> bytes:
     if not root.is_dir():
         raise UsageError(f"{what} is not a directory (give a zip with --zip-file).")
     try:
-        sources = list_sources(root)
+        sources = list_sources(root, symlinks_outside=symlinks_outside)
     except OSError as err:
         raise UsageError(f"{what} cannot be read: {err.strerror or err}.") from None
     if not sources:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ from lambda_wait.errors import UsageError
 
 ENV_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
 ENV_MAX_BYTES = 4096  # Lambda's quota for all variables of a function together
+# A spec or env file is a few kilobytes; anything past this is not one (and is never
+# read whole into memory).
+MAX_TEXT_FILE_BYTES = 1024 * 1024
 # Lambda sets these itself and rejects them in a function's configuration.
 RESERVED_ENV = frozenset(
     {
@@ -78,14 +82,30 @@ def drop_nulls(value: Any) -> Any:
 
 
 def read_text(path: Path, where: str) -> str:
-    """A user's file as UTF-8 text; a missing or unreadable file is a usage error."""
+    """A user's file as UTF-8 text (a byte-order mark is dropped, as editors on Windows
+    write one); a missing, unreadable, special or oversized file is a usage error.
+
+    Regular files and pipes (``--spec <(...)``, ``/dev/stdin``) are read, at most
+    :data:`MAX_TEXT_FILE_BYTES`; a device, socket or directory is refused unread.
+    """
     try:
-        return path.read_text(encoding="utf-8")
+        mode = path.stat().st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise UsageError(f"{where} is not a regular file: give the path of a text file.")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_TEXT_FILE_BYTES + 1)
     except FileNotFoundError:
         raise UsageError(f"{where} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as err:
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
-        raise UsageError(f"{where} cannot be read: {reason}.") from None
+    except OSError as err:
+        raise UsageError(f"{where} cannot be read: {err.strerror or err}.") from None
+    if len(data) > MAX_TEXT_FILE_BYTES:
+        raise UsageError(
+            f"{where} is over {MAX_TEXT_FILE_BYTES // 1024} KB: not a spec or env file."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{where} cannot be read: {err}.") from None
 
 
 def load_spec(path: str | Path, env: Mapping[str, str]) -> dict[str, Any]:
@@ -137,8 +157,16 @@ def parse_env_file(path: str | Path) -> dict[str, str]:
     return variables
 
 
+def environment_size(variables: Mapping[str, str]) -> int:
+    """The size Lambda holds against its 4 KB quota: the variables serialised as compact
+    JSON (its error quotes the "String measured"), quotes, separators and escapes
+    included, in UTF-8 bytes."""
+    text = json.dumps(dict(variables), separators=(",", ":"), ensure_ascii=False)
+    return len(text.encode("utf-8"))
+
+
 def check_environment(variables: Mapping[str, str]) -> None:
-    """Names match Lambda's pattern, none is reserved, the total fits in 4 KB."""
+    """Names match Lambda's pattern, none is reserved, the JSON of them fits in 4 KB."""
     for name in variables:
         if not ENV_NAME.match(name):
             raise UsageError(
@@ -149,7 +177,7 @@ def check_environment(variables: Mapping[str, str]) -> None:
             raise UsageError(
                 f"environment variable {name} is reserved: Lambda sets it itself; rename yours."
             )
-    size = sum(len(k.encode()) + len(v.encode()) for k, v in variables.items())
+    size = environment_size(variables)
     if size > ENV_MAX_BYTES:
         raise UsageError(
             f"environment variables take {size} bytes, over Lambda's 4 KB limit: move large "

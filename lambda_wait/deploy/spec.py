@@ -87,6 +87,7 @@ class FlagValues:
     spec: str | None = None
     zip_file: str | None = None
     code_dir: str | None = None
+    allow_symlinks_outside: bool = False  # pack links in --code-dir that lead outside it
     s3_bucket: str | None = None
     s3_key: str | None = None
     s3_object_version: str | None = None
@@ -194,7 +195,8 @@ def resolve_code(flags: FlagValues, spec_code: Mapping[str, Any], spec_dir: Path
         if flags.zip_file is not None:
             return _zip_source("zip-file", flags.zip_file, read_zip_file(flags.zip_file))
         if flags.code_dir is not None:
-            return _zip_source("code-dir", flags.code_dir, pack_directory(flags.code_dir))
+            data = pack_directory(flags.code_dir, symlinks_outside=flags.allow_symlinks_outside)
+            return _zip_source("code-dir", flags.code_dir, data)
         if flags.image_uri is not None:
             return CodeSource("image", flags.image_uri, image_uri=flags.image_uri)
         return _s3_source(

@@ -72,7 +72,33 @@ CASES: dict[str, tuple[Case, str]] = {
         "${LW_TEST_UNSET_ROLE} (at Role) is not set",
     ),
     "bad alias": (lambda t: ["--zip-file", _zip(t / "a.zip"), "--alias", "123"], "invalid alias"),
+    # Issue 13, classes 6 and 2: refused before any call (a FIFO used to hang forever).
+    "code dir with a FIFO": (lambda t: _code_dir_with(t, "fifo"), "is a FIFO (named pipe)"),
+    "code dir link outside": (lambda t: _code_dir_with(t, "link"), "--allow-symlinks-outside"),
+    "env over 4 KB as JSON": (
+        lambda t: (
+            ["--zip-file", _zip(t / "a.zip")]
+            + [arg for i in range(200) for arg in ("--env", f"VAR_{i:05d}={SECRET[:9]}")]
+        ),
+        "over Lambda's 4 KB limit",
+    ),
+    "env file is a device": (
+        lambda t: ["--zip-file", _zip(t / "a.zip"), "--env-file", "/dev/zero"],
+        "not a regular file",
+    ),
 }
+
+
+def _code_dir_with(tmp: Path, kind: str) -> list[str]:
+    root = tmp / "src"
+    root.mkdir()
+    (root / "app.py").write_text("x = 1\n")
+    if kind == "fifo":
+        os.mkfifo(root / "queue")
+    else:
+        (tmp / "credentials").write_text(f"secret = {SECRET}\n")
+        (root / "creds").symlink_to(tmp / "credentials")
+    return ["--code-dir", str(root), "--dry-run", "--timeout", "5s"]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -112,3 +138,47 @@ def test_bad_input_in_json_mode_is_still_one_document(
     assert doc["command"] == "deploy" and doc["exit_status"] == "usage"
     assert "does not exist" in doc["error"]["message"]
     assert sandbox.calls == []
+
+
+ARN = "arn:aws:lambda:eu-west-1:123456789012:function:fn"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["deploy", "--function-name", ARN, "--role", ROLE, "--runtime", "python3.12"],
+        ["status", ARN],
+        ["wait", ARN, "--timeout", "5s"],
+    ],
+    ids=["deploy", "status", "wait"],
+)
+def test_an_arn_in_another_region_is_exit_2_before_any_call(
+    args: list[str],
+    sandbox: SandboxHandle,
+    aws_env: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from lambda_wait.cli import cli
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", sandbox.endpoint_url)
+    if args[0] == "deploy":
+        args = [*args, "--handler", "app.handler", "--zip-file", _zip(tmp_path / "a.zip")]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is in eu-west-1, but requests go to us-east-1" in lines[0]
+    assert sandbox.calls == []
+
+
+def test_a_spec_with_a_byte_order_mark_deploys(
+    deploy: Deploy, sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    spec = tmp_path / "spec.json"
+    doc = {"FunctionName": "bom-fn", "Role": ROLE, "Runtime": "python3.12", "Handler": "a.h"}
+    spec.write_text("\ufeff" + json.dumps(doc), encoding="utf-8")
+    run = deploy("--spec", str(spec), "--zip-file", _zip(tmp_path / "a.zip"), "--dry-run")
+    assert run.code == 0, run.stderr
+    assert "bom-fn: dry run" in run.stdout
