@@ -395,6 +395,10 @@ class LambdaApi:
         """Every alias of a function, with its RoutingConfig (paginated)."""
         return self._paginate("list_aliases", "Aliases", FunctionName=name)
 
+    def delete_function(self, name: str) -> None:
+        """Delete a function (every version): deploy --recreate-failed, on State Failed only."""
+        self.call("delete_function", FunctionName=name)
+
     def delete_version(self, name: str, version: str) -> None:
         """Delete one published version; refuses $LATEST and aliases (never the function)."""
         if not version.isdigit():

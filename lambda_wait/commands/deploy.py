@@ -54,6 +54,12 @@ _SPEC = click.Path(path_type=str)
         "then --function-name and the code flags are refused (each spec has its own), and every "
         "other flag applies to each function.",
     ),
+    click.option(
+        "--recreate-failed",
+        is_flag=True,
+        help="If the function is in State Failed (an update cannot repair it), delete it "
+        "and create it again; only then, never otherwise.",
+    ),
 )
 @cloup.option_group(
     "Code (one source)",
@@ -199,6 +205,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     version_description: str | None = params.pop("version_description")
     specs: tuple[str, ...] = params.pop("specs")
     detailed: bool = params.pop("detailed_exitcode")
+    recreate_failed: bool = params.pop("recreate_failed")
 
     def body(output: Output) -> CommandResult:
         import os
@@ -244,6 +251,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
                 version_description=version_description,
                 detailed=detailed,
                 provisioned=provisioned,
+                recreate_failed=recreate_failed,
             )
         params["spec"] = files[0] if files else None
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
@@ -262,6 +270,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
             timeout=timeout,
             version_description=version_description,
             provisioned_concurrency=provisioned,
+            recreate_failed=recreate_failed,
             listener=output.step,
             wait_listener=output.progress,
         )
@@ -312,6 +321,7 @@ def _deploy_many(
     version_description: str | None,
     detailed: bool = False,
     provisioned: int | None = None,
+    recreate_failed: bool = False,
 ) -> CommandResult:
     """Several functions at once: one thread each, one API (one request budget), one
     deadline; a summary table, and the worst outcome as the exit code."""
@@ -340,6 +350,7 @@ def _deploy_many(
             timeout=timeout,
             version_description=version_description,
             provisioned_concurrency=provisioned,
+            recreate_failed=recreate_failed,
             clock=clock,
             listener=step_listener(one.name),
             wait_listener=output.progress,

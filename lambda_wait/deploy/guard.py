@@ -30,8 +30,8 @@ def check_before_acting(
             f"{name} is in State Failed ({reason_text(assessment.reason, 'no reason given')}): "
             "an update cannot repair it",
             exit_code=ExitCode.FAILED,
-            hint=f"Delete it (aws lambda delete-function --function-name {name}{where}) and "
-            "re-run deploy to create it again.",
+            hint="Re-run deploy with --recreate-failed to delete it and create it again (or "
+            f"delete it yourself: aws lambda delete-function --function-name {name}{where}).",
             reason=assessment.reason,
         )
     if phase is Phase.INACTIVE:

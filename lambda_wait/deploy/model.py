@@ -151,6 +151,7 @@ StepListener = Callable[[StepEvent], None]
 
 # What each applied step changed in AWS, in the words of the summary's "Changed" row.
 CHANGED_LABELS = {
+    "delete-failed": "deleted (State Failed)",
     "create": "created",
     "update-code": "code",
     "update-configuration": "configuration",

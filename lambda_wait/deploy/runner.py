@@ -49,6 +49,9 @@ from lambda_wait.deploy.steps.provisioned import (
     set_provisioned,
 )
 from lambda_wait.deploy.steps.publish import publish
+from lambda_wait.deploy.steps.recreate import STEP_ACTION as RECREATE_ACTION
+from lambda_wait.deploy.steps.recreate import STEP_NAME as RECREATE_STEP
+from lambda_wait.deploy.steps.recreate import delete_failed
 from lambda_wait.deploy.steps.shift import ShiftRolledBackError, shift_alias
 from lambda_wait.deploy.steps.update import code_update, configuration_update, update
 from lambda_wait.errors import DeadlineReachedError, ExitCode, LambdaWaitError
@@ -84,8 +87,10 @@ class Deployer:
         deadline: Deadline | None = None,
         shift: ShiftOptions | None = None,
         provisioned_concurrency: int | None = None,
+        recreate_failed: bool = False,
     ) -> None:
         self.api = api
+        self.recreate_failed = recreate_failed
         self.shift = shift if shift is not None and shift.active else None
         self.shift_report: ShiftReport | None = None
         self.provisioned_concurrency = provisioned_concurrency
@@ -176,6 +181,13 @@ class Deployer:
     def _deploy(self, sender: Sender) -> None:
         self._check_provisioned_request()
         current = sender.read_or_none()
+        if current is not None and self.recreate_failed and current.get("State") == "Failed":
+            self.desired.check_creatable()  # never delete what could not be created again
+            step = Step(RECREATE_STEP, RECREATE_ACTION, True)
+            self.ledger.steps.insert(0, step)
+            if not self.dry_run:
+                delete_failed(sender, step)
+            current = None
         if current is None:
             self._action = "create"
             self.desired.check_creatable()  # before CreateFunction, dry run or not

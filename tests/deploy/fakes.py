@@ -160,6 +160,13 @@ class FakeLambda:
 
         return self._mutation("create_function", params, apply)
 
+    def delete_function(self, name: str) -> None:
+        def apply() -> dict[str, Any]:
+            self.functions.pop(name, None)
+            return {}
+
+        self._mutation("delete_function", {"FunctionName": name}, apply)
+
     def update_function_code(self, **params: Any) -> dict[str, Any]:
         def apply() -> dict[str, Any]:
             code: dict[str, Any] = {
