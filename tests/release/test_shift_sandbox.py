@@ -171,6 +171,7 @@ def test_the_timeout_rolls_back(deploy: Deploy, sandbox: SandboxHandle, src: Pat
     assert run.code == ExitCode.TIMEOUT, run.stderr
     _rolled_back(sandbox, moves)
     assert run.json()["deploy"]["shift"]["cause"] == "timeout"
+    assert "the shift holds 540s in all but the --timeout leaves" in run.stderr
     # A rerun starts over cleanly from the old version.
     moves.clear()
     again = deploy(*base_args(FN, src), "--alias", "live", "--shift", "canary:20:1s")

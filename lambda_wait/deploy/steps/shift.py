@@ -47,6 +47,13 @@ def shift_alias(
         ledger.end(step, StepStatus.SKIPPED, f"{alias} already -> {version}")
         return None
     report = ShiftReport(sender.name, alias, old, version, options.spec.label)
+    left, needed = sender.deadline.remaining(), options.spec.total_seconds
+    if left is not None and left < needed:
+        ledger.note(
+            step,
+            f"the shift holds {needed:.0f}s in all but the --timeout leaves {left:.0f}s: it "
+            "will roll back when the time runs out (raise --timeout to let it finish)",
+        )
     smoke = options.smoke_test
     shift = TrafficShift(
         LambdaAlias(sender.api, sender.name, alias, sender.clock, rng=sender.rng),
