@@ -110,3 +110,32 @@ def test_init_then_deploy_dry_run_reports_no_change(
 def test_detailed_exitcode_without_dry_run_is_bad_input(lw: LW, src: Path) -> None:
     run = lw("deploy", *base_args("nope", src), "--detailed-exitcode")
     assert run.code == ExitCode.USAGE and "add --dry-run" in run.stderr
+
+
+def test_prune_deletes_only_unused_versions(sandbox: SandboxHandle, lw: LW) -> None:
+    sandbox.create_function("cart")
+    publish_versions(sandbox, "cart", 5)
+    lam = sandbox.client("lambda")
+    lam.create_alias(FunctionName="cart", Name="live", FunctionVersion="5")
+    lam.create_alias(
+        FunctionName="cart",
+        Name="beta",
+        FunctionVersion="3",
+        RoutingConfig={"AdditionalVersionWeights": {"4": 0.5}},
+    )
+    lam.put_provisioned_concurrency_config(
+        FunctionName="cart", Qualifier="2", ProvisionedConcurrentExecutions=1
+    )
+    sandbox.sandbox.reset_calls()
+    dry = lw("versions", "cart", "--prune", "--keep", "0", "--dry-run", "-o", "json")
+    assert dry.code == 0, dry.stderr
+    prune = dry.json()["versions"]["prune"]
+    assert prune["delete"] == ["1"] and prune["kept"]["2"] == "provisioned concurrency"
+    assert prune["kept"]["4"] == "alias beta" and ops(sandbox) == []
+    done = lw("versions", "cart", "--prune", "--keep", "0")
+    assert done.code == 0, done.stderr
+    assert "prune --keep 0: deleted 1" in done.stdout
+    deleted = [c.qualifier for c in sandbox.calls if c.operation == "DeleteFunction"]
+    assert deleted == ["1"]
+    left = [v["Version"] for v in lam.list_versions_by_function(FunctionName="cart")["Versions"]]
+    assert left == ["$LATEST", "2", "3", "4", "5"]
