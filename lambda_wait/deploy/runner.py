@@ -180,14 +180,7 @@ class Deployer:
     # --- the story ---------------------------------------------------------------------
     def _deploy(self, sender: Sender) -> None:
         self._check_provisioned_request()
-        current = sender.read_or_none()
-        if current is not None and self.recreate_failed and current.get("State") == "Failed":
-            self.desired.check_creatable()  # never delete what could not be created again
-            step = Step(RECREATE_STEP, RECREATE_ACTION, True)
-            self.ledger.steps.insert(0, step)
-            if not self.dry_run:
-                delete_failed(sender, step)
-            current = None
+        current = self._replace_failed(sender, sender.read_or_none())
         if current is None:
             self._action = "create"
             self.desired.check_creatable()  # before CreateFunction, dry run or not
@@ -242,6 +235,18 @@ class Deployer:
         problem = check_request(self.provisioned_concurrency, alias=self.alias)
         if problem:
             raise UsageError(problem)
+
+    def _replace_failed(self, sender: Sender, current: Config | None) -> Config | None:
+        """--recreate-failed on a function in State Failed: delete it (a dry run only
+        plans it), so the create step follows; anything else is returned as read."""
+        if current is None or not self.recreate_failed or current.get("State") != "Failed":
+            return current
+        self.desired.check_creatable()  # never delete what could not be created again
+        step = Step(RECREATE_STEP, RECREATE_ACTION, True)
+        self.ledger.steps.insert(0, step)
+        if not self.dry_run:
+            delete_failed(sender, step)
+        return None
 
     def _check(self, sender: Sender, current: Config) -> Config:
         """Refuse a function that cannot take a deploy; wait out someone else's update."""
