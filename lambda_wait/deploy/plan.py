@@ -204,6 +204,8 @@ def code_change(
 ) -> CodeChange:
     """Decide whether UpdateFunctionCode is needed."""
     old = current.get("CodeSha256")
+    if source.kind == "none":
+        return CodeChange(False, "no code given: configuration only", old)
     arch_differs = architectures is not None and list(architectures) != list(
         current.get("Architectures") or ["x86_64"]
     )

@@ -26,7 +26,7 @@ from lambda_wait.inputs import parse_function
 
 FILEB = "fileb://"
 
-CodeKind = Literal["zip-file", "code-dir", "s3", "image"]
+CodeKind = Literal["zip-file", "code-dir", "s3", "image", "none"]
 
 
 class RequestModel(Protocol):
@@ -115,7 +115,12 @@ class FlagValues:
     publish: bool = False
 
 
+# No code given: deploy updates only the configuration (creating needs code).
+NO_CODE = CodeSource("none", "no code given (configuration only)")
+CODE_FLAGS = "code (--zip-file, --code-dir, --s3-bucket/--s3-key or --image-uri)"
+
 # A zip function cannot be created without these (an image brings its own).
+SPEC_KEYS = {"--role": "Role", "--runtime": "Runtime", "--handler": "Handler", CODE_FLAGS: "Code"}
 ZIP_CREATE_FIELDS = (("Runtime", "--runtime"), ("Handler", "--handler"))
 
 
@@ -135,10 +140,12 @@ class DesiredFunction:
         one line naming the flag (exit 2), not botocore's parameter validation after a
         call. Updates need none of them."""
         missing = [] if self.config.get("Role") else ["--role"]
-        if self.code.package_type == "Zip":
+        if self.code.kind == "none":
+            missing.append(CODE_FLAGS)
+        elif self.code.package_type == "Zip":
             missing += [flag for key, flag in ZIP_CREATE_FIELDS if not self.config.get(key)]
         if missing:
-            keys = ", ".join(f'"{flag[2:].title()}"' for flag in missing)
+            keys = ", ".join(f'"{SPEC_KEYS[flag]}"' for flag in missing)
             needs = " and ".join(missing)
             raise UsageError(
                 f"the function does not exist yet, and creating it needs {needs}.",
@@ -214,11 +221,8 @@ def resolve_code(flags: FlagValues, spec_code: Mapping[str, Any], spec_dir: Path
     ]
     if len(kinds) > 1:
         raise UsageError(f"{where} names two code sources ({' and '.join(kinds)}): keep one.")
-    if not kinds:
-        raise UsageError(
-            "no code to deploy: give --zip-file, --code-dir, --s3-bucket/--s3-key or "
-            '--image-uri (or "Code" in --spec).'
-        )
+    if not kinds:  # configuration only: an existing function keeps its code
+        return NO_CODE
     if "ZipFile" in spec_code:
         value = spec_code["ZipFile"]
         if not isinstance(value, str) or not value.startswith(FILEB):
@@ -354,7 +358,7 @@ def build_desired(
 
     code = resolve_code(flags, code_in_spec or {}, spec_dir)
     package_type = merged.pop("PackageType", None)
-    if package_type is not None and package_type != code.package_type:
+    if package_type is not None and code.kind != "none" and package_type != code.package_type:
         raise UsageError(
             f"{where}: PackageType {package_type} does not match the code given "
             f"({code.label} is a {code.package_type} package)."
@@ -382,5 +386,7 @@ def build_desired(
     final = desired.create_request()
     final.setdefault("Role", "arn:aws:iam::123456789012:role/placeholder")
     final["Code"] = {k: (b"" if k == "ZipFile" else v) for k, v in final["Code"].items()}
+    if code.kind == "none":  # configuration only: the shape of the rest is still checked
+        final["Code"] = {"ZipFile": b""}
     model.validate("CreateFunction", final, where="the flags and spec together")
     return desired

@@ -156,9 +156,11 @@ def test_two_code_sources(tmp_path: Path, src: Path) -> None:
         build_desired(FlagValues(spec=write_spec(tmp_path, doc)), MODEL, ENV)
 
 
-def test_no_code_and_no_name() -> None:
-    with pytest.raises(UsageError, match="no code to deploy"):
-        build_desired(FlagValues(function_name="f"), MODEL, {})
+def test_no_code_is_configuration_only_and_no_name() -> None:
+    desired = build_desired(FlagValues(function_name="f", memory_size=256), MODEL, {})
+    assert desired.code.kind == "none" and desired.config["MemorySize"] == 256
+    with pytest.raises(UsageError, match=r"creating it needs --role and code \(--zip-file"):
+        desired.check_creatable()  # an existing function keeps its code; a new one needs it
     with pytest.raises(UsageError, match="no function name"):
         build_desired(FlagValues(image_uri="r:1"), MODEL, {})
 
