@@ -71,6 +71,11 @@ def wait_with_serving(
             result = wait_serving(
                 api, ref.api_name, per_ref, clock=clock, deadline=deadline, on_change=changed
             )
+        except AuthError as err:
+            if per_ref.provisioned == "auto" and not per_ref.mappings:
+                # Not asked for explicitly: the function itself is ready; say what was not read.
+                return replace(report, notes=[*report.notes, f"not read: {err.message}"])
+            raise
         except LambdaWaitError as err:
             if err.exit_code in (ExitCode.AUTH, ExitCode.USAGE):
                 raise

@@ -1,0 +1,76 @@
+"""status/wait's serving helpers: what a missing permission does, with a fake reader."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pytest
+
+from lambda_wait.clock import Deadline, ManualClock
+from lambda_wait.commands._serving import status_with_serving, wait_with_serving
+from lambda_wait.errors import AuthError, ExitCode
+from lambda_wait.inputs import parse_function
+from lambda_wait.result import FunctionReport
+from lambda_wait.serving.watch import ServingCheck
+from lambda_wait.states import FunctionSnapshot, assess
+
+DENIED = AuthError("permission denied for lambda:GetProvisionedConcurrencyConfig: no")
+
+
+class Denied:
+    def get_provisioned_concurrency_config(self, name: str, qualifier: str) -> Any:
+        raise DENIED
+
+    def list_event_source_mappings(self, name: str) -> Any:
+        raise DENIED
+
+
+class Quiet:
+    def info(self, message: str) -> None:
+        raise AssertionError(message)
+
+
+def ready_report() -> FunctionReport:
+    snap = FunctionSnapshot.from_configuration(
+        {"FunctionName": "shop", "State": "Active", "LastUpdateStatus": "Successful"}
+    )
+    verdict = assess(snap)
+    return FunctionReport("shop:live", verdict.exit_code, snap, verdict)
+
+
+def run(check: ServingCheck, clock: ManualClock) -> FunctionReport:
+    (report,) = wait_with_serving(
+        cast(Any, Denied()),
+        [parse_function("shop", "live")],
+        [ready_report()],
+        check,
+        clock=clock,
+        deadline=Deadline(clock, 60),
+        output=cast(Any, Quiet()),
+    )
+    return report
+
+
+def test_wait_ready_without_the_permission_notes_it_and_stays_ready(clock: ManualClock) -> None:
+    report = run(ServingCheck(provisioned="auto"), clock)
+    assert report.exit_code is ExitCode.READY
+    assert any("GetProvisionedConcurrencyConfig" in note for note in report.notes)
+
+
+@pytest.mark.parametrize(
+    "check", [ServingCheck(provisioned="require"), ServingCheck(provisioned="auto", mappings=True)]
+)
+def test_an_explicit_wait_without_the_permission_is_exit_5(
+    check: ServingCheck, clock: ManualClock
+) -> None:
+    with pytest.raises(AuthError):
+        run(check, clock)
+
+
+def test_status_without_the_permission_notes_it() -> None:
+    report = status_with_serving(
+        cast(Any, Denied()), parse_function("shop", "live"), ready_report()
+    )
+    assert report.exit_code is ExitCode.READY
+    assert report.serving is None
+    assert any("not read" in note for note in report.notes)
