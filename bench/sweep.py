@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import statistics
 import subprocess
@@ -366,6 +367,7 @@ def main() -> None:
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 10**6)
     print(f"seed {seed} (repeat with --seed {seed}); {machine()}", flush=True)
+    print(f"load average at the start {os.getloadavg()[0]:.1f} (other work on the machine)")
     the_plan = plan(seed, args.timelines, args.repeats, args.histories, args.lates, args.longest)
     groups = sorted({t.group for t in the_plan.trials})
     order = list(groups)
@@ -405,7 +407,7 @@ def main() -> None:
     checks = verdicts(rows)
     for label, value, ok in checks:
         print(f"  {'met   ' if ok else 'MISSED'} {label}: {value}")
-    print(f"\nwall time {wall:.0f} s")
+    print(f"\nwall time {wall:.0f} s; load average at the end {os.getloadavg()[0]:.1f}")
     if args.json:
         targets = [{"target": what, "value": v, "met": ok} for what, v, ok in checks]
         doc = {"seed": seed, "machine": machine(), "wall_seconds": round(wall)}

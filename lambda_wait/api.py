@@ -238,13 +238,15 @@ def wait_for_functions(
     schedule: PollSchedule | None = None,
     history: bool | HistoryStore = True,
 ) -> list[WaitResult]:
-    """Wait for several functions at once under one request budget; never raises
-    for a single function's API error (it becomes that function's result).
+    """Wait for several functions at once under one request budget per Region; never
+    raises for a single function's API error (it becomes that function's result).
 
     Every function is waited on at once (one sleeping thread each, up to
-    ``max_workers``, default :data:`MAX_WAIT_THREADS`): the client's request budget
-    hands out reads first come, first served, so none starves. Results come back
-    in the order of ``functions``.
+    ``max_workers``, default :data:`MAX_WAIT_THREADS`). When the budget is short,
+    it serves first the reads most likely to see a function that has just finished
+    (the schedule's model says which); none starves. Functions named by ARN in
+    another Region use that Region's own budget (Lambda's quotas are per account
+    and Region). Results come back in the order of ``functions``.
     """
     api = _api(client)
     target = Target(target)
@@ -252,9 +254,11 @@ def wait_for_functions(
 
     def one(name: str) -> WaitResult:
         try:
+            # Functions named by ARN in another Region read through that Region's budget.
+            regional = api.in_region(parse_function(name, qualifier).region)
             return wait_for_function(
                 name,
-                client=api,
+                client=regional,
                 target=target,
                 timeout=timeout,
                 qualifier=qualifier,

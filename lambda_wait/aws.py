@@ -12,12 +12,10 @@ logic anyway. The waiter and the deploy steps retry deliberately instead.
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 import threading
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,57 +24,41 @@ import botocore.config
 import botocore.exceptions
 
 from lambda_wait.anchor import TIME_SCALE_HEADER, ServerClock
+from lambda_wait.aws_errors import iam_action, translate_error
+from lambda_wait.aws_model import BotocoreRequestModel, operation_members, validate_request
 from lambda_wait.budget import READ_URGENCY, RequestBudget
-from lambda_wait.clock import Clock, Deadline
+from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.errors import (
     AuthError,
     AwsUnavailableError,
-    ConflictError,
     DeadlineReachedError,
-    FunctionNotFoundError,
-    FunctionNotReadyError,
     InvalidRequestError,
     LambdaWaitError,
     ProvisionedConfigNotFoundError,
-    RevisionMismatchError,
     ThrottledError,
     UsageError,
 )
+
+# iam_action and the request model live in aws_errors / aws_model; imported from here too.
+__all__ = [
+    "AwsSettings",
+    "BotocoreRequestModel",
+    "LambdaApi",
+    "client_config",
+    "iam_action",
+    "make_api",
+    "make_session",
+    "no_credentials_error",
+    "operation_members",
+    "translate_client_error",
+    "validate_request",
+]
 
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30  # UpdateFunctionCode with a 50 MB zip can take a while to answer
 # Override the time-outs (seconds): tests use a short read time-out against slow answers.
 CONNECT_TIMEOUT_ENV = "LAMBDA_WAIT_CONNECT_TIMEOUT"
 READ_TIMEOUT_ENV = "LAMBDA_WAIT_READ_TIMEOUT"
-
-_AUTH_CODES = {
-    "AccessDeniedException",
-    "AccessDenied",
-    "UnrecognizedClientException",
-    "InvalidSignatureException",
-    "ExpiredTokenException",
-    "ExpiredToken",
-    "InvalidClientTokenId",
-    "SignatureDoesNotMatch",
-    "MissingAuthenticationTokenException",
-}
-_INVALID_CODES = {
-    "InvalidParameterValueException",
-    "InvalidRequestContentException",
-    "RequestTooLargeException",
-    "CodeStorageExceededException",
-    "CodeVerificationFailedException",
-    "InvalidCodeSignatureException",
-    "ValidationException",
-    "SerializationException",
-}
-# Invoke on a function that is not ready; botocore does not even model the second one.
-_NOT_READY_CODES = {
-    "ResourceNotReadyException",
-    "CodeArtifactUserPendingException",
-    "SnapStartNotReadyException",
-}
-_UNAVAILABLE_CODES = {"ServiceException", "InternalFailure", "ServiceUnavailable", "InternalError"}
 
 
 @dataclass(frozen=True)
@@ -104,17 +86,6 @@ def _clamp_read_timeout(context: dict[str, Any], **_: Any) -> None:
         context["read_timeout"] = timeout
 
 
-def _system() -> Clock:
-    from lambda_wait.clock import SystemClock
-
-    return SystemClock()
-
-
-def iam_action(operation: str) -> str:
-    """``get_function_configuration`` -> ``lambda:GetFunctionConfiguration``."""
-    return "lambda:" + "".join(part.capitalize() for part in operation.split("_"))
-
-
 class LambdaApi:
     """Typed, budgeted access to the Lambda API; raises only lambda-wait errors.
 
@@ -132,10 +103,14 @@ class LambdaApi:
         get_function_budget: RequestBudget | None = None,
         clock: Clock | None = None,
         deadline: Deadline | None = None,
+        client_factory: Callable[[str], Any] | None = None,
     ) -> None:
         self.client = client
+        self._client_factory = client_factory  # a client for another Region
+        self._regions: dict[str, LambdaApi] = {}
+        self._regions_lock = threading.Lock()
         if clock is None:
-            clock = budget.clock if budget is not None else _system()
+            clock = budget.clock if budget is not None else SystemClock()
         self.clock: Clock = clock
         self.budget = budget if budget is not None else RequestBudget(clock=clock)
         # GetFunction has its own 100 req/s quota, separate from everything else.
@@ -192,6 +167,28 @@ class LambdaApi:
         until = None if self.deadline is None else self.deadline + DEADLINE_GRACE - 0.1
         # A waiter's read says how urgent it is; everything else goes first come, first served.
         budget.acquire(until, urgency=READ_URGENCY.get())
+
+    def in_region(self, region: str | None) -> LambdaApi:
+        """The API for functions in ``region`` (from an ARN). Lambda's quotas are per
+        account and Region, so another Region gets budgets of its own, at the same
+        rates, on the same clock and deadline; without a client factory (a client the
+        caller built), every function goes through this API."""
+        if not region or region == self.region or self._client_factory is None:
+            return self
+        with self._regions_lock:
+            api = self._regions.get(region)
+            if api is None:
+                api = LambdaApi(
+                    self._client_factory(region),
+                    budget=RequestBudget(self.budget.max_rps, clock=self.clock),
+                    get_function_budget=RequestBudget(
+                        self.get_function_budget.max_rps, clock=self.clock
+                    ),
+                    clock=self.clock,
+                )
+                api.deadline = self.deadline
+                self._regions[region] = api
+            return api
 
     @property
     def region(self) -> str | None:
@@ -424,112 +421,11 @@ class LambdaApi:
         return data
 
 
-_VALUE_IN_REPORT = re.compile(r", value: .*?, type")
-
-
-@functools.cache
-def _service_model() -> Any:
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model("lambda")
-
-
-def operation_members(operation: str) -> tuple[str, ...]:
-    """The request keys of a Lambda operation (e.g. ``UpdateFunctionConfiguration``)."""
-    return tuple(_service_model().operation_model(operation).input_shape.members)
-
-
-def validate_request(operation: str, params: Mapping[str, Any], *, where: str) -> None:
-    """Check ``params`` against the operation's input shape in botocore's model, offline.
-
-    Unknown keys, wrong types and missing required keys raise one UsageError
-    naming ``where`` (e.g. the spec file), before any request is sent.
-    """
-    import botocore.validate
-
-    shape = _service_model().operation_model(operation).input_shape
-    report = botocore.validate.ParamValidator().validate(dict(params), shape)
-    if report.has_errors():
-        lines = [line for line in report.generate_report().splitlines() if line.strip()]
-        # Values are left out: a wrongly typed one may be a secret (an environment value).
-        problems = "; ".join(_VALUE_IN_REPORT.sub(", type", line.strip()) for line in lines)
-        raise UsageError(f"{where}: not a valid {operation} request: {problems}")
-
-
-class BotocoreRequestModel:
-    """Lambda's request shapes from botocore's model (for :mod:`lambda_wait.deploy.spec`)."""
-
-    def validate(self, operation: str, params: Mapping[str, Any], *, where: str) -> None:
-        validate_request(operation, params, where=where)
-
-    def members(self, operation: str) -> tuple[str, ...]:
-        return operation_members(operation)
-
-
 def translate_client_error(
     err: botocore.exceptions.ClientError, operation: str, params: Mapping[str, Any]
 ) -> LambdaWaitError:
-    """Map a botocore ClientError to the tool's own error."""
-    response: dict[str, Any] = dict(err.response)
-    info = response.get("Error") or {}
-    code = str(info.get("Code") or "")
-    message = str(info.get("Message") or response.get("message") or code)
-    status = int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
-    name = params.get("FunctionName", "")
-    qualifier = params.get("Qualifier")
-    target = f"{name}:{qualifier}" if qualifier else str(name)
-    if code == "ProvisionedConcurrencyConfigNotFoundException":
-        return ProvisionedConfigNotFoundError(
-            f"{target} has no provisioned concurrency config: {message}"
-        )
-    if code == "ResourceNotFoundException":
-        return FunctionNotFoundError(
-            f"function {target} not found: {message}",
-            hint="Check the name, the --qualifier, the region and the account.",
-        )
-    if code == "TooManyRequestsException" or status == 429:
-        return ThrottledError(
-            f"throttled by Lambda ({info.get('Reason') or response.get('Reason') or code})",
-            retry_after=_retry_after(response),
-        )
-    if code in _AUTH_CODES or status == 403:
-        return AuthError(
-            f"permission denied for {iam_action(operation)}: {message}",
-            hint=f"Grant {iam_action(operation)} to the caller, or use other credentials.",
-        )
-    if code in _NOT_READY_CODES:
-        return FunctionNotReadyError(
-            f"{target} is not ready to invoke ({code}): {message}", code=code
-        )
-    if code == "PreconditionFailedException":
-        return RevisionMismatchError(
-            f"{target} changed since it was read (RevisionId mismatch): {message}",
-            hint="Another deployment is changing this function; re-run when it has finished.",
-        )
-    if code == "ResourceInUseException":  # an event source mapping is transitional
-        return ConflictError(f"{message} (the event source mapping is changing state)")
-    if code == "ResourceConflictException":
-        return ConflictError(message)
-    if code in _INVALID_CODES:
-        return InvalidRequestError(f"Lambda rejected {iam_action(operation)}: {message}")
-    if code in _UNAVAILABLE_CODES or status >= 500:
-        return AwsUnavailableError(f"Lambda error {code or status}: {message}")
-    return LambdaWaitError(f"Lambda error {code or status}: {message}")
-
-
-def _retry_after(response: Mapping[str, Any]) -> float | None:
-    """Lambda's Retry-After: botocore puts the modelled header in ``retryAfterSeconds``."""
-    candidates = [
-        response.get("retryAfterSeconds"),
-        (response.get("ResponseMetadata") or {}).get("HTTPHeaders", {}).get("retry-after"),
-    ]
-    for value in candidates:
-        try:
-            if value is not None and float(value) >= 0:
-                return float(value)
-        except (TypeError, ValueError):
-            continue
-    return None
+    """Map a botocore ClientError to the tool's own error (:func:`translate_error`)."""
+    return translate_error(dict(err.response), operation, params)
 
 
 def no_credentials_error() -> AuthError:
@@ -574,7 +470,13 @@ def make_api(
         client = session.client("lambda", endpoint_url=endpoint, config=config)
     except ValueError as err:  # botocore rejects a malformed endpoint URL this way
         raise UsageError(f"invalid endpoint URL {endpoint!r}: {err}") from None
-    return LambdaApi(client, budget=budget, get_function_budget=get_function_budget)
+
+    def regional(region: str) -> Any:
+        return session.client("lambda", region_name=region, endpoint_url=endpoint, config=config)
+
+    return LambdaApi(
+        client, budget=budget, get_function_budget=get_function_budget, client_factory=regional
+    )
 
 
 def client_config(environ: Mapping[str, str] | None = None) -> botocore.config.Config:

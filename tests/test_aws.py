@@ -540,3 +540,30 @@ def test_wait_for_function_rejects_a_bad_name_before_any_call(client: Any) -> No
         with pytest.raises(UsageError):
             wait_for_function("bad/name", client=client)
         stubber.assert_no_pending_responses()
+
+
+def test_another_region_gets_budgets_of_its_own_on_the_same_clock(client: Any) -> None:
+    made: list[str] = []
+
+    def factory(region: str) -> Any:
+        made.append(region)
+        return boto3.client(
+            "lambda",
+            region_name=region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    clock = ManualClock(100.0)
+    api = LambdaApi(client, budget=RequestBudget(7.0, clock=clock), client_factory=factory)
+    api.set_deadline(30.0)
+    assert api.in_region(None) is api
+    assert api.in_region("us-east-1") is api  # the client's own Region
+    other = api.in_region("eu-west-1")
+    assert other is api.in_region("eu-west-1") and made == ["eu-west-1"]  # made once
+    assert other.region == "eu-west-1"
+    assert other.budget is not api.budget and other.budget.max_rps == 7.0
+    assert other.get_function_budget is not api.get_function_budget
+    assert other.clock is api.clock and other.deadline == api.deadline
+    # Without a factory (a client the caller built) everything stays on one API.
+    assert LambdaApi(client).in_region("eu-west-1").region == "us-east-1"
