@@ -184,6 +184,14 @@ def mutate(sb: SandboxHandle, trial: Trial, seconds: float) -> None:
 
 
 def run_trial(sb: SandboxHandle, trial: Trial, env: dict[str, str], origin: float) -> None:
+    try:
+        _run_trial(sb, trial, env, origin)
+    except Exception as exc:  # one trial's trouble must not stop the sweep: report it
+        trial.code, trial.stderr = -1, f"bench: {type(exc).__name__}: {exc}"[-300:]
+        trial.exited = time.monotonic()
+
+
+def _run_trial(sb: SandboxHandle, trial: Trial, env: dict[str, str], origin: float) -> None:
     if trial.part == "history" and trial.waiter == "lw":
         # The first update, waited on by lambda-wait, which records its duration.
         mutate(sb, trial, trial.first)
@@ -255,6 +263,8 @@ def summarise(trials: list[Trial], part: str) -> list[dict[str, Any]]:
             row[waiter] = {
                 "overshoot": round(median([t.overshoot for t in mine]), 2),
                 "reads": median([float(t.reads) for t in mine]),
+                # process launch to its first read: start-up under the machine's load
+                "startup": round(median([t.first_read - t.launched for t in mine]), 2),
                 "codes": sorted({t.code for t in mine}, key=str),
             }
         rows.append(row)
@@ -400,6 +410,10 @@ def main() -> None:
         if trial.code != 0:
             print(f"  ! {trial.function} exited {trial.code}: {trial.stderr!r}")
     rows = {part: summarise(the_plan.trials, part) for part in ("sweep", "history", "late")}
+    for waiter in WAITERS:
+        ups = [t.first_read - t.launched for t in the_plan.trials if t.waiter == waiter]
+        ups = [u for u in ups if not math.isnan(u)]
+        print(f"start-up (launch to first read), {waiter}: median {median(ups):.2f} s")
     show(rows["sweep"], f"sweep, seed {seed}: median over {args.repeats} runs")
     show(rows["history"], "history: the second run of the same update (first within 10 %)")
     show(rows["late"], "late start: waiter started 60-80 % into the update")
