@@ -156,3 +156,45 @@ def test_an_unwritable_cache_never_fails_a_wait(tmp_path: Path) -> None:
 )
 def test_the_environment_switch(value: str, disabled: bool) -> None:
     assert history_disabled({"LAMBDA_WAIT_NO_HISTORY": value}) is disabled
+
+
+def test_a_deploy_records_its_update_and_the_next_deploy_reads_around_the_expected_end(
+    tmp_path: Path,
+) -> None:
+    import random
+
+    from lambda_wait.clock import ManualClock
+    from lambda_wait.cooldown import CooldownStore
+    from lambda_wait.deploy.package import code_sha256
+    from lambda_wait.deploy.runner import Deployer
+    from lambda_wait.deploy.spec import CodeSource, DesiredFunction
+    from lambda_wait.errors import ExitCode
+    from tests.deploy.fakes import FakeLambda
+
+    clock = ManualClock()
+    fake = FakeLambda(clock, settle=60.0)  # every change takes a minute, as a VPC one might
+    base = {"Role": "arn:aws:iam::123456789012:role/r", "Runtime": "python3.12", "Handler": "h"}
+    fake.add_function("fn", **base)
+    store = HistoryStore(tmp_path / "history.json")
+
+    def deploy(code: bytes) -> int:
+        source = CodeSource("zip-file", "f.zip", zip_bytes=code, sha256=code_sha256(code))
+        before = len(fake.calls)
+        result = Deployer(
+            fake,
+            DesiredFunction("fn", source, dict(base), {}, False),
+            clock=clock,
+            rng=random.Random(1),
+            cooldowns=CooldownStore(None),
+            history=store,
+        ).run()
+        assert result.exit_code is ExitCode.READY, result.error
+        return sum(1 for c in fake.calls[before:] if c.operation == "get_function")
+
+    first = deploy(b"PK-one")
+    (key,) = json.loads((tmp_path / "history.json").read_text())["functions"]
+    assert key.endswith(":function:fn")  # Region and ARN, so the account too
+    runs = store.durations(key, OperationKind.CODE_UPDATE)
+    assert len(runs) == 1 and 59.0 <= runs[0] <= 61.5  # anchored on the send, not a read
+    second = deploy(b"PK-two")
+    assert second < first / 2  # few reads until close to the expected minute

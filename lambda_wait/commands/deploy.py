@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 import click
 import cloup
 
-from lambda_wait.options import DURATION, CommonOptions, common_options
+from lambda_wait.options import DURATION, CommonOptions, common_options, history_option
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from lambda_wait.deploy.model import DeployResult, StepEvent
     from lambda_wait.deploy.spec import DesiredFunction
+    from lambda_wait.history import HistoryStore
     from lambda_wait.result import CommandResult, FunctionReport
     from lambda_wait.ui.output import Output
 
@@ -177,6 +178,7 @@ _SPEC = click.Path(path_type=str)
     ),
 )
 @release_options
+@history_option
 @common_options
 def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     """Create or update a function, waiting before and after every change.
@@ -206,10 +208,12 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     specs: tuple[str, ...] = params.pop("specs")
     detailed: bool = params.pop("detailed_exitcode")
     recreate_failed: bool = params.pop("recreate_failed")
+    no_history: bool = params.pop("no_history")
 
     def body(output: Output) -> CommandResult:
         import os
 
+        from lambda_wait.api import history_store
         from lambda_wait.aws import BotocoreRequestModel
         from lambda_wait.deploy.many import build_all, spec_files
         from lambda_wait.deploy.reading import check_alias
@@ -252,6 +256,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
                 detailed=detailed,
                 provisioned=provisioned,
                 recreate_failed=recreate_failed,
+                history=history_store(not no_history),
             )
         params["spec"] = files[0] if files else None
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
@@ -273,6 +278,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
             recreate_failed=recreate_failed,
             listener=output.step,
             wait_listener=output.progress,
+            history=history_store(not no_history),
         )
         result: DeployResult
         try:
@@ -322,6 +328,7 @@ def _deploy_many(
     detailed: bool = False,
     provisioned: int | None = None,
     recreate_failed: bool = False,
+    history: HistoryStore | None = None,
 ) -> CommandResult:
     """Several functions at once: one thread each, one API (one request budget), one
     deadline; a summary table, and the worst outcome as the exit code."""
@@ -332,14 +339,14 @@ def _deploy_many(
     from lambda_wait.inputs import check_region, parse_function
     from lambda_wait.result import CommandResult, DeployPayload
 
-    api = build_api(opts)
+    clock = SystemClock()  # one for every deploy and the API: cancelling it wakes them all
+    api = build_api(opts, clock=clock)
     for one in desired:
         check_region(parse_function(one.name), api.region)
 
     def step_listener(function: str) -> Callable[[StepEvent], None]:
         return lambda event: output.step(event, function)
 
-    clock = SystemClock()  # one for every deploy: cancelling it wakes them all at once
     deployers = [
         Deployer(
             api,
@@ -354,6 +361,7 @@ def _deploy_many(
             clock=clock,
             listener=step_listener(one.name),
             wait_listener=output.progress,
+            history=history,
         )
         for one in desired
     ]

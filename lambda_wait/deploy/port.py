@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from lambda_wait.anchor import ServerClock
+
 if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
 
@@ -18,6 +20,8 @@ class LambdaPort(Protocol):
 
     # time.monotonic() by which every request must be answered, or None (no --timeout).
     deadline: float | None
+    # AWS's clock and pace, learnt from the answers (the waits anchor and scale on it).
+    server_clock: ServerClock
 
     @property
     def region(self) -> str | None: ...

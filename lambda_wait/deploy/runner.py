@@ -55,6 +55,7 @@ from lambda_wait.deploy.steps.recreate import delete_failed
 from lambda_wait.deploy.steps.shift import ShiftRolledBackError, shift_alias
 from lambda_wait.deploy.steps.update import code_update, configuration_update, update
 from lambda_wait.errors import DeadlineReachedError, ExitCode, LambdaWaitError
+from lambda_wait.history import HistoryStore
 from lambda_wait.release.executor import ShiftOptions
 from lambda_wait.release.outcome import ShiftReport
 from lambda_wait.states import FunctionSnapshot, Phase
@@ -88,8 +89,10 @@ class Deployer:
         shift: ShiftOptions | None = None,
         provisioned_concurrency: int | None = None,
         recreate_failed: bool = False,
+        history: HistoryStore | None = None,
     ) -> None:
         self.api = api
+        self.history = history  # how long this function's changes took before
         self.recreate_failed = recreate_failed
         self.shift = shift if shift is not None and shift.active else None
         self.shift_report: ShiftReport | None = None
@@ -144,6 +147,7 @@ class Deployer:
             poll=self.poll,
             rng=self.rng,
             wait_listener=self.wait_listener,
+            history=self.history,
         )
         # Every request too: none is sent past the deadline, none answered after it. An
         # API whose caller already bounds it (several deploys sharing it) is left alone.

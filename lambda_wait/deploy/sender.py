@@ -32,10 +32,13 @@ from lambda_wait.errors import (
     AwsUnavailableError,
     ConflictError,
     DeadlineReachedError,
+    ExitCode,
     FunctionNotFoundError,
     RevisionMismatchError,
     ThrottledError,
 )
+from lambda_wait.history import HistoryStore, history_key
+from lambda_wait.schedule import Operation, OperationKind, Prediction
 from lambda_wait.states import FunctionSnapshot, Phase, Target
 from lambda_wait.waiter import Listener, PollPolicy, Waiter, WaitResult
 
@@ -89,8 +92,10 @@ class Sender:
         poll: PollPolicy | None = None,
         rng: random.Random | None = None,
         wait_listener: Listener | None = None,
+        history: HistoryStore | None = None,
     ) -> None:
         self.api = api
+        self.history = history
         self.name = name
         self.clock = clock
         self.deadline = deadline
@@ -160,9 +165,19 @@ class Sender:
 
     # --- waits -------------------------------------------------------------------------
     def wait(
-        self, step: Step | None, *, qualifier: str | None = None, recent_create: bool = False
+        self,
+        step: Step | None,
+        *,
+        qualifier: str | None = None,
+        recent_create: bool = False,
+        operation: Operation | None = None,
     ) -> WaitResult:
-        """Poll until the function (or version ``qualifier``) is ready or fails."""
+        """Poll until the function (or version ``qualifier``) is ready or fails.
+
+        ``operation`` is what this deploy just started (its kind, and when the mutating
+        call was sent): the schedule counts from there. How long it took goes to the
+        history, so the next deploy of this function reads around the expected end.
+        """
         remaining = self.deadline.remaining()
         what = step.name if step is not None else "the previous update"
         if remaining is not None and remaining <= 0:
@@ -178,17 +193,36 @@ class Sender:
             target=Target.READY,
             timeout=self.timeout if remaining is None else remaining,
             policy=self.poll,
-            clock=self.clock.now,
-            sleep=self.clock.sleep,
+            clock=self.clock,
+            deadline=self.deadline,
             rng=self.rng,
             listener=self._wait_listener,
             expect_recent_create=recent_create,
+            operation=operation,
+            server_clock=self.api.server_clock,
+            predict=self._predict,
         ).run()
+        self._remember(result)
         if result.error is not None:
             raise result.error
         if result.timed_out:
             raise self.timeout_error(what, result)
         return result
+
+    def _key(self, snap: FunctionSnapshot) -> str:
+        return history_key(snap.function_arn, snap.function_name or self.name, self.api.region)
+
+    def _predict(self, kind: OperationKind, snap: FunctionSnapshot) -> Prediction | None:
+        return None if self.history is None else self.history.predict(self._key(snap), kind)
+
+    def _remember(self, result: WaitResult) -> None:
+        op, snap = result.operation, result.snapshot
+        if self.history is None or op is None or snap is None or result.duration is None:
+            return
+        if result.exit_code is ExitCode.READY or result.exit_code is ExitCode.FAILED:
+            seconds = result.duration / self.api.server_clock.time_scale  # AWS's seconds
+            outcome = "ready" if result.ready else "failed"
+            self.history.record(self._key(snap), op.kind, seconds, outcome)
 
     def timeout_error(self, what: str, result: WaitResult | None) -> DeployTimeoutError:
         still = f", still {result.assessment.summary}" if result and result.assessment else ""
@@ -208,6 +242,7 @@ class Sender:
         recent_create: bool = False,
         reread: bool = True,
         transient_retries: int = 0,
+        kind: OperationKind = OperationKind.UNKNOWN,
     ) -> Answer | None:
         """Wait out an update in progress, ``act``, wait for the change, judge it.
 
@@ -215,16 +250,21 @@ class Sender:
         ``reread`` refreshes :attr:`current` afterwards. An update that Failed for a
         transient reason is acted again up to ``transient_retries`` times; any other
         outcome but ready raises ``{label} failed: <reason>`` (``{qualifier}`` in the
-        label is the version waited for).
+        label is the version waited for). ``kind`` says what ``act`` starts (the
+        schedule's prior; UNKNOWN: read from the first answer).
         """
         attempt = 0
         while True:
             if self.current is not None and busy(self.current):
                 self.wait(step)
                 self.current = self.read()
+            sent = self.clock.now()  # the operation starts when the mutating call is sent
             answer = act()
             qualifier = wait_for(answer) if wait_for is not None else None
-            result = self.wait(step, qualifier=qualifier, recent_create=recent_create)
+            started = Operation(kind, started_at=sent, anchored=True) if answer else None
+            result = self.wait(
+                step, qualifier=qualifier, recent_create=recent_create, operation=started
+            )
             if reread:
                 self.current = self.read()
             assessment = result.assessment

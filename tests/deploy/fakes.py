@@ -14,6 +14,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from lambda_wait.anchor import ServerClock
 from lambda_wait.clock import ManualClock
 from lambda_wait.deploy.package import code_sha256
 from lambda_wait.deploy.port import LambdaPort
@@ -57,6 +58,7 @@ class FakeLambda:
         self.clock = clock
         self.settle = settle
         self.deadline: float | None = None
+        self.server_clock = ServerClock()  # no Date headers: LastModified as given
         self.functions: dict[str, dict[str, Any]] = {}
         self.versions: dict[str, dict[str, dict[str, Any]]] = {}
         self.aliases: dict[tuple[str, str], dict[str, Any]] = {}

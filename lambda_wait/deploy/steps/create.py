@@ -10,6 +10,7 @@ from lambda_wait.deploy.model import ConcurrentDeployError, Config, Step, StepSt
 from lambda_wait.deploy.sender import Answer, Sender
 from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.errors import ConflictError, InvalidRequestError
+from lambda_wait.schedule import OperationKind
 
 # InvalidParameterValueException texts Lambda gives while a new role propagates in IAM.
 ROLE_PROPAGATION_MESSAGES = (
@@ -28,7 +29,11 @@ def create(sender: Sender, step: Step, desired: DesiredFunction) -> None:
     """Create the function and wait until it is Active (DeployFailedError if it fails)."""
     sender.ledger.begin(step)
     sender.wait_act_wait(
-        step, lambda: _send(sender, step, desired), label="create", recent_create=True
+        step,
+        lambda: _send(sender, step, desired),
+        label="create",
+        recent_create=True,
+        kind=OperationKind.CREATE,  # a VPC create when the first answer shows subnets
     )
     sha = (sender.current or {}).get("CodeSha256")
     sender.ledger.end(step, StepStatus.APPLIED, f"created, CodeSha256 {sha}")

@@ -17,6 +17,7 @@ from lambda_wait.deploy.plan import config_changes
 from lambda_wait.deploy.port import LambdaPort
 from lambda_wait.deploy.sender import AlreadyDone, Answer, Sender
 from lambda_wait.deploy.spec import DesiredFunction
+from lambda_wait.schedule import OperationKind
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,13 @@ class Update:
     done: AlreadyDone
     # Checks the function once the update succeeded; returns the step's detail.
     settled: Callable[[Config], str]
+
+
+def update_kind(change: Update) -> OperationKind:
+    """What the schedule expects: a network change takes about a minute, else seconds."""
+    if "VpcConfig" in change.params:
+        return OperationKind.VPC
+    return OperationKind.CODE_UPDATE if change.what == "code" else OperationKind.CONFIG_UPDATE
 
 
 def code_update(desired: DesiredFunction, name: str) -> Update:
@@ -98,5 +106,6 @@ def update(sender: Sender, step: Step, build: Callable[[Config], Update | None])
         lambda: sender.mutate(step, send, already_done=change.done),
         label=f"the {change.what} update",
         transient_retries=sender.retry.transient_update_retries,
+        kind=update_kind(change),
     )
     sender.ledger.end(step, StepStatus.APPLIED, change.settled(sender.current or {}))
