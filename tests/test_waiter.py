@@ -501,15 +501,12 @@ def test_the_runs_deadline_keeps_the_last_real_answer() -> None:
         FunctionNotFoundError("function x not found"),
         DeadlineReachedError("the --timeout ran out"),
     ]
-    now = [0.0]
+    clock = ManualClock(0.0)
 
     def read() -> Any:
-        now[0] += 0.5
-        raise answers[min(len(answers) - 1, int(now[0] > 0.5))]
+        clock.advance(0.5)
+        raise answers[min(len(answers) - 1, int(clock.now() > 0.5))]
 
-    def sleep(seconds: float) -> None:
-        now[0] += seconds
-
-    result = Waiter("x", read, timeout=2.0, clock=lambda: now[0], sleep=sleep).run()
+    result = Waiter("x", read, timeout=2.0, clock=clock).run()
     assert result.exit_code is ExitCode.NOT_FOUND
     assert isinstance(result.error, FunctionNotFoundError)
