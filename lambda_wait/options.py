@@ -271,8 +271,9 @@ def budget_options(func: F) -> F:
                 envvar="LAMBDA_WAIT_MAX_RPS",
                 show_envvar=True,
                 help="Requests per second this process may send on Lambda's shared 15 req/s "
-                "control-plane quota, reads and writes together, shared fairly (first come, "
-                "first served) by every function; halved on throttling, then recovers. "
+                "control-plane quota (per Region), reads and writes together, shared by every "
+                "function, reads first to those most likely to have finished; halved on "
+                "throttling, then recovers. "
                 "GetFunction gets 5x this, at most 50 req/s, of its own 100 req/s quota. "
                 "Above 15 Lambda throttles, and the budget backs off.",
             ),
