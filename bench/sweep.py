@@ -192,13 +192,13 @@ def run_trial(sb: SandboxHandle, trial: Trial, env: dict[str, str], origin: floa
 
 
 def _run_trial(sb: SandboxHandle, trial: Trial, env: dict[str, str], origin: float) -> None:
+    delay = origin + trial.start_at - time.monotonic()
+    if delay > 0:
+        time.sleep(delay)
     if trial.part == "history" and trial.waiter == "lw":
         # The first update, waited on by lambda-wait, which records its duration.
         mutate(sb, trial, trial.first)
         subprocess.run(command(trial), env=env, capture_output=True, check=False)
-    delay = origin + trial.start_at - time.monotonic()
-    if delay > 0:
-        time.sleep(delay)
     if trial.part == "late":
         trial.sent = time.monotonic()
         mutate(sb, trial, trial.timeline)
