@@ -188,11 +188,11 @@ class Prediction:
     @property
     def sigma(self) -> float:
         """The log-spread, so that +-``spread`` is about two sigmas."""
-        return max(0.01, math.log1p(self.spread / self.seconds) / 2.0)
+        return max(0.01, self.spread / self.seconds / 2.0)
 
     def window(self) -> tuple[float, float]:
-        """The stretch of elapsed time where the completion is expected (+-2 sigma)."""
-        return self.seconds * math.exp(-2 * self.sigma), self.seconds * math.exp(2 * self.sigma)
+        """The stretch of elapsed time where the completion is expected: +-``spread``."""
+        return max(0.0, self.seconds - self.spread), self.seconds + self.spread
 
     def prior(self, model: Prior, confidence: float = 0.9) -> Prior:
         """Mostly the prediction, the rest the model's prior (the operation may differ)."""
@@ -239,8 +239,9 @@ class PollSchedule:
         cap = self.bound(elapsed)
         if prediction is not None:
             start, end = prediction.window()
-            if elapsed < start:  # before the predicted window: half the way there
-                cap = max(cap, (start - elapsed) / 2.0)
+            if elapsed < start - self.min_interval:  # before the predicted window: half
+                # the way there, and a read when it opens
+                cap = min(max(cap, (start - elapsed) / 2.0), start - elapsed)
             elif elapsed <= end:
                 cap = min(cap, self.predicted_bound)
         if self.max_interval is not None:
