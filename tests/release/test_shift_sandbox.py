@@ -4,7 +4,6 @@ with the alias on the old version and no weights. Intervals are 1 s (the minimum
 
 from __future__ import annotations
 
-import _thread
 import json
 import os
 import signal
@@ -145,7 +144,7 @@ def _signal_after_first_weight(sandbox: SandboxHandle, send: Any) -> list[Any]:
 @pytest.mark.parametrize(
     ("send", "code"),
     [
-        (_thread.interrupt_main, ExitCode.INTERRUPTED),
+        (lambda: os.kill(os.getpid(), signal.SIGINT), ExitCode.INTERRUPTED),
         (lambda: os.kill(os.getpid(), signal.SIGTERM), ExitCode.TERMINATED),
     ],
     ids=["SIGINT", "SIGTERM"],
@@ -155,7 +154,7 @@ def test_a_signal_mid_shift_rolls_back(
 ) -> None:
     _first_release(deploy, src)
     moves = _signal_after_first_weight(sandbox, send)
-    run = deploy(*base_args(FN, src), "--alias", "live", "--shift", "canary:10:30s", "-o", "json")
+    run = deploy(*base_args(FN, src), "--alias", "live", "--shift", "canary:10:10s", "-o", "json")
     assert run.code == code, run.stderr
     _rolled_back(sandbox, moves)
     assert run.json()["deploy"]["shift"]["outcome"] == "rolled-back"
