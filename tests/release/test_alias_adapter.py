@@ -17,7 +17,8 @@ from lambda_wait.release.executor import AliasState
 class FakeAliasApi:
     def __init__(self) -> None:
         self.deadline: float | None = 123.0
-        self.version, self.weights, self.revision = "3", {}, "r1"
+        self.version, self.revision = "3", "r1"
+        self.weights: dict[str, float] = {}
         self.sent: list[dict[str, Any]] = []
         self.deadlines_seen: list[float | None] = []
         self.fail: list[BaseException] = []  # raised by the next update_alias calls
