@@ -22,9 +22,11 @@ from typing import Any
 import boto3
 import botocore.config
 import botocore.exceptions
+import botocore.parsers
 
 from lambda_wait.anchor import TIME_SCALE_HEADER, ServerClock
-from lambda_wait.aws_errors import iam_action, translate_error
+from lambda_wait.answers import check_configuration
+from lambda_wait.aws_errors import first_line, iam_action, translate_error
 from lambda_wait.aws_model import BotocoreRequestModel, operation_members, validate_request
 from lambda_wait.budget import READ_URGENCY, RequestBudget
 from lambda_wait.clock import Clock, Deadline, SystemClock
@@ -36,6 +38,7 @@ from lambda_wait.errors import (
     LambdaWaitError,
     ProvisionedConfigNotFoundError,
     ThrottledError,
+    UnexpectedAnswerError,
     UsageError,
 )
 
@@ -209,19 +212,16 @@ class LambdaApi:
             if isinstance(error, ThrottledError):
                 budget.throttled(error.retry_after)
             raise error from None
-        except botocore.exceptions.NoCredentialsError:
-            raise no_credentials_error() from None
         except (
+            botocore.exceptions.NoCredentialsError,
             botocore.exceptions.PartialCredentialsError,
             botocore.exceptions.CredentialRetrievalError,
             botocore.exceptions.TokenRetrievalError,
             botocore.exceptions.SSOTokenLoadError,
             botocore.exceptions.UnauthorizedSSOTokenError,
+            *_CONFIG_ERRORS,
         ) as err:
-            raise AuthError(
-                f"AWS credentials could not be loaded: {err}",
-                hint="Refresh them (e.g. `aws sso login`) or check AWS_PROFILE.",
-            ) from None
+            raise setup_error(err) from None
         except (
             botocore.exceptions.EndpointConnectionError,
             botocore.exceptions.ConnectionClosedError,
@@ -237,8 +237,19 @@ class LambdaApi:
             raise AwsUnavailableError(f"could not reach Lambda: {err}") from None
         except botocore.exceptions.ParamValidationError as err:
             raise InvalidRequestError(f"invalid request: {err}") from None
+        except (botocore.parsers.ResponseParserError, AttributeError, TypeError) as err:
+            # botocore could not parse the body (a list, HTML, truncated JSON on a 200).
+            raise UnexpectedAnswerError(
+                f"Lambda's answer to {iam_action(operation)} could not be read: "
+                f"{first_line(str(err))}",
+                hint="Check --endpoint-url / AWS_ENDPOINT_URL and any proxy (HTTPS_PROXY).",
+            ) from None
         finally:
             _CALL.read_timeout = None
+        if not isinstance(response, dict):
+            raise UnexpectedAnswerError(
+                f"Lambda's answer to {iam_action(operation)} is not a JSON object"
+            )
         response.pop("ResponseMetadata", None)
         return response
 
@@ -253,7 +264,9 @@ class LambdaApi:
         params: dict[str, Any] = {"FunctionName": name}
         if qualifier:
             params["Qualifier"] = qualifier
-        return self.call("get_function_configuration", **params)
+        return check_configuration(
+            self.call("get_function_configuration", **params), "get_function_configuration"
+        )
 
     def get_function(self, name: str, qualifier: str | None = None) -> dict[str, Any]:
         """GetFunction; the presigned code URL is dropped so it can never be printed."""
@@ -262,6 +275,7 @@ class LambdaApi:
             params["Qualifier"] = qualifier
         response = self.call("get_function", **params)
         response.pop("Code", None)
+        check_configuration(response.get("Configuration"), "get_function")
         return response
 
     def list_functions(self) -> list[dict[str, Any]]:
@@ -435,6 +449,32 @@ def no_credentials_error() -> AuthError:
     )
 
 
+_CONFIG_ERRORS = (
+    botocore.exceptions.ConfigParseError,
+    botocore.exceptions.InvalidConfigError,
+    botocore.exceptions.ProfileNotFound,
+    botocore.exceptions.ConfigNotFound,
+)
+
+
+def setup_error(err: Exception) -> LambdaWaitError:
+    """A broken AWS setup (config file, profile, credential provider) as the tool's error:
+    the configuration is bad input (2), credentials that cannot be had are exit 5."""
+    if isinstance(err, _CONFIG_ERRORS):
+        return UsageError(
+            f"the AWS configuration cannot be used: {first_line(str(err))}",
+            hint="Fix ~/.aws/config (or AWS_CONFIG_FILE) and the profile it names; "
+            "`aws configure list` shows what is used.",
+        )
+    if isinstance(err, botocore.exceptions.NoCredentialsError):
+        return no_credentials_error()
+    return AuthError(
+        f"AWS credentials could not be loaded: {first_line(str(err))}",
+        hint="Refresh them (e.g. `aws sso login`), fix the profile's credential source "
+        "(credential_process, source_profile, keys), or check AWS_PROFILE.",
+    )
+
+
 def make_session(settings: AwsSettings) -> Any:
     """A boto3 session for ``settings``; bad profile or missing region are usage errors."""
     try:
@@ -456,13 +496,18 @@ def make_api(
     get_function_budget: RequestBudget | None = None,
 ) -> LambdaApi:
     """Build a :class:`LambdaApi`; fails before any request when region or credentials lack."""
-    session = make_session(settings)
-    if not session.region_name:
+    try:
+        session = make_session(settings)
+        region = session.region_name
+        credentials = session.get_credentials() if check_credentials and region else True
+    except botocore.exceptions.BotoCoreError as err:
+        raise setup_error(err) from None
+    if not region:
         raise UsageError(
             "no AWS region configured.",
             hint="Pass --region, or set AWS_REGION / AWS_DEFAULT_REGION (or region in a profile).",
         )
-    if check_credentials and session.get_credentials() is None:
+    if credentials is None:
         raise no_credentials_error()
     config = client_config()
     endpoint = settings.endpoint_url or None

@@ -21,7 +21,22 @@ from lambda_wait.errors import (
     ProvisionedConfigNotFoundError,
     RevisionMismatchError,
     ThrottledError,
+    UnexpectedAnswerError,
 )
+
+# The caller's credentials were not accepted at all (expired, unknown, badly signed):
+# refreshing them is the fix, not a permission.
+_CREDENTIAL_CODES = {
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+    "MissingAuthenticationToken",
+    "RequestExpired",
+}
 
 _AUTH_CODES = {
     "AccessDeniedException",
@@ -83,6 +98,14 @@ def translate_error(
             f"throttled by Lambda ({info.get('Reason') or response.get('Reason') or code})",
             retry_after=_retry_after(response),
         )
+    if (not code or code.isdigit()) and status < 500:  # no AWS error type: not Lambda
+        return unexpected_answer(operation, status, message)
+    if code in _CREDENTIAL_CODES:
+        return AuthError(
+            f"AWS did not accept the credentials ({code}): {first_line(message)}",
+            hint="Refresh your credentials (e.g. `aws sso login`, or new keys), or check "
+            "AWS_PROFILE / --profile; signatures also need the machine's clock to be right.",
+        )
     if code in _AUTH_CODES or status == 403:
         return AuthError(
             f"permission denied for {iam_action(operation)}: {message}",
@@ -105,7 +128,23 @@ def translate_error(
         return InvalidRequestError(f"Lambda rejected {iam_action(operation)}: {message}")
     if code in _UNAVAILABLE_CODES or status >= 500:
         return AwsUnavailableError(f"Lambda error {code or status}: {message}")
-    return LambdaWaitError(f"Lambda error {code or status}: {message}")
+    return unexpected_answer(operation, status, f"{code}: {message}")
+
+
+def first_line(text: str, limit: int = 200) -> str:
+    """The first non-empty line of ``text``, cut at ``limit`` characters."""
+    line = next((part.strip() for part in str(text).splitlines() if part.strip()), "")
+    return line if len(line) <= limit else line[:limit] + "..."
+
+
+def unexpected_answer(operation: str, status: int, body: str) -> UnexpectedAnswerError:
+    """An answer that is not Lambda's: the status and the first line of the body."""
+    shown = first_line(body) or "(empty body)"
+    return UnexpectedAnswerError(
+        f"unexpected answer to {iam_action(operation)}: HTTP {status or '?'}: {shown}",
+        hint="Not an answer Lambda gives: check --endpoint-url / AWS_ENDPOINT_URL, any proxy "
+        "(HTTPS_PROXY), and AWS's status; upgrade lambda-wait if the error is new.",
+    )
 
 
 def _retry_after(response: Mapping[str, Any]) -> float | None:

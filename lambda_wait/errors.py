@@ -151,6 +151,14 @@ class DeadlineReachedError(AwsUnavailableError):
     exit_code = ExitCode.TIMEOUT
 
 
+class UnexpectedAnswerError(LambdaWaitError):
+    """The service (or something between it and us: a proxy, a wrong endpoint) answered
+    in a way Lambda does not: an unknown error code, an HTML page, a 404 that is not
+    ResourceNotFound, a body that is not the document asked for. Not retried."""
+
+    exit_code = ExitCode.UNAVAILABLE
+
+
 class ThrottledError(AwsUnavailableError):
     """TooManyRequestsException; ``retry_after`` is Lambda's Retry-After in seconds."""
 
