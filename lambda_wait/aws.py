@@ -296,6 +296,10 @@ class LambdaApi:
         tags: dict[str, str] = self.call("list_tags", Resource=arn).get("Tags") or {}
         return tags
 
+    def tag_resource(self, arn: str, tags: dict[str, str]) -> None:
+        """Set ``tags`` on a function (deploy --tag on an existing function)."""
+        self.call("tag_resource", Resource=arn, Tags=tags)
+
     def get_alias(self, name: str, alias: str) -> dict[str, Any]:
         return self.call("get_alias", FunctionName=name, Name=alias)
 

@@ -135,7 +135,15 @@ _SPEC = click.Path(path_type=str)
     click.option("--dead-letter-arn", help="SQS queue or SNS topic ARN for failed async events."),
     click.option("--log-format", type=click.Choice(["JSON", "Text"]), help="Log format."),
     click.option("--log-group", help="CloudWatch log group."),
-    click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", help="Tag (on create only)."),
+    click.option(
+        "--tag",
+        "tags",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="A tag to SET on the function (repeatable): on create, and on an existing "
+        "function when its value differs; none is ever removed. (status/wait --tag SELECTS "
+        "functions.)",
+    ),
 )
 @cloup.option_group(
     "Release",

@@ -157,6 +157,7 @@ CHANGED_LABELS = {
     "update-configuration": "configuration",
     "publish": "version",
     "alias": "alias",
+    "tags": "tags",
 }
 
 

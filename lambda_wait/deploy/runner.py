@@ -53,6 +53,9 @@ from lambda_wait.deploy.steps.recreate import STEP_ACTION as RECREATE_ACTION
 from lambda_wait.deploy.steps.recreate import STEP_NAME as RECREATE_STEP
 from lambda_wait.deploy.steps.recreate import delete_failed
 from lambda_wait.deploy.steps.shift import ShiftRolledBackError, shift_alias
+from lambda_wait.deploy.steps.tags import STEP_ACTION as TAGS_ACTION
+from lambda_wait.deploy.steps.tags import STEP_NAME as TAGS_STEP
+from lambda_wait.deploy.steps.tags import reconcile_tags
 from lambda_wait.deploy.steps.update import code_update, configuration_update, update
 from lambda_wait.errors import DeadlineReachedError, ExitCode, LambdaWaitError
 from lambda_wait.history import HistoryStore
@@ -205,6 +208,7 @@ class Deployer:
             if plan.config_update:
                 step = self.ledger.step("update-configuration")
                 update(sender, step, lambda now: configuration_update(self.desired, now))
+            self._reconcile_tags(sender)
         if plan.publish:
             reuse = self.alias if self._action == "none" else None
             publish(
@@ -239,6 +243,16 @@ class Deployer:
         problem = check_request(self.provisioned_concurrency, alias=self.alias)
         if problem:
             raise UsageError(problem)
+
+    def _reconcile_tags(self, sender: Sender) -> None:
+        """--tag on an existing function: a step after the configuration update."""
+        wanted = dict(self.desired.create_only.get("Tags") or {})
+        if not wanted:
+            return
+        step = Step(TAGS_STEP, TAGS_ACTION, True)
+        after = self.ledger.step("update-configuration")
+        self.ledger.steps.insert(self.ledger.steps.index(after) + 1, step)
+        reconcile_tags(sender, step, wanted)
 
     def _replace_failed(self, sender: Sender, current: Config | None) -> Config | None:
         """--recreate-failed on a function in State Failed: delete it (a dry run only

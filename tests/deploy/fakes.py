@@ -60,6 +60,7 @@ class FakeLambda:
         self.deadline: float | None = None
         self.server_clock = ServerClock()  # no Date headers: LastModified as given
         self.functions: dict[str, dict[str, Any]] = {}
+        self.tags: dict[str, dict[str, str]] = {}  # function name -> its tags
         self.versions: dict[str, dict[str, dict[str, Any]]] = {}
         self.aliases: dict[tuple[str, str], dict[str, Any]] = {}
         self.calls: list[Call] = []
@@ -161,6 +162,17 @@ class FakeLambda:
             return dict(doc)
 
         return self._mutation("create_function", params, apply)
+
+    def list_tags(self, arn: str) -> dict[str, str]:
+        self._call("list_tags", {"Resource": arn})
+        return dict(self.tags.get(arn.rsplit(":", 1)[-1], {}))
+
+    def tag_resource(self, arn: str, tags: dict[str, str]) -> None:
+        def apply() -> dict[str, Any]:
+            self.tags.setdefault(arn.rsplit(":", 1)[-1], {}).update(tags)
+            return {}
+
+        self._mutation("tag_resource", {"Resource": arn, "Tags": tags}, apply)
 
     def delete_function(self, name: str) -> None:
         def apply() -> dict[str, Any]:
