@@ -224,7 +224,6 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
         from lambda_wait.api import history_store
         from lambda_wait.aws import BotocoreRequestModel
         from lambda_wait.deploy.many import build_all, spec_files
-        from lambda_wait.deploy.reading import check_alias
         from lambda_wait.deploy.runner import Deployer
         from lambda_wait.deploy.spec import FlagValues, build_desired
         from lambda_wait.inputs import check_region, parse_function
@@ -235,19 +234,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
             params[key] = tuple(
                 part.strip() for item in params[key] for part in item.split(",") if part.strip()
             )
-        if alias is not None:
-            check_alias(alias)
-        if provisioned is not None:
-            from lambda_wait.errors import UsageError
-            from lambda_wait.serving.provisioned import check_request
-
-            problem = check_request(provisioned, alias=alias)
-            if problem:
-                raise UsageError(problem)
-        if detailed and not dry_run:
-            from lambda_wait.errors import UsageError
-
-            raise UsageError("--detailed-exitcode goes with --dry-run: add --dry-run.")
+        _check_flags(alias, provisioned, detailed=detailed, dry_run=dry_run)
         files = spec_files(specs)
         checked = check_release(release, alias, len(files))
         if len(files) > 1:
@@ -299,6 +286,25 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
         )
 
     return run_command(opts, "deploy", body)
+
+
+def _check_flags(
+    alias: str | None, provisioned: int | None, *, detailed: bool, dry_run: bool
+) -> None:
+    """The flags that need no file and no AWS: bad ones are exit 2 before anything else."""
+    from lambda_wait.deploy.reading import check_alias
+    from lambda_wait.errors import UsageError
+
+    if alias is not None:
+        check_alias(alias)
+    if provisioned is not None:
+        from lambda_wait.serving.provisioned import check_request
+
+        problem = check_request(provisioned, alias=alias)
+        if problem:
+            raise UsageError(problem)
+    if detailed and not dry_run:
+        raise UsageError("--detailed-exitcode goes with --dry-run: add --dry-run.")
 
 
 def _report(result: DeployResult, detailed: bool = False) -> FunctionReport:

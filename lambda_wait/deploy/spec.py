@@ -383,10 +383,16 @@ def build_desired(
         publish=publish,
         architectures=tuple(architectures) if architectures else None,
     )
+    _check_shape(desired, model)
+    return desired
+
+
+def _check_shape(desired: DesiredFunction, model: RequestModel) -> None:
+    """The whole CreateFunction request, shape-checked offline (placeholders stand in
+    for what is not known yet: the role, the zip's bytes, no code at all)."""
     final = desired.create_request()
     final.setdefault("Role", "arn:aws:iam::123456789012:role/placeholder")
     final["Code"] = {k: (b"" if k == "ZipFile" else v) for k, v in final["Code"].items()}
-    if code.kind == "none":  # configuration only: the shape of the rest is still checked
+    if desired.code.kind == "none":  # configuration only: the rest is still checked
         final["Code"] = {"ZipFile": b""}
     model.validate("CreateFunction", final, where="the flags and spec together")
-    return desired
