@@ -109,11 +109,10 @@ def parse_function(text: str, qualifier: str | None = None) -> FunctionRef:
 
 
 def check_region(ref: FunctionRef, region: str | None) -> None:
-    """Refuse a function ARN whose Region is not the one requests go to: Lambda would
-    answer "not found" (or act on a same-named function elsewhere), so the conflict is
-    bad input, said before any call."""
+    """Refuse a function ARN whose Region contradicts the ``--region`` given (``region``;
+    None when the flag was not given: then the ARN's Region is used), before any call."""
     if ref.region and region and ref.region != region:
         raise UsageError(
-            f"function {ref.given!r} is in {ref.region}, but requests go to {region} "
-            f"(--region, AWS_REGION or the profile): pass --region {ref.region}."
+            f"function {ref.given!r} is in {ref.region}, but --region says {region}: "
+            f"drop --region, or pass --region {ref.region}."
         )

@@ -92,6 +92,8 @@ def resolve_functions(
     qualifier: str | None,
     selection: SelectionOptions,
     poll_api: str,
+    *,
+    region: str | None = None,
 ) -> tuple[LambdaApi, list[FunctionRef], dict[str, dict[str, Any]]]:
     """The API, the functions named plus those --prefix/--tag select (named first, no
     repeats), and the GetFunction answers the selection already read (reusable as a
@@ -113,9 +115,9 @@ def resolve_functions(
         ref = parse_function(name, qualifier)
         if all(ref.label != other.label for other in refs):
             refs.append(ref)
+    for ref in refs:  # an ARN's Region is used, unless --region (``region``) says otherwise
+        check_region(ref, region)
     api = make_api()
-    for ref in refs:
-        check_region(ref, api.region)
     if not selection.active:
         return api, refs, {}
     from lambda_wait.api import select_functions

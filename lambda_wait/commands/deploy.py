@@ -255,8 +255,9 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
             )
         params["spec"] = files[0] if files else None
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
-        api = build_api(opts)
-        check_region(parse_function(desired.name), api.region)
+        ref = parse_function(desired.name)
+        check_region(ref, opts.region)  # else the ARN's Region is used
+        api = build_api(opts).in_region(ref.region)
         shift = None
         if checked is not None and alias is not None:
             shift = shift_options(checked, opts, api, desired.name, alias)
@@ -356,14 +357,14 @@ def _deploy_many(
     clock = SystemClock()  # one for every deploy and the API: cancelling it wakes them all
     api = build_api(opts, clock=clock)
     for one in desired:
-        check_region(parse_function(one.name), api.region)
+        check_region(parse_function(one.name), opts.region)  # else the ARN's Region is used
 
     def step_listener(function: str) -> Callable[[StepEvent], None]:
         return lambda event: output.step(event, function)
 
     deployers = [
         Deployer(
-            api,
+            api.in_region(parse_function(one.name).region),
             one,
             alias=alias,
             force=force,

@@ -110,6 +110,7 @@ def command(
             qualifier,
             selection,
             budget.poll_api,
+            region=opts.region,
         )
 
         def read(documents: dict[str, dict[str, Any]]) -> CommandResult:

@@ -156,6 +156,7 @@ def command(
             qualifier,
             selection,
             budget.poll_api,
+            region=opts.region,
         )
         api.set_deadline(timeout)  # no request sent or answered past --timeout
         if target == "provisioned":

@@ -152,7 +152,7 @@ ARN = "arn:aws:lambda:eu-west-1:123456789012:function:fn"
     ],
     ids=["deploy", "status", "wait"],
 )
-def test_an_arn_in_another_region_is_exit_2_before_any_call(
+def test_an_arn_contradicting_region_is_exit_2_before_any_call(
     args: list[str],
     sandbox: SandboxHandle,
     aws_env: None,
@@ -166,10 +166,10 @@ def test_an_arn_in_another_region_is_exit_2_before_any_call(
     monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", sandbox.endpoint_url)
     if args[0] == "deploy":
         args = [*args, "--handler", "app.handler", "--zip-file", _zip(tmp_path / "a.zip")]
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    result = CliRunner().invoke(cli, [*args, "--region", "us-east-1"], catch_exceptions=False)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "is in eu-west-1, but requests go to us-east-1" in lines[0]
+    assert len(lines) == 1 and "is in eu-west-1, but --region says us-east-1" in lines[0]
     assert sandbox.calls == []
 
 

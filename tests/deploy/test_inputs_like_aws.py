@@ -227,14 +227,14 @@ REGION_CASES: list[tuple[str, str | None, bool]] = [
     (ARN, "eu-west-1", True),
     (ARN, "us-east-1", False),
     (ARN + ":live", "us-east-1", False),
-    (ARN, None, True),  # no region configured: the ARN's is the only one
+    (ARN, None, True),  # no --region: the ARN's Region is used
     ("orders", "us-east-1", True),
     ("123456789012:function:orders", "us-east-1", True),  # a partial ARN has no Region
 ]
 
 
 @pytest.mark.parametrize(("given", "region", "ok"), REGION_CASES)
-def test_an_arn_in_another_region_is_bad_input(given: str, region: str | None, ok: bool) -> None:
+def test_an_arn_contradicting_region_is_bad_input(given: str, region: str | None, ok: bool) -> None:
     ref = parse_function(given)
     if ok:
         check_region(ref, region)
