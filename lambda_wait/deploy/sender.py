@@ -51,7 +51,10 @@ AlreadyDone = Callable[[Config | None], bool]
 class RetryPolicy:
     """How long and how often the deploy retries (all bounded by --timeout too)."""
 
-    role_propagation_seconds: float = 300.0  # as terraform does for the same errors
+    # IAM role propagation on create: up to 15 minutes, as terraform-provider-aws waits
+    # after AWS Support said it can take that long (hashicorp/terraform-provider-aws#44517).
+    role_propagation_seconds: float = 900.0
+    role_note_every: float = 60.0  # while it waits: one progress line a minute, not per try
     role_initial: float = 2.0
     role_max: float = 20.0
     initial: float = 1.0

@@ -271,6 +271,43 @@ def test_role_propagation_gives_up_after_its_bound(fake: FakeLambda) -> None:
     assert 2 <= fake.operations().count("create_function") <= 5
 
 
+# Issue 13, class 7: IAM role propagation is waited out as long as AWS documents it (up
+# to 15 minutes), never past --timeout, with one line a minute instead of one per try.
+# (role usable after seconds, --timeout, exit code, the message of a failure)
+ROLE_CASES: dict[str, tuple[float, float, ExitCode, str | None]] = {
+    "usable after 10 minutes": (600.0, 1800.0, ExitCode.READY, None),
+    "usable after 14 minutes": (840.0, 1800.0, ExitCode.READY, None),
+    "never usable: the 15-minute window": (1e9, 3600.0, ExitCode.USAGE, "IAM propagation"),
+    "never usable: a 2-minute --timeout first": (1e9, 120.0, ExitCode.TIMEOUT, "--timeout"),
+    "usable after 3 minutes, --timeout 2 minutes": (180.0, 120.0, ExitCode.TIMEOUT, "--timeout"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ROLE_CASES))
+def test_role_propagation_waits_up_to_15_minutes_and_says_so_once_a_minute(
+    fake: FakeLambda, case: str
+) -> None:
+    ready_after, timeout, code, message = ROLE_CASES[case]
+    start = fake.clock.now()
+    fake.role_ready_at = start + ready_after
+    events: list[StepEvent] = []
+    result = deploy(fake, desired(), timeout=timeout, events=events)
+    took = fake.clock.now() - start
+    assert result.exit_code is code, result.error
+    notes = [e.message or "" for e in events if e.kind is EventKind.NOTE]
+    role_notes = [n for n in notes if "role" in n]
+    tries = fake.operations().count("create_function")
+    assert tries > 5  # retried many times...
+    assert len(role_notes) <= took / 60 + 2  # ...but said about once a minute
+    assert took <= min(timeout, 900.0) + 30  # never past --timeout or the window
+    if code is ExitCode.READY:
+        assert f"({tries} attempts)" in role_notes[-1] and "role usable after" in role_notes[-1]
+    else:
+        assert result.error is not None and message in result.error.message
+        assert f"{tries} attempts" in result.error.message
+        assert result.live in ("Nothing was created.", None) or "under way" in result.live
+
+
 def test_the_timeout_bounds_a_slow_update(fake: FakeLambda) -> None:
     existing(fake)
     fake.settle = 1000.0

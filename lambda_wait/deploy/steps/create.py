@@ -1,12 +1,20 @@
 """The create step: CreateFunction, then wait until Active.
 
-A role created moments ago may not be usable by Lambda yet (IAM propagates it within
-minutes): those refusals are retried with backoff for a bounded time.
+A role created moments ago may not be usable by Lambda yet: IAM propagation can take
+up to 15 minutes. Those refusals are retried with backoff for up to
+``RetryPolicy.role_propagation_seconds``, never past --timeout, with one progress line a
+minute (not one per attempt) and a summary when the role becomes usable.
 """
 
 from __future__ import annotations
 
-from lambda_wait.deploy.model import ConcurrentDeployError, Config, Step, StepStatus
+from lambda_wait.deploy.model import (
+    ConcurrentDeployError,
+    Config,
+    DeployTimeoutError,
+    Step,
+    StepStatus,
+)
 from lambda_wait.deploy.sender import Answer, Sender
 from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.errors import ConflictError, InvalidRequestError
@@ -43,9 +51,12 @@ def _send(sender: Sender, step: Step, desired: DesiredFunction) -> Answer | None
     request = desired.create_request()
     sha = desired.code.sha256
     clock, retry = sender.clock, sender.retry
+    started = clock.now()
     remaining = sender.deadline.remaining()
     window = retry.role_propagation_seconds
-    role_deadline = clock.now() + (window if remaining is None else min(window, remaining))
+    bounded_by_timeout = remaining is not None and remaining < window
+    role_deadline = started + (window if remaining is None else min(window, remaining))
+    last_note: float | None = None
 
     def exists(current: Config | None) -> bool:
         return current is not None and (sha is None or current.get("CodeSha256") == sha)
@@ -54,7 +65,7 @@ def _send(sender: Sender, step: Step, desired: DesiredFunction) -> Answer | None
     while True:
         attempt += 1
         try:
-            return sender.mutate(
+            answer = sender.mutate(
                 step,
                 lambda: sender.api.create_function(**request),
                 already_done=exists,
@@ -64,17 +75,12 @@ def _send(sender: Sender, step: Step, desired: DesiredFunction) -> Answer | None
             if not role_propagating(err.message):
                 raise
             pause = retry.backoff(attempt, sender.rng, role=True)
+            waited = clock.now() - started
             if clock.now() + pause > role_deadline:
-                waited = clock.now() - step.started_at if step.started_at else 0
-                raise InvalidRequestError(
-                    f"{err.message} (still refused after {waited:.0f}s of "
-                    "retries for IAM propagation)",
-                    hint="Check the role's trust policy allows lambda.amazonaws.com "
-                    "to sts:AssumeRole, and its permissions.",
-                ) from None
-            sender.ledger.note(
-                step, f"role not usable yet (IAM propagation); retrying in {pause:.1f}s"
-            )
+                raise _role_refused(sender, err, waited, attempt, bounded_by_timeout) from None
+            if last_note is None or clock.now() - last_note >= retry.role_note_every:
+                last_note = clock.now()
+                sender.ledger.note(step, _role_waiting(waited, role_deadline - clock.now()))
             clock.sleep(pause)
         except ConflictError as err:
             raise ConcurrentDeployError(
@@ -82,3 +88,39 @@ def _send(sender: Sender, step: Step, desired: DesiredFunction) -> Answer | None
                 f"started ({err.message})",
                 hint="Re-run deploy to update it.",
             ) from None
+        else:
+            if attempt > 1:
+                sender.ledger.note(
+                    step,
+                    f"role usable after {clock.now() - started:.0f}s of IAM propagation "
+                    f"({attempt} attempts)",
+                )
+            return answer
+
+
+def _role_waiting(waited: float, left: float) -> str:
+    """The one progress line a minute while IAM propagates the role."""
+    if waited < 1:
+        return (
+            "role not usable yet (IAM propagation, which can take minutes); retrying for up "
+            f"to {left / 60:.0f} min"
+        )
+    return f"role still not usable after {waited:.0f}s (IAM propagation); {left:.0f}s left"
+
+
+def _role_refused(
+    sender: Sender, err: InvalidRequestError, waited: float, attempts: int, by_timeout: bool
+) -> Exception:
+    """How a role that never became usable ends: the --timeout (3) or the window (2)."""
+    tried = f"after {waited:.0f}s and {attempts} attempts"
+    if by_timeout:
+        return DeployTimeoutError(
+            f"the deploy's --timeout ({sender.timeout:.0f}s) ran out while the role was "
+            f"still not usable ({tried}; IAM propagation can take up to 15 minutes)",
+            hint="Re-run deploy with a longer --timeout, or check the role's trust policy.",
+        )
+    return InvalidRequestError(
+        f"{err.message} (still refused {tried} of retries for IAM propagation)",
+        hint="Check the role's trust policy allows lambda.amazonaws.com to sts:AssumeRole, "
+        "and its permissions.",
+    )
