@@ -22,7 +22,7 @@ from lambda_wait.errors import (
     AuthError,
     FunctionNotFoundError,
     InvalidRequestError,
-    LambdaWaitError,
+    UnexpectedAnswerError,
     UsageError,
 )
 from lambda_wait.serving.provisioned import (
@@ -104,12 +104,9 @@ def _optional(read: Any) -> int | None:
     """A limit read that may be refused (permission, an endpoint without it): unknown."""
     try:
         value = read()
-    except (AuthError, FunctionNotFoundError, InvalidRequestError):
+    # UnexpectedAnswerError: not Lambda's answer, e.g. a local endpoint without the API.
+    except (AuthError, FunctionNotFoundError, InvalidRequestError, UnexpectedAnswerError):
         return None
-    except LambdaWaitError as err:
-        if type(err) is LambdaWaitError:  # unclassified, e.g. a local endpoint without it
-            return None
-        raise
     return value if isinstance(value, int) else None
 
 
