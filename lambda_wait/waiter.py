@@ -238,6 +238,12 @@ class Waiter:
             if self._expect_recent_create and self._elapsed() < self.not_found_grace:
                 self._note_error(err)
                 raise _Retry(err) from None
+            if self._expect_recent_create:  # the grace was waited out: say how long it took
+                raise FunctionNotFoundError(
+                    f"{err.message} (still not found after {self._elapsed():.1f}s; a new "
+                    f"function may take up to {self.not_found_grace:.0f}s to appear)",
+                    hint=err.hint,
+                ) from None
             raise
         except ThrottledError as err:
             self._retry_after = err.retry_after or 0.0
