@@ -12,6 +12,7 @@ from typing import Any
 
 from lambda_wait.aws_errors import first_line, iam_action
 from lambda_wait.errors import UnexpectedAnswerError
+from lambda_wait.untrusted import clean
 
 # Fields the tool reasons about: a configuration whose value of one is not a string is
 # not Lambda's answer (a proxy, a broken endpoint), never "a state not known yet".
@@ -50,4 +51,7 @@ def check_configuration(config: Any, operation: str) -> dict[str, Any]:
                 "not a string",
                 hint="Not an answer Lambda gives: check --endpoint-url and any proxy.",
             )
+    for key, value in config.items():  # AWS text reaches terminals and CI logs: cleaned
+        if isinstance(value, str):
+            config[key] = clean(value, single_line=True)
     return config

@@ -23,6 +23,7 @@ from lambda_wait.errors import (
     ThrottledError,
     UnexpectedAnswerError,
 )
+from lambda_wait.untrusted import clean
 
 # The caller's credentials were not accepted at all (expired, unknown, badly signed):
 # refreshing them is the fix, not a permission.
@@ -79,7 +80,8 @@ def translate_error(
     """Map an error answer (botocore's ``ClientError.response``) to the tool's own error."""
     info = response.get("Error") or {}
     code = str(info.get("Code") or "")
-    message = str(info.get("Message") or response.get("message") or code)
+    message = clean(str(info.get("Message") or response.get("message") or code), single_line=True)
+    code = clean(code, 200, single_line=True)
     status = int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
     name = params.get("FunctionName", "")
     qualifier = params.get("Qualifier")

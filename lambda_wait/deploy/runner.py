@@ -62,6 +62,7 @@ from lambda_wait.history import HistoryStore
 from lambda_wait.release.executor import ShiftOptions
 from lambda_wait.release.outcome import ShiftReport
 from lambda_wait.states import FunctionSnapshot, Phase
+from lambda_wait.untrusted import scrub
 from lambda_wait.waiter import Listener, PollPolicy
 
 # A step that was running when the deploy stopped for one of these has an unknown outcome.
@@ -377,6 +378,9 @@ class Deployer:
                 failed = step
             elif step.status is StepStatus.PENDING:
                 step.status = StepStatus.NOT_APPLIED
+        if error is not None:  # Lambda's messages can quote the environment it refused
+            variables = (self.desired.config.get("Environment") or {}).get("Variables") or {}
+            error.message = scrub(error.message, [str(v) for v in variables.values()])
         sender = self._sender
         current = None if sender is None else sender.current
         version = None if sender is None else sender.version

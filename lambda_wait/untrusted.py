@@ -1,0 +1,55 @@
+"""Text that comes from AWS is untrusted. Pure (no boto3, botocore, click or rich).
+
+A StateReason, an error message or any string field of an answer reaches a terminal,
+a CI log or a GitHub workflow command. :func:`clean` makes it safe for all three, at
+the point where it enters the tool: escape and control sequences are removed (an
+``ESC[2J`` would clear the user's terminal), a line that would be read as a workflow
+command (``::error::``, ``::add-mask::``, ...) is neutralised, and the length is
+capped with a note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+MAX_AWS_TEXT = 2000  # characters kept of one AWS string (a reason can be a million lines)
+
+# ANSI/VT sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \\), other ESC x.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\\\)?"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|\x1b[@-_]?"
+)
+# Any other control character but newline and tab (C0, DEL, C1), and the line and
+# paragraph separators some terminals and log viewers break lines at.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# A workflow command is a line starting with "::" (the runner trims leading blanks).
+_WORKFLOW = re.compile(r"^(\s*):(?=:)", re.MULTILINE)
+
+
+def clean(text: str, limit: int = MAX_AWS_TEXT, *, single_line: bool = False) -> str:
+    """``text`` safe to print anywhere: no escape or control sequences, no workflow
+    command at a line start, at most ``limit`` characters (a note says how many more).
+    ``single_line`` joins its lines with spaces (a field shown after a label: a line of
+    its own could start anywhere in what the tool prints around it)."""
+    text = _ESCAPES.sub("", str(text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text)
+    if single_line:
+        text = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    # "::x" -> ":<zero-width space>:x": reads the same, is no workflow command.
+    text = _WORKFLOW.sub(lambda m: m.group(1) + ":\u200b", text)
+    if len(text) > limit:
+        text = text[:limit] + f"... ({len(text) - limit} more characters cut)"
+    return text
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every known secret value (at least 4 characters) replaced by ``***``
+    (an error message Lambda echoes back can quote the environment variables)."""
+    values = sorted((v for v in secrets if len(v) >= 4), key=len, reverse=True)
+    for value in values:
+        text = text.replace(value, "***")
+    return text
