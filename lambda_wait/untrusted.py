@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+MIN_SECRET = 8  # characters: shorter values are not scrubbed (see scrub)
 MAX_AWS_TEXT = 2000  # characters kept of one AWS string (a reason can be a million lines)
 
 # ANSI/VT sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \\), other ESC x.
@@ -47,9 +48,11 @@ def clean(text: str, limit: int = MAX_AWS_TEXT, *, single_line: bool = False) ->
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every known secret value (at least 4 characters) replaced by ``***``
-    (an error message Lambda echoes back can quote the environment variables)."""
-    values = sorted((v for v in secrets if len(v) >= 4), key=len, reverse=True)
+    """``text`` with every known secret value replaced by ``***`` (an error message
+    Lambda echoes back can quote the environment variables). Values under
+    :data:`MIN_SECRET` characters are left alone: ``hello`` or ``prod`` is no secret,
+    and replacing it would mangle names that contain it (``hello-vpc-errors``)."""
+    values = sorted((v for v in secrets if len(v) >= MIN_SECRET), key=len, reverse=True)
     for value in values:
         text = text.replace(value, "***")
     return text

@@ -67,10 +67,14 @@ def test_clean_keeps_ordinary_text_and_caps_length() -> None:
 
 
 def test_scrub_replaces_known_values_longest_first() -> None:
-    message = 'String measured: {"TOKEN":"s3cr3t-value","SHORT":"abc","T2":"s3cr3t"}'
-    out = scrub(message, ["s3cr3t-value", "abc", "s3cr3t"])
-    assert "s3cr3t" not in out and '"abc"' in out  # under 4 characters: left alone
+    message = 'String measured: {"TOKEN":"s3cr3t-value-2","STAGE":"hello","T2":"s3cr3t-value"}'
+    out = scrub(message, ["s3cr3t-value", "hello", "s3cr3t-value-2"])
+    assert "s3cr3t" not in out and '"hello"' in out  # short values are no secrets
     assert out.count("***") == 2
+    # A short value inside a name is left alone (the demo's alarm hello-vpc-errors).
+    assert scrub("alarm hello-vpc-errors is in ALARM", ["hello"]) == (
+        "alarm hello-vpc-errors is in ALARM"
+    )
 
 
 @settings(
