@@ -14,7 +14,7 @@ import click
 import cloup
 
 from lambda_wait import __version__
-from lambda_wait.commands._boundary import Invocation
+from lambda_wait.commands._boundary import Invocation, silence_stdout, stdout_is_devnull
 from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode
 from lambda_wait.options import global_options
 from lambda_wait.signals import sigterm_raises
@@ -128,6 +128,10 @@ class LazyGroup(cloup.Group):
                 return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # Click's own (usage errors, --help): main() below
+        except SystemExit as stop:  # rich ends a write to a closed pipe (`| head -1`) so
+            if stop.code == 1 and stdout_is_devnull():  # (stdout now on /dev/null)
+                return ExitCode.READY  # the reader has what it wanted: not a failure
+            raise
         except (Exception, KeyboardInterrupt) as stop:
             return invocation.fail(stop)
 
@@ -160,13 +164,21 @@ class LazyGroup(cloup.Group):
         except click.ClickException as err:
             click.echo(f"lambda-wait: error: {err.format_message()}", err=True)
             code = err.exit_code
+        except SystemExit:  # Click ends an EPIPE (`--help | head -1`) with exit 1
+            if type(sys.stdout).__name__ != "_PacifyFlushWrapper":
+                raise
+            silence_stdout()  # the reader has what it wanted: not a failure
+            code = ExitCode.READY
         except click.Abort:  # Click turned a Ctrl-C while parsing into Abort
             code = invocation.fail(KeyboardInterrupt())
         except Exception as err:  # a bug before any command ran: the same boundary
             code = invocation.fail(err)
         if not standalone_mode:
             return code
-        sys.stdout.flush()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader closed the pipe: not a failure
+            silence_stdout()
         sys.exit(int(code))
 
 

@@ -10,6 +10,8 @@ and the tool's own light modules only: ``lambda-wait --help`` imports this.
 
 from __future__ import annotations
 
+import os
+import sys
 import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -36,6 +38,9 @@ class Invocation:
         """Report why the command stopped; return its exit code. Interrupts (130/143),
         the tool's own errors (their code), anything else is a bug (70; the
         traceback only with --debug)."""
+        if isinstance(stop, BrokenPipeError):  # `| head -1`: the reader has what it wanted
+            silence_stdout()
+            return ExitCode.READY
         if isinstance(stop, KeyboardInterrupt):
             code = exit_code(stop)
             if self.output is not None:
@@ -56,6 +61,27 @@ class Invocation:
                 traceback.print_exception(stop)
             click.echo(internal_error_line(stop), err=True)
         return ExitCode.INTERNAL
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null after its reader went away (``| head -1``, ``| true``),
+    so nothing more written, nor Python's flush at exit, fails or prints a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no real file descriptor (tests)
+        pass
+
+
+def stdout_is_devnull() -> bool:
+    """Whether stdout's file descriptor points at /dev/null (where rich and
+    :func:`silence_stdout` put it once the reader of a pipe went away)."""
+    try:
+        here, null = os.fstat(sys.stdout.fileno()), os.stat(os.devnull)
+    except (AttributeError, OSError, ValueError):
+        return False
+    return (here.st_dev, here.st_ino) == (null.st_dev, null.st_ino)
 
 
 def current_invocation() -> Invocation:
