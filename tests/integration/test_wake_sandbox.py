@@ -50,8 +50,11 @@ def test_wake_restores_with_exactly_one_invocation(sandbox: SandboxHandle, lw: R
 
 @pytest.mark.parametrize("cooldown_code", ["SubnetOutOfIPAddresses", "InsufficientRolePermissions"])
 def test_restore_failing_with_a_cooldown_code_exits_6_when_the_timeout_is_shorter(
-    sandbox: SandboxHandle, lw: Run, cooldown_code: str
+    sandbox: SandboxHandle, lw: Run, cooldown_code: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A window far longer than the runs (not the scaled 3 s): on a loaded machine the
+    # re-run below could otherwise start after the window closed and rightly wake again.
+    monkeypatch.setenv("LAMBDA_WAIT_COOLDOWN_SECONDS", "120")
     make_inactive(sandbox, lw, "cool-fn", **{RESTORE: f"fail:{cooldown_code}"})
     code, out, err = lw("wait", "cool-fn", "--wake", "--timeout", "1s", "-o", "json")
     assert code == ExitCode.COOLDOWN, err
