@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
+from click.testing import CliRunner
+
+from lambda_wait.cli import cli
 from lambda_wait.errors import ExitCode
+from lambda_wait.sandbox.clock import ManualClock as SandboxClock
+from lambda_wait.sandbox.pytest_plugin import SandboxFactory
 from lambda_wait.sandbox.server import SandboxHandle
 
 from .conftest import Run
 
 FAIL_CREATE = "lambda-wait-sandbox:create"
 FAIL_UPDATE = "lambda-wait-sandbox:update"
-SLOW_UPDATE = {"lambda-wait-sandbox:delay:update": "100"}  # 1 s at the test time scale
+READS = {"GetFunction", "GetFunctionConfiguration"}
 
 
 def test_wait_follows_a_vpc_create_from_pending_to_active(sandbox: SandboxHandle, lw: Run) -> None:
@@ -30,25 +37,59 @@ def test_wait_follows_a_vpc_create_from_pending_to_active(sandbox: SandboxHandle
     assert code == ExitCode.READY and "READY" in out and "VPC" in out
 
 
-def test_wait_follows_an_update_in_progress_to_successful(sandbox: SandboxHandle, lw: Run) -> None:
-    sandbox.create_function("upd-fn", tags=SLOW_UPDATE)
+def _on_a_manual_clock(sandbox_factory: SandboxFactory) -> tuple[SandboxHandle, SandboxClock, Run]:
+    """A sandbox whose updates end only when the test moves its clock (not when the
+    machine gets round to it), and the CLI against it."""
+    clock = SandboxClock()
+    sb = sandbox_factory(None, time_scale=1.0, clock=clock)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(cli, [*args, "--endpoint-url", sb.endpoint_url])
+        return result.exit_code, result.stdout, result.stderr
+
+    return sb, clock, run
+
+
+def test_wait_follows_an_update_in_progress_to_successful(
+    sandbox_factory: SandboxFactory,
+) -> None:
+    sb, clock, lw = _on_a_manual_clock(sandbox_factory)
+    sb.create_function("upd-fn", tags={"lambda-wait-sandbox:delay:create": "0"})
     assert lw("wait", "upd-fn")[0] == 0
-    sandbox.client().update_function_configuration(FunctionName="upd-fn", MemorySize=512)
+    sb.client().update_function_configuration(FunctionName="upd-fn", MemorySize=512)
     code, out, _ = lw("status", "upd-fn", "-o", "json")
     snap = json.loads(out)["functions"][0]["snapshot"]
     assert (snap["state"], snap["last_update_status"]) == ("Active", "InProgress")
     assert code == ExitCode.TIMEOUT
-    code, out, err = lw("wait", "upd-fn", "-o", "json")
+    reads_before = len(_reads(sb, "upd-fn"))
+
+    def finish_after_the_first_read() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if len(_reads(sb, "upd-fn")) > reads_before:
+                clock.advance(600.0)  # seen in progress once: now let it end
+                return
+            time.sleep(0.05)
+
+    helper = threading.Thread(target=finish_after_the_first_read)
+    helper.start()
+    code, out, err = lw("wait", "upd-fn", "--timeout", "1m", "-o", "json")
+    helper.join()
     assert code == ExitCode.READY, err
     doc = json.loads(out)
     assert doc["functions"][0]["snapshot"]["last_update_status"] == "Successful"
     assert doc["functions"][0]["polls"] >= 2
 
 
-def test_wait_for_active_does_not_wait_for_the_update(sandbox: SandboxHandle, lw: Run) -> None:
-    sandbox.create_function("act-fn", tags=SLOW_UPDATE)
+def _reads(sb: SandboxHandle, name: str) -> list[str]:
+    return [c.operation for c in sb.calls if c.function == name and c.operation in READS]
+
+
+def test_wait_for_active_does_not_wait_for_the_update(sandbox_factory: SandboxFactory) -> None:
+    sb, _, lw = _on_a_manual_clock(sandbox_factory)  # the update never ends
+    sb.create_function("act-fn", tags={"lambda-wait-sandbox:delay:create": "0"})
     assert lw("wait", "act-fn")[0] == 0
-    sandbox.client().update_function_configuration(FunctionName="act-fn", Timeout=30)
+    sb.client().update_function_configuration(FunctionName="act-fn", Timeout=30)
     code, out, _ = lw("wait", "act-fn", "--for", "active", "-o", "json")
     assert code == ExitCode.READY
     assert json.loads(out)["functions"][0]["snapshot"]["last_update_status"] == "InProgress"
