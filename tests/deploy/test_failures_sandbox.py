@@ -123,8 +123,14 @@ def test_inactive_function_is_reported_without_mutation(
 def test_deploy_timeout_reports_unfinished_step(
     deploy: Deploy, sandbox: SandboxHandle, src: Path
 ) -> None:
+    # 100 s of create against 4 s of --timeout: the create is sent even when the run's
+    # start-up (imports, clients, the zip) eats seconds of it on a loaded machine.
     run = deploy(
-        *base_args("slow", src, "--tag", f"{TAG}delay:create=1000"), "--timeout", "1s", "-o", "json"
+        *base_args("slow", src, "--tag", f"{TAG}delay:create=10000"),
+        "--timeout",
+        "4s",
+        "-o",
+        "json",
     )
     assert run.code == ExitCode.TIMEOUT
     doc = run.json()["deploy"]
