@@ -12,14 +12,11 @@ logic anyway. The waiter and the deploy steps retry deliberately instead.
 
 from __future__ import annotations
 
-import os
 import threading
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import botocore.config
 import botocore.exceptions
 import botocore.parsers
@@ -28,10 +25,17 @@ from lambda_wait.anchor import TIME_SCALE_HEADER, ServerClock
 from lambda_wait.answers import check_configuration
 from lambda_wait.aws_errors import first_line, iam_action, translate_error
 from lambda_wait.aws_model import BotocoreRequestModel, operation_members, validate_request
+from lambda_wait.aws_setup import (
+    CONFIG_ERRORS,
+    AwsSettings,
+    client_config,
+    make_session,
+    no_credentials_error,
+    setup_error,
+)
 from lambda_wait.budget import READ_URGENCY, RequestBudget
 from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.errors import (
-    AuthError,
     AwsUnavailableError,
     DeadlineReachedError,
     InvalidRequestError,
@@ -42,7 +46,8 @@ from lambda_wait.errors import (
     UsageError,
 )
 
-# iam_action and the request model live in aws_errors / aws_model; imported from here too.
+# iam_action, the request model and the client set-up live in aws_errors / aws_model /
+# aws_setup; imported from here too.
 __all__ = [
     "AwsSettings",
     "BotocoreRequestModel",
@@ -56,22 +61,6 @@ __all__ = [
     "translate_client_error",
     "validate_request",
 ]
-
-CONNECT_TIMEOUT = 5
-READ_TIMEOUT = 30  # UpdateFunctionCode with a 50 MB zip can take a while to answer
-# Override the time-outs (seconds): tests use a short read time-out against slow answers.
-CONNECT_TIMEOUT_ENV = "LAMBDA_WAIT_CONNECT_TIMEOUT"
-READ_TIMEOUT_ENV = "LAMBDA_WAIT_READ_TIMEOUT"
-
-
-@dataclass(frozen=True)
-class AwsSettings:
-    """Where and as whom to call Lambda (all optional: boto3's chain fills the rest)."""
-
-    region: str | None = None
-    profile: str | None = None
-    endpoint_url: str | None = None
-
 
 # How far past the deadline a request may still be answered: the waiter's last read
 # happens at the deadline itself, and it needs a usable read time-out.
@@ -219,7 +208,7 @@ class LambdaApi:
             botocore.exceptions.TokenRetrievalError,
             botocore.exceptions.SSOTokenLoadError,
             botocore.exceptions.UnauthorizedSSOTokenError,
-            *_CONFIG_ERRORS,
+            *CONFIG_ERRORS,
         ) as err:
             raise setup_error(err) from None
         except (
@@ -446,52 +435,6 @@ def translate_client_error(
     return translate_error(dict(err.response), operation, params)
 
 
-def no_credentials_error() -> AuthError:
-    return AuthError(
-        "no AWS credentials found.",
-        hint="Set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
-    )
-
-
-_CONFIG_ERRORS = (
-    botocore.exceptions.ConfigParseError,
-    botocore.exceptions.InvalidConfigError,
-    botocore.exceptions.ProfileNotFound,
-    botocore.exceptions.ConfigNotFound,
-)
-
-
-def setup_error(err: Exception) -> LambdaWaitError:
-    """A broken AWS setup (config file, profile, credential provider) as the tool's error:
-    the configuration is bad input (2), credentials that cannot be had are exit 5."""
-    if isinstance(err, _CONFIG_ERRORS):
-        return UsageError(
-            f"the AWS configuration cannot be used: {first_line(str(err))}",
-            hint="Fix ~/.aws/config (or AWS_CONFIG_FILE) and the profile it names; "
-            "`aws configure list` shows what is used.",
-        )
-    if isinstance(err, botocore.exceptions.NoCredentialsError):
-        return no_credentials_error()
-    return AuthError(
-        f"AWS credentials could not be loaded: {first_line(str(err))}",
-        hint="Refresh them (e.g. `aws sso login`), fix the profile's credential source "
-        "(credential_process, source_profile, keys), or check AWS_PROFILE.",
-    )
-
-
-def make_session(settings: AwsSettings) -> Any:
-    """A boto3 session for ``settings``; bad profile or missing region are usage errors."""
-    try:
-        session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
-    except botocore.exceptions.ProfileNotFound as err:
-        profile = settings.profile or err.kwargs.get("profile")  # else it came from AWS_PROFILE
-        raise UsageError(
-            f"AWS profile {profile!r} not found.",
-            hint="Check --profile / AWS_PROFILE against `aws configure list-profiles`.",
-        ) from None
-    return session
-
-
 def make_api(
     settings: AwsSettings,
     *,
@@ -526,37 +469,3 @@ def make_api(
     return LambdaApi(
         client, budget=budget, get_function_budget=get_function_budget, client_factory=regional
     )
-
-
-def client_config(environ: Mapping[str, str] | None = None) -> botocore.config.Config:
-    """botocore's configuration, chosen on purpose (docs/reliability.md says why).
-
-    No botocore retries (one attempt): every attempt must pass the shared request
-    budget and the caller's deadline, and a mutation is re-sent only after the
-    function was re-read. Time-outs: connect 5 s, read 30 s, or the environment's.
-    """
-    env = os.environ if environ is None else environ
-    return botocore.config.Config(
-        retries={"mode": "standard", "total_max_attempts": 1},
-        connect_timeout=_seconds(env, CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT),
-        read_timeout=_seconds(env, READ_TIMEOUT_ENV, READ_TIMEOUT),
-        user_agent_extra="lambda-wait",
-    )
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or not raw.strip():
-        return float(default)
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 3600:
-        raise UsageError(f"{name} must be a number of seconds between 0 and 3600, got {raw!r}")
-    return value
-
-
-def endpoint_from_env() -> str | None:
-    """The endpoint boto3 itself would use from the environment, for messages only."""
-    return os.environ.get("AWS_ENDPOINT_URL_LAMBDA") or os.environ.get("AWS_ENDPOINT_URL")

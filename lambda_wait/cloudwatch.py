@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import botocore.exceptions
 
-from lambda_wait.aws import AwsSettings, client_config, make_session, no_credentials_error
+from lambda_wait.aws_setup import AwsSettings, client_config, make_session, no_credentials_error
 from lambda_wait.errors import (
     AuthError,
     AwsUnavailableError,

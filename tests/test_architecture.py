@@ -181,10 +181,12 @@ def test_presentation_is_imported_only_by_the_cli_and_the_commands() -> None:
 def test_only_the_aws_adapter_talks_to_boto3() -> None:
     # api.py builds a default client when its caller gave none; the sandbox is moto's;
     # cloudwatch.py is aws.py's sibling for the release gates (alarms and metrics);
-    # aws_model.py checks requests against botocore's service model, offline.
+    # aws_model.py checks requests against botocore's service model, offline;
+    # aws_setup.py builds the session and botocore's configuration for both.
     allowed = {
         "lambda_wait.aws",
         "lambda_wait.aws_model",
+        "lambda_wait.aws_setup",
         "lambda_wait.cloudwatch",
         "lambda_wait.api",
         "lambda_wait.reasons",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lambda_wait.aws import CONNECT_TIMEOUT, READ_TIMEOUT, client_config
+from lambda_wait.aws_setup import CONNECT_TIMEOUT, READ_TIMEOUT, client_config
 from lambda_wait.errors import UsageError
 
 
