@@ -364,7 +364,7 @@ def show(rows: list[dict[str, Any]], title: str) -> None:
         )
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915 -- a script's main: arguments, then the sweep, in order
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=None, help="default: a new one, printed")
     parser.add_argument("--timelines", type=int, default=16)

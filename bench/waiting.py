@@ -155,7 +155,7 @@ def run_trial(sb: SandboxHandle, trial: Trial, env: dict[str, str]) -> None:
         print(f"  ! {trial.waiter} on {trial.function} exited {proc.returncode}: {err[-300:]!r}")
 
 
-def single(sb: SandboxHandle, env: dict[str, str], timelines: list[float], repeats: int) -> None:
+def single(sb: SandboxHandle, env: dict[str, str], timelines: list[float], repeats: int) -> None:  # noqa: PLR0912 -- a report script: set-up, runs, table
     print(f"\n(a) single waits, {repeats} runs per timeline, median (min-max); {machine()}")
     lam = sb.client()
     trials: list[Trial] = []

@@ -74,7 +74,7 @@ def iam_action(operation: str) -> str:
     return "lambda:" + "".join(part.capitalize() for part in operation.split("_"))
 
 
-def translate_error(
+def translate_error(  # noqa: PLR0911 -- one return per class of AWS error: a flat table
     response: Mapping[str, Any], operation: str, params: Mapping[str, Any]
 ) -> LambdaWaitError:
     """Map an error answer (botocore's ``ClientError.response``) to the tool's own error."""

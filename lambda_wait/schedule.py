@@ -135,7 +135,7 @@ RESTORE_NO_VPC = _one(10.0, 1.0)  # no AWS figure: wide on purpose (inferred)
 UNKNOWN = FAST.mixed(VPC, 0.5)
 
 
-def prior_for(kind: OperationKind, *, image: bool = False, in_vpc: bool = False) -> Prior:
+def prior_for(kind: OperationKind, *, image: bool = False, in_vpc: bool = False) -> Prior:  # noqa: PLR0911 -- one return per operation kind's prior
     """The prior for ``kind`` on a Zip (or ``image``) function, in a VPC or not."""
     fast = IMAGE if image else FAST
     if kind is OperationKind.CREATE:
@@ -159,7 +159,7 @@ def prior_for(kind: OperationKind, *, image: bool = False, in_vpc: bool = False)
     return UNKNOWN
 
 
-def kind_of(snap: FunctionSnapshot) -> OperationKind:
+def kind_of(snap: FunctionSnapshot) -> OperationKind:  # noqa: PLR0911 -- one return per state that names the operation
     """What the function is busy with, as far as one read tells."""
     published = snap.version not in (None, "$LATEST")
     if snap.state == "Pending":

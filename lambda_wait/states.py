@@ -207,7 +207,7 @@ class Assessment:
         return self.phase.terminal
 
 
-def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:
+def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:  # noqa: PLR0911, PLR0912 -- the state table: one return per State/LastUpdateStatus case
     """Classify ``snap`` with respect to ``target``; never raises on unknown values."""
     state, update = snap.state, snap.last_update_status
     if state == FAILED:

@@ -48,7 +48,7 @@ def result_code(result: DeployResult) -> ExitCode:
     return ExitCode.READY if result.dry_run and result.error is None else result.exit_code
 
 
-def live_note(
+def live_note(  # noqa: PLR0911 -- one sentence per step that can fail, in deploy order
     steps: Sequence[Step],
     failed: Step | None,
     error: LambdaWaitError,

@@ -186,7 +186,7 @@ class Deployer:
         return self._finish(exit_code, err)
 
     # --- the story ---------------------------------------------------------------------
-    def _deploy(self, sender: Sender) -> None:
+    def _deploy(self, sender: Sender) -> None:  # noqa: PLR0912 -- the deploy's story, one branch per step in order
         self._check_provisioned_request()
         current = self._replace_failed(sender, sender.read_or_none())
         if current is None:

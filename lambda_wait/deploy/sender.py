@@ -288,7 +288,7 @@ class Sender:
                 continue
             raise DeployFailedError.ended(failed, assessment)
 
-    def mutate(
+    def mutate(  # noqa: PLR0912 -- each answer to a mutation is handled where it is read
         self,
         step: Step,
         send: Callable[[], Answer],

@@ -192,7 +192,7 @@ def _s3_source(bucket: Any, key: Any, version: Any, *, where: str) -> CodeSource
     )
 
 
-def resolve_code(flags: FlagValues, spec_code: Mapping[str, Any], spec_dir: Path) -> CodeSource:
+def resolve_code(flags: FlagValues, spec_code: Mapping[str, Any], spec_dir: Path) -> CodeSource:  # noqa: PLR0911 -- one return per code source
     """Exactly one code source: from the flags if any, else from the spec's ``Code``."""
     given = _flag_code(flags)
     if len(given) > 1:
@@ -246,7 +246,7 @@ def resolve_code(flags: FlagValues, spec_code: Mapping[str, Any], spec_dir: Path
 # --- merging ------------------------------------------------------------------------
 
 
-def _flag_config(flags: FlagValues, spec: Mapping[str, Any]) -> dict[str, Any]:
+def _flag_config(flags: FlagValues, spec: Mapping[str, Any]) -> dict[str, Any]:  # noqa: PLR0912 -- one branch per flag with a CreateFunction key
     """The flags as CreateFunction keys, merged over the spec's values where nested."""
     out: dict[str, Any] = {}
     scalars = {

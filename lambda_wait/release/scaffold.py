@@ -60,7 +60,7 @@ def placeholders(variables: Mapping[str, str]) -> dict[str, str]:
     return {name: "${" + name + "}" for name in variables}
 
 
-def spec_from_function(
+def spec_from_function(  # noqa: PLR0912 -- one branch per optional field of the spec
     function: Mapping[str, Any],
     *,
     with_env_values: bool = False,

@@ -269,7 +269,7 @@ def _delays(value: Any, *, where: str, key: str) -> dict[str, float]:
     return out
 
 
-def _rule(item: Any, *, where: str, index: int) -> Rule:
+def _rule(item: Any, *, where: str, index: int) -> Rule:  # noqa: PLR0912 -- one branch per key of a scenario rule
     if not isinstance(item, dict):
         raise UsageError(f"{where}: expected an object")
     match = item.get("match")
@@ -377,7 +377,7 @@ def _tag_mapping(value: str, *, where: str) -> MappingOutcome | None:
 _TAG_OPS = FAILURE_OPS
 
 
-def behaviour_from_tags(tags: Mapping[str, str], *, function: str) -> Behaviour:
+def behaviour_from_tags(tags: Mapping[str, str], *, function: str) -> Behaviour:  # noqa: PLR0912 -- one branch per sandbox tag
     """Read ``lambda-wait-sandbox:*`` tags; UsageError on a malformed one.
 
     ``lambda-wait-sandbox:<create|update|publish|restore>`` = ``fail:CODE`` or

@@ -139,7 +139,7 @@ def _problem(snap: MappingSnapshot) -> DecodedReason | None:
     return None
 
 
-def assess_mapping(snap: MappingSnapshot, *, want_enabled: bool | None = None) -> Assessment:
+def assess_mapping(snap: MappingSnapshot, *, want_enabled: bool | None = None) -> Assessment:  # noqa: PLR0911 -- one return per mapping state
     """Classify one mapping.
 
     ``want_enabled`` says what the user asked for when known (a deploy that enables a
