@@ -118,7 +118,11 @@ def test_racing_configuration_deploys_never_revert_each_other(
     src = tmp_path / "same"
     src.mkdir()
     (src / "app.py").write_text("X = 1\n")
-    # Both bring the same code, then race on the configuration (memory 256 vs 512).
+    # Both bring the code already live (deployed first, so neither races on update-code
+    # and stops before the barrier), then race on the configuration (memory 256 vs 512).
+    first = _deployer(sandbox, "race-config", src, threading.Barrier(1), "update-configuration")
+    assert first.run().exit_code is ExitCode.READY
+    sandbox.sandbox.reset_calls()
     barrier = threading.Barrier(2)
     a = _deployer(sandbox, "race-config", src, barrier, "update-configuration", memory_size=256)
     b = _deployer(sandbox, "race-config", src, barrier, "update-configuration", memory_size=512)
