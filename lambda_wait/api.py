@@ -386,9 +386,10 @@ def wait_for_serving(
             "waiting for provisioned concurrency needs a qualifier (an alias or a version)"
         )
     clock = clock if clock is not None else SystemClock()
+    deadline = Deadline(clock, timeout)  # the wait's one deadline, every request's too
     api = _api(client)
     if timeout is not None:
-        api.set_deadline(timeout)
+        api = api.bounded_by(deadline)
     check = ServingCheck(
         qualifier=ref.qualifier, provisioned=provisioned, mappings=event_source_mappings
     )
@@ -397,6 +398,6 @@ def wait_for_serving(
         ref.api_name,
         check,
         clock=clock,
-        deadline=Deadline(clock, timeout),
+        deadline=deadline,
         on_change=on_change,
     )

@@ -12,6 +12,8 @@ logic anyway. The waiter and the deploy steps retry deliberately instead.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import threading
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -34,7 +36,7 @@ from lambda_wait.aws_setup import (
     setup_error,
 )
 from lambda_wait.budget import READ_URGENCY, RequestBudget
-from lambda_wait.clock import Clock, Deadline, SystemClock
+from lambda_wait.clock import Clock, Deadline, SystemClock, deadline_lifted, past_deadline
 from lambda_wait.errors import (
     AwsUnavailableError,
     DeadlineReachedError,
@@ -111,10 +113,9 @@ class LambdaApi:
             if get_function_budget is not None
             else RequestBudget(50.0, clock=clock)
         )
-        # Monotonic time (on ``clock``) by which every request must be answered.
-        self.deadline: float | None = None
-        if deadline is not None:
-            self.deadline = deadline.at
+        # The run's one Deadline (shared with its per-Region APIs): no request is sent
+        # past it, none answered after it (plus DEADLINE_GRACE); never, without one.
+        self.deadline: Deadline = deadline if deadline is not None else Deadline.never(clock)
         self.server_clock = ServerClock()
         meta = getattr(client, "meta", None)
         self._read_timeout = float(getattr(getattr(meta, "config", None), "read_timeout", 0) or 0)
@@ -124,17 +125,22 @@ class LambdaApi:
                 "before-call.lambda", _clamp_read_timeout, unique_id="lambda-wait-read-timeout"
             )
 
-    def set_deadline(self, seconds: float) -> None:
-        """Bound every later request by ``seconds`` from now: none is sent past it (plus
-        :data:`DEADLINE_GRACE`), and the read time-out of one in flight shrinks so its
-        answer cannot come later than that."""
-        self.deadline = self.clock.now() + seconds
+    def bounded_by(self, deadline: Deadline) -> LambdaApi:
+        """This API (same client, budgets, clocks) bounded by ``deadline``; self unchanged."""
+        view = copy.copy(self)
+        view.deadline = deadline
+        view._regions, view._regions_lock = {}, threading.Lock()
+        return view
+
+    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
+        """Inside, this thread's requests ignore the deadline (other threads stay bounded)."""
+        return past_deadline()
 
     def _remaining(self) -> float | None:
-        """Seconds left until the hard limit (deadline plus grace), or None."""
-        if self.deadline is None:
-            return None
-        return self.deadline + DEADLINE_GRACE - self.clock.now()
+        """Seconds left until the hard limit (deadline plus grace), or None (no deadline,
+        or this thread is inside :meth:`past_deadline`)."""
+        remaining = None if deadline_lifted() else self.deadline.remaining()
+        return None if remaining is None else remaining + DEADLINE_GRACE
 
     def _call_read_timeout(self) -> float | None:
         remaining = self._remaining()
@@ -156,7 +162,8 @@ class LambdaApi:
 
     def _acquire(self, budget: RequestBudget) -> None:
         """Wait for the budget's slot, unless that slot lies past the deadline."""
-        until = None if self.deadline is None else self.deadline + DEADLINE_GRACE - 0.1
+        remaining = self._remaining()
+        until = None if remaining is None else budget.clock.now() + remaining - 0.1
         # A waiter's read says how urgent it is; everything else goes first come, first served.
         budget.acquire(until, urgency=READ_URGENCY.get())
 
@@ -177,8 +184,8 @@ class LambdaApi:
                         self.get_function_budget.max_rps, clock=self.clock
                     ),
                     clock=self.clock,
+                    deadline=self.deadline,
                 )
-                api.deadline = self.deadline
                 self._regions[region] = api
             return api
 
@@ -441,8 +448,10 @@ def make_api(
     budget: RequestBudget | None = None,
     check_credentials: bool = True,
     get_function_budget: RequestBudget | None = None,
+    deadline: Deadline | None = None,
 ) -> LambdaApi:
-    """Build a :class:`LambdaApi`; fails before any request when region or credentials lack."""
+    """Build a :class:`LambdaApi` (bounded by the run's ``deadline``); fails before any
+    request when region or credentials lack."""
     try:
         session = make_session(settings)
         region = session.region_name
@@ -467,5 +476,9 @@ def make_api(
         return session.client("lambda", region_name=region, endpoint_url=endpoint, config=config)
 
     return LambdaApi(
-        client, budget=budget, get_function_budget=get_function_budget, client_factory=regional
+        client,
+        budget=budget,
+        get_function_budget=get_function_budget,
+        client_factory=regional,
+        deadline=deadline,
     )

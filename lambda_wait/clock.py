@@ -14,8 +14,11 @@ waiter threads stops within one scheduling quantum.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Protocol, runtime_checkable
 
 from lambda_wait.errors import Interrupted
@@ -125,9 +128,11 @@ class ManualClock:
 class Deadline:
     """The run's one ``--timeout``: a point on a clock, or none at all.
 
-    Owned by one object per run and handed to whatever must respect it (the
-    request path, the waiters, the deploy). ``Deadline.never(clock)`` stands for
-    "no --timeout".
+    The command (or the public API function) creates it once from ``--timeout`` and
+    hands the same object to whatever must respect it: the API (no request sent or
+    answered past it), the waiters, the deploys, the traffic shift. A deploy with a
+    shorter bound of its own uses :meth:`within`. ``Deadline.never(clock)`` stands
+    for "no --timeout".
     """
 
     def __init__(self, clock: Clock, seconds: float | None) -> None:
@@ -151,3 +156,33 @@ class Deadline:
         """``seconds``, but not past the deadline (never negative)."""
         remaining = self.remaining()
         return max(0.0, seconds if remaining is None else min(seconds, remaining))
+
+    def within(self, seconds: float | None) -> Deadline:
+        """A deadline ``seconds`` from now, but never later than this one (one deploy's
+        own time-out inside the run's). ``seconds`` is the smaller of the two."""
+        inner = Deadline(self.clock, seconds)
+        if self.at is not None and (inner.at is None or inner.at > self.at):
+            inner.at = self.at
+            inner.seconds = self.remaining()
+        return inner
+
+
+# Whether this thread's requests are exempt from every deadline (see past_deadline).
+_PAST_DEADLINE: ContextVar[bool] = ContextVar("lambda_wait_past_deadline", default=False)
+
+
+@contextlib.contextmanager
+def past_deadline() -> Iterator[None]:
+    """While inside, this thread's requests are sent even past the run's deadline (the
+    rollback that must not be stopped by ``--timeout``). Scoped to the current thread
+    (a context variable): other threads sharing the same API and Deadline stay bounded."""
+    token = _PAST_DEADLINE.set(True)
+    try:
+        yield
+    finally:
+        _PAST_DEADLINE.reset(token)
+
+
+def deadline_lifted() -> bool:
+    """True inside :func:`past_deadline` in this thread."""
+    return _PAST_DEADLINE.get()

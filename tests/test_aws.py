@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,12 @@ from botocore.stub import Stubber
 from lambda_wait.api import wait_for_function
 from lambda_wait.aws import AwsSettings, LambdaApi, iam_action, make_api
 from lambda_wait.budget import RequestBudget
-from lambda_wait.clock import ManualClock
+from lambda_wait.clock import Deadline, ManualClock
 from lambda_wait.errors import (
     AuthError,
     AwsUnavailableError,
     ConflictError,
+    DeadlineReachedError,
     ExitCode,
     FunctionNotFoundError,
     InvalidRequestError,
@@ -555,8 +557,12 @@ def test_another_region_gets_budgets_of_its_own_on_the_same_clock(client: Any) -
         )
 
     clock = ManualClock(100.0)
-    api = LambdaApi(client, budget=RequestBudget(7.0, clock=clock), client_factory=factory)
-    api.set_deadline(30.0)
+    api = LambdaApi(
+        client,
+        budget=RequestBudget(7.0, clock=clock),
+        client_factory=factory,
+        deadline=Deadline(clock, 30.0),
+    )
     assert api.in_region(None) is api
     assert api.in_region("us-east-1") is api  # the client's own Region
     other = api.in_region("eu-west-1")
@@ -564,6 +570,44 @@ def test_another_region_gets_budgets_of_its_own_on_the_same_clock(client: Any) -
     assert other.region == "eu-west-1"
     assert other.budget is not api.budget and other.budget.max_rps == 7.0
     assert other.get_function_budget is not api.get_function_budget
-    assert other.clock is api.clock and other.deadline == api.deadline
+    assert other.clock is api.clock and other.deadline is api.deadline  # the one Deadline
     # Without a factory (a client the caller built) everything stays on one API.
     assert LambdaApi(client).in_region("eu-west-1").region == "us-east-1"
+
+
+def test_past_the_deadline_only_the_exempt_thread_sends(
+    client: Any, clock: ManualClock, budget: RequestBudget
+) -> None:
+    api = LambdaApi(client, budget=budget, deadline=Deadline(clock, 1.0))
+    clock.advance(5.0)  # the run's --timeout has passed
+    with Stubber(client) as stubber:
+        with pytest.raises(DeadlineReachedError):
+            api.get_function_configuration("orders")  # refused before anything is sent
+        stubber.add_response(
+            "get_function_configuration", configuration(), {"FunctionName": "orders"}
+        )
+        others: list[BaseException] = []
+
+        def other_deploy() -> None:  # shares the API while the rollback is exempt
+            try:
+                api.get_function_configuration("orders")
+            except DeadlineReachedError as err:
+                others.append(err)
+
+        with api.past_deadline():  # the rollback's thread
+            thread = threading.Thread(target=other_deploy)
+            thread.start()
+            thread.join(5.0)
+            assert api.get_function_configuration("orders")["State"] == "Active"
+        assert len(others) == 1  # the other thread stayed bounded
+        with pytest.raises(DeadlineReachedError):
+            api.get_function_configuration("orders")  # the exemption ended with the block
+        stubber.assert_no_pending_responses()
+
+
+def test_bounded_by_gives_a_view_and_leaves_the_api_alone(client: Any, clock: ManualClock) -> None:
+    api = LambdaApi(client, budget=RequestBudget(7.0, clock=clock))
+    run = Deadline(clock, 30.0)
+    view = api.bounded_by(run)
+    assert view.deadline is run and api.deadline.at is None
+    assert view.budget is api.budget and view.client is api.client and view.clock is api.clock

@@ -7,7 +7,14 @@ import time
 
 import pytest
 
-from lambda_wait.clock import Clock, Deadline, ManualClock, SystemClock
+from lambda_wait.clock import (
+    Clock,
+    Deadline,
+    ManualClock,
+    SystemClock,
+    deadline_lifted,
+    past_deadline,
+)
 from lambda_wait.errors import Interrupted
 
 
@@ -59,3 +66,45 @@ def test_deadline_counts_down_on_its_clock(clock: ManualClock) -> None:
     assert deadline.clamp(5.0) == 0.0
     never = Deadline.never(clock)
     assert never.remaining() is None and not never.expired() and never.clamp(7.0) == 7.0
+
+
+def test_within_is_the_earlier_of_the_run_deadline_and_its_own(clock: ManualClock) -> None:
+    run = Deadline(clock, 100.0)
+    clock.advance(30.0)
+    longer = run.within(900.0)  # a deploy's own --timeout longer than what the run has left
+    assert longer.at == run.at and longer.seconds == pytest.approx(70.0)
+    shorter = run.within(20.0)
+    assert shorter.at == pytest.approx(clock.now() + 20.0) and shorter.seconds == 20.0
+    unbounded = run.within(None)
+    assert unbounded.at == run.at and unbounded.seconds == pytest.approx(70.0)
+    assert run.remaining() == pytest.approx(70.0)  # the run's own deadline did not move
+
+
+def test_within_a_run_without_deadline_is_its_own(clock: ManualClock) -> None:
+    never = Deadline.never(clock)
+    own = never.within(15.0)
+    assert own.at == pytest.approx(clock.now() + 15.0) and own.seconds == 15.0
+    assert never.within(None).at is None
+
+
+def test_past_deadline_lifts_it_for_this_thread_only() -> None:
+    inside, other_thread_saw = threading.Event(), []
+    release = threading.Event()
+
+    def rollback() -> None:
+        with past_deadline():
+            assert deadline_lifted()
+            inside.set()
+            release.wait(5.0)
+        assert not deadline_lifted()
+
+    worker = threading.Thread(target=rollback)
+    worker.start()
+    assert inside.wait(5.0)
+    other_thread_saw.append(deadline_lifted())  # the main thread, while the worker is inside
+    release.set()
+    worker.join(5.0)
+    assert other_thread_saw == [False] and not deadline_lifted()
+    with past_deadline(), past_deadline():  # nests, and restores on the way out
+        assert deadline_lifted()
+    assert not deadline_lifted()

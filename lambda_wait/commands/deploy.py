@@ -223,6 +223,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
 
         from lambda_wait.api import history_store
         from lambda_wait.aws import BotocoreRequestModel
+        from lambda_wait.clock import Deadline, SystemClock
         from lambda_wait.deploy.many import build_all, spec_files
         from lambda_wait.deploy.runner import Deployer
         from lambda_wait.deploy.spec import FlagValues, build_desired
@@ -257,7 +258,8 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
         ref = parse_function(desired.name)
         check_region(ref, opts.region)  # else the ARN's Region is used
-        api = build_api(opts).in_region(ref.region)
+        clock = SystemClock()  # the deploy's one clock, and its one deadline (--timeout)
+        api = build_api(opts, clock=clock, deadline=Deadline(clock, timeout)).in_region(ref.region)
         shift = None
         if checked is not None and alias is not None:
             shift = shift_options(checked, opts, api, desired.name, alias)
@@ -272,6 +274,8 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
             version_description=version_description,
             provisioned_concurrency=provisioned,
             recreate_failed=recreate_failed,
+            clock=clock,
+            deadline=api.deadline,
             listener=output.step,
             wait_listener=output.progress,
             history=history_store(not no_history),
@@ -347,7 +351,7 @@ def _deploy_many(
 ) -> CommandResult:
     """Several functions at once: one thread each, one API (one request budget), one
     deadline; a summary table, and the worst outcome as the exit code."""
-    from lambda_wait.clock import SystemClock
+    from lambda_wait.clock import Deadline, SystemClock
     from lambda_wait.deploy.many import run_all
     from lambda_wait.deploy.runner import Deployer
     from lambda_wait.errors import worst
@@ -355,7 +359,9 @@ def _deploy_many(
     from lambda_wait.result import CommandResult, DeployPayload
 
     clock = SystemClock()  # one for every deploy and the API: cancelling it wakes them all
-    api = build_api(opts, clock=clock)
+    # The run's one deadline: every deploy, every request (all Regions) ends by it.
+    deadline = Deadline(clock, timeout)
+    api = build_api(opts, clock=clock, deadline=deadline)
     for one in desired:
         check_region(parse_function(one.name), opts.region)  # else the ARN's Region is used
 
@@ -374,13 +380,14 @@ def _deploy_many(
             provisioned_concurrency=provisioned,
             recreate_failed=recreate_failed,
             clock=clock,
+            deadline=deadline,
             listener=step_listener(one.name),
             wait_listener=output.progress,
             history=history,
         )
         for one in desired
     ]
-    results = run_all(api, deployers, timeout=timeout, clock=clock)
+    results = run_all(api, deployers, clock=clock)
     reports = [_report(result, detailed) for result in results]
     return CommandResult(
         worst([r.exit_code for r in reports]), reports, DeployPayload(results, timeout, many=True)

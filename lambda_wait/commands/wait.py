@@ -149,16 +149,18 @@ def command(
                     hint="Add e.g. --qualifier live.",
                 )
         clock = SystemClock()
-        deadline = Deadline(clock, timeout)
         api, refs, _ = resolve_functions(
-            lambda: build_api(opts, budget),
+            lambda: build_api(opts, budget, clock=clock),
             functions + function_names,
             qualifier,
             selection,
             budget.poll_api,
             region=opts.region,
         )
-        api.set_deadline(timeout)  # no request sent or answered past --timeout
+        # The run's one deadline, counted (as each function's wait is) from after the
+        # listing: no request is sent or answered past it, the serving wait ends by it.
+        deadline = Deadline(clock, timeout)
+        api = api.bounded_by(deadline)
         if target == "provisioned":
             reports = [FunctionReport(ref.label, ExitCode.READY, target=target) for ref in refs]
         else:

@@ -4,9 +4,10 @@ Every spec is built and validated before the first call to AWS (any bad input:
 exit 2, nothing sent). Then one thread per function (at most
 :data:`MAX_DEPLOY_THREADS`) runs a :class:`~lambda_wait.deploy.runner.Deployer`;
 all share ONE :class:`~lambda_wait.aws.LambdaApi`, hence one request budget, and
-one deadline (``--timeout`` bounds the whole run). Ctrl-C or SIGTERM cancels every
-worker (their sleeps and budget waits end at once) and each function reports the
-steps it applied.
+the run's one :class:`~lambda_wait.clock.Deadline` (``--timeout`` bounds the whole
+run; the command gives it to the API, whose per-Region APIs share it). Ctrl-C or
+SIGTERM cancels every worker (their sleeps and budget waits end at once) and each
+function reports the steps it applied.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lambda_wait.aws import LambdaApi
-from lambda_wait.clock import Clock, Deadline
+from lambda_wait.clock import Clock
 from lambda_wait.deploy.model import DeployResult
 from lambda_wait.deploy.runner import Deployer
 from lambda_wait.deploy.spec import DesiredFunction, FlagValues, RequestModel, build_desired
@@ -103,23 +104,18 @@ def run_all(
     api: LambdaApi,
     deployers: Sequence[Deployer],
     *,
-    timeout: float,
     max_workers: int = MAX_DEPLOY_THREADS,
     grace: float = CANCEL_GRACE_SECONDS,
     clock: Clock,
 ) -> list[DeployResult]:
-    """Run ``deployers`` (all on ``clock``) concurrently under one deadline; results in
-    their order.
+    """Run ``deployers`` (all on ``clock``, under the run's one deadline) concurrently;
+    results in their order.
 
     On KeyboardInterrupt (Ctrl-C, or SIGTERM through :mod:`lambda_wait.signals`) the
     API and the clock are cancelled, queued deploys never start, running ones stop at
     their next sleep or request, and every function gets a result with the signal's
     exit code and the steps it applied. Returns instead of raising.
     """
-    deadline = Deadline(clock, timeout)
-    api.set_deadline(timeout)  # no request sent or answered past --timeout, for every deploy
-    for deployer in deployers:
-        deployer.shared_deadline = deadline
     pool = ThreadPoolExecutor(
         max_workers=max(1, min(max_workers, len(deployers))), thread_name_prefix="lambda-deploy"
     )

@@ -7,9 +7,11 @@ drifts from the real API fails type checking instead of passing tests it should 
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lambda_wait.anchor import ServerClock
+from lambda_wait.clock import Deadline
 
 if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
@@ -18,15 +20,17 @@ if TYPE_CHECKING:
 class LambdaPort(Protocol):
     """Reads and mutations of one deploy; every failure raises a lambda-wait error."""
 
-    # time.monotonic() by which every request must be answered, or None (no --timeout).
-    deadline: float | None
+    # The run's one Deadline: no request is sent or answered past it (never: no --timeout).
+    deadline: Deadline
     # AWS's clock and pace, learnt from the answers (the waits anchor and scale on it).
     server_clock: ServerClock
 
     @property
     def region(self) -> str | None: ...
 
-    def set_deadline(self, seconds: float) -> None: ...
+    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
+        """Inside, this thread's requests are sent even past the deadline (a rollback)."""
+        ...
 
     def get_function(self, name: str, qualifier: str | None = None) -> dict[str, Any]: ...
 

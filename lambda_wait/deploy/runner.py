@@ -114,9 +114,9 @@ class Deployer:
         self.rng = rng or random.Random()
         self.wait_listener = wait_listener
         self.cooldowns = cooldowns
-        # A deadline shared with other deploys (deploy with several specs): this deploy
-        # ends at the earlier of it and its own start + timeout.
-        self.shared_deadline = deadline
+        # The run's one Deadline (by default the API's: the same object); this deploy ends
+        # at the earlier of it and its own start + timeout (Deadline.within).
+        self.run_deadline = deadline if deadline is not None else api.deadline
         self.ledger = Ledger(self.clock, listener)
         self.plan: Plan | None = None
         self._started = False
@@ -136,15 +136,11 @@ class Deployer:
         """Deploy; every outcome (also failures) comes back as a result, never raised."""
         self.ledger.restart()
         self._started = True
-        seconds = self.timeout
-        if self.shared_deadline is not None:
-            shared = self.shared_deadline.remaining()
-            seconds = seconds if shared is None else min(seconds, shared)
         sender = self._sender = Sender(
             self.api,
             self.name,
             clock=self.clock,
-            deadline=Deadline(self.clock, seconds),
+            deadline=self.run_deadline.within(self.timeout),
             timeout=self.timeout,
             ledger=self.ledger,
             retry=self.retry,
@@ -153,20 +149,12 @@ class Deployer:
             wait_listener=self.wait_listener,
             history=self.history,
         )
-        # Every request too: none is sent past the deadline, none answered after it. An
-        # API whose caller already bounds it (several deploys sharing it) is left alone.
-        owns_deadline = self.api.deadline is None
-        if owns_deadline:
-            self.api.set_deadline(seconds)
         try:
             self._deploy(sender)
         except DeadlineReachedError as err:
             return self._finish(ExitCode.TIMEOUT, self._deadline_error(err))
         except LambdaWaitError as err:
             return self._finish(err.exit_code, err)
-        finally:
-            if owns_deadline:
-                self.api.deadline = None
         return self._finish(ExitCode.READY, None)
 
     def interrupted(self, exit_code: ExitCode) -> DeployResult:

@@ -7,6 +7,7 @@ No boto3 here: the typed adapters in :mod:`lambda_wait.aws` and
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable
 from typing import Any
@@ -59,13 +60,10 @@ class LambdaAlias:
     def route(self, version: str, weights: dict[str, float], *, rollback: bool = False) -> None:
         if self._revision is None:
             self.read()
-        saved = self.api.deadline
-        if rollback:  # undoing must not be stopped by --timeout (bounded by ATTEMPTS)
-            self.api.deadline = None
-        try:
+        # Undoing must not be stopped by --timeout (it is bounded by ATTEMPTS); only this
+        # thread's requests are exempt, the other deploys sharing the API stay bounded.
+        with self.api.past_deadline() if rollback else contextlib.nullcontext():
             self._move(version, weights)
-        finally:
-            self.api.deadline = saved
 
     def _move(self, version: str, weights: dict[str, float]) -> None:
         wanted = AliasState(version, {k: round(v, 4) for k, v in weights.items()})

@@ -7,6 +7,7 @@ do too, and drift from the real adapters fails type checking.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -16,8 +17,9 @@ from lambda_wait.release.gates import AlarmReading, ErrorCounts
 class AliasApi(Protocol):
     """Reading and moving an alias (the deploy's port has these too)."""
 
-    # time.monotonic() by which every request must be answered, or None.
-    deadline: float | None
+    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
+        """Inside, this thread's requests are sent even past the run's deadline."""
+        ...
 
     def get_alias(self, name: str, alias: str) -> dict[str, Any]: ...
 

@@ -10,12 +10,13 @@ applied (a 429, a 409), or after it (the answer was lost).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_wait.anchor import ServerClock
-from lambda_wait.clock import ManualClock
+from lambda_wait.clock import Deadline, ManualClock, past_deadline
 from lambda_wait.deploy.package import code_sha256
 from lambda_wait.deploy.port import LambdaPort
 from lambda_wait.errors import (
@@ -57,7 +58,7 @@ class FakeLambda:
     def __init__(self, clock: ManualClock, *, settle: float = 2.0) -> None:
         self.clock = clock
         self.settle = settle
-        self.deadline: float | None = None
+        self.deadline: Deadline = Deadline.never(clock)
         self.server_clock = ServerClock()  # no Date headers: LastModified as given
         self.functions: dict[str, dict[str, Any]] = {}
         self.tags: dict[str, dict[str, str]] = {}  # function name -> its tags
@@ -122,8 +123,8 @@ class FakeLambda:
     def region(self) -> str | None:
         return "us-east-1"
 
-    def set_deadline(self, seconds: float) -> None:
-        self.deadline = self.clock.now() + seconds
+    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
+        return past_deadline()
 
     def get_function(self, name: str, qualifier: str | None = None) -> dict[str, Any]:
         self._call("get_function", {"FunctionName": name, "Qualifier": qualifier})
