@@ -55,3 +55,136 @@ def check_configuration(config: Any, operation: str) -> dict[str, Any]:
         if isinstance(value, str):
             config[key] = clean(value, single_line=True)
     return config
+
+
+# --- every other answer whose fields the tool reads (issue 13, class 3) -----------------
+# A 200 whose body is not JSON, or is cut short, parses to an EMPTY answer in botocore
+# (no error): each operation below says what its answer must hold, so an empty or
+# garbled one is exit 8 naming the operation, never a wrong decision taken on nothing.
+
+_HINT = "Not an answer Lambda gives: check --endpoint-url / AWS_ENDPOINT_URL and any proxy."
+# Answers that are a function configuration (the new one after a change).
+_CONFIGURATION_ANSWERS = frozenset(
+    {"create_function", "update_function_code", "update_function_configuration", "publish_version"}
+)
+# Fields that must be there, and fields that must be strings when present.
+_ALIAS = (("Name", "FunctionVersion"), ("AliasArn", "Name", "FunctionVersion", "RevisionId"))
+_MAPPING = (("UUID",), ("UUID", "State", "StateTransitionReason", "EventSourceArn", "FunctionArn"))
+_PROVISIONED = (("Status",), ("Status", "StatusReason", "FunctionArn", "LastModified"))
+_DOCUMENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "get_alias": _ALIAS,
+    "create_alias": _ALIAS,
+    "update_alias": _ALIAS,
+    "get_provisioned_concurrency_config": _PROVISIONED,
+    "put_provisioned_concurrency_config": _PROVISIONED,
+}
+# Paginated listings: the key of the page's items, and what each item must be.
+_PAGES: dict[str, tuple[str, tuple[tuple[str, ...], tuple[str, ...]] | None]] = {
+    "list_functions": ("Functions", None),  # None: a function configuration
+    "list_versions_by_function": ("Versions", None),
+    "list_aliases": ("Aliases", _ALIAS),
+    "list_event_source_mappings": ("EventSourceMappings", _MAPPING),
+    "list_provisioned_concurrency_configs": (
+        "ProvisionedConcurrencyConfigs",
+        ((), _PROVISIONED[1]),  # a listed config names its alias or version, no Status needed
+    ),
+}
+# Kept as sent: the environment is compared with what the user asked for, never shown.
+_UNCLEANED = frozenset({"Environment"})
+
+
+def unexpected(operation: str, what: str) -> UnexpectedAnswerError:
+    """Exit 8: ``operation``'s answer is not Lambda's (``what`` says how)."""
+    return UnexpectedAnswerError(f"Lambda's answer to {iam_action(operation)} {what}", hint=_HINT)
+
+
+def _check_document(
+    doc: Any, operation: str, shape: tuple[tuple[str, ...], tuple[str, ...]], where: str = ""
+) -> dict[str, Any]:
+    required, text = shape
+    if not isinstance(doc, dict):
+        got = "nothing" if doc in (None, "", {}) else type(doc).__name__
+        raise unexpected(operation, f"holds no document{where} (got {got})")
+    for key in required:
+        if not doc.get(key):
+            raise unexpected(operation, f'lacks "{key}"{where} (an empty or cut-short body?)')
+    for key in text:
+        value = doc.get(key)
+        if value is not None and not isinstance(value, str):
+            raise unexpected(operation, f'has "{key}": {first_line(repr(value), 40)}, not a string')
+    return doc
+
+
+def check_answer(operation: str, answer: dict[str, Any]) -> dict[str, Any]:
+    """``answer`` checked for what ``operation`` must return and with every string in it
+    cleaned (:func:`clean_tree`); else UnexpectedAnswerError (exit 8) naming the operation.
+    Operations whose fields the tool does not read pass as they are (cleaned)."""
+    if operation in _CONFIGURATION_ANSWERS:
+        check_configuration(answer, operation)
+    elif operation in _DOCUMENTS:
+        _check_document(answer, operation, _DOCUMENTS[operation])
+    elif operation in _PAGES:
+        key, shape = _PAGES[operation]
+        items = answer.get(key)
+        if not isinstance(items, list):
+            got = "nothing" if items is None else type(items).__name__
+            raise unexpected(operation, f'holds no "{key}" list (got {got})')
+        for i, item in enumerate(items):
+            if shape is None:
+                check_configuration(item, operation)
+            else:
+                _check_document(item, operation, shape, f" in item {i}")
+        marker = answer.get("NextMarker")
+        if marker is not None and not isinstance(marker, str):
+            raise unexpected(operation, f'has "NextMarker": {first_line(repr(marker), 40)}')
+    elif operation == "list_tags":
+        tags = answer.get("Tags")
+        if tags is not None and not (
+            isinstance(tags, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items())
+        ):
+            raise unexpected(operation, '"Tags" is not an object of strings')
+    clean_tree(answer)
+    return answer
+
+
+def clean_tree(value: Any) -> Any:
+    """``value`` with every string in it (keys too) cleaned onto one line, in place for
+    dicts and lists; the ``Environment`` is left as sent (compared, never printed)."""
+    if isinstance(value, str):
+        return clean(value, single_line=True)
+    if isinstance(value, list):
+        value[:] = [clean_tree(item) for item in value]
+    elif isinstance(value, dict):
+        for key in list(value):
+            item = value.pop(key)
+            if key in _UNCLEANED:
+                value[key] = item
+            else:
+                value[clean_tree(key) if isinstance(key, str) else key] = clean_tree(item)
+    return value
+
+
+class PageGuard:
+    """Bounds a paginated listing: a marker seen before (a service that keeps answering
+    the same page) or more than ``max_pages`` pages is exit 8, never a loop for ever."""
+
+    def __init__(self, operation: str, max_pages: int = 1000) -> None:
+        self.operation = operation
+        self.max_pages = max_pages
+        self._seen: set[str] = set()
+
+    def next(self, marker: str | None) -> str | None:
+        """The marker to send next (None: the listing is complete)."""
+        if not marker:
+            return None
+        if marker in self._seen:
+            raise unexpected(
+                self.operation,
+                f"repeats the page marker {first_line(repr(marker), 40)} "
+                "(the listing would never end)",
+            )
+        self._seen.add(marker)
+        if len(self._seen) >= self.max_pages:
+            raise unexpected(self.operation, f"goes on past {self.max_pages} pages")
+        return marker

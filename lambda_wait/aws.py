@@ -24,7 +24,7 @@ import botocore.exceptions
 import botocore.parsers
 
 from lambda_wait.anchor import TIME_SCALE_HEADER, ServerClock
-from lambda_wait.answers import check_configuration
+from lambda_wait.answers import PageGuard, check_answer, check_configuration
 from lambda_wait.aws_errors import first_line, iam_action, translate_error
 from lambda_wait.aws_model import BotocoreRequestModel, operation_members, validate_request
 from lambda_wait.aws_setup import (
@@ -247,7 +247,7 @@ class LambdaApi:
                 f"Lambda's answer to {iam_action(operation)} is not a JSON object"
             )
         response.pop("ResponseMetadata", None)
-        return response
+        return check_answer(operation, response)
 
     def _observe(self, response: Mapping[str, Any], sent: float) -> None:
         headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
@@ -276,17 +276,7 @@ class LambdaApi:
 
     def list_functions(self) -> list[dict[str, Any]]:
         """Every function's configuration in the region (paginated)."""
-        functions: list[dict[str, Any]] = []
-        marker: str | None = None
-        while True:
-            params: dict[str, Any] = {"MaxItems": 50}
-            if marker:
-                params["Marker"] = marker
-            page = self.call("list_functions", **params)
-            functions.extend(page.get("Functions") or [])
-            marker = page.get("NextMarker")
-            if not marker:
-                return functions
+        return self._paginate("list_functions", "Functions", MaxItems=50)
 
     def list_tags(self, arn: str) -> dict[str, str]:
         tags: dict[str, str] = self.call("list_tags", Resource=arn).get("Tags") or {}
@@ -343,11 +333,12 @@ class LambdaApi:
     def _paginate(self, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         marker: str | None = None
+        guard = PageGuard(operation)  # the same marker again: exit 8, not a loop for ever
         while True:
             page = self.call(operation, **params, **({"Marker": marker} if marker else {}))
-            items.extend(page.get(key) or [])
-            marker = page.get("NextMarker")
-            if not marker:
+            items.extend(page[key])  # check_answer made sure it is a list
+            marker = guard.next(page.get("NextMarker"))
+            if marker is None:
                 return items
 
     # Mutations: never retried here; callers decide (a retried mutation may apply twice).

@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import botocore.exceptions
+import botocore.parsers
 
+from lambda_wait.answers import PageGuard, clean_tree
 from lambda_wait.aws_setup import AwsSettings, client_config, make_session, no_credentials_error
 from lambda_wait.errors import (
     AuthError,
@@ -21,6 +23,7 @@ from lambda_wait.errors import (
     InvalidRequestError,
     LambdaWaitError,
     ThrottledError,
+    UnexpectedAnswerError,
     UsageError,
 )
 from lambda_wait.release.gates import AlarmReading, ErrorCounts
@@ -55,8 +58,12 @@ class CloudWatchApi:
             botocore.exceptions.ConnectionError,
         ) as err:
             raise AwsUnavailableError(f"could not reach CloudWatch: {err}") from None
+        except (botocore.parsers.ResponseParserError, AttributeError, TypeError) as err:
+            raise _unexpected(operation, f"could not be read: {str(err)[:80]}") from None
+        if not isinstance(response, dict):
+            raise _unexpected(operation, "is not an object")
         response.pop("ResponseMetadata", None)
-        return response
+        return dict(clean_tree(response))  # alarm names and reasons reach the output
 
     def describe_alarms(self, names: Sequence[str]) -> list[AlarmReading]:
         """The named metric and composite alarms that exist (missing names are left out)."""
@@ -66,9 +73,14 @@ class CloudWatchApi:
                 "AlarmNames": list(names[start : start + 100]),
                 "AlarmTypes": ["MetricAlarm", "CompositeAlarm"],
             }
+            guard = PageGuard("describe_alarms")
             while True:
                 page = self._call("describe_alarms", **params)
-                for alarm in [*page.get("MetricAlarms", []), *page.get("CompositeAlarms", [])]:
+                for alarm in _listed(page, "describe_alarms", "MetricAlarms", "CompositeAlarms"):
+                    if not isinstance(alarm.get("AlarmName"), str) or not isinstance(
+                        alarm.get("StateValue", ""), str
+                    ):
+                        raise _unexpected("describe_alarms", "holds an alarm without a name")
                     found.append(
                         AlarmReading(
                             str(alarm.get("AlarmName")),
@@ -76,8 +88,8 @@ class CloudWatchApi:
                             alarm.get("StateReason"),
                         )
                     )
-                token = page.get("NextToken")
-                if not token:
+                token = guard.next(page.get("NextToken"))
+                if token is None:
                     break
                 params["NextToken"] = token
         return found
@@ -112,17 +124,45 @@ class CloudWatchApi:
         ]
         sums = {"errors": 0.0, "invocations": 0.0}
         params: dict[str, Any] = {"MetricDataQueries": queries, "StartTime": start, "EndTime": end}
+        guard, seen = PageGuard("get_metric_data"), set()
         while True:
             page = self._call("get_metric_data", **params)
-            for result in page.get("MetricDataResults", []):
+            for result in _listed(page, "get_metric_data", "MetricDataResults"):
                 key = str(result.get("Id"))
+                values = result.get("Values") or []
+                if not isinstance(values, list) or not all(
+                    isinstance(v, int | float) and not isinstance(v, bool) for v in values
+                ):
+                    raise _unexpected("get_metric_data", f'has "Values" of {key} not numbers')
                 if key in sums:
-                    sums[key] += float(sum(result.get("Values") or []))
-            token = page.get("NextToken")
-            if not token:
+                    seen.add(key)
+                    sums[key] += float(sum(values))
+            token = guard.next(page.get("NextToken"))
+            if token is None:
                 break
             params["NextToken"] = token
+        if seen != set(sums):  # CloudWatch answers every query, with no values if none
+            raise _unexpected("get_metric_data", "lacks the queried metrics (an empty body?)")
         return ErrorCounts(sums["errors"], sums["invocations"])
+
+
+def _unexpected(operation: str, what: str) -> UnexpectedAnswerError:
+    action = "cloudwatch:" + "".join(part.capitalize() for part in operation.split("_"))
+    return UnexpectedAnswerError(
+        f"CloudWatch's answer to {action} {what}",
+        hint="Not an answer CloudWatch gives: check AWS_ENDPOINT_URL_CLOUDWATCH and any proxy.",
+    )
+
+
+def _listed(page: dict[str, Any], operation: str, *keys: str) -> list[dict[str, Any]]:
+    """The items under ``keys`` of a page, each an object; else exit 8."""
+    items: list[dict[str, Any]] = []
+    for key in keys:
+        value = page.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise _unexpected(operation, f'has "{key}" that is not a list of objects')
+        items.extend(value)
+    return items
 
 
 def _translate(err: botocore.exceptions.ClientError, operation: str) -> LambdaWaitError:

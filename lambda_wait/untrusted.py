@@ -28,6 +28,8 @@ _ESCAPES = re.compile(
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # A workflow command is a line starting with "::" (the runner trims leading blanks).
 _WORKFLOW = re.compile(r"^(\s*):(?=:)", re.MULTILINE)
+# The note a cut leaves, so that cleaning cleaned text again keeps it as it is.
+_CUT = re.compile(r"\.\.\. \(\d+ more characters cut\)\Z")
 
 
 def clean(text: str, limit: int = MAX_AWS_TEXT, *, single_line: bool = False) -> str:
@@ -42,7 +44,7 @@ def clean(text: str, limit: int = MAX_AWS_TEXT, *, single_line: bool = False) ->
         text = " ".join(part.strip() for part in text.splitlines() if part.strip())
     # "::x" -> ":<zero-width space>:x": reads the same, is no workflow command.
     text = _WORKFLOW.sub(lambda m: m.group(1) + ":\u200b", text)
-    if len(text) > limit:
+    if len(text) > limit and not (_CUT.search(text) and len(text) <= limit + 60):
         text = text[:limit] + f"... ({len(text) - limit} more characters cut)"
     return text
 

@@ -32,15 +32,22 @@ def config(name: str, **fields: Any) -> bytes:
     return json.dumps({**doc, "Configuration": doc}).encode()
 
 
+# Listings status reads for a function the world answers well: none.
+_LISTINGS = {"event-source-mappings": "EventSourceMappings"}
+
+
 class _Handler(BaseHTTPRequestHandler):
     answers: ClassVar[dict[str, Answer]] = {}
 
     def _answer(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         self.rfile.read(length)
-        match = re.search(r"/functions/([^/?]+)", self.path)
-        name = match.group(1) if match else ""
+        match = re.search(r"/functions/([^/?]+)|FunctionName=([^&]+)", self.path)
+        name = (match.group(1) or match.group(2)) if match else ""
         status, headers, body = self.answers.get(name) or self.answers["*"]
+        for path, key in _LISTINGS.items():  # what status reads besides the configuration
+            if path in self.path and name in self.answers and status == 200:
+                status, headers, body = 200, {}, json.dumps({key: []}).encode()
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)

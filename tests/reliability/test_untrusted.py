@@ -114,3 +114,59 @@ def test_deploy_errors_never_echo_environment_values(clock: ManualClock) -> None
     assert result.exit_code is ExitCode.USAGE
     assert result.error is not None and secret not in result.error.message
     assert "String measured" in result.error.message
+
+
+def listed(reason: str) -> bytes:
+    """One answer for every path of the fake service: a configuration (flat and wrapped),
+    a ListFunctions page, tags and an event source mapping, each carrying ``reason``."""
+    doc = {
+        "FunctionName": "svc-a",
+        "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:svc-a",
+        "State": "Active",
+        "LastUpdateStatus": "Successful",
+        "Description": reason,
+        "StateReason": reason,
+    }
+    mapping = {
+        "UUID": "u-1",
+        "State": "Enabled",
+        "StateTransitionReason": reason,
+        "EventSourceArn": "arn:aws:sqs:us-east-1:123456789012:" + reason,
+        "LastProcessingResult": reason,
+    }
+    return json.dumps(
+        {
+            **doc,
+            "Configuration": doc,
+            "Functions": [doc],
+            "Tags": {"team": "a", "note" + reason[:20]: reason},
+            "EventSourceMappings": [mapping],
+        }
+    ).encode()
+
+
+@settings(
+    max_examples=5,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(reason=HOSTILE)
+def test_fleet_selection_and_listings_show_no_escape_in_any_mode(
+    world: dict[str, Answer], reason: str
+) -> None:
+    """--prefix / --tag select from ListFunctions and ListTags; status shows the event
+    source mappings: none of that text reaches any output mode unclean."""
+    world["*"] = (200, {}, listed(reason))
+    for selection, mode in (
+        (["--prefix", "svc-"], ["-o", "text"]),
+        (["--prefix", "svc-"], ["-o", "json"]),
+        (["--tag", "team=a"], ["--ci-format", "plain"]),
+        (["--tag", "team=a"], ["--ci-format", "github"]),
+    ):
+        code, stdout, stderr, _ = run("status", *selection, *mode)
+        assert code == 0, (mode, stdout, stderr)  # selected, read and shown
+        assert "svc-a" in stdout
+        assert safe(stdout) and safe(stderr), (mode, stdout, stderr)
+        if mode[1] == "json":
+            json.loads(stdout)
