@@ -11,6 +11,7 @@ wait earlier. The last read happens at the deadline itself.
 from __future__ import annotations
 
 import random
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -44,12 +45,14 @@ from lambda_wait.states import PENDING, Assessment, FunctionSnapshot, Phase, Tar
 @dataclass(frozen=True)
 class PollPolicy:
     """A fixed schedule instead of the model's: ``initial * multiplier**n``, capped by
-    ``max_interval`` (and by the optional elapsed-time ``bands``), +-jitter.
+    ``max_interval``, +-jitter.
 
     For callers that want a schedule of their own (tests poll a time-scaled sandbox
     fast with it). Without one, the waiter uses :class:`~lambda_wait.schedule.PollSchedule`.
     ``max_consecutive_errors`` is kept for compatibility and ignored: transient errors
-    are retried for as long as the deadline allows.
+    are retried for as long as the deadline allows. ``bands`` (the 0.1.0 elapsed-time
+    table) is deprecated: it still caps the interval when given, with a
+    DeprecationWarning, and goes in 0.3.0; use ``max_interval`` or a ``PollSchedule``.
     """
 
     initial: float = 0.25
@@ -58,13 +61,22 @@ class PollPolicy:
     jitter: float = 0.2  # fraction of the interval, both ways
     not_found_grace: float = 10.0  # ResourceNotFound this early is eventual consistency
     max_consecutive_errors: int = 0  # ignored (errors are retried by time)
-    # (elapsed seconds below which it applies, interval ceiling); () means none.
-    bands: tuple[tuple[float, float], ...] = ()
+    # Deprecated: (elapsed seconds below which it applies, interval ceiling) pairs.
+    bands: tuple[tuple[float, float], ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.bands is not None:
+            warnings.warn(
+                "PollPolicy(bands=...) is deprecated and will be removed in 0.3.0: use "
+                "max_interval, or a PollSchedule for the model's schedule",
+                DeprecationWarning,
+                stacklevel=3,
+            )
 
     def ceiling(self, elapsed: float | None) -> float:
         """The largest interval allowed at ``elapsed`` seconds into the wait."""
         if elapsed is not None:
-            for until, ceiling in self.bands:
+            for until, ceiling in self.bands or ():
                 if elapsed < until:
                     return min(self.max_interval, ceiling)
         return self.max_interval

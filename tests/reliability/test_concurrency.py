@@ -25,7 +25,7 @@ from lambda_wait.sandbox import SandboxHandle
 from lambda_wait.waiter import PollPolicy
 from tests.reliability.conftest import ROLE
 
-FAST_POLL = PollPolicy(initial=0.02, multiplier=1.5, max_interval=0.1, bands=())
+FAST_POLL = PollPolicy(initial=0.02, multiplier=1.5, max_interval=0.1)
 FAST_RETRY = RetryPolicy(initial=0.02, max_interval=0.1)
 
 

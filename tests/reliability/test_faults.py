@@ -63,7 +63,7 @@ FAULTS = FaultConfig(
     seed=8,
     operations=DEPLOY_OPERATIONS,
 )
-FAST_POLL = PollPolicy(initial=0.02, multiplier=1.5, max_interval=0.1, bands=())
+FAST_POLL = PollPolicy(initial=0.02, multiplier=1.5, max_interval=0.1)
 # The default backoff (1 s doubling to 10 s), scaled down like the sandbox's time.
 FAST_RETRY = RetryPolicy(initial=0.02, max_interval=0.2, max_attempts=10)
 
