@@ -106,6 +106,51 @@ def test_last_modified_in_the_future_or_far_past_is_not_trusted(shift: float) ->
     assert elapsed_since(lambda_time(now - shift), None, now) is None
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    skew=st.floats(-3600.0, 3600.0),  # AWS's clock minus this machine's
+    ago=st.one_of(  # AWS-time since LastModified at the first read (< 0: in the future)
+        st.floats(-86_400.0, 1_000.0), st.floats(1_000.0, 400 * 86_400.0)
+    ),
+    done_after=st.floats(0.01, 300.0),  # the operation ends this long after the first read
+)
+def test_any_last_modified_falls_back_sanely(skew: float, ago: float, done_after: float) -> None:
+    # Future (clock skew, a bad field) or ancient (an old function) LastModified: the
+    # wait anchors on its first read; a plausible one anchors on the operation's start.
+    # Either way it ends in the real outcome, within the schedule's ceiling.
+    clock = ManualClock(500.0, epoch=EPOCH_2026)
+    server = ServerClock()
+    server.observe(
+        formatdate(math.floor(clock.wall() + skew), usegmt=True), clock.wall(), clock.wall()
+    )
+    modified = lambda_time(clock.wall() + skew - ago)
+    done_at = 500.0 + done_after
+    reads: list[float] = []
+
+    def read() -> FunctionSnapshot:
+        reads.append(clock.now())
+        if clock.now() >= done_at:
+            return FunctionSnapshot.from_configuration({"FunctionName": "fn", "State": "Active"})
+        return in_progress(modified)
+
+    w = Waiter("fn", read, clock=clock, timeout=900, server_clock=server, rng=random.Random(1))
+    result = w.run()
+    assert result.exit_code is ExitCode.READY
+    op = result.operation
+    assert op is not None and op.started_at is not None and op.prior is not None
+    trusted = -2.0 + 1.0 < ago < STALE_AFTER_SECONDS - 1.0  # away from the edges (Date's 1 s)
+    untrusted = ago < -2.0 - 1.0 or ago > STALE_AFTER_SECONDS + 1.0
+    if trusted:
+        assert op.anchored
+        assert op.started_at == pytest.approx(500.0 - max(0.0, ago), abs=1.0)
+    elif untrusted:
+        assert not op.anchored
+        assert op.started_at == 500.0
+    before = max(t for t in reads if t < done_at)
+    ceiling = PollSchedule().ceiling(before - op.started_at, prior=op.prior)
+    assert reads[-1] - done_at <= ceiling + 1e-6
+
+
 def test_a_small_future_offset_counts_as_now() -> None:
     now = EPOCH_2026 + 100.0
     assert elapsed_since(lambda_time(now + 1.0), None, now) == 0.0
