@@ -25,6 +25,26 @@ from tests.deploy.conftest import base_args
 
 ROLE = "arn:aws:iam::123456789012:role/reliability-role"
 TAG = "lambda-wait-sandbox:"
+# Every operation deploy and wait send; not the neighbour's ListFunctions (below), so
+# injected faults hit lambda-wait and never slow the neighbour below the rate that
+# makes Lambda throttle (or keep it in a slow answer when the test ends).
+DEPLOY_OPERATIONS = frozenset(
+    {
+        "GetFunction",
+        "GetFunctionConfiguration",
+        "CreateFunction",
+        "UpdateFunctionCode",
+        "UpdateFunctionConfiguration",
+        "PublishVersion",
+        "GetAlias",
+        "CreateAlias",
+        "UpdateAlias",
+        "ListVersionsByFunction",
+        "ListAliases",
+        "ListTags",
+        "TagResource",
+    }
+)
 
 
 @dataclass
@@ -160,7 +180,8 @@ def spawn(aws_env: dict[str, str], sandbox: SandboxHandle) -> Iterator[Callable[
 @contextlib.contextmanager
 def spending_neighbour(sandbox: SandboxHandle, rps: float) -> Iterator[None]:
     """Another tool in the account spending ``rps`` of the 15 control-plane req/s."""
-    client = sandbox.client("lambda", max_attempts=1)
+    # A short read time-out: stopping never waits out a slow answer (the join below).
+    client = sandbox.client("lambda", max_attempts=1, read_timeout=1.0)
     stop = threading.Event()
 
     def spend() -> None:

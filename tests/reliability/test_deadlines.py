@@ -1,7 +1,7 @@
 """--timeout bounds the whole run, retries and sleeps included (issue 8, rule 6).
 
 Answers are slow (five times the whole timeout, with botocore's read time-out
-left at its 30 s default) and the account is throttled: deploy and wait must
+left at its 30 s default) and the account near its quota: deploy and wait must
 still end with exit 3 well before one slow answer could have been waited out
 (within --timeout plus a slack for a loaded machine, less than a slow answer).
 """
@@ -15,7 +15,13 @@ import pytest
 
 from lambda_wait.errors import ExitCode
 from lambda_wait.sandbox import FaultConfig, SandboxHandle
-from tests.reliability.conftest import TAG, CliRun, deploy_args, spending_neighbour
+from tests.reliability.conftest import (
+    DEPLOY_OPERATIONS,
+    TAG,
+    CliRun,
+    deploy_args,
+    spending_neighbour,
+)
 
 TIMEOUT = 2.0
 SLOW = 10.0  # one slow answer: a run that waited one out would take longer than BOUND
@@ -24,16 +30,24 @@ BOUND = TIMEOUT + 3.0  # the documented second of slack, plus headroom for 2 loa
 
 @pytest.fixture
 def hostile(sandbox: SandboxHandle) -> Iterator[None]:
-    """Slow answers on a third of the calls, and a neighbour exhausting the quota."""
+    """Slow answers on a third of lambda-wait's calls, and a neighbour spending 13 of the
+    15 req/s (its own calls are not slowed: stopping it never waits out a slow answer)."""
     sandbox.sandbox.set_throttling(True)
-    with spending_neighbour(sandbox, 20):
+    with spending_neighbour(sandbox, 13):
         yield
     sandbox.sandbox.set_faults()
 
 
 def _slow(sandbox: SandboxHandle, seed: int) -> None:
     sandbox.sandbox.set_faults(
-        FaultConfig(rate=0.35, kinds=("slow",), when="random", slow_seconds=SLOW, seed=seed)
+        FaultConfig(
+            rate=0.35,
+            kinds=("slow",),
+            when="random",
+            slow_seconds=SLOW,
+            seed=seed,
+            operations=DEPLOY_OPERATIONS,  # lambda-wait's calls, not the neighbour's
+        )
     )
 
 

@@ -30,30 +30,11 @@ from lambda_wait.deploy.spec import FlagValues, build_desired
 from lambda_wait.errors import ExitCode
 from lambda_wait.sandbox import FaultConfig, SandboxHandle
 from lambda_wait.waiter import PollPolicy
-from tests.reliability.conftest import ROLE, spending_neighbour
+from tests.reliability.conftest import DEPLOY_OPERATIONS, ROLE, spending_neighbour
 
 RUNS = 50
 READ_TIMEOUT = (
     0.5  # the client's; slow answers take 0.8 s (0.2 s flaked under 4 workers on 2 cores)
-)
-# Every operation a deploy sends (checked below); not the neighbour's ListFunctions, so
-# faults do not slow the neighbour down below the rate that makes Lambda throttle.
-DEPLOY_OPERATIONS = frozenset(
-    {
-        "GetFunction",
-        "GetFunctionConfiguration",
-        "CreateFunction",
-        "UpdateFunctionCode",
-        "UpdateFunctionConfiguration",
-        "PublishVersion",
-        "GetAlias",
-        "CreateAlias",
-        "UpdateAlias",
-        "ListVersionsByFunction",
-        "ListAliases",
-        "ListTags",
-        "TagResource",
-    }
 )
 FAULTS = FaultConfig(
     rate=0.2,
