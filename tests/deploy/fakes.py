@@ -5,13 +5,15 @@ like the real ``LambdaApi``). Changes are asynchronous as in Lambda: a create is
 Pending and an update InProgress for ``settle`` seconds of the test clock, then
 Active/Successful, or Failed when an outcome was queued with :meth:`fail_next`.
 Faults are queued per operation with :meth:`inject`: raised before the request is
-applied (a 429, a 409), or after it (the answer was lost).
+applied (a 429, a 409), or after it (the answer was lost). ``chaos``, when set, is
+asked for a fault on every call, reads included (a stream of faults for a property test).
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +76,9 @@ class FakeLambda:
         self.reserved: dict[str, int] = {}
         self.unreserved: int | None = 1000
         self._allocation_failures: list[str] = []
+        # Asked on every call (operation name) after the queued faults: a fault or None.
+        self.chaos: Callable[[str], Fault | None] | None = None
+        self._nothing_made = False  # the mutation being applied answered without a change
 
     # --- test controls ---------------------------------------------------------------
     def inject(self, operation: str, error: LambdaWaitError, *, applied: bool = False) -> None:
@@ -208,6 +213,7 @@ class FakeLambda:
             versions = self.versions.setdefault(name, {})
             for number, doc in versions.items():  # $LATEST unchanged: the same version
                 if doc["RevisionId"] == latest["RevisionId"]:
+                    self._nothing_made = True  # as the sandbox logs it: not applied
                     return dict(doc, Version=number)
             number = str(len(versions) + 1)
             versions[number] = {**latest, "Version": number, "State": "Pending"}
@@ -310,8 +316,13 @@ class FakeLambda:
 
     # --- the simulation ----------------------------------------------------------------
     def _call(self, operation: str, params: dict[str, Any]) -> None:
-        self.calls.append(Call(operation, params, applied=False))
+        call = Call(operation, params, applied=False)
+        self.calls.append(call)
         self._settle()
+        fault = self.chaos(operation) if self.chaos is not None else None
+        if fault is not None:  # a read has no effect: applied or not, it only fails
+            call.error = type(fault.error).__name__
+            raise fault.error
 
     def _mutation(self, operation: str, params: dict[str, Any], apply: Any) -> dict[str, Any]:
         self._settle()
@@ -319,15 +330,18 @@ class FakeLambda:
         self.calls.append(call)
         queue = self._faults.get(operation) or []
         fault = queue.pop(0) if queue else None
+        if fault is None and self.chaos is not None:
+            fault = self.chaos(operation)
         if fault is not None and not fault.applied:
             call.error = type(fault.error).__name__
             raise fault.error
+        self._nothing_made = False
         try:
             answer: dict[str, Any] = apply()
         except LambdaWaitError as err:
             call.error = type(err).__name__
             raise
-        call.applied = True
+        call.applied = not self._nothing_made
         if fault is not None:
             call.error = type(fault.error).__name__
             raise fault.error
