@@ -49,7 +49,8 @@ def safe(text: str) -> bool:
     )
 
 
-@settings(max_examples=400, derandomize=True)
+# No per-example deadline: a pure function, but a worker on a loaded machine took 368 ms.
+@settings(max_examples=400, derandomize=True, deadline=None)
 @given(HOSTILE)
 def test_clean_leaves_no_escape_control_or_workflow_command(text: str) -> None:
     out = clean(text)
