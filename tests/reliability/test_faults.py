@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from lambda_wait.aws import BotocoreRequestModel, LambdaApi
 from lambda_wait.budget import RequestBudget
@@ -111,6 +112,8 @@ def test_runs_converge_through_faults_and_throttling(
         (src / "app.py").write_text(f"VERSION = {want.code!r}\n")
         if want.inactive:
             sandbox.sandbox.make_inactive("flaky")
+        if i % 3 == 1:
+            _neighbour_burst(sandbox)
         before = len(sandbox.calls)
         desired = build_desired(
             FlagValues(
@@ -154,6 +157,20 @@ def test_runs_converge_through_faults_and_throttling(
     assert converged == RUNS - 1
     assert faults_seen["500"] and faults_seen["503"] and faults_seen["drop"]
     assert faults_seen["slow"] and faults_seen["429"]
+
+
+def _neighbour_burst(sandbox: SandboxHandle) -> None:
+    """The neighbour bursts until Lambda throttles it, so this run starts with the quota
+    spent (the steady 13 req/s alone may leave room on a slow machine: then no 429)."""
+    client = sandbox.client(max_attempts=1)
+    for _ in range(100):
+        try:
+            client.list_functions(MaxItems=1)
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "TooManyRequestsException":
+                return
+            raise
+    raise AssertionError("Lambda never throttled the neighbour's burst")
 
 
 def expected_changes(changed: list[str]) -> Iterator[str]:
