@@ -16,6 +16,37 @@ _CLEARED = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA", "AWS_S
             "GITHUB_STEP_SUMMARY", "LAMBDA_WAIT_COOLDOWN_SECONDS")  # fmt: skip
 
 
+# Started first: the end-to-end runs and the files of subprocess or sandbox runs of
+# seconds each. xdist's load scheduler hands tests out round-robin in this order, so
+# the long ones run side by side from the start instead of ending the suite one by one.
+SLOW_FIRST = (
+    "tests/e2e/",
+    "tests/reliability/test_faults.py",
+    "tests/reliability/test_interrupts.py",
+    "tests/reliability/test_untrusted.py",
+    "tests/reliability/test_bad_input.py",
+    "tests/reliability/test_pipes.py",
+    "tests/reliability/test_malformed.py",
+    "tests/reliability/test_secrets.py",
+    "tests/sandbox/test_cli.py",
+    "tests/test_action_sandbox.py",
+    "tests/test_packaging.py",
+    "tests/test_fleet_sandbox.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the SLOW_FIRST tests first (in that order), the rest as collected."""
+
+    def rank(item: pytest.Item) -> int:
+        for i, prefix in enumerate(SLOW_FIRST):
+            if item.nodeid.startswith(prefix):
+                return i
+        return len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: collection order within each group
+
+
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Dummy credentials and region, no profile, no IMDS, a private cooldown cache."""
