@@ -34,6 +34,7 @@ from lambda_wait.serving.watch import (
     read_serving,
     wait_serving,
 )
+from lambda_wait.signals import interruptible
 from lambda_wait.states import Assessment, FunctionSnapshot, Phase, Target, assess
 from lambda_wait.waiter import Listener, PollPolicy, WaitResult
 from lambda_wait.wake import InactiveAwareWait
@@ -278,15 +279,12 @@ def wait_for_functions(
     workers = min(max_workers or MAX_WAIT_THREADS, len(functions))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda-wait")
     try:
-        return list(pool.map(one, functions))
-    except BaseException:
-        # Ctrl-C or SIGTERM in the main thread: stop every sleeping or queued worker
-        # now, so the process exits within a second instead of after their sleeps.
-        api.cancel()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
+        # Ctrl-C or SIGTERM in the main thread (or a bug): stop every sleeping or queued
+        # worker now, so the process exits within a second instead of after their sleeps.
+        with interruptible(api):
+            return list(pool.map(one, functions))
     finally:
-        pool.shutdown(wait=False)
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 @dataclass

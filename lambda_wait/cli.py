@@ -17,7 +17,7 @@ from lambda_wait import __version__
 from lambda_wait.commands._boundary import Invocation, silence_stdout, stdout_is_devnull
 from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode
 from lambda_wait.options import global_options
-from lambda_wait.signals import sigterm_raises
+from lambda_wait.signals import Stopped, interruptible, sigterm_raises
 
 # name -> ("module:attribute", one-line help); imported on first use, and the
 # one-line help lives here so that `lambda-wait --help` imports no command.
@@ -124,7 +124,8 @@ class LazyGroup(cloup.Group):
         SIGTERM unwinds like Ctrl-C, and whatever stops the command becomes its exit code."""
         invocation = ctx.ensure_object(Invocation)
         try:
-            with sigterm_raises():  # SIGTERM unwinds like Ctrl-C, to exit 143
+            # SIGTERM unwinds like Ctrl-C, to exit 143; either leaves as Stopped.
+            with interruptible(), sigterm_raises():
                 return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # Click's own (usage errors, --help): main() below
@@ -132,7 +133,7 @@ class LazyGroup(cloup.Group):
             if stop.code == 1 and stdout_is_devnull():  # (stdout now on /dev/null)
                 return ExitCode.READY  # the reader has what it wanted: not a failure
             raise
-        except (Exception, KeyboardInterrupt) as stop:
+        except (Exception, Stopped) as stop:
             return invocation.fail(stop)
 
     def main(
@@ -170,7 +171,7 @@ class LazyGroup(cloup.Group):
             silence_stdout()  # the reader has what it wanted: not a failure
             code = ExitCode.READY
         except click.Abort:  # Click turned a Ctrl-C while parsing into Abort
-            code = invocation.fail(KeyboardInterrupt())
+            code = invocation.fail(Stopped())
         except Exception as err:  # a bug before any command ran: the same boundary
             code = invocation.fail(err)
         if not standalone_mode:

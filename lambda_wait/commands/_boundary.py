@@ -41,7 +41,7 @@ class Invocation:
         if isinstance(stop, BrokenPipeError):  # `| head -1`: the reader has what it wanted
             silence_stdout()
             return ExitCode.READY
-        if isinstance(stop, KeyboardInterrupt):
+        if isinstance(stop, KeyboardInterrupt):  # Stopped: Ctrl-C or SIGTERM (signals.py)
             code = exit_code(stop)
             if self.output is not None:
                 self.output.interrupted(self.command, code)

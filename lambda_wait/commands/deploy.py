@@ -229,7 +229,6 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
         from lambda_wait.deploy.spec import FlagValues, build_desired
         from lambda_wait.inputs import check_region, parse_function
         from lambda_wait.result import CommandResult, DeployPayload
-        from lambda_wait.signals import exit_code
 
         for key in ("subnet_ids", "security_group_ids"):
             params[key] = tuple(
@@ -280,11 +279,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
             wait_listener=output.progress,
             history=history_store(not no_history),
         )
-        result: DeployResult
-        try:
-            result = deployer.run()
-        except KeyboardInterrupt as stop:  # the deploy's own story: the steps it applied
-            result = deployer.interrupted(exit_code(stop))
+        result = deployer.run()  # a signal too comes back as a result: the steps applied
         report = _report(result, detailed)
         return CommandResult(
             report.exit_code, [report], DeployPayload([result], timeout), result.error

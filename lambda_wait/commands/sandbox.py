@@ -6,11 +6,14 @@ command so `lambda-wait --help` stays fast and works without the sandbox extra.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 from typing import Any
 
 import click
+
+from lambda_wait.signals import Stopped, interruptible
 
 EXAMPLE_SPEC = "lambda_wait/examples/hello/function.json"
 EXAMPLE_API_TOKEN = "sandbox-token-not-a-secret"  # a dummy the example keeps in its environment
@@ -129,10 +132,10 @@ def command(
 
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        # werkzeug's serve_forever swallows KeyboardInterrupt and returns.
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+        # werkzeug's serve_forever swallows KeyboardInterrupt and returns; Ctrl-C
+        # elsewhere leaves interruptible() as Stopped, the normal way out here.
+        with contextlib.suppress(Stopped), interruptible():
+            server.serve_forever(poll_interval=0.2)
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.server_close()

@@ -26,7 +26,7 @@ from lambda_wait.deploy.runner import Deployer
 from lambda_wait.deploy.spec import DesiredFunction, FlagValues, RequestModel, build_desired
 from lambda_wait.errors import ExitCode, Interrupted, UsageError
 from lambda_wait.inputs import parse_function
-from lambda_wait.signals import exit_code as signal_exit_code
+from lambda_wait.signals import Stopped, interruptible
 
 # Deploys mostly sleep (waits), but each holds its zip in memory and its mutations share
 # the 15 req/s control-plane quota: 16 at once keeps both in bounds.
@@ -121,15 +121,14 @@ def run_all(
     )
     futures: list[Future[DeployResult]] = [pool.submit(d.run) for d in deployers]
     try:
-        wait_futures(futures)
-    except KeyboardInterrupt as stop:
-        code = signal_exit_code(stop)
-        api.cancel()
-        clock.cancel()
+        with interruptible(api, clock):  # a signal cancels both: every worker stops
+            wait_futures(futures)
+    except Stopped as stop:
         pool.shutdown(wait=False, cancel_futures=True)
-        with contextlib.suppress(KeyboardInterrupt):  # a second signal: report what we have
+        # A second signal: report what we have.
+        with contextlib.suppress(Stopped), interruptible():
             wait_futures(futures, timeout=grace)
-        return [_interrupted(d, f, code) for d, f in zip(deployers, futures, strict=True)]
+        return [_interrupted(d, f, stop.exit_code) for d, f in zip(deployers, futures, strict=True)]
     finally:
         pool.shutdown(wait=False)
     return [f.result() for f in futures]

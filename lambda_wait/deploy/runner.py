@@ -61,6 +61,7 @@ from lambda_wait.errors import DeadlineReachedError, ExitCode, LambdaWaitError
 from lambda_wait.history import HistoryStore
 from lambda_wait.release.executor import ShiftOptions
 from lambda_wait.release.outcome import ShiftReport
+from lambda_wait.signals import Stopped, interruptible
 from lambda_wait.states import FunctionSnapshot, Phase
 from lambda_wait.untrusted import scrub
 from lambda_wait.waiter import Listener, PollPolicy
@@ -133,7 +134,15 @@ class Deployer:
 
     # --- public ----------------------------------------------------------------------
     def run(self) -> DeployResult:
-        """Deploy; every outcome (also failures) comes back as a result, never raised."""
+        """Deploy; every outcome (also failures, Ctrl-C and SIGTERM in this thread) comes
+        back as a result, never raised: after a signal, the steps it applied."""
+        try:
+            with interruptible():
+                return self._run()
+        except Stopped as stop:
+            return self.interrupted(stop.exit_code)
+
+    def _run(self) -> DeployResult:
         self.ledger.restart()
         self._started = True
         sender = self._sender = Sender(

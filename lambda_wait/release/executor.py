@@ -21,7 +21,7 @@ from lambda_wait.errors import DeadlineReachedError, ExitCode, Interrupted, Lamb
 from lambda_wait.release.gates import AlarmReading, ErrorCounts, GatePolicy, GateVerdict, evaluate
 from lambda_wait.release.outcome import RollbackCause, ShiftReport
 from lambda_wait.release.shift import ShiftSpec
-from lambda_wait.signals import Terminated
+from lambda_wait.signals import Stopped, interruptible
 
 
 @dataclass(frozen=True)
@@ -146,36 +146,18 @@ class TrafficShift:
         report = self.report
         self._started_wall = self.clock.wall()
         try:
-            if self.smoke_test is not None:
-                failure = self.smoke_test()
-                if failure is not None:
-                    raise _GateFailed(
-                        GateVerdict(False, "smoke test failed", "smoke-test", failure)
-                    )
-            steps = self.spec.steps()
-            for index, step in enumerate(steps, 1):
-                self._step = index
-                self._emit("shifting", None, target=step.percent)
-                self.alias.route(report.old_version, {report.new_version: step.weight})
-                self._percent = step.percent
-                report.applied.append(step.percent)
-                self._hold(step.hold)
-            self._step = len(steps)
-            self.alias.route(report.new_version, {})
-            self._percent = 100
-            report.applied.append(100)
-            report.outcome = "completed"
-            self._read_live()
-            self._emit("completed", None)
+            with interruptible():  # Ctrl-C / SIGTERM here leave as Stopped: roll back
+                self._shift()
         except _GateFailed as failed:
             verdict = failed.verdict
             report.gates = verdict.summary
             self._rollback(verdict.failure or "alarm", verdict.detail or verdict.summary)
-        except Terminated:
-            self._rollback("terminated", "SIGTERM arrived during the shift")
-        except KeyboardInterrupt:
-            self._rollback("interrupted", "SIGINT (Ctrl-C) arrived during the shift")
-        except Interrupted as err:
+        except Stopped as stop:
+            if stop.exit_code is ExitCode.TERMINATED:
+                self._rollback("terminated", "SIGTERM arrived during the shift")
+            else:
+                self._rollback("interrupted", "SIGINT (Ctrl-C) arrived during the shift")
+        except Interrupted as err:  # the clock was cancelled (another thread's signal)
             cause: RollbackCause = (
                 "terminated" if err.exit_code is ExitCode.TERMINATED else "interrupted"
             )
@@ -184,6 +166,29 @@ class TrafficShift:
             seconds = self.deadline.seconds or 0.0
             self._rollback("timeout", f"the --timeout ({seconds:.0f}s) ran out during the shift")
         return report
+
+    def _shift(self) -> None:
+        """The smoke test, then every step and its hold, then all of the traffic."""
+        report = self.report
+        if self.smoke_test is not None:
+            failure = self.smoke_test()
+            if failure is not None:
+                raise _GateFailed(GateVerdict(False, "smoke test failed", "smoke-test", failure))
+        steps = self.spec.steps()
+        for index, step in enumerate(steps, 1):
+            self._step = index
+            self._emit("shifting", None, target=step.percent)
+            self.alias.route(report.old_version, {report.new_version: step.weight})
+            self._percent = step.percent
+            report.applied.append(step.percent)
+            self._hold(step.hold)
+        self._step = len(steps)
+        self.alias.route(report.new_version, {})
+        self._percent = 100
+        report.applied.append(100)
+        report.outcome = "completed"
+        self._read_live()
+        self._emit("completed", None)
 
     def _hold(self, seconds: float) -> None:
         """Hold the current share for ``seconds``, checking the gates as it goes."""
@@ -227,8 +232,9 @@ class TrafficShift:
                 return
         try:
             try:
-                self.alias.route(report.old_version, {}, rollback=True)
-            except KeyboardInterrupt:  # a second Ctrl-C: the alias must not stay weighted
+                with interruptible():
+                    self.alias.route(report.old_version, {}, rollback=True)
+            except Stopped:  # a second Ctrl-C: the alias must not stay weighted
                 self.alias.route(report.old_version, {}, rollback=True)
         except LambdaWaitError as err:
             report.outcome = "rollback-failed"
