@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from lambda_wait._legacy_clock import public_clock
 from lambda_wait.aws import LambdaApi
 from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
@@ -194,9 +195,14 @@ def wait_for_function(
     (default on) remembers how long this function's operations took and reads
     densely around the expected end next time: False turns it off, a
     :class:`HistoryStore` puts it elsewhere (docs/performance.md).
+
+    ``clock`` is a :class:`~lambda_wait.clock.Clock` (default: the client's). The
+    0.1.0 form, ``clock``/``wall``/``sleep`` as callables, still works but warns
+    (DeprecationWarning): pass one Clock instead.
     """
     ref = parse_function(function, qualifier)
     api = _api(client)
+    one_clock = public_clock(clock, sleep, wall, default=api.clock, function="wait_for_function")
     return InactiveAwareWait(
         api,
         ref,
@@ -207,9 +213,7 @@ def wait_for_function(
         policy=policy,
         listener=listener,
         poll_api=poll_api,
-        clock=clock if clock is not None or sleep is not None else api.clock,
-        wall=wall,
-        sleep=sleep,
+        clock=one_clock,
         rng=rng,
         schedule=schedule,
         history=history_store(history),

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
 from dataclasses import replace
 
-from lambda_wait._legacy_clock import as_clock
 from lambda_wait.aws import LambdaApi
-from lambda_wait.clock import Clock, Deadline
+from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.cooldown import Cooldown, CooldownStore, cooldown_key, is_cooldown_code, iso
 from lambda_wait.errors import ConflictError, ExitCode, FunctionNotReadyError
 from lambda_wait.history import HistoryStore, history_key
@@ -60,9 +58,7 @@ class InactiveAwareWait:
         policy: PollPolicy | None = None,
         listener: Listener | None = None,
         poll_api: str = "get-function-configuration",
-        clock: Clock | Callable[[], float] | None = None,
-        wall: Callable[[], float] | None = None,
-        sleep: Callable[[float], None] | None = None,
+        clock: Clock | None = None,
         rng: random.Random | None = None,
         schedule: PollSchedule | None = None,
         history: HistoryStore | None = None,
@@ -78,7 +74,7 @@ class InactiveAwareWait:
         self.policy = policy
         self.listener = listener
         self.poll_api = poll_api
-        self._clock = as_clock(clock, sleep, wall)
+        self._clock = clock if clock is not None else SystemClock()
         self.rng = rng
         self.schedule = schedule
         self.history = history

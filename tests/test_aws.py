@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import botocore.awsrequest
 import pytest
 from botocore.stub import Stubber
 
+from lambda_wait._legacy_clock import public_clock
 from lambda_wait.api import wait_for_function
 from lambda_wait.aws import AwsSettings, LambdaApi, iam_action, make_api
 from lambda_wait.budget import RequestBudget
@@ -611,3 +613,32 @@ def test_bounded_by_gives_a_view_and_leaves_the_api_alone(client: Any, clock: Ma
     view = api.bounded_by(run)
     assert view.deadline is run and api.deadline.at is None
     assert view.budget is api.budget and view.client is api.client and view.clock is api.clock
+
+
+def test_the_0_1_0_clock_callables_still_work_and_warn(client: Any) -> None:
+    now, slept = [100.0], []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    with Stubber(client) as stubber:
+        for doc in (configuration("Pending", None), configuration("Active", None)):
+            stubber.add_response(
+                "get_function_configuration", doc, expected_params={"FunctionName": "orders"}
+            )
+        with pytest.warns(DeprecationWarning, match=r"pass clock= a lambda_wait\.clock\.Clock"):
+            result = wait_for_function(
+                "orders", client=client, timeout=60, clock=lambda: now[0], sleep=sleep
+            )
+        stubber.assert_no_pending_responses()
+    assert result.ready and len(slept) == 1  # the caller's sleep, on the caller's time
+    assert result.elapsed == pytest.approx(slept[0])
+
+
+def test_one_clock_passes_through_without_a_warning(clock: ManualClock) -> None:
+    default = ManualClock()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert public_clock(clock, None, None, default=default, function="f") is clock
+        assert public_clock(None, None, None, default=default, function="f") is default
