@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from lambda_wait.clock import Clock, SystemClock
 from lambda_wait.errors import UsageError
 from lambda_wait.sandbox import control
 from lambda_wait.sandbox.calls import Call, CallInfo, CallLog
@@ -56,13 +57,23 @@ GET_FUNCTION_RATE = 100.0  # GetFunction: 100 requests/s per account and Region
 CONTROL_PLANE_RATE = 15.0  # every other control-plane call together: 15 requests/s
 
 
+def monotonic_seconds(clock: Clock | Callable[[], float] | None) -> Callable[[], float]:
+    """The sandbox's time source: a Clock's ``now``, a test's callable as it is, or
+    the system clock's."""
+    if clock is None:
+        return SystemClock().now
+    return clock.now if isinstance(clock, Clock) else clock
+
+
 class Sandbox:
     """A Lambda control plane with the documented states, as a WSGI application.
 
     ``scenario`` chooses timings and failures (see :mod:`.scenario`); every delay
     and the cooldown are multiplied by ``time_scale``; ``throttling`` switches
     AWS's real-time quotas on; ``faults`` injects 500/503/dropped/slow answers;
-    ``clock`` (seconds, monotonic) is injectable for deterministic tests. Roles
+    ``clock`` is a :class:`lambda_wait.clock.Clock` (its ``now()`` is the sandbox's
+    time) or, for tests, any callable giving monotonic seconds, such as
+    :class:`lambda_wait.sandbox.clock.ManualClock`; by default the system clock. Roles
     named in CreateFunction are created in moto's IAM when missing unless
     ``auto_create_roles`` is False (then moto answers "cannot be assumed").
     """
@@ -74,7 +85,7 @@ class Sandbox:
         time_scale: float = 1.0,
         throttling: bool | None = None,
         faults: FaultConfig | None = None,
-        clock: Callable[[], float] | None = None,
+        clock: Clock | Callable[[], float] | None = None,
         auto_create_roles: bool = True,
         on_call: Callable[[Call], None] | None = None,
     ) -> None:
@@ -84,7 +95,7 @@ class Sandbox:
         self._ctx = Context(
             scenario,
             time_scale=float(time_scale),
-            clock=clock or time.monotonic,
+            clock=monotonic_seconds(clock),
             auto_create_roles=auto_create_roles,
         )
         self._log = CallLog(on_call)

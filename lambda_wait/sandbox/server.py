@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from lambda_wait.clock import Clock
 from lambda_wait.sandbox.app import Call, Sandbox
 from lambda_wait.sandbox.faults import FaultConfig
 from lambda_wait.sandbox.scenario import Scenario
@@ -256,7 +257,7 @@ def running_sandbox(
     time_scale: float = 1.0,
     throttling: bool | None = None,
     faults: FaultConfig | None = None,
-    clock: Callable[[], float] | None = None,
+    clock: Clock | Callable[[], float] | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
     sandbox: Sandbox | None = None,
