@@ -29,6 +29,7 @@ from lambda_wait.aws_errors import first_line, iam_action, translate_error
 from lambda_wait.aws_model import BotocoreRequestModel, operation_members, validate_request
 from lambda_wait.aws_setup import (
     CONFIG_ERRORS,
+    CONNECTION_ERRORS,
     AwsSettings,
     client_config,
     make_session,
@@ -218,13 +219,7 @@ class LambdaApi:
             *CONFIG_ERRORS,
         ) as err:
             raise setup_error(err) from None
-        except (
-            botocore.exceptions.EndpointConnectionError,
-            botocore.exceptions.ConnectionClosedError,
-            botocore.exceptions.ReadTimeoutError,
-            botocore.exceptions.ConnectTimeoutError,
-            botocore.exceptions.ConnectionError,
-        ) as err:
+        except CONNECTION_ERRORS as err:
             remaining = self._remaining()
             if remaining is not None and remaining <= 0.05:
                 raise DeadlineReachedError(

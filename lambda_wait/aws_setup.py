@@ -50,6 +50,15 @@ CONFIG_ERRORS = (
     botocore.exceptions.ConfigNotFound,
 )
 
+# The service could not be reached or did not answer in time (Lambda and CloudWatch).
+CONNECTION_ERRORS = (
+    botocore.exceptions.EndpointConnectionError,
+    botocore.exceptions.ConnectionClosedError,
+    botocore.exceptions.ReadTimeoutError,
+    botocore.exceptions.ConnectTimeoutError,
+    botocore.exceptions.ConnectionError,
+)
+
 
 def setup_error(err: Exception) -> LambdaWaitError:
     """A broken AWS setup (config file, profile, credential provider) as the tool's error:

@@ -16,7 +16,13 @@ import botocore.exceptions
 import botocore.parsers
 
 from lambda_wait.answers import PageGuard, clean_tree
-from lambda_wait.aws_setup import AwsSettings, client_config, make_session, no_credentials_error
+from lambda_wait.aws_setup import (
+    CONNECTION_ERRORS,
+    AwsSettings,
+    client_config,
+    make_session,
+    no_credentials_error,
+)
 from lambda_wait.errors import (
     AuthError,
     AwsUnavailableError,
@@ -50,13 +56,7 @@ class CloudWatchApi:
             raise _translate(err, operation) from None
         except botocore.exceptions.NoCredentialsError:
             raise no_credentials_error() from None
-        except (
-            botocore.exceptions.EndpointConnectionError,
-            botocore.exceptions.ConnectionClosedError,
-            botocore.exceptions.ReadTimeoutError,
-            botocore.exceptions.ConnectTimeoutError,
-            botocore.exceptions.ConnectionError,
-        ) as err:
+        except CONNECTION_ERRORS as err:
             raise AwsUnavailableError(f"could not reach CloudWatch: {err}") from None
         except (botocore.parsers.ResponseParserError, AttributeError, TypeError) as err:
             raise _unexpected(operation, f"could not be read: {str(err)[:80]}") from None
