@@ -42,8 +42,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from lambda_wait._legacy_clock import as_clock
-from lambda_wait.clock import Clock
+from lambda_wait.clock import Clock, SystemClock
 from lambda_wait.errors import DeadlineReachedError, Interrupted
 
 Urgency = Callable[[], float]
@@ -120,8 +119,7 @@ class RequestBudget:
         max_rps: float = DEFAULT_MAX_RPS,
         *,
         burst: float | None = None,
-        clock: Clock | Callable[[], float] | None = None,
-        sleep: Callable[[float], None] | None = None,
+        clock: Clock | None = None,
         min_rps: float = 0.5,
         recovery_seconds: float = 10.0,
         window_guard: float = DEFAULT_WINDOW_GUARD,
@@ -133,7 +131,7 @@ class RequestBudget:
         self.burst = burst if burst is not None else max(1.0, max_rps / 2)
         self.window_guard = window_guard
         self.window_limit = math.floor(max_rps)  # 0: no window rule (max_rps < 1)
-        self.clock = as_clock(clock, sleep)
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self._clock = self.clock.now
         self._min_rps = min(min_rps, max_rps)
         self._recovery_seconds = recovery_seconds

@@ -18,10 +18,9 @@ from typing import Literal
 
 import tenacity
 
-from lambda_wait._legacy_clock import as_clock
 from lambda_wait.anchor import ServerClock, elapsed_since
 from lambda_wait.budget import READ_URGENCY
-from lambda_wait.clock import Clock, Deadline
+from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.errors import (
     AwsUnavailableError,
     DeadlineReachedError,
@@ -177,8 +176,7 @@ class Waiter:
         target: Target = Target.READY,
         timeout: float = 600.0,
         policy: PollPolicy | None = None,
-        clock: Clock | Callable[[], float] | None = None,
-        sleep: Callable[[float], None] | None = None,
+        clock: Clock | None = None,
         rng: random.Random | None = None,
         listener: Listener | None = None,
         expect_recent_create: bool = True,
@@ -195,7 +193,7 @@ class Waiter:
         self.timeout = timeout
         self.policy = policy
         self.schedule = schedule or PollSchedule()
-        self.clock = as_clock(clock, sleep)
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self._rng = rng or random.Random()
         self._listener = listener
         self._expect_recent_create = expect_recent_create
