@@ -434,10 +434,8 @@ def make_api(
     budget: RequestBudget | None = None,
     check_credentials: bool = True,
     get_function_budget: RequestBudget | None = None,
-    deadline: Deadline | None = None,
 ) -> LambdaApi:
-    """Build a :class:`LambdaApi` (bounded by the run's ``deadline``); fails before any
-    request when region or credentials lack."""
+    """Build a :class:`LambdaApi`; fails before any request when region or credentials lack."""
     try:
         session = make_session(settings)
         region = session.region_name
@@ -462,9 +460,5 @@ def make_api(
         return session.client("lambda", region_name=region, endpoint_url=endpoint, config=config)
 
     return LambdaApi(
-        client,
-        budget=budget,
-        get_function_budget=get_function_budget,
-        client_factory=regional,
-        deadline=deadline,
+        client, budget=budget, get_function_budget=get_function_budget, client_factory=regional
     )

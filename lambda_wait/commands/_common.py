@@ -14,7 +14,7 @@ from lambda_wait.options import BudgetOptions, CommonOptions, SelectionOptions
 if TYPE_CHECKING:
     # rich and tenacity load only when a command runs
     from lambda_wait.aws import LambdaApi
-    from lambda_wait.clock import Clock, Deadline
+    from lambda_wait.clock import Clock
     from lambda_wait.inputs import FunctionRef
     from lambda_wait.result import CommandResult, FunctionReport
     from lambda_wait.ui.output import Output
@@ -24,18 +24,14 @@ CommandBody = Callable[["Output"], "CommandResult"]
 
 
 def build_api(
-    opts: CommonOptions,
-    budget: BudgetOptions | None = None,
-    *,
-    clock: Clock | None = None,
-    deadline: Deadline | None = None,
+    opts: CommonOptions, budget: BudgetOptions | None = None, *, clock: Clock | None = None
 ) -> LambdaApi:
     """The Lambda API for these options (fails before any request without region/credentials).
 
     Call it once per command: its request budgets are the process's one budget,
     shared by every function the command handles. ``clock`` is the command's one
-    Clock (default: a new system clock), shared by the API and its budgets;
-    ``deadline`` is the run's one Deadline (``--timeout``; default: none).
+    Clock (default: a new system clock), shared by the API and its budgets. The
+    run's Deadline comes after the client set-up (``LambdaApi.bounded_by``).
     """
     from lambda_wait.aws import AwsSettings, make_api
     from lambda_wait.budget import DEFAULT_MAX_RPS, RequestBudget, get_function_rps
@@ -47,7 +43,6 @@ def build_api(
         AwsSettings(opts.region, opts.profile, opts.endpoint_url),
         budget=RequestBudget(max_rps, clock=clock),
         get_function_budget=RequestBudget(get_function_rps(max_rps), clock=clock),
-        deadline=deadline,
     )
 
 

@@ -257,8 +257,10 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
         desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
         ref = parse_function(desired.name)
         check_region(ref, opts.region)  # else the ARN's Region is used
-        clock = SystemClock()  # the deploy's one clock, and its one deadline (--timeout)
-        api = build_api(opts, clock=clock, deadline=Deadline(clock, timeout)).in_region(ref.region)
+        clock = SystemClock()  # the deploy's one clock
+        api = build_api(opts, clock=clock).in_region(ref.region)
+        # The run's one deadline: --timeout counts from here, after the client set-up.
+        api = api.bounded_by(Deadline(clock, timeout))
         shift = None
         if checked is not None and alias is not None:
             shift = shift_options(checked, opts, api, desired.name, alias)
@@ -354,11 +356,13 @@ def _deploy_many(
     from lambda_wait.result import CommandResult, DeployPayload
 
     clock = SystemClock()  # one for every deploy and the API: cancelling it wakes them all
-    # The run's one deadline: every deploy, every request (all Regions) ends by it.
-    deadline = Deadline(clock, timeout)
-    api = build_api(opts, clock=clock, deadline=deadline)
+    api = build_api(opts, clock=clock)
     for one in desired:
         check_region(parse_function(one.name), opts.region)  # else the ARN's Region is used
+    # The run's one deadline, from after the client set-up: every deploy and every
+    # request (all Regions) ends by it.
+    deadline = Deadline(clock, timeout)
+    api = api.bounded_by(deadline)
 
     def step_listener(function: str) -> Callable[[StepEvent], None]:
         return lambda event: output.step(event, function)
