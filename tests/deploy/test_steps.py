@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from lambda_wait.clock import ManualClock
+from lambda_wait.clock import Deadline, ManualClock
 from lambda_wait.cooldown import CooldownStore
 from lambda_wait.deploy.model import DeployResult, EventKind, StepEvent, StepStatus
 from lambda_wait.deploy.package import code_sha256
@@ -329,3 +329,14 @@ def test_step_events_start_and_end_each_step(fake: FakeLambda) -> None:
         (EventKind.START, "update-configuration"),
         (EventKind.END, "update-configuration"),
     ]
+
+
+def test_a_deploy_in_a_shared_run_ends_by_the_runs_deadline(clock: ManualClock) -> None:
+    slow = FakeLambda(clock, settle=300.0)  # the create takes 5 minutes
+    run = Deadline(clock, 60.0)  # the run's --timeout, shared with other deploys
+    end = run.at
+    clock.advance(20.0)  # another deploy used some of it before this one started
+    result = deploy(slow, desired(), timeout=900.0, deadline=run)
+    assert result.exit_code is ExitCode.TIMEOUT
+    assert run.at == end  # the run's Deadline itself never moved
+    assert end is not None and clock.now() <= end  # its own 900 s did not outlive the run's
