@@ -245,6 +245,8 @@ class Output:
 
     def _show(self, result: CommandResult) -> None:
         payload = result.payload
+        if not isinstance(payload, DeployPayload):
+            self._function_errors(result)
         if isinstance(payload, DeployPayload):
             self._deploys(payload)
         elif self.json_mode:
@@ -263,6 +265,17 @@ class Output:
                 self._lines(list(payload.lines))
         elif isinstance(payload, StatusPayload):
             self._print(self.status_view(result))
+
+    def _function_errors(self, result: CommandResult) -> None:
+        """A function's own error, one line each on stderr, in every output mode: stdout
+        keeps the result (the JSON document, the table with each function's outcome)."""
+        for report in result.reports:
+            if report.error is not None and report.error is not result.error:
+                self.end_progress()
+                self.err.print(
+                    Text("lambda-wait: error: ", style=theme.ERROR)
+                    + Text(f"{report.function}: {report.error.one_line()}")
+                )
 
     def watch(
         self, read: Callable[[], CommandResult], interval: float, *, first: CommandResult

@@ -24,10 +24,10 @@ def status_block(report: FunctionReport, now: float | None = None) -> list[Rende
     """``status``: a head line (name, phase, timing) and the details of one function;
     ``now`` (wall-clock seconds) makes the last change relative (``4 min ago``)."""
     snap = report.snapshot
-    if snap is None:
+    if snap is None:  # the error itself is on stderr (Output._function_errors)
         return [
-            Text(f"{report.function}: ", style=theme.NAME)
-            + Text(report.error.one_line() if report.error else "no data", style=theme.BAD)
+            Text(f"{report.function}  ", style=theme.NAME)
+            + Text(report.exit_code.label.upper(), style=theme.BAD)
         ]
     phase = report.assessment.phase if report.assessment else Phase.OTHER
     head = Text(f"{snap.function_name or report.function}", style=theme.NAME)
@@ -157,8 +157,8 @@ def _todo(report: FunctionReport) -> str:
     reason = report.reason()
     if reason is not None and reason.remedy:
         return reason.remedy
-    if report.error is not None:
-        return report.error.hint or report.error.message
+    if report.error is not None:  # the message is on stderr; the advice fits the table
+        return report.error.hint or "see the error above"
     return report.summary() or ""
 
 
@@ -216,8 +216,8 @@ def summary_table(reports: Sequence[FunctionReport]) -> list[RenderableType]:
 
 def explanation(report: FunctionReport) -> list[RenderableType]:
     """Why a function is not ready and what to do (nothing for a ready one)."""
-    if report.exit_code is ExitCode.READY:
-        return []
+    if report.exit_code is ExitCode.READY or (report.error is not None and not report.notes):
+        return []  # an error is said on stderr (Output._function_errors), not here
     text = Text(f"{report.function}: ", style=theme.NAME)
     text.append(report.message or (report.assessment.summary if report.assessment else ""))
     reason = report.reason()

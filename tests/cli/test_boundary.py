@@ -91,4 +91,6 @@ def test_a_per_function_error_is_that_functions_report(status_raises: Any) -> No
     status_raises(FunctionNotFoundError("fn: not there", hint="check the name"))
     code, out, err = run("status", "fn")
     assert code == ExitCode.NOT_FOUND
-    assert "fn: not there" in out and err == ""
+    # The error is the function's: one line on stderr; stdout keeps its outcome.
+    assert err == "lambda-wait: error: fn: fn: not there check the name\n"
+    assert out == "fn  NOT-FOUND\n"

@@ -61,9 +61,9 @@ def test_a_mistyped_command_gets_a_suggestion() -> None:
 
 
 def test_a_function_not_found_gets_the_closest_names(moto_function: str) -> None:
-    code, out, _ = run("status", "hapy-fn")
+    code, _, err = run("status", "hapy-fn")
     assert code == ExitCode.NOT_FOUND
-    assert "Did you mean happy-fn?" in out
+    assert "Did you mean happy-fn?" in err  # with the error, on stderr
     code, out, _ = run("status", "zzzzzz", "-o", "json")
     assert "Did you mean" not in (json.loads(out)["functions"][0]["error"]["hint"] or "")
 
