@@ -68,6 +68,8 @@ __all__ = [
 # How far past the deadline a request may still be answered: the waiter's last read
 # happens at the deadline itself, and it needs a usable read time-out.
 DEADLINE_GRACE = 0.5
+# A zipped package is at most 250 MB unzipped: more than this is not Lambda's code.
+MAX_CODE_DOWNLOAD = 256 * 1024 * 1024
 
 # The read time-out of the request this thread is sending (None: the client's own).
 _CALL = threading.local()
@@ -414,10 +416,15 @@ class LambdaApi:
             )
         try:
             with urllib.request.urlopen(location, timeout=timeout) as answer:
-                data: bytes = answer.read()
+                data: bytes = answer.read(MAX_CODE_DOWNLOAD + 1)  # never a huge body whole
         except (OSError, ValueError) as err:
             reason = getattr(err, "reason", None) or type(err).__name__
             raise AwsUnavailableError(f"could not download the code of {name}: {reason}") from None
+        if len(data) > MAX_CODE_DOWNLOAD:
+            raise UnexpectedAnswerError(
+                f"the code package of {name} is over {MAX_CODE_DOWNLOAD >> 20} MB, more than "
+                "Lambda holds (250 MB unzipped): not downloaded"
+            )
         return data
 
 
@@ -437,7 +444,8 @@ def make_api(
 ) -> LambdaApi:
     """Build a :class:`LambdaApi`; fails before any request when region or credentials lack."""
     try:
-        session = make_session(settings)
+        # A credential_process is ended when the run's --timeout runs out (aws_setup).
+        session = make_session(settings, None if deadline is None else deadline.remaining)
         region = session.region_name
         credentials = session.get_credentials() if check_credentials and region else True
     except botocore.exceptions.BotoCoreError as err:

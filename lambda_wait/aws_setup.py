@@ -8,8 +8,10 @@ Split from :mod:`lambda_wait.aws` (which sends the requests) along that seam;
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping
+import subprocess
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,11 @@ READ_TIMEOUT = 30  # UpdateFunctionCode with a 50 MB zip can take a while to ans
 # Override the time-outs (seconds): tests use a short read time-out against slow answers.
 CONNECT_TIMEOUT_ENV = "LAMBDA_WAIT_CONNECT_TIMEOUT"
 READ_TIMEOUT_ENV = "LAMBDA_WAIT_READ_TIMEOUT"
+# botocore waits for a credential_process without any time-out: one that never exits
+# hung the run past --timeout. It is ended after this long, or what --timeout leaves.
+# (botocore's other providers are bounded already: IMDS 1 s x 1 attempt, the container
+# provider 2 s x 3, SSO and assume-role through clients with connect/read time-outs.)
+CREDENTIAL_PROCESS_LIMIT = 60.0
 
 
 @dataclass(frozen=True)
@@ -78,8 +85,10 @@ def setup_error(err: Exception) -> LambdaWaitError:
     )
 
 
-def make_session(settings: AwsSettings) -> Any:
-    """A boto3 session for ``settings``; bad profile or missing region are usage errors."""
+def make_session(settings: AwsSettings, limit: Callable[[], float | None] | None = None) -> Any:
+    """A boto3 session for ``settings``; bad profile or missing region are usage errors.
+    Its credential_process is ended after ``limit()`` seconds (the run's deadline), at
+    most :data:`CREDENTIAL_PROCESS_LIMIT`: exit 5 naming it, never a hang."""
     try:
         session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
     except botocore.exceptions.ProfileNotFound as err:
@@ -88,7 +97,57 @@ def make_session(settings: AwsSettings) -> Any:
             f"AWS profile {profile!r} not found.",
             hint="Check --profile / AWS_PROFILE against `aws configure list-profiles`.",
         ) from None
+    bound_credential_process(session, limit or (lambda: None))
     return session
+
+
+def bound_credential_process(session: Any, limit: Callable[[], float | None]) -> None:
+    """Give botocore's credential_process provider a child process that is ended (and
+    the run told, exit 5) when it outlasts ``limit()`` or :data:`CREDENTIAL_PROCESS_LIMIT`,
+    or when the run stops (Ctrl-C, SIGTERM) while waiting for it."""
+    try:
+        resolver = session._session.get_component("credential_provider")
+        provider = resolver.get_provider("custom-process")
+    except (AttributeError, KeyError, botocore.exceptions.BotoCoreError):
+        return  # a botocore without it: its own behaviour
+
+    def popen(args: Any, **kwargs: Any) -> BoundedProcess:
+        return BoundedProcess(limit, args, **kwargs)
+
+    provider._popen = popen
+
+
+class BoundedProcess(subprocess.Popen[bytes]):
+    """A child whose :meth:`communicate` ends it after a time limit, or on any exception
+    (an interrupt): a credential_process never outlives the wait for it."""
+
+    def __init__(self, limit: Callable[[], float | None], args: Any, **kwargs: Any) -> None:
+        self._limit = limit
+        super().__init__(args, **kwargs)
+
+    def communicate(
+        self, input: bytes | None = None, timeout: float | None = None
+    ) -> tuple[bytes, bytes]:
+        seconds = min(
+            s for s in (self._limit(), timeout, CREDENTIAL_PROCESS_LIMIT) if s is not None
+        )
+        try:
+            return super().communicate(input, timeout=max(0.1, seconds))
+        except subprocess.TimeoutExpired:
+            self._end()
+            raise botocore.exceptions.CredentialRetrievalError(
+                provider="custom-process",
+                error_msg=f"credential_process did not finish within {seconds:.3g}s and was "
+                "ended (a prompt waiting for input, or a hang?)",
+            ) from None
+        except BaseException:
+            self._end()
+            raise
+
+    def _end(self) -> None:
+        self.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.wait(timeout=2)
 
 
 def client_config(environ: Mapping[str, str] | None = None) -> botocore.config.Config:

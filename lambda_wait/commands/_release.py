@@ -135,17 +135,18 @@ def check_release(flags: ReleaseFlags, alias: str | None, specs: int) -> Checked
     return CheckedRelease(spec, policy, payload)
 
 
+INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024  # Lambda's limit for a synchronous Invoke payload
+
+
 def _payload(path: str) -> bytes:
     import json
     from pathlib import Path
 
+    from lambda_wait.deploy.reading import read_file
+
     where = f"--smoke-test {path!r}"
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{where} does not exist.") from None
-    except OSError as err:
-        raise UsageError(f"{where} cannot be read: {err.strerror or err}.") from None
+    # Invoke takes at most 6 MB; a FIFO or /dev/zero would hang or never end.
+    data = read_file(Path(path), where, INVOKE_PAYLOAD_BYTES, what="a JSON payload file")
     try:
         json.loads(data)
     except ValueError:

@@ -150,7 +150,8 @@ def command(
                 )
         clock = SystemClock()
         api, refs, _ = resolve_functions(
-            lambda: build_api(opts, budget, clock=clock),
+            # --timeout bounds the listing and the credentials too (a credential_process).
+            lambda: build_api(opts, budget, clock=clock, deadline=Deadline(clock, timeout)),
             functions + function_names,
             qualifier,
             selection,

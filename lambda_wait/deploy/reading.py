@@ -6,8 +6,11 @@ environment variable names and size, alias names. Pure apart from reading files.
 from __future__ import annotations
 
 import json
+import os
 import re
+import select
 import stat
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,17 @@ ENV_MAX_BYTES = 4096  # Lambda's quota for all variables of a function together
 # A spec or env file is a few kilobytes; anything past this is not one (and is never
 # read whole into memory).
 MAX_TEXT_FILE_BYTES = 1024 * 1024
+# A pipe the shell made (``--spec <(...)``, ``/dev/stdin``) already has its writer; it
+# must deliver within this long. A named FIFO (mkfifo) may have none: it is refused.
+PIPE_WAIT_SECONDS = 30.0
+_SHELL_PIPE = re.compile(r"^/(?:dev/fd/\d+|proc/self/fd/\d+|dev/stdin)$")
+_KINDS = {
+    stat.S_ISFIFO: "a FIFO (named pipe)",
+    stat.S_ISSOCK: "a socket",
+    stat.S_ISCHR: "a device",
+    stat.S_ISBLK: "a device",
+    stat.S_ISDIR: "a directory",
+}
 # Lambda sets these itself and rejects them in a function's configuration.
 RESERVED_ENV = frozenset(
     {
@@ -81,27 +95,81 @@ def drop_nulls(value: Any) -> Any:
     return value
 
 
-def read_text(path: Path, where: str) -> str:
-    """A user's file as UTF-8 text (a byte-order mark is dropped, as editors on Windows
-    write one); a missing, unreadable, special or oversized file is a usage error.
-
-    Regular files and pipes (``--spec <(...)``, ``/dev/stdin``) are read, at most
-    :data:`MAX_TEXT_FILE_BYTES`; a device, socket or directory is refused unread.
-    """
+def read_file(path: Path, where: str, limit: int, *, what: str = "a spec or env file") -> bytes:
+    """A user's file, at most ``limit`` bytes, never a hang: a regular file, or a pipe
+    the shell made (``<(...)``, ``/dev/stdin``) that delivers within
+    :data:`PIPE_WAIT_SECONDS`. A named FIFO (which may have no writer: opening it would
+    block for ever), a device (``/dev/zero`` never ends), a socket or a directory is
+    refused before it is opened; so is a file over ``limit``. Each a one-line UsageError."""
     try:
         mode = path.stat().st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-            raise UsageError(f"{where} is not a regular file: give the path of a text file.")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_TEXT_FILE_BYTES + 1)
     except FileNotFoundError:
         raise UsageError(f"{where} does not exist.") from None
     except OSError as err:
         raise UsageError(f"{where} cannot be read: {err.strerror or err}.") from None
-    if len(data) > MAX_TEXT_FILE_BYTES:
+    shell_pipe = stat.S_ISFIFO(mode) and bool(_SHELL_PIPE.match(str(path)))
+    if not (stat.S_ISREG(mode) or shell_pipe):
+        kind = next((words for test, words in _KINDS.items() if test(mode)), "a special file")
         raise UsageError(
-            f"{where} is over {MAX_TEXT_FILE_BYTES // 1024} KB: not a spec or env file."
+            f"{where} is {kind}, not a regular file: give the path of {what}"
+            + (" (or pass its contents with <(cat FILE))." if stat.S_ISFIFO(mode) else ".")
         )
+    if stat.S_ISREG(mode) and path.stat().st_size > limit:
+        raise UsageError(f"{where} is over {_size(limit)}: not {what}.")
+    try:
+        data = _read_pipe(path, where, limit) if shell_pipe else _read_regular(path, limit)
+    except OSError as err:
+        raise UsageError(f"{where} cannot be read: {err.strerror or err}.") from None
+    if len(data) > limit:
+        raise UsageError(f"{where} is over {_size(limit)}: not {what}.")
+    return data
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    # O_NONBLOCK: were it swapped for a FIFO since the check, opening still cannot block.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(limit + 1)
+
+
+def _read_pipe(path: Path, where: str, limit: int) -> bytes:
+    """Read a pipe until its end, at most ``limit + 1`` bytes, waiting at most
+    :data:`PIPE_WAIT_SECONDS` in all."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    give_up = time.monotonic() + PIPE_WAIT_SECONDS
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= limit:
+            left = give_up - time.monotonic()
+            ready, _, _ = select.select([fd], [], [], max(0.0, left))
+            if not ready:
+                raise UsageError(
+                    f"{where}: the pipe delivered nothing for {PIPE_WAIT_SECONDS:g}s "
+                    "(nothing is writing to it?)."
+                )
+            try:
+                chunk = os.read(fd, 65536)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def read_text(path: Path, where: str) -> str:
+    """A user's file as UTF-8 text (a byte-order mark is dropped, as editors on Windows
+    write one); a missing, unreadable, special or oversized file is a usage error
+    (:func:`read_file`, at most :data:`MAX_TEXT_FILE_BYTES`)."""
+    data = read_file(path, where, MAX_TEXT_FILE_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -114,7 +114,7 @@ TEXT_CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "a directory": (lambda t: t, "not a regular file"),
     "a character device": (lambda t: Path("/dev/zero"), "not a regular file"),
     "a socket": (_socket, "not a regular file"),
-    "over 1 MB": (_oversized, "over 1024 KB"),
+    "over 1 MB": (_oversized, "over 1 MB"),
     "missing": (lambda t: t / "nope.json", "does not exist"),
 }
 
