@@ -441,11 +441,14 @@ def make_api(
     budget: RequestBudget | None = None,
     check_credentials: bool = True,
     get_function_budget: RequestBudget | None = None,
+    credentials_by: Deadline | None = None,
 ) -> LambdaApi:
-    """Build a :class:`LambdaApi`; fails before any request when region or credentials lack."""
+    """Build a :class:`LambdaApi`; fails before any request when region or credentials lack.
+    A credential_process still running at ``credentials_by`` (the --timeout, counted from
+    the set-up) is ended: exit 5 naming it (aws_setup.BoundedProcess)."""
     try:
-        # A credential_process is ended when the run's --timeout runs out (aws_setup).
-        session = make_session(settings, None if deadline is None else deadline.remaining)
+        limit = None if credentials_by is None else credentials_by.remaining
+        session = make_session(settings, limit)
         region = session.region_name
         credentials = session.get_credentials() if check_credentials and region else True
     except botocore.exceptions.BotoCoreError as err:

@@ -24,18 +24,23 @@ CommandBody = Callable[["Output"], "CommandResult"]
 
 
 def build_api(
-    opts: CommonOptions, budget: BudgetOptions | None = None, *, clock: Clock | None = None
+    opts: CommonOptions,
+    budget: BudgetOptions | None = None,
+    *,
+    clock: Clock | None = None,
+    timeout: float | None = None,
 ) -> LambdaApi:
     """The Lambda API for these options (fails before any request without region/credentials).
 
     Call it once per command: its request budgets are the process's one budget,
     shared by every function the command handles. ``clock`` is the command's one
     Clock (default: a new system clock), shared by the API and its budgets. The
-    run's Deadline comes after the client set-up (``LambdaApi.bounded_by``).
+    run's Deadline comes after the client set-up (``LambdaApi.bounded_by``); the set-up's
+    own credential_process is bounded by ``timeout`` (seconds) from now.
     """
     from lambda_wait.aws import AwsSettings, make_api
     from lambda_wait.budget import DEFAULT_MAX_RPS, RequestBudget, get_function_rps
-    from lambda_wait.clock import SystemClock
+    from lambda_wait.clock import Deadline, SystemClock
 
     clock = clock or SystemClock()
     max_rps = budget.max_rps if budget is not None else DEFAULT_MAX_RPS
@@ -43,6 +48,7 @@ def build_api(
         AwsSettings(opts.region, opts.profile, opts.endpoint_url),
         budget=RequestBudget(max_rps, clock=clock),
         get_function_budget=RequestBudget(get_function_rps(max_rps), clock=clock),
+        credentials_by=None if timeout is None else Deadline(clock, timeout),
     )
 
 

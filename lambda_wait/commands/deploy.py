@@ -258,7 +258,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
         ref = parse_function(desired.name)
         check_region(ref, opts.region)  # else the ARN's Region is used
         clock = SystemClock()  # the deploy's one clock
-        api = build_api(opts, clock=clock).in_region(ref.region)
+        api = build_api(opts, clock=clock, timeout=timeout).in_region(ref.region)
         # The run's one deadline: --timeout counts from here, after the client set-up.
         api = api.bounded_by(Deadline(clock, timeout))
         shift = None
@@ -356,7 +356,7 @@ def _deploy_many(
     from lambda_wait.result import CommandResult, DeployPayload
 
     clock = SystemClock()  # one for every deploy and the API: cancelling it wakes them all
-    api = build_api(opts, clock=clock)
+    api = build_api(opts, clock=clock, timeout=timeout)
     for one in desired:
         check_region(parse_function(one.name), opts.region)  # else the ARN's Region is used
     # The run's one deadline, from after the client set-up: every deploy and every

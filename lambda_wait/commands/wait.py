@@ -150,8 +150,8 @@ def command(
                 )
         clock = SystemClock()
         api, refs, _ = resolve_functions(
-            # --timeout bounds the listing and the credentials too (a credential_process).
-            lambda: build_api(opts, budget, clock=clock, deadline=Deadline(clock, timeout)),
+            # --timeout bounds a credential_process of the set-up too (aws_setup).
+            lambda: build_api(opts, budget, clock=clock, timeout=timeout),
             functions + function_names,
             qualifier,
             selection,

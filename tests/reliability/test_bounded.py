@@ -174,8 +174,8 @@ def test_a_credential_process_that_hangs_ends_with_the_timeout(
     for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(var)
     monkeypatch.setenv("AWS_PROFILE", "hang")
-    # status has no --timeout: the cap bounds it (60 s, shortened here).
-    monkeypatch.setattr("lambda_wait.aws_setup.CREDENTIAL_PROCESS_LIMIT", 2.0)
+    if command == "status":  # no --timeout: the cap bounds it (60 s, shortened here)
+        monkeypatch.setattr("lambda_wait.aws_setup.CREDENTIAL_PROCESS_LIMIT", 2.0)
     args = {
         "wait": ["wait", "fn", "--timeout", "1s"],
         "deploy": deploy_args("fn", src, "--timeout", "1s"),
