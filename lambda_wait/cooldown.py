@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -38,6 +39,25 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "lambda-wait"
+
+
+# A cache file bigger than this is not ours (cooldowns.json holds a few KB).
+MAX_CACHE_FILE_BYTES = 4_000_000
+
+
+def read_cache_file(path: Path, limit: int = MAX_CACHE_FILE_BYTES) -> str:
+    """The text of a cache file, read without ever blocking: a FIFO, device or
+    socket put where the cache file should be (or swapped in after a check) raises
+    OSError instead of hanging the wait, and a file over ``limit`` bytes raises
+    ValueError. Both mean "start afresh" to the callers."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path} is over {limit} bytes")
+    return data.decode("utf-8")
 
 
 def configured_cooldown_seconds() -> float:
@@ -118,9 +138,9 @@ class CooldownStore:
         if self.path is None:
             return dict(self._memory)
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_cache_file(self.path))
         except (OSError, ValueError):
-            return {}  # missing or corrupt: start afresh, never fail a wait for it
+            return {}  # missing, corrupt or not a file: start afresh, never fail a wait
         if not isinstance(data, dict) or not isinstance(data.get("cooldowns"), dict):
             return {}
         return {k: v for k, v in data["cooldowns"].items() if isinstance(v, dict)}

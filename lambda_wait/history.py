@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from lambda_wait.cooldown import cache_dir
+from lambda_wait.cooldown import cache_dir, read_cache_file
 from lambda_wait.schedule import OperationKind, Prediction
 
 HISTORY_FILE_NAME = "history.json"
@@ -67,10 +67,8 @@ class HistoryStore:
             copy: dict[str, Entry] = json.loads(json.dumps(self._memory))  # as from disk
             return copy
         try:
-            if self.path.stat().st_size > MAX_FILE_BYTES:
-                return {}
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(read_cache_file(self.path, MAX_FILE_BYTES))
+        except (OSError, ValueError):  # missing, corrupt, huge or not a file (a FIFO)
             return {}  # missing or corrupt: start afresh, never fail a wait for it
         functions = data.get("functions") if isinstance(data, dict) else None
         if not isinstance(functions, dict):

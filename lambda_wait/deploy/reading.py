@@ -95,6 +95,20 @@ def drop_nulls(value: Any) -> Any:
     return value
 
 
+def check_output_file(path: Path, where: str) -> None:
+    """Refuse, before anything is sent, a file to write that exists and is not a
+    regular file: writing to a FIFO blocks until a reader comes, a device swallows it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # missing (it will be created) or unreadable (the write says why)
+    if not stat.S_ISREG(mode):
+        kind = next((words for test, words in _KINDS.items() if test(mode)), "a special file")
+        raise UsageError(
+            f"{where} is {kind}, not a regular file: give the path of a file to write."
+        )
+
+
 def read_file(path: Path, where: str, limit: int, *, what: str = "a spec or env file") -> bytes:
     """A user's file, at most ``limit`` bytes, never a hang: a regular file, or a pipe
     the shell made (``<(...)``, ``/dev/stdin``) that delivers within

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from lambda_wait.clock import Clock
+from lambda_wait.deploy.reading import check_output_file
 from lambda_wait.errors import (
     AuthError,
     ExitCode,
@@ -274,6 +275,8 @@ def init(
     download: str | None = None,
 ) -> InitResult:
     """Build the spec of a live function; with ``download``, fetch its zip there too."""
+    if spec_file is not None:
+        check_output_file(Path(spec_file), f"--spec-file {spec_file}")
     answer = api.get_function(function)
     config = answer.get("Configuration") or {}
     name = str(config.get("FunctionName") or function)

@@ -9,11 +9,12 @@ the result (and stays one JSON document with ``--output json``).
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lambda_wait.errors import ExitCode
@@ -256,5 +257,11 @@ def append(path: str | None, text: str) -> None:
     """Append to a GitHub-provided file (no-op when the variable is unset or empty)."""
     if not path:
         return
-    with Path(path).open("a", encoding="utf-8") as handle:
+    # Never block: a FIFO without a reader fails to open (ENXIO) and one with a reader
+    # is refused like any other special file, an OSError the caller reports as a warning.
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o666)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        os.set_blocking(fd, True)
         handle.write(text)
