@@ -39,17 +39,12 @@ _CREDENTIAL_CODES = {
     "RequestExpired",
 }
 
+# Refused for want of a permission, or (the set above) of valid credentials.
 _AUTH_CODES = {
     "AccessDeniedException",
     "AccessDenied",
-    "UnrecognizedClientException",
-    "InvalidSignatureException",
-    "ExpiredTokenException",
-    "ExpiredToken",
-    "InvalidClientTokenId",
-    "SignatureDoesNotMatch",
     "MissingAuthenticationTokenException",
-}
+} | _CREDENTIAL_CODES
 _INVALID_CODES = {
     "InvalidParameterValueException",
     "InvalidRequestContentException",
