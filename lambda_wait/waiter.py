@@ -159,13 +159,26 @@ Listener = Callable[[WaitEvent], None]
 Predictor = Callable[[OperationKind, FunctionSnapshot], Prediction | None]
 
 
+def _restore_fields(snap: FunctionSnapshot) -> tuple[str | None, ...]:
+    """What an Inactive function's read says about its restore."""
+    return (
+        snap.state,
+        snap.state_reason_code,
+        snap.last_update_status,
+        snap.last_update_status_reason_code,
+    )
+
+
 class Waiter:
     """Polls ``read`` until ``target`` holds, a failure shows, or the deadline passes.
 
     ``operation`` says what is awaited when the caller knows (a deploy: the kind, and
     ``started_at`` when the mutating call was sent); otherwise the first answer says
     (its state, and LastModified converted with ``server_clock``). ``deadline`` (the
-    run's) and ``timeout`` (this wait's) both bound it.
+    run's) and ``timeout`` (this wait's) both bound it. ``woken_from`` is the read that
+    showed the function Inactive just before a wake invocation: for ``inactive_grace``
+    seconds a read that still says the same is judged in progress (not yet updated);
+    any other read, e.g. a restore failure, is judged as it is.
     """
 
     def __init__(
@@ -181,6 +194,7 @@ class Waiter:
         listener: Listener | None = None,
         expect_recent_create: bool = True,
         inactive_grace: float = 0.0,
+        woken_from: FunctionSnapshot | None = None,
         schedule: PollSchedule | None = None,
         operation: Operation | None = None,
         deadline: Deadline | None = None,
@@ -214,8 +228,10 @@ class Waiter:
         self._last_busy_read: float | None = None  # the last read that saw it in progress
         self._done_read: float | None = None
         self._retry_after = 0.0
-        # Right after a wake invocation the function may still read Inactive for a moment.
+        # Right after a wake invocation the function may still read as it did before it
+        # (Inactive) for a moment: for inactive_grace seconds such a read is not an answer.
         self._inactive_grace = inactive_grace
+        self._woken_from = woken_from
         self._seen_not_inactive = False
         self._pending_since: float | None = None
         self._stuck_noted = False
@@ -299,7 +315,11 @@ class Waiter:
     def _judge(self, snap: FunctionSnapshot) -> Assessment:
         assessment = assess(snap, self.target)
         if assessment.phase is Phase.INACTIVE:
-            if not self._seen_not_inactive and self._elapsed() < self._inactive_grace:
+            if (
+                not self._seen_not_inactive
+                and self._elapsed() < self._inactive_grace
+                and self._as_before_the_wake(snap)
+            ):
                 return Assessment(
                     Phase.IN_PROGRESS, "Inactive: restore requested", assessment.reason
                 )
@@ -322,6 +342,12 @@ class Waiter:
         else:
             self._pending_since = None
         return assessment
+
+    def _as_before_the_wake(self, snap: FunctionSnapshot) -> bool:
+        """True if ``snap`` says what the read before the wake said: Lambda has not shown
+        the restore yet. A new reason (Idle before, a restore failure now) is an answer."""
+        before = self._woken_from
+        return before is not None and _restore_fields(snap) == _restore_fields(before)
 
     def _note_error(self, err: LambdaWaitError) -> None:
         self._errors_in_row += 1

@@ -83,6 +83,8 @@ class InactiveAwareWait:
         self.notes: list[str] = []
         self.wake_attempts = 0
         self.handler_ran = False
+        # The read that showed it Inactive right before the last wake invocation.
+        self._woken_from: FunctionSnapshot | None = None
 
     def _read(self) -> FunctionSnapshot:
         if self.poll_api == "get-function":
@@ -112,9 +114,7 @@ class InactiveAwareWait:
     def _history_key(self, snap: FunctionSnapshot) -> str:
         return history_key(snap.function_arn, snap.function_name or self.ref.name, self.api.region)
 
-    def _poll(
-        self, remaining: float, *, after_wake: bool, operation: Operation | None
-    ) -> WaitResult:
+    def _poll(self, remaining: float, *, operation: Operation | None) -> WaitResult:
         return Waiter(
             self.ref.label,
             self._read,
@@ -123,7 +123,8 @@ class InactiveAwareWait:
             policy=self.policy,
             clock=self._clock,
             listener=self.listener,
-            inactive_grace=INACTIVE_GRACE_SECONDS if after_wake else 0.0,
+            inactive_grace=INACTIVE_GRACE_SECONDS,
+            woken_from=self._woken_from,
             rng=self.rng,
             schedule=self.schedule,
             operation=operation,
@@ -150,7 +151,7 @@ class InactiveAwareWait:
         after_wake = False
         operation = self.operation
         while True:
-            result = self._poll(deadline - self.clock(), after_wake=after_wake, operation=operation)
+            result = self._poll(deadline - self.clock(), operation=operation)
             self._remember(result)
             result.elapsed = self.clock() - start
             result.notes = self.notes + result.notes
@@ -198,9 +199,11 @@ class InactiveAwareWait:
         # Guard: invoke only right after a read that shows Inactive, so user code is not
         # run against an Active function (the remaining window is one round trip).
         snap = self._read()
+        self._woken_from = None
         if snap.state != INACTIVE:
             self.notes.append(f"function became {snap.state} before the wake; not invoked")
             return
+        self._woken_from = snap
         self.wake_attempts += 1
         self._emit(
             WaitEvent(

@@ -216,6 +216,45 @@ def test_inactive_exits_7_after_a_single_read() -> None:
     assert result.elapsed == 0.0
 
 
+IDLE = cfg("Inactive", "Successful", code="Idle")
+RESTORE_FAILED = cfg("Inactive", "Failed", update_code="InsufficientRolePermissions")
+
+
+def woken(steps: Sequence[Step], woken_from: dict[str, Any], timeout: float) -> Waiter:
+    """A waiter right after a wake invocation sent after the read ``woken_from``."""
+    clock = ManualClock(START)
+    return Waiter(
+        "orders",
+        Script(clock, steps),
+        timeout=timeout,
+        clock=clock,
+        rng=random.Random(7),
+        inactive_grace=10.0,
+        woken_from=FunctionSnapshot.from_configuration(woken_from),
+    )
+
+
+def test_after_a_wake_a_new_inactive_answer_is_judged_at_once() -> None:
+    # Idle before the wake, a restore failure now: the restore ran and failed.
+    result = woken([RESTORE_FAILED], IDLE, timeout=5.0).run()
+    assert result.exit_code is ExitCode.INACTIVE and not result.timed_out
+    assert result.polls == 1
+    assert result.assessment is not None and result.assessment.reason is not None
+    assert result.assessment.reason.code == "InsufficientRolePermissions"
+
+
+@pytest.mark.parametrize("before", [IDLE, RESTORE_FAILED], ids=["idle", "earlier-failure"])
+def test_after_a_wake_the_read_from_before_it_is_not_an_answer_until_the_grace_ends(
+    before: dict[str, Any],
+) -> None:
+    # Inside the grace: still in progress at the deadline (the restore is not visible yet).
+    result = woken([before], before, timeout=5.0).run()
+    assert result.exit_code is ExitCode.TIMEOUT and result.timed_out
+    assert "restore requested" in result.message
+    # Past the grace, the same read is the answer.
+    assert woken([before], before, timeout=60.0).run().exit_code is ExitCode.INACTIVE
+
+
 def test_unknown_future_state_is_polled_until_the_timeout() -> None:
     waiter, clock, script = make([cfg("Hibernating", "Successful")], timeout=20)
     result = waiter.run()

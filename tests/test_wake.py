@@ -20,6 +20,7 @@ from lambda_wait.wake import InactiveAwareWait
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:vpc-fn"
 RESTORE_SECONDS = 20.0
+STATE_FAILED = "<State Failed>"  # a restore outcome: the function ends in State Failed
 
 
 class FakeLambda:
@@ -29,7 +30,13 @@ class FakeLambda:
     server_clock = ServerClock()  # no Date headers: LastModified is taken as it is
 
     def __init__(
-        self, clock: ManualClock, outcomes: list[str | None], *, active_at_invoke: bool = False
+        self,
+        clock: ManualClock,
+        outcomes: list[str | None],
+        *,
+        active_at_invoke: bool = False,
+        invoke_seconds: float = 0.0,
+        visible_after: float = 0.0,
     ) -> None:
         self.clock = clock
         self.outcomes = list(outcomes)  # None: restore succeeds; a code: restore fails
@@ -40,9 +47,17 @@ class FakeLambda:
         self.restore_started: float | None = None
         self.restore_outcome: str | None = None
         self.active_at_invoke = active_at_invoke
+        self.invoke_seconds = invoke_seconds  # how long the wake invocation takes to answer
+        self.visible_after = visible_after  # reads show the restore (Pending) only after this
         self.reads = 0
 
     def _advance(self) -> None:
+        if (
+            self.restore_started is not None
+            and self.state == "Inactive"
+            and self.clock.now() >= self.restore_started + self.visible_after
+        ):
+            self.state = "Pending"
         if (
             self.restore_started is not None
             and self.clock.now() >= self.restore_started + RESTORE_SECONDS
@@ -50,6 +65,8 @@ class FakeLambda:
             self.restore_started = None
             if self.restore_outcome is None:
                 self.state, self.update, self.update_code = "Active", "Successful", None
+            elif self.restore_outcome == STATE_FAILED:
+                self.state, self.update, self.update_code = "Failed", None, None
             else:
                 self.state, self.update = "Inactive", "Failed"
                 self.update_code = self.restore_outcome
@@ -67,6 +84,8 @@ class FakeLambda:
             doc["StateReasonCode"] = "Idle"
         if self.state == "Pending":
             doc["StateReasonCode"] = "Restoring"
+        if self.state == "Failed":
+            doc["StateReasonCode"] = "InvalidConfiguration"
         if self.update:
             doc["LastUpdateStatus"] = self.update
         if self.update_code:
@@ -80,9 +99,10 @@ class FakeLambda:
         if self.active_at_invoke:
             self.state = "Active"
             return {"StatusCode": 200}
-        self.state = "Pending"
         self.restore_started = self.clock.now()
         self.restore_outcome = self.outcomes.pop(0)
+        self._advance()
+        self.clock.advance(self.invoke_seconds)  # a loaded machine: the answer comes late
         raise FunctionNotReadyError("not ready", code="ResourceNotReadyException")
 
 
@@ -174,6 +194,62 @@ def test_timeout_covering_the_cooldown_retries_once_after_the_window(
     assert len(countdown) >= COOLDOWN_SECONDS // 30  # a visible countdown, every 30 s at most
     assert all(e.sleep_seconds <= COOLDOWN_SECONDS for e in countdown)
     assert store.get(cooldown_key(ARN, "vpc-fn", "us-east-1")) is None  # cleared when restored
+
+
+# The read after the wake comes just before, at, or just past the deadline (the wake
+# invocation answered late on a loaded machine), after the restore ended.
+EDGES = pytest.mark.parametrize("late", [-0.05, 0.0, 0.3], ids=["before", "at", "past"])
+
+
+@EDGES
+@pytest.mark.parametrize(
+    ("outcome", "expected"),
+    [
+        ("InsufficientRolePermissions", ExitCode.COOLDOWN),
+        ("SubnetOutOfIPAddresses", ExitCode.COOLDOWN),
+        ("EniLimitExceeded", ExitCode.INACTIVE),  # the restore failed: the user must fix it
+        (STATE_FAILED, ExitCode.FAILED),
+        (None, ExitCode.READY),
+    ],
+)
+def test_a_final_answer_read_at_the_deadline_decides_the_exit_code(
+    clock: ManualClock, store: CooldownStore, late: float, outcome: str | None, expected: ExitCode
+) -> None:
+    timeout = RESTORE_SECONDS + 10
+    fake = FakeLambda(clock, [outcome], invoke_seconds=timeout + late)
+    result = make(fake, clock, store, wake=True, timeout=timeout).run()
+    assert result.exit_code is expected, result.message
+    assert not result.timed_out
+    assert len(fake.invokes) == 1
+    assert result.elapsed >= timeout + min(late, 0.0) - 1e-6  # the answer came at the edge
+    if expected is ExitCode.COOLDOWN:
+        assert result.cooldown is not None and result.cooldown["code"] == outcome
+
+
+@EDGES
+def test_still_restoring_at_the_deadline_is_a_timeout(
+    clock: ManualClock, store: CooldownStore, late: float
+) -> None:
+    timeout = RESTORE_SECONDS - 5  # the restore is still Pending when time runs out
+    fake = FakeLambda(clock, ["InsufficientRolePermissions"], invoke_seconds=timeout + late)
+    result = make(fake, clock, store, wake=True, timeout=timeout).run()
+    assert result.exit_code is ExitCode.TIMEOUT and result.timed_out
+    assert result.snapshot is not None and result.snapshot.state == "Pending"
+    assert result.cooldown is None
+    assert store.get(cooldown_key(ARN, "vpc-fn", "us-east-1")) is None
+
+
+@EDGES
+def test_still_reading_idle_after_the_wake_at_the_deadline_is_a_timeout_not_a_second_wake(
+    clock: ManualClock, store: CooldownStore, late: float
+) -> None:
+    timeout = 10.0
+    # Lambda has not shown the restore yet: the reads still say Inactive (Idle).
+    fake = FakeLambda(clock, [None], invoke_seconds=timeout + late, visible_after=60)
+    result = make(fake, clock, store, wake=True, timeout=timeout).run()
+    assert result.exit_code is ExitCode.TIMEOUT and result.timed_out
+    assert len(fake.invokes) == 1
+    assert "restore requested" in result.message
 
 
 def test_memory_is_shared_between_runs(

@@ -56,9 +56,10 @@ def test_restore_failing_with_a_cooldown_code_exits_6_when_the_timeout_is_shorte
     # re-run below could otherwise start after the window closed and rightly wake again.
     monkeypatch.setenv("LAMBDA_WAIT_COOLDOWN_SECONDS", "120")
     make_inactive(sandbox, lw, "cool-fn", **{RESTORE: f"fail:{cooldown_code}"})
-    # --timeout 5s: shorter than the 120 s cooldown, which is what is under test, and long
-    # enough that the read after the wake comes before the deadline on a loaded machine
-    # (with 1s it came at the deadline once in CI and the run ended 3, timed out).
+    # --timeout 5s: shorter than the 120 s cooldown, which is what is under test, with room
+    # on a loaded machine for the wake and a read after it. (With 1s, once in CI, the first
+    # read after the wake came after the restore failed and was taken for "restore
+    # requested" until the deadline: exit 3. tests/test_wake.py pins that edge.)
     code, out, err = lw("wait", "cool-fn", "--wake", "--timeout", "5s", "-o", "json")
     assert code == ExitCode.COOLDOWN, err
     fn = json.loads(out)["functions"][0]
