@@ -17,6 +17,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
 from lambda_wait.errors import ExitCode, LambdaWaitError, UsageError
 from lambda_wait.history import HistoryStore, history_disabled
 from lambda_wait.inputs import FunctionRef, parse_function
+from lambda_wait.peers import Peers
 from lambda_wait.schedule import LatenessBound, PollSchedule
 from lambda_wait.serving.watch import (
     ServingCheck,
@@ -217,7 +219,12 @@ def wait_for_function(
         rng=rng,
         schedule=schedule,
         history=history_store(history),
+        peers=_PEERS.get(),
     ).run()
+
+
+# The fleet a wait_for_functions call runs this wait in (None: a wait on its own).
+_PEERS: ContextVar[Peers | None] = ContextVar("_PEERS", default=None)
 
 
 def result_from_error(
@@ -256,8 +263,11 @@ def wait_for_functions(
     api = _api(client)
     target = Target(target)
     store = history_store(history)
+    # The functions' operations are evidence about each other (lambda_wait.peers).
+    peers = Peers()
 
     def one(name: str) -> WaitResult:
+        token = _PEERS.set(peers)
         try:
             # Functions named by ARN in another Region read through that Region's budget.
             regional = api.in_region(parse_function(name, qualifier).region)
@@ -277,6 +287,8 @@ def wait_for_functions(
             )
         except LambdaWaitError as err:
             return result_from_error(name, target, err)
+        finally:
+            _PEERS.reset(token)
 
     if len(functions) == 1:
         return [one(functions[0])]

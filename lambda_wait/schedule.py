@@ -27,6 +27,10 @@ The model (docs/performance.md, "The waiting model", has the sources):
   durations give a *prediction*: the prior becomes mostly a narrow distribution
   around it, and before the predicted window the guarantee is relaxed to half
   the time left until the window. Past the window the model's bound applies again.
+- **Peers.** In a fleet wait, the operations of the same kind ending around this one
+  give an empirical hazard (:mod:`lambda_wait.peers`) over the last ``peer_window``
+  bounds of elapsed time. Where it says an end is likelier than the model does, the
+  price-of-a-read rule uses it: reads come sooner, never later than the guarantee.
 
 Nothing here is fitted to benchmark timelines: every number is one of the
 priors (documented with its source), a convention (priors as 95 % ranges) or one of
@@ -45,6 +49,7 @@ from typing import TYPE_CHECKING
 import tenacity
 
 if TYPE_CHECKING:
+    from lambda_wait.peers import Peer
     from lambda_wait.states import FunctionSnapshot
 
 
@@ -257,6 +262,14 @@ class PollSchedule:
     error_backoff: float = 0.5  # first retry after a transient error; doubles
     error_backoff_max: float = 5.0
     not_found_grace: float = 10.0  # ResourceNotFound this early is eventual consistency
+    # The peers' hazard is measured over this many bounds of elapsed time: one, the
+    # horizon the guarantee itself looks ahead, and the shortest window that resolves a
+    # rate (each peer's end is known to within one read, at most bound(t) apart).
+    peer_window: float = 1.0
+
+    def peer_span(self, elapsed: float) -> float:
+        """The stretch of elapsed time over which the peers' hazard is measured."""
+        return self.peer_window * self.bound(elapsed)
 
     def relaxed(self, elapsed: float, prior: Prior | None) -> float:
         """Half the time in which the prior expects IMPLAUSIBLE (2.5 %) of the operations
@@ -291,46 +304,66 @@ class PollSchedule:
             cap = min(cap, self.max_interval)
         return max(cap, self.min_interval if self.max_interval is None else 0.0)
 
-    def interval(self, elapsed: float, prior: Prior, prediction: Prediction | None = None) -> float:
-        """The next sleep: as long as the guarantee allows and a read is worth."""
+    def interval(
+        self,
+        elapsed: float,
+        prior: Prior,
+        prediction: Prediction | None = None,
+        peer_hazard: float = 0.0,
+    ) -> float:
+        """The next sleep: as long as the guarantee allows and a read is worth.
+
+        ``peer_hazard`` (ends per second per running operation, from the peers of a fleet
+        wait) makes an end likelier than the model says when it is the larger."""
         if prediction is not None and elapsed <= prediction.window()[1]:
             prior = prediction.prior(prior)
         t = max(0.0, elapsed)
         cap = self.ceiling(elapsed, prediction, prior)
         floor = min(self.min_interval, cap)
         model = effective_prior(prior, t)
-        if model is None:
-            return cap  # past every prior's plausible range: the bound rules
-        prior = model
-        if prior.done_within(t, cap) * cap / 2.0 <= self.read_cost:
+        if model is None and peer_hazard <= 0.0:
+            return cap  # past every prior's plausible range, no peers: the bound rules
+
+        def worth(sleep: float) -> bool:
+            done = model.done_within(t, sleep) if model is not None else 0.0
+            done = max(done, _exposed(peer_hazard, sleep))
+            return done * sleep / 2.0 <= self.read_cost
+
+        if worth(cap):
             return cap
         lo, hi = floor, cap  # the cost grows with the sleep: bisect for the longest worth it
         for _ in range(30):
             mid = (lo + hi) / 2.0
-            if prior.done_within(t, mid) * mid / 2.0 <= self.read_cost:
+            if worth(mid):
                 lo = mid
             else:
                 hi = mid
         return lo
 
     def urgency(
-        self, last: float, gap: float, prior: Prior, prediction: Prediction | None = None
+        self,
+        last: float,
+        gap: float,
+        prior: Prior,
+        prediction: Prediction | None = None,
+        peer_hazard: float = 0.0,
     ) -> float:
         """The expected lateness (seconds) a read now removes, for an operation last seen
         running ``last`` seconds in and read ``gap`` seconds ago: P(it ended since) * gap / 2.
 
         A fleet's budget serves the most urgent reads first. Past its plausible range the
-        prior says nothing: an operation is then taken to end at one per ``bound(last)``.
+        prior says nothing: an operation is then taken to end at one per ``bound(last)``;
+        the peers' hazard, where it is higher, says more.
         """
         gap = max(0.0, gap)
         if prediction is not None and last <= prediction.window()[1]:
             prior = prediction.prior(prior)
         model = effective_prior(prior, max(0.0, last))
         if model is None:
-            done = 1.0 - math.exp(-gap / self.bound(last))
+            done = _exposed(1.0 / self.bound(last), gap)
         else:
             done = model.done_within(max(0.0, last), gap)
-        return done * gap / 2.0
+        return max(done, _exposed(peer_hazard, gap)) * gap / 2.0
 
     def backoff(self, errors_in_row: int, rng: random.Random) -> float:
         """The sleep after the ``errors_in_row``-th transient error in a row (full jitter
@@ -340,6 +373,11 @@ class PollSchedule:
         if self.max_interval is not None:
             grown = min(grown, self.max_interval)
         return grown * rng.uniform(0.5, 1.0)
+
+
+def _exposed(hazard: float, seconds: float) -> float:
+    """P(an end within ``seconds``) at a constant ``hazard`` (ends per second)."""
+    return 1.0 - math.exp(-hazard * seconds) if hazard > 0.0 else 0.0
 
 
 @dataclass
@@ -356,6 +394,7 @@ class Operation:
     started_at: float | None = None
     anchored: bool = False
     prediction: Prediction | None = None
+    peer: Peer | None = None  # its place among the same kind's operations in a fleet wait
 
 
 MIN_SCALED_INTERVAL = 0.02  # against a time-scaled sandbox: never faster than this
@@ -391,11 +430,20 @@ class ScheduleWait(tenacity.wait.wait_base):
         now = self._now()
         last = (last_read - op.started_at) / scale
         gap = (now - last_read) / scale
-        return self.schedule.urgency(last, gap, op.prior or UNKNOWN, op.prediction) * scale
+        hazard = self.peer_hazard(last + gap)
+        return self.schedule.urgency(last, gap, op.prior or UNKNOWN, op.prediction, hazard) * scale
+
+    def peer_hazard(self, elapsed: float) -> float:
+        """The fleet peers' hazard at ``elapsed`` (model seconds); 0 without peers."""
+        peer = self.operation.peer
+        if peer is None:
+            return 0.0
+        return peer.hazard(elapsed, self.schedule.peer_span(elapsed))
 
     def __call__(self, retry_state: tenacity.RetryCallState) -> float:
         op, scale = self.operation, self._time_scale()
+        elapsed = self.elapsed() / scale
         interval = self.schedule.interval(
-            self.elapsed() / scale, op.prior or UNKNOWN, op.prediction
+            elapsed, op.prior or UNKNOWN, op.prediction, self.peer_hazard(elapsed)
         )
         return interval if scale == 1.0 else max(MIN_SCALED_INTERVAL, interval * scale)

@@ -29,6 +29,7 @@ from lambda_wait.errors import (
     LambdaWaitError,
     ThrottledError,
 )
+from lambda_wait.peers import Peers
 from lambda_wait.schedule import (
     Operation,
     OperationKind,
@@ -200,6 +201,7 @@ class Waiter:
         deadline: Deadline | None = None,
         server_clock: ServerClock | None = None,
         predict: Predictor | None = None,
+        peers: Peers | None = None,
     ) -> None:
         self.function = function
         self._read = read
@@ -214,6 +216,7 @@ class Waiter:
         self._run_deadline = deadline
         self._server_clock = server_clock
         self._predict = predict
+        self._peers = peers
         self.operation = operation or Operation()
         self._wait_strategy = ScheduleWait(
             self.schedule, self.operation, self.clock.now, self._time_scale
@@ -297,6 +300,10 @@ class Waiter:
         if assessment.done:
             if self._last_busy_read is not None and self._done_read is None:
                 self._done_read = sent
+                if op.peer is not None and op.started_at is not None:
+                    # Its end, midway between the last busy read and this one, for its peers.
+                    middle = (self._last_busy_read + sent) / 2.0 - op.started_at
+                    op.peer.ended(middle / self._time_scale())
             return
         self._last_busy_read = sent
         if op.kind is OperationKind.UNKNOWN:
@@ -311,6 +318,11 @@ class Waiter:
             op.started_at = sent - (elapsed or 0.0)
         if op.prediction is None and self._predict is not None and op.anchored:
             op.prediction = self._predict(op.kind, snap)
+        if op.peer is None and self._peers is not None:
+            # Only operations of the same kind and prior, anchored alike, are comparable.
+            op.peer = self._peers.join((op.kind, op.prior, op.anchored))
+        if op.peer is not None:
+            op.peer.running((sent - op.started_at) / self._time_scale())
 
     def _judge(self, snap: FunctionSnapshot) -> Assessment:
         assessment = assess(snap, self.target)

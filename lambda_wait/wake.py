@@ -22,6 +22,7 @@ from lambda_wait.cooldown import Cooldown, CooldownStore, cooldown_key, is_coold
 from lambda_wait.errors import ConflictError, ExitCode, FunctionNotReadyError
 from lambda_wait.history import HistoryStore, history_key
 from lambda_wait.inputs import FunctionRef
+from lambda_wait.peers import Peers
 from lambda_wait.reasons import lookup
 from lambda_wait.schedule import Operation, OperationKind, PollSchedule, Prediction
 from lambda_wait.states import FAILED, INACTIVE, FunctionSnapshot, Phase, Target
@@ -64,6 +65,7 @@ class InactiveAwareWait:
         history: HistoryStore | None = None,
         deadline: Deadline | None = None,
         operation: Operation | None = None,
+        peers: Peers | None = None,
     ) -> None:
         self.api = api
         self.ref = ref
@@ -80,6 +82,7 @@ class InactiveAwareWait:
         self.history = history
         self.deadline = deadline
         self.operation = operation
+        self.peers = peers
         self.notes: list[str] = []
         self.wake_attempts = 0
         self.handler_ran = False
@@ -131,6 +134,7 @@ class InactiveAwareWait:
             deadline=self.deadline,
             server_clock=self.api.server_clock,
             predict=self._predict,
+            peers=self.peers,
         ).run()
 
     def _remember(self, result: WaitResult) -> None:

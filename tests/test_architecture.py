@@ -33,6 +33,7 @@ DOMAIN = [
     "lambda_wait.inputs",
     "lambda_wait.deploy.plan",
     "lambda_wait.schedule",  # checked from the day it exists
+    "lambda_wait.peers",
     "lambda_wait.release",  # a package: every module in it
     "lambda_wait.serving",
 ]

@@ -353,6 +353,7 @@ def _deploy_many(
     from lambda_wait.deploy.runner import Deployer
     from lambda_wait.errors import worst
     from lambda_wait.inputs import check_region, parse_function
+    from lambda_wait.peers import Peers
     from lambda_wait.result import CommandResult, DeployPayload
 
     clock = SystemClock()  # one for every deploy and the API: cancelling it wakes them all
@@ -367,6 +368,7 @@ def _deploy_many(
     def step_listener(function: str) -> Callable[[StepEvent], None]:
         return lambda event: output.step(event, function)
 
+    peers = Peers()  # the deploys' operations are evidence about each other's ends
     deployers = [
         Deployer(
             api.in_region(parse_function(one.name).region),
@@ -383,6 +385,7 @@ def _deploy_many(
             listener=step_listener(one.name),
             wait_listener=output.progress,
             history=history,
+            peers=peers,
         )
         for one in desired
     ]

@@ -59,6 +59,7 @@ from lambda_wait.deploy.steps.tags import reconcile_tags
 from lambda_wait.deploy.steps.update import code_update, configuration_update, update
 from lambda_wait.errors import DeadlineReachedError, ExitCode, LambdaWaitError
 from lambda_wait.history import HistoryStore
+from lambda_wait.peers import Peers
 from lambda_wait.release.executor import ShiftOptions
 from lambda_wait.release.outcome import ShiftReport
 from lambda_wait.signals import Stopped, interruptible
@@ -95,9 +96,11 @@ class Deployer:
         provisioned_concurrency: int | None = None,
         recreate_failed: bool = False,
         history: HistoryStore | None = None,
+        peers: Peers | None = None,
     ) -> None:
         self.api = api
         self.history = history  # how long this function's changes took before
+        self.peers = peers  # the other deploys of the same run (lambda_wait.peers)
         self.recreate_failed = recreate_failed
         self.shift = shift if shift is not None and shift.active else None
         self.shift_report: ShiftReport | None = None
@@ -157,6 +160,7 @@ class Deployer:
             rng=self.rng,
             wait_listener=self.wait_listener,
             history=self.history,
+            peers=self.peers,
         )
         try:
             self._deploy(sender)

@@ -38,6 +38,7 @@ from lambda_wait.errors import (
     ThrottledError,
 )
 from lambda_wait.history import HistoryStore, history_key
+from lambda_wait.peers import Peers
 from lambda_wait.schedule import Operation, OperationKind, Prediction
 from lambda_wait.states import FunctionSnapshot, Phase, Target
 from lambda_wait.waiter import Listener, PollPolicy, Waiter, WaitResult
@@ -96,9 +97,11 @@ class Sender:
         rng: random.Random | None = None,
         wait_listener: Listener | None = None,
         history: HistoryStore | None = None,
+        peers: Peers | None = None,
     ) -> None:
         self.api = api
         self.history = history
+        self.peers = peers
         self.name = name
         self.clock = clock
         self.deadline = deadline
@@ -204,6 +207,7 @@ class Sender:
             operation=operation,
             server_clock=self.api.server_clock,
             predict=self._predict,
+            peers=self.peers,
         ).run()
         self._remember(result)
         if result.error is not None:
