@@ -23,6 +23,7 @@ import argparse
 import math
 import random
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lambda_wait.peers import Peer, Peers
@@ -53,30 +54,48 @@ class Outcome:
     reads: int = 0
 
 
-def durations(rng: random.Random, count: int) -> tuple[str, list[float]]:
+Sampler = Callable[[random.Random], list[float]]
+
+
+def fleet_shape(rng: random.Random, count: int) -> tuple[str, str, Sampler]:
+    """A shape of fleet drawn from ``rng``: (shape, label, a sampler of its durations).
+
+    Each repeat draws new durations from the same shape, so that where the last end
+    falls between two reads (the phase) is averaged out."""
     shape = rng.choice(["even", "lognormal", "tail", "clusters"])
     if shape == "even":
         low = rng.uniform(2.0, 60.0)
         high = low + rng.uniform(5.0, 120.0)
-        return f"even {low:.0f}-{high:.0f} s", [
-            low + (high - low) * i / max(1, count - 1) for i in range(count)
-        ]
+
+        def even(r: random.Random) -> list[float]:
+            shift = r.uniform(-1.0, 1.0)  # the same spread, started a little earlier or later
+            return [shift + low + (high - low) * i / max(1, count - 1) for i in range(count)]
+
+        return shape, f"even {low:.0f}-{high:.0f} s", even
     if shape == "lognormal":
         median, sigma = math.exp(rng.uniform(math.log(2), math.log(120))), rng.uniform(0.1, 0.8)
-        return f"lognormal median {median:.0f} s sigma {sigma:.2f}", [
-            rng.lognormvariate(math.log(median), sigma) for _ in range(count)
-        ]
+        return (
+            shape,
+            f"lognormal median {median:.0f} s sigma {sigma:.2f}",
+            lambda r: [r.lognormvariate(math.log(median), sigma) for _ in range(count)],
+        )
     if shape == "tail":
         fast, slow = rng.uniform(1.0, 8.0), rng.uniform(30.0, 240.0)
         share = rng.uniform(0.02, 0.3)
-        return f"{1 - share:.0%} ~{fast:.0f} s, the rest ~{slow:.0f} s", [
-            rng.lognormvariate(math.log(slow if rng.random() < share else fast), 0.3)
-            for _ in range(count)
-        ]
+        return (
+            shape,
+            f"tail: {1 - share:.0%} ~{fast:.0f} s, the rest ~{slow:.0f} s",
+            lambda r: [
+                r.lognormvariate(math.log(slow if r.random() < share else fast), 0.3)
+                for _ in range(count)
+            ],
+        )
     a, b = rng.uniform(3.0, 40.0), rng.uniform(40.0, 200.0)
-    return f"clusters ~{a:.0f} s and ~{b:.0f} s", [
-        rng.lognormvariate(math.log(rng.choice((a, b))), 0.15) for _ in range(count)
-    ]
+    return (
+        shape,
+        f"clusters ~{a:.0f} s and ~{b:.0f} s",
+        lambda r: [r.lognormvariate(math.log(r.choice((a, b))), 0.15) for _ in range(count)],
+    )
 
 
 def simulate(
@@ -136,60 +155,67 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, action="append", help="repeatable; default: new")
     parser.add_argument("--fleets", type=int, default=8, help="fleets per seed")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="runs per fleet (new durations)",
+    )
     parser.add_argument("--max-rps", type=float, default=10.0)
     parser.add_argument("--startup", type=float, default=0.5, help="first reads, s")
     args = parser.parse_args()
     seeds = args.seed or [random.SystemRandom().randrange(1, 10**6)]
+    bound = PollSchedule().bound
     print(f"seeds: {' '.join(map(str, seeds))} (budget {args.max_rps:g} req/s)")
     print(
-        f"{'fleet':46} {'n':>4} | {'fleet overshoot s':>17} | {'median/max s':>17} "
-        f"| {'reads':>11}\n{'':46} {'':>4} | {'alone':>8} {'peers':>8} | "
-        f"{'alone':>8} {'peers':>8} | {'alone':>5} {'peers':>5}"
+        "fleet overshoot: the last end to the read that sees it, mean over the repeats (each "
+        "draws new durations of the same shape), in seconds and in units of bound(last end)"
     )
-    totals: dict[str, list[float]] = {
-        "alone": [],
-        "peers": [],
-        "ra": [],
-        "rp": [],
-        "sa": [],
-        "sp": [],
-    }
-    bound = PollSchedule().bound
+    print(
+        f"{'fleet':50} {'n':>4} | {'alone s':>7} {'peers s':>7} | {'alone':>5} {'peers':>5} "
+        f"| reads x"
+    )
+    by_shape: dict[str, list[tuple[float, float]]] = {}
+    reads = [0, 0]
     for seed in seeds:
         rng = random.Random(seed)
         for index in range(args.fleets):
             count = rng.randint(20, 150)
-            label, drawn = durations(rng, count)
-            run_seed = rng.randrange(10**9)
-            alone, fleet = (
-                simulate(drawn, run_seed, peers=p, max_rps=args.max_rps, startup=args.startup)
-                for p in (False, True)
-            )
-            totals["alone"].append(alone.fleet_overshoot)
-            totals["peers"].append(fleet.fleet_overshoot)
-            totals["ra"].append(alone.reads)
-            totals["rp"].append(fleet.reads)
-            # In units of the guarantee at the last end: phase luck aside, what counts.
-            longest = max(drawn)
-            totals["sa"].append(alone.fleet_overshoot / bound(longest))
-            totals["sp"].append(fleet.fleet_overshoot / bound(longest))
-            med = f"{statistics.median(alone.overshoots):.2f}/{max(alone.overshoots):.1f}"
-            med_p = f"{statistics.median(fleet.overshoots):.2f}/{max(fleet.overshoots):.1f}"
+            shape, label, sample = fleet_shape(rng, count)
+            alone_units, peers_units = [], []
+            alone_s, peers_s = [], []
+            ra = rp = 0
+            for _ in range(args.repeats):
+                drawn, run_seed = sample(rng), rng.randrange(10**9)
+                unit = bound(max(drawn))
+                a, p = (
+                    simulate(drawn, run_seed, peers=x, max_rps=args.max_rps, startup=args.startup)
+                    for x in (False, True)
+                )
+                alone_s.append(a.fleet_overshoot)
+                peers_s.append(p.fleet_overshoot)
+                alone_units.append(a.fleet_overshoot / unit)
+                peers_units.append(p.fleet_overshoot / unit)
+                ra, rp = ra + a.reads, rp + p.reads
+            alone, peers = statistics.mean(alone_s), statistics.mean(peers_s)
+            au, pu = statistics.mean(alone_units), statistics.mean(peers_units)
+            by_shape.setdefault(shape, []).append((au, pu))
+            reads[0] += ra
+            reads[1] += rp
             print(
-                f"{seed}.{index} {label:40} {count:4d} | {alone.fleet_overshoot:8.2f} "
-                f"{fleet.fleet_overshoot:8.2f} | {med:>8} {med_p:>8} | "
-                f"{alone.reads:5d} {fleet.reads:5d}"
+                f"{seed}.{index} {label:44} {count:4d} | {alone:7.2f} {peers:7.2f} | "
+                f"{au:5.2f} {pu:5.2f} | {rp / ra:.2f}"
             )
-    better = sum(p < a for a, p in zip(totals["alone"], totals["peers"], strict=True))
+    print("\nmean fleet overshoot in units of the bound, by shape (alone -> peers):")
+    every = [pair for pairs in by_shape.values() for pair in pairs]
+    for shape, pairs in sorted(by_shape.items()):
+        before, after = (statistics.mean(x[i] for x in pairs) for i in (0, 1))
+        print(f"  {shape:10} {len(pairs):3d} fleets  {before:.2f} -> {after:.2f}")
+    before, after = (statistics.mean(x[i] for x in every) for i in (0, 1))
+    better = sum(x[1] < x[0] for x in every)
     print(
-        f"\nfleet overshoot, median over {len(totals['alone'])} fleets: alone "
-        f"{statistics.median(totals['alone']):.2f} s, with peers "
-        f"{statistics.median(totals['peers']):.2f} s (sooner on {better}); reads "
-        f"{sum(totals['rp']) / sum(totals['ra']):.2f}x"
-    )
-    print(
-        f"in units of the bound at the last end, mean: alone "
-        f"{statistics.mean(totals['sa']):.2f}, with peers {statistics.mean(totals['sp']):.2f}"
+        f"  {'all':10} {len(every):3d} fleets  {before:.2f} -> {after:.2f} (sooner on {better}); "
+        f"reads {reads[1] / reads[0]:.2f}x"
     )
 
 

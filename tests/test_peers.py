@@ -73,6 +73,32 @@ def test_the_first_end_counts_and_later_reads_do_not_move_it() -> None:
     assert peers.hazard(KEY, 10.0, 1.0) == 1.0  # one end, 1 s of running time in (9, 10]
 
 
+MEMBERS = st.lists(
+    st.tuples(st.floats(0.0, 300.0), st.one_of(st.none(), st.floats(0.0, 300.0))), max_size=40
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(members=MEMBERS, elapsed=st.floats(0.0, 300.0), window=st.floats(0.01, 60.0))
+def test_the_sorted_view_gives_the_life_tables_answer(
+    members: list[tuple[float, float | None]], elapsed: float, window: float
+) -> None:
+    peers = Peers()
+    for running, ended in members:
+        member = peers.join(KEY)
+        member.running(running)
+        if ended is not None:
+            member.ended(ended)
+    # The definition, member by member.
+    lo, ends, exposure = max(0.0, elapsed - window), 0, 0.0
+    for running, ended in members:
+        until = ended if ended is not None else running
+        exposure += max(0.0, min(elapsed, until) - lo)
+        ends += ended is not None and lo < ended <= elapsed
+    expected = ends / exposure if ends and exposure > 0 else 0.0
+    assert abs(peers.hazard(KEY, elapsed, window) - expected) <= 1e-9 * max(1.0, expected)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     elapsed=st.floats(0.0, 900.0),
