@@ -114,10 +114,13 @@ def command(
     Polls GetFunctionConfiguration (or GetFunction, --poll-api) on a schedule
     derived from what the function is doing (create, update, VPC attach, ...),
     counted from when the change started (its LastModified): a completion is
-    seen within max(1 s, 5% of the time elapsed), and around the end that this
-    function's earlier runs predict (--no-history turns that off). Many
-    functions are waited on at once under one request budget (--max-rps); when
-    it is short, reads go first to the functions most likely to have finished.
+    seen within max(1 s, 5% of the time elapsed), a little later only where the
+    kind of change makes an end unlikely (early in a VPC attach, a VPC
+    restore or a SnapStart publish), and densely around the end that this function's
+    earlier runs predict (--no-history turns that off). Many functions are
+    waited on at once under one request budget (--max-rps); when it is short,
+    reads go first to the functions most likely to have finished, and the ends
+    of the others' changes of the same kind speed up the reads of the rest.
     Stops at once when the function or its last update Failed, and explains
     the reason code. An Inactive function ends the wait at once (exit 7)
     unless --wake is given; a restore that failed with a cooldown code is not
