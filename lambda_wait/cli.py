@@ -4,7 +4,6 @@ and are imported only when invoked so that --help and --version stay fast
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -104,6 +103,8 @@ class LazyGroup(cloup.Group):
         mean 'status'?``"""
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in COMMANDS:
+            import difflib  # only for a mistyped command: not on every start
+
             close = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.6)
             if close:
                 ctx.fail(f"No such command {name!r}. Did you mean {close[0]!r}?")

@@ -147,8 +147,6 @@ def suggest_names(api: LambdaApi, refs: list[FunctionRef], reports: list[Functio
     mean"), added to its error's hint. One paginated ListFunctions through the request
     budget, only on this path; a listing that fails (permissions, the deadline) adds
     nothing and hides nothing."""
-    import difflib
-
     from lambda_wait.errors import FunctionNotFoundError, LambdaWaitError
 
     missing = [
@@ -164,6 +162,8 @@ def suggest_names(api: LambdaApi, refs: list[FunctionRef], reports: list[Functio
         ]
     except LambdaWaitError:
         return
+    import difflib  # only when a function was not found
+
     for ref, error in missing:
         close = difflib.get_close_matches(ref.name, listed, n=3, cutoff=0.6)
         if close:

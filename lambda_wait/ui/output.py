@@ -16,10 +16,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
-
-from rich.console import Console, RenderableType
-from rich.text import Text
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from lambda_wait.clock import Clock, SystemClock
 from lambda_wait.errors import ExitCode, LambdaWaitError
@@ -30,13 +27,15 @@ from lambda_wait.result import (
     StatusPayload,
     WaitPayload,
 )
-from lambda_wait.ui import github, tables, theme
+from lambda_wait.ui import github, theme
 from lambda_wait.ui.display import Display, color_enabled, resolve_display
 from lambda_wait.ui.envelope import envelope
 from lambda_wait.ui.messages import internal_error_line, interrupted_line
 from lambda_wait.ui.wrap import labelled_lines
 
 if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
     from lambda_wait.deploy.model import StepEvent
     from lambda_wait.ui.live import LiveView
     from lambda_wait.waiter import WaitEvent
@@ -79,41 +78,66 @@ class Output:
         out_tty = _isatty(self._stdout) if terminal is None else terminal
         err_tty = _isatty(self._stderr) if terminal is None else terminal
         self.display = resolve_display(ci_format, stderr_is_terminal=err_tty, env=self.env)
-        self.out = _console(
-            self._stdout,
+        # The consoles (and rich) are built on first use: see lambda_wait/ui/consoles.py.
+        self._out_settings = (
             color_enabled(no_color=no_color, is_terminal=out_tty, env=self.env),
             out_tty,
             width,
-            _ResultConsole,
         )
-        self.err = _console(
-            self._stderr,
+        self._err_settings = (
             color_enabled(no_color=no_color, is_terminal=err_tty, env=self.env),
             err_tty,
             width,
         )
+        self._out: Console | None = None
+        self._err: Console | None = None
         self._clock: Clock = SystemClock() if clock is None else clock
         self._t0 = self._clock.now()
         self._lock = threading.RLock()  # the waiter reports from several threads
-        self._live: LiveView | None = None
-        if self.display is Display.LIVE and not quiet:
-            from lambda_wait.ui.live import LiveView
-
-            self._live = LiveView(self.err, clock=self._clock, auto_refresh=animate)
-        if isinstance(self.out, _ResultConsole):
-            self.out.before_print = self.end_progress
+        self._consoles_lock = threading.Lock()  # builds each console once
+        self._live: LiveView | None = None  # built with the first progress event
+        self._animate = animate
         self._group_open = False
         self._progress_ended = False
         self._last_line_at = self._t0
         self._waiting: dict[str, tuple[float, str]] = {}  # function -> (started, state text)
         self._last_retry: dict[str, str] = {}
 
+    @property
+    def out(self) -> Console:
+        """The stdout console (results)."""
+        if self._out is None:
+            from lambda_wait.ui.consoles import ResultConsole, make_console
+
+            with self._consoles_lock:
+                if self._out is None:
+                    out = make_console(self._stdout, *self._out_settings, cls=ResultConsole)
+                    assert isinstance(out, ResultConsole)
+                    out.before_print = self.end_progress
+                    self._out = out
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        """The stderr console (progress, errors)."""
+        if self._err is None:
+            from lambda_wait.ui.consoles import make_console
+
+            with self._consoles_lock:
+                if self._err is None:
+                    self._err = make_console(self._stderr, *self._err_settings)
+        return self._err
+
     # errors and messages (stderr) -------------------------------------------
     def error(self, error: LambdaWaitError) -> None:
+        from rich.text import Text
+
         self.err.print(Text("lambda-wait: error: ", style=theme.ERROR) + Text(error.one_line()))
 
     def info(self, message: str) -> None:
         if not self.quiet:
+            from rich.text import Text
+
             with self._lock:
                 self.err.print(Text(self._stamp(message)))
                 self._last_line_at = self._clock.now()
@@ -124,9 +148,13 @@ class Output:
         poll), retry, note or cooldown, with a heartbeat during long quiet waits."""
         if self.quiet:
             return
-        if self._live is not None:
-            self._live.update(event)
+        if self.display is Display.LIVE:
+            live = self._live_view()
+            if live is not None:
+                live.update(event)
             return
+        from rich.text import Text
+
         with self._lock:
             if self._progress_ended:
                 return
@@ -140,12 +168,24 @@ class Output:
             elif self._clock.now() - self._last_line_at >= HEARTBEAT_SECONDS:
                 self._heartbeat()
 
+    def _live_view(self) -> LiveView | None:
+        """The terminal's live view, built with the first progress event (none once
+        progress has ended, as a stopped view ignores events)."""
+        with self._lock:
+            if self._live is None and not self._progress_ended:
+                from lambda_wait.ui.live import LiveView
+
+                self._live = LiveView(self.err, clock=self._clock, auto_refresh=self._animate)
+            return self._live
+
     def _plain_line(self, event: WaitEvent) -> str | None:
         name = event.function
         if name not in self._waiting:
             self._waiting[name] = (self._clock.now() - event.elapsed, "starting")
         started = self._waiting[name][0]
         if event.kind == "poll" and event.snapshot is not None and event.assessment is not None:
+            from lambda_wait.ui import tables
+
             self._last_retry.pop(name, None)
             state = tables.state_text(event.snapshot).plain
             if event.assessment.done:
@@ -167,6 +207,8 @@ class Output:
         return None
 
     def _heartbeat(self) -> None:
+        from rich.text import Text
+
         now = self._clock.now()
         waiting = ", ".join(
             f"{name} {state} ({_duration(now - started)})"
@@ -193,10 +235,12 @@ class Output:
     def end_progress(self) -> None:
         """Stop the live view (its last frame stays) or close the log group; idempotent.
         Called before any result reaches stdout, so the two never interleave."""
-        if self._live is not None:
-            self._live.stop()
-        with self._lock:
+        with self._lock:  # no live view is built from here on (_live_view)
             self._progress_ended = True
+            live = self._live
+        if live is not None:
+            live.stop()
+        with self._lock:
             if self._group_open:
                 self._raw("::endgroup::")
                 self._group_open = False
@@ -252,11 +296,15 @@ class Output:
         elif self.json_mode:
             return  # stdout is the JSON document
         elif isinstance(payload, WaitPayload):
+            from lambda_wait.ui import tables
+
             for report in result.reports:
                 self._print(tables.explanation(report))
             self._print(tables.summary_table(result.reports))
         elif isinstance(payload, ReleasePayload):
             if payload.document is not None:
+                from rich.text import Text
+
                 self._stdout.write(payload.document)
                 self._stdout.flush()
                 for line in payload.lines:  # the document owns stdout: the rest is stderr
@@ -271,6 +319,8 @@ class Output:
         keeps the result (the JSON document, the table with each function's outcome)."""
         for report in result.reports:
             if report.error is not None and report.error is not result.error:
+                from rich.text import Text
+
                 self.end_progress()
                 self.err.print(
                     Text("lambda-wait: error: ", style=theme.ERROR)
@@ -285,6 +335,7 @@ class Output:
         Ctrl-C: the error boundary ends the command (exit 130)."""
         from rich.console import Group
         from rich.live import Live
+        from rich.text import Text
 
         def frame(result: CommandResult) -> Group:
             stamp = time.strftime("%H:%M:%S", time.localtime(self._clock.wall()))
@@ -305,6 +356,8 @@ class Output:
 
     def status_view(self, result: CommandResult) -> list[RenderableType]:
         """``status``: the details of one function, or one line per function."""
+        from lambda_wait.ui import tables
+
         now = self._clock.wall()
         payload = result.payload
         wide = isinstance(payload, StatusPayload) and payload.wide
@@ -341,12 +394,16 @@ class Output:
 
     def _failure(self, head: str, rows: list[tuple[str, str]]) -> None:
         """One failure as one block on stderr, wrapped at word boundaries."""
+        from rich.text import Text
+
         self.end_progress()
         self.err.print(Text("lambda-wait: error: ", style=theme.ERROR) + Text(head))
         for line in labelled_lines(rows, self.err.width):
             self.err.print(Text(line))
 
     def _lines(self, lines: list[str]) -> None:
+        from rich.text import Text
+
         for line in lines:
             self.out.print(Text(line))
 
@@ -384,6 +441,8 @@ class Output:
             try:
                 github.append(self.env.get(variable), text)
             except OSError as err:  # the result stands; say why the file is missing
+                from rich.text import Text
+
                 self.err.print(Text(f"lambda-wait: warning: cannot write ${variable}: {err}"))
 
 
@@ -392,38 +451,6 @@ def _isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):  # closed or not a real stream
         return False
-
-
-class _ResultConsole(Console):
-    """stdout: printing a result first ends the progress display, so a live view on
-    stderr never interleaves with the result on a terminal (whoever prints it)."""
-
-    before_print: Callable[[], None] | None = None
-
-    def print(self, *objects: Any, **kwargs: Any) -> None:
-        if self.before_print is not None:
-            self.before_print()
-        super().print(*objects, **kwargs)
-
-
-def _console(
-    stream: TextIO,
-    color: bool,
-    is_terminal: bool,
-    width: int | None,
-    cls: type[Console] = Console,
-) -> Console:
-    # Explicit settings, so rich's own environment guesses cannot add escapes to a pipe:
-    # no colour system means no ANSI styling at all, not even bold.
-    return cls(
-        file=stream,
-        highlight=False,
-        soft_wrap=True,
-        force_terminal=is_terminal or color,
-        color_system="auto" if color else None,
-        no_color=not color,
-        width=width,
-    )
 
 
 def _duration(seconds: float) -> str:
