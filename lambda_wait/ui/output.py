@@ -97,6 +97,7 @@ class Output:
         self._consoles_lock = threading.Lock()  # builds each console once
         self._live: LiveView | None = None  # built with the first progress event
         self._animate = animate
+        self._preparing: threading.Thread | None = None  # see _prepare_while_waiting
         self._group_open = False
         self._progress_ended = False
         self._last_line_at = self._t0
@@ -146,6 +147,8 @@ class Output:
     def progress(self, event: WaitEvent) -> None:
         """Show one waiter event: the live table, or a line per state change (not per
         poll), retry, note or cooldown, with a heartbeat during long quiet waits."""
+        if event.kind == "sleep":
+            self._prepare_while_waiting()
         if self.quiet:
             return
         if self.display is Display.LIVE:
@@ -167,6 +170,26 @@ class Output:
                 self._last_line_at = self._clock.now()
             elif self._clock.now() - self._last_line_at >= HEARTBEAT_SECONDS:
                 self._heartbeat()
+
+    def _prepare_while_waiting(self) -> None:
+        """At the waiter's first sleep, build the consoles and load the tables (rich) in
+        the background, so that neither the first read (they are built on first use)
+        nor the exit after the last read waits for them. Not in JSON mode, whose
+        stdout needs no rich; a failure here is met again, and reported, on first use."""
+        with self._lock:
+            if self.json_mode or self._preparing is not None:
+                return
+            self._preparing = threading.Thread(
+                target=self._prepare, name="lambda-wait-output", daemon=True
+            )
+        self._preparing.start()
+
+    def _prepare(self) -> None:
+        try:
+            _ = (self.out, self.err)  # built here, off the waiting path
+            from lambda_wait.ui import tables  # noqa: F401 - loaded for the result
+        except Exception:  # met again, and reported, where they are first used
+            pass
 
     def _live_view(self) -> LiveView | None:
         """The terminal's live view, built with the first progress event (none once

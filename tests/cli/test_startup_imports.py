@@ -19,7 +19,7 @@ import os, sys
 import botocore.endpoint
 
 def send(self, request):
-    lazy = sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'difflib'})
+    lazy = sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'difflib', 'boto3'})
     print('AT-FIRST-REQUEST=' + ','.join(lazy), flush=True)
     os._exit(0)
 
