@@ -4,6 +4,7 @@ and are imported only when invoked so that --help and --version stay fast
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -206,4 +207,11 @@ def cli(**global_options: Any) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    cli()
+    try:
+        cli()
+    finally:
+        # The process is ending: keep the cyclic GC away from the ~100k objects that
+        # botocore, click and rich leave behind, or the interpreter's shutdown spends
+        # ~0.1 s collecting them (docs/performance.md, start-up). Exit handlers, thread
+        # joins and stream flushes still run.
+        gc.freeze()
