@@ -14,9 +14,10 @@ sandbox received them). A "busy" row waits on an update the sandbox ends
 BUSY_SECONDS after it was sent (the waiter is launched right after), so the
 waiter reads more than once and sleeps in between. The commands take turns
 (run 1 of each, then run 2 ...), so a change of the machine's load touches all
-of them alike; the load average (os.getloadavg) is printed beside the figures. `--compare PATH` times a second
-install too (e.g. another checkout's .venv/bin/lambda-wait), its rows marked
-"before", taking turns with this one's under the same load.
+of them alike; the load average (os.getloadavg) is printed beside the figures.
+`--compare PATH` times a second install too (e.g. another checkout's
+.venv/bin/lambda-wait), its rows marked "before", taking turns with this one's
+under the same load.
 
 Bytecode: by default the children may write and use .pyc files (under a temporary
 PYTHONPYCACHEPREFIX, warmed by one run of each command), as an installed tool
