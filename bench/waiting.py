@@ -93,7 +93,14 @@ SHORT = {name: key for name, key in zip(WAITERS, ("lw", "v2", "v1"), strict=True
 
 
 def child_env(endpoint: str, cache: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    # An installed tool runs from bytecode (pip writes it at install, Python on the
+    # first import): measure that, not a compile from source on every start, which a
+    # PYTHONDONTWRITEBYTECODE in the caller's environment would force on every waiter.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env.update(
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",
