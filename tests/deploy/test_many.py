@@ -240,3 +240,24 @@ def test_github_outputs_carry_each_functions_published_version(
     text = outputs.read_text()
     for name in ("many-a", "many-b", "many-c"):
         assert f"{name}-version=1" in text, text
+
+
+def test_the_deploys_of_one_run_share_their_peers(
+    deploy: Deploy, specs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each deploy's waits are evidence for the others' (lambda_wait.peers): one Peers per run.
+    from lambda_wait.deploy import runner
+    from lambda_wait.peers import Peers
+
+    seen: list[Peers | None] = []
+    original = runner.Deployer.__init__
+
+    def recording(self: runner.Deployer, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        seen.append(self.peers)
+
+    monkeypatch.setattr(runner.Deployer, "__init__", recording)
+    run = deploy("--spec", str(specs), "--dry-run", "-o", "json")
+    assert run.code == 0, run.stderr
+    assert len(seen) == 3 and seen[0] is not None
+    assert all(peers is seen[0] for peers in seen)
