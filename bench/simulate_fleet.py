@@ -112,7 +112,7 @@ def simulate(
             fn.peer = group.join("update")
 
     def hazard(fn: Function, elapsed: float) -> float:
-        return fn.peer.hazard(elapsed, schedule.peer_span(elapsed)) if fn.peer else 0.0
+        return fn.peer.hazard(elapsed, schedule.peer_span(elapsed, prior)) if fn.peer else 0.0
 
     def urgency(fn: Function, now: float) -> float:
         if fn.last_busy is None:

@@ -262,14 +262,15 @@ class PollSchedule:
     error_backoff: float = 0.5  # first retry after a transient error; doubles
     error_backoff_max: float = 5.0
     not_found_grace: float = 10.0  # ResourceNotFound this early is eventual consistency
-    # The peers' hazard is measured over this many bounds of elapsed time: one, the
-    # horizon the guarantee itself looks ahead, and the shortest window that resolves a
-    # rate (each peer's end is known to within one read, at most bound(t) apart).
+    # The peers' hazard is measured over this many of the guarantee's longest sleeps:
+    # one, the horizon the schedule itself looks ahead, and the shortest window that
+    # resolves a rate (each peer's end is known to within one read, at most that apart).
     peer_window: float = 1.0
 
-    def peer_span(self, elapsed: float) -> float:
-        """The stretch of elapsed time over which the peers' hazard is measured."""
-        return self.peer_window * self.bound(elapsed)
+    def peer_span(self, elapsed: float, prior: Prior | None = None) -> float:
+        """The stretch of elapsed time over which the peers' hazard is measured:
+        ``peer_window`` times the longest sleep the guarantee allows at ``elapsed``."""
+        return self.peer_window * max(self.bound(elapsed), self.relaxed(elapsed, prior))
 
     def relaxed(self, elapsed: float, prior: Prior | None) -> float:
         """Half the time in which the prior expects IMPLAUSIBLE (2.5 %) of the operations
@@ -394,7 +395,6 @@ class Operation:
     started_at: float | None = None
     anchored: bool = False
     prediction: Prediction | None = None
-    peer: Peer | None = None  # its place among the same kind's operations in a fleet wait
 
 
 MIN_SCALED_INTERVAL = 0.02  # against a time-scaled sandbox: never faster than this
@@ -412,6 +412,9 @@ class ScheduleWait(tenacity.wait.wait_base):
     ) -> None:
         self.schedule = schedule
         self.operation = operation
+        # Its place among the same kind's operations in a fleet wait (set by the waiter;
+        # kept here, not on the Operation, which a WaitResult carries to the caller).
+        self.peer: Peer | None = None
         self._now = now
         # Below 1 against a rehearsal sandbox whose operations run faster than AWS's: the
         # whole model runs at its pace (it has no scale of its own but its seconds).
@@ -430,20 +433,19 @@ class ScheduleWait(tenacity.wait.wait_base):
         now = self._now()
         last = (last_read - op.started_at) / scale
         gap = (now - last_read) / scale
-        hazard = self.peer_hazard(last + gap)
+        hazard = self.peer_hazard(last + gap, op.prior)
         return self.schedule.urgency(last, gap, op.prior or UNKNOWN, op.prediction, hazard) * scale
 
-    def peer_hazard(self, elapsed: float) -> float:
+    def peer_hazard(self, elapsed: float, prior: Prior | None) -> float:
         """The fleet peers' hazard at ``elapsed`` (model seconds); 0 without peers."""
-        peer = self.operation.peer
-        if peer is None:
+        if self.peer is None:
             return 0.0
-        return peer.hazard(elapsed, self.schedule.peer_span(elapsed))
+        return self.peer.hazard(elapsed, self.schedule.peer_span(elapsed, prior))
 
     def __call__(self, retry_state: tenacity.RetryCallState) -> float:
         op, scale = self.operation, self._time_scale()
         elapsed = self.elapsed() / scale
         interval = self.schedule.interval(
-            elapsed, op.prior or UNKNOWN, op.prediction, self.peer_hazard(elapsed)
+            elapsed, op.prior or UNKNOWN, op.prediction, self.peer_hazard(elapsed, op.prior)
         )
         return interval if scale == 1.0 else max(MIN_SCALED_INTERVAL, interval * scale)

@@ -300,10 +300,11 @@ class Waiter:
         if assessment.done:
             if self._last_busy_read is not None and self._done_read is None:
                 self._done_read = sent
-                if op.peer is not None and op.started_at is not None:
+                peer = self._wait_strategy.peer
+                if peer is not None and op.started_at is not None:
                     # Its end, midway between the last busy read and this one, for its peers.
                     middle = (self._last_busy_read + sent) / 2.0 - op.started_at
-                    op.peer.ended(middle / self._time_scale())
+                    peer.ended(middle / self._time_scale())
             return
         self._last_busy_read = sent
         if op.kind is OperationKind.UNKNOWN:
@@ -318,11 +319,12 @@ class Waiter:
             op.started_at = sent - (elapsed or 0.0)
         if op.prediction is None and self._predict is not None and op.anchored:
             op.prediction = self._predict(op.kind, snap)
-        if op.peer is None and self._peers is not None:
+        strategy = self._wait_strategy
+        if strategy.peer is None and self._peers is not None:
             # Only operations of the same kind and prior, anchored alike, are comparable.
-            op.peer = self._peers.join((op.kind, op.prior, op.anchored))
-        if op.peer is not None:
-            op.peer.running((sent - op.started_at) / self._time_scale())
+            strategy.peer = self._peers.join((op.kind, op.prior, op.anchored))
+        if strategy.peer is not None:
+            strategy.peer.running((sent - op.started_at) / self._time_scale())
 
     def _judge(self, snap: FunctionSnapshot) -> Assessment:
         assessment = assess(snap, self.target)

@@ -4,6 +4,7 @@ schedule uses it: reads come sooner where peers are ending, never later than the
 from __future__ import annotations
 
 import contextlib
+import pickle
 import random
 import threading
 
@@ -141,6 +142,18 @@ class Update:
         )
 
 
+def test_a_fleet_result_carries_no_peers_and_pickles() -> None:
+    # The Operation a WaitResult hands back is the caller's: no lock, no whole fleet in it.
+    clock = ManualClock(0.0)
+    operation = Operation(OperationKind.UPDATE, FAST, started_at=0.0, anchored=True)
+    peers = fleet_ending([5.0, 6.0], (OperationKind.UPDATE, FAST, True))
+    result = Waiter("fn", Update(clock, 7.0), clock=clock, operation=operation, peers=peers).run()
+    assert result.exit_code is ExitCode.READY
+    assert peers.size((OperationKind.UPDATE, FAST, True)) == 3  # it did join its peers
+    copy = pickle.loads(pickle.dumps(result))
+    assert copy.operation == result.operation and copy.duration == result.duration
+
+
 def lateness(done_at: float, peers: Peers | None) -> float:
     clock = ManualClock(0.0)
     read = Update(clock, done_at)
@@ -184,7 +197,7 @@ def test_peers_ending_around_it_see_the_end_sooner_and_an_outlier_is_unchanged()
     # of the window there is no evidence, and the bound still holds.
     schedule = PollSchedule()
     for t in (t + 60.0 for t in grid[:5]):
-        assert fleet_ending(ends, key).hazard(key, t, schedule.peer_span(t)) == 0.0
+        assert fleet_ending(ends, key).hazard(key, t, schedule.peer_span(t, FAST)) == 0.0
         assert lateness(t, fleet_ending(ends, key)) <= bound(t) + EPS
     # Peers of another kind are no evidence either.
     other = (OperationKind.CREATE, FAST, True)

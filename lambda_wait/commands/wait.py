@@ -114,13 +114,14 @@ def command(
     Polls GetFunctionConfiguration (or GetFunction, --poll-api) on a schedule
     derived from what the function is doing (create, update, VPC attach, ...),
     counted from when the change started (its LastModified): a completion is
-    seen within max(1 s, 5% of the time elapsed), a little later only where the
-    kind of change makes an end unlikely (early in a VPC attach, a VPC
-    restore or a SnapStart publish), and densely around the end that this function's
-    earlier runs predict (--no-history turns that off). Many functions are
-    waited on at once under one request budget (--max-rps); when it is short,
-    reads go first to the functions most likely to have finished, and the ends
-    of the others' changes of the same kind speed up the reads of the rest.
+    seen within max(1 s, 5% of the time elapsed), later only early in a change
+    that AWS says takes longer (a function in a VPC: up to 4 s; a restore: up
+    to 10 s; a SnapStart publish: up to 18.5 s), and densely around the end
+    that this function's earlier runs predict (turn that off with
+    --no-history). Many functions are waited on at once under one request
+    budget (see --max-rps); when it is short, reads go first to the functions
+    most likely to have finished, and the ends of the others' changes of the
+    same kind speed up the reads of the rest.
     Stops at once when the function or its last update Failed, and explains
     the reason code. An Inactive function ends the wait at once (exit 7)
     unless --wake is given; a restore that failed with a cooldown code is not

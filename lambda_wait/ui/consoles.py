@@ -1,7 +1,7 @@
 """The rich consoles of a command run, built by :class:`~lambda_wait.ui.output.Output`
 on first use: a run that prints nothing through them (``--output json`` that
-succeeds, ``--quiet``) never imports rich, and one that does imports it after its
-first read, not before (docs/performance.md, start-up)."""
+succeeds with stderr not a terminal) never imports rich, and one that does imports
+it after its first read, not before (docs/performance.md, start-up)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ variable names.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -182,7 +183,9 @@ class Output:
             self._preparing = threading.Thread(
                 target=self._prepare, name="lambda-wait-output", daemon=True
             )
-        self._preparing.start()
+        # No thread to spare (a pids limit in a container): built on first use instead.
+        with contextlib.suppress(RuntimeError):
+            self._preparing.start()
 
     def _prepare(self) -> None:
         try:
