@@ -34,7 +34,10 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-@click.command(epilog=EXAMPLES)
+# Its own -h as well: click keeps a command's help option from its first use, and a
+# first use outside the lambda-wait group (its tests invoke it on its own) would
+# otherwise fix it at --help only, and `lambda-wait sandbox -h` would then fail.
+@click.command(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",

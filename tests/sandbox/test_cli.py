@@ -133,3 +133,13 @@ def test_core_package_never_imports_moto() -> None:
     code = "import sys, lambda_wait.cli; print('moto' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_sandbox_keeps_its_short_help_option_after_a_standalone_use() -> None:
+    # click keeps a command's help option from its first use: a first use on its own (as
+    # above) must not take -h away from `lambda-wait sandbox` (docs/cli.md shows it).
+    from lambda_wait.cli import cli
+
+    assert CliRunner().invoke(command, ["--help"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["sandbox", "-h"])
+    assert result.exit_code == 0 and "-h, --help" in result.output
