@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import botocore.session
@@ -22,6 +20,7 @@ from lambda_wait.reasons import (
     lookup,
     render_markdown,
 )
+from tests.imports import loaded_after
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "reason-codes.md"
@@ -104,16 +103,7 @@ def test_catalogue_is_curated_data_not_read_from_botocore_at_runtime() -> None:
 
 
 def test_importing_reasons_does_not_import_heavy_modules() -> None:
-    code = (
-        "import sys, lambda_wait.reasons\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('boto3', 'botocore', 'click', 'rich'))\n"
-        "print(','.join(bad))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert out.stdout.strip() == ""
+    assert loaded_after("import lambda_wait.reasons", ("boto3", "botocore", "click", "rich")) == []
 
 
 # --- entry contents ---------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -41,6 +39,7 @@ from lambda_wait.serving.provisioned import (
     rollback_hint,
 )
 from lambda_wait.states import Assessment, Phase
+from tests.imports import loaded_after
 
 ROOT = Path(__file__).resolve().parent.parent
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders"
@@ -378,13 +377,5 @@ def test_combine_failure_wins_then_progress_then_ready() -> None:
 
 
 def test_the_serving_domain_imports_no_heavy_modules() -> None:
-    code = (
-        "import sys, lambda_wait.serving.provisioned, lambda_wait.serving.mappings\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('boto3', 'botocore', 'click', 'rich'))\n"
-        "print(','.join(bad))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert out.stdout.strip() == ""
+    code = "import lambda_wait.serving.provisioned, lambda_wait.serving.mappings"
+    assert loaded_after(code, ("boto3", "botocore", "click", "rich")) == []

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.imports import loaded_after
+
 # Replaces botocore's send: prints which of the lazily loaded libraries are in
 # sys.modules at the first request, then ends the process on the spot.
 PROBE = """
@@ -24,6 +26,7 @@ def send(self, request):
     os._exit(0)
 
 botocore.endpoint.Endpoint._send = send
+from tests.imports import loaded_after
 from lambda_wait.cli import cli
 cli.main(sys.argv[1:])
 """
@@ -40,12 +43,7 @@ ENV = {
 
 
 def test_importing_the_cli_loads_neither_rich_nor_difflib() -> None:
-    code = (
-        "import sys, lambda_wait.cli\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'difflib', 'boto3'}))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert loaded_after("import lambda_wait.cli", ("rich", "difflib", "boto3")) == []
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from lambda_wait.commands.sandbox import command
+from tests.imports import loaded_after
 
 pytestmark = pytest.mark.e2e
 
@@ -109,12 +110,8 @@ def test_bad_input_exits_2_without_traceback(args: list[str], fragment: str) -> 
 
 
 def test_command_module_imports_only_click() -> None:
-    code = (
-        "import sys; import lambda_wait.commands.sandbox; "
-        "print(sorted(m for m in ('moto', 'werkzeug', 'boto3', 'botocore') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    heavy = ("moto", "werkzeug", "boto3", "botocore")
+    assert loaded_after("import lambda_wait.commands.sandbox", heavy) == []
 
 
 def test_core_package_never_imports_moto() -> None:
