@@ -23,11 +23,9 @@ from lambda_wait.schedule import (
     PollSchedule,
     prior_for,
 )
-from lambda_wait.states import FunctionSnapshot
 from lambda_wait.waiter import Waiter
+from tests.test_schedule import EPS, KINDS, Timeline
 
-EPS = 1e-6
-KINDS = st.sampled_from(list(OperationKind))
 KEY = ("update", "same prior", True)
 
 
@@ -123,31 +121,12 @@ def test_peers_only_ever_make_reads_sooner_and_never_below_the_floor(
     )
 
 
-class Update:
-    """A function busy until ``done_at`` on ``clock``, then Successful."""
-
-    def __init__(self, clock: ManualClock, done_at: float) -> None:
-        self.clock, self.done_at = clock, done_at
-        self.reads: list[float] = []
-
-    def __call__(self) -> FunctionSnapshot:
-        self.reads.append(self.clock.now())
-        done = self.clock.now() >= self.done_at
-        return FunctionSnapshot.from_configuration(
-            {
-                "FunctionName": "fn",
-                "State": "Active",
-                "LastUpdateStatus": "Successful" if done else "InProgress",
-            }
-        )
-
-
 def test_a_fleet_result_carries_no_peers_and_pickles() -> None:
     # The Operation a WaitResult hands back is the caller's: no lock, no whole fleet in it.
     clock = ManualClock(0.0)
     operation = Operation(OperationKind.UPDATE, FAST, started_at=0.0, anchored=True)
     peers = fleet_ending([5.0, 6.0], (OperationKind.UPDATE, FAST, True))
-    result = Waiter("fn", Update(clock, 7.0), clock=clock, operation=operation, peers=peers).run()
+    result = Waiter("fn", Timeline(clock, 7.0), clock=clock, operation=operation, peers=peers).run()
     assert result.exit_code is ExitCode.READY
     assert peers.size((OperationKind.UPDATE, FAST, True)) == 3  # it did join its peers
     copy = pickle.loads(pickle.dumps(result))
@@ -156,7 +135,7 @@ def test_a_fleet_result_carries_no_peers_and_pickles() -> None:
 
 def lateness(done_at: float, peers: Peers | None) -> float:
     clock = ManualClock(0.0)
-    read = Update(clock, done_at)
+    read = Timeline(clock, done_at)
     operation = Operation(OperationKind.UPDATE, FAST, started_at=0.0, anchored=True)
     result = Waiter(
         "fn",
