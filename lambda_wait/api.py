@@ -17,7 +17,6 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -219,12 +218,7 @@ def wait_for_function(
         rng=rng,
         schedule=schedule,
         history=history_store(history),
-        peers=_PEERS.get(),
     ).run()
-
-
-# The fleet a wait_for_functions call runs this wait in (None: a wait on its own).
-_PEERS: ContextVar[Peers | None] = ContextVar("_PEERS", default=None)
 
 
 def result_from_error(
@@ -267,28 +261,27 @@ def wait_for_functions(
     peers = Peers()
 
     def one(name: str) -> WaitResult:
-        token = _PEERS.set(peers)
         try:
+            ref = parse_function(name, qualifier)
             # Functions named by ARN in another Region read through that Region's budget.
-            regional = api.in_region(parse_function(name, qualifier).region)
-            return wait_for_function(
-                name,
-                client=regional,
+            regional = api.in_region(ref.region)
+            return InactiveAwareWait(
+                regional,
+                ref,
                 target=target,
                 timeout=timeout,
-                qualifier=qualifier,
+                wake=wake,
+                store=cooldown_store,
                 policy=policy,
                 listener=listener,
                 poll_api=poll_api,
-                wake=wake,
-                cooldown_store=cooldown_store,
+                clock=regional.clock,
                 schedule=schedule,
-                history=store or False,
-            )
+                history=store,
+                peers=peers,
+            ).run()
         except LambdaWaitError as err:
             return result_from_error(name, target, err)
-        finally:
-            _PEERS.reset(token)
 
     if len(functions) == 1:
         return [one(functions[0])]
