@@ -123,10 +123,6 @@ class Peer:
         self._peers = peers
         self._member = member
 
-    @property
-    def key(self) -> Hashable:
-        return self._member.key
-
     def running(self, elapsed: float) -> None:
         """A read saw it running ``elapsed`` seconds into the operation."""
         self._peers._update(self._member, running=elapsed, ended=None)
