@@ -18,7 +18,8 @@ Examples:
 
 @cloup.command(epilog=EXAMPLES)
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
-def command(shell: str) -> None:
+@click.pass_context
+def command(ctx: click.Context, shell: str) -> None:
     """Print the completion script for SHELL (bash, zsh or fish) on stdout.
 
     Source it, or save it where the shell loads completions (see the examples).
@@ -28,8 +29,9 @@ def command(shell: str) -> None:
     """
     from click.shell_completion import get_completion_class
 
-    from lambda_wait.cli import cli
-
+    # The group this command runs under (`lambda-wait`), from Click's context: importing
+    # lambda_wait.cli here would make the commands layer depend on the CLI above it.
+    root = ctx.find_root().command
     completion = get_completion_class(shell)
     assert completion is not None  # the Choice above lists only shells Click knows
-    click.echo(completion(cli, {}, "lambda-wait", "_LAMBDA_WAIT_COMPLETE").source())
+    click.echo(completion(root, {}, "lambda-wait", "_LAMBDA_WAIT_COMPLETE").source())
