@@ -264,7 +264,6 @@ KNOWN_LONG_MODULES = {
     "lambda_wait.api",
 }
 KNOWN_LONG_FUNCTIONS = {
-    "lambda_wait.commands.demo:command",
     "lambda_wait.commands.wait:command",
     "lambda_wait.commands.deploy:command",
     "lambda_wait.commands.sandbox:command",

@@ -17,7 +17,7 @@ EXAMPLES = """
 Examples:
 
 \b
-  lambda-wait demo                    # about 20 s
+  lambda-wait demo
   lambda-wait demo --time-scale 0.05  # faster
 """
 
@@ -39,8 +39,8 @@ def command(time_scale: float, no_color: bool) -> None:
     """Deploy the bundled example end to end against a local sandbox: no AWS account.
 
     Starts the sandbox (a local Lambda control plane that really goes through
-    the states) in this process, then runs the real `lambda-wait deploy` three
-    times, as a pipeline would: a VPC function is created (Pending -> Active),
+    the states) in this process, then runs the real `lambda-wait deploy` as a
+    pipeline would, once per story: a VPC function is created (Pending -> Active),
     its VPC configuration is updated (InProgress -> Successful), a
     deployment that fails shows its decoded reason and the exit code a
     pipeline would get, and a canary release rolls back when its alarm fires.
@@ -57,100 +57,86 @@ def command(time_scale: float, no_color: bool) -> None:
 
     view = DemoView(Output(no_color=no_color, command="demo"))
     with running_sandbox(time_scale=time_scale) as handle, tempfile.TemporaryDirectory() as tmp:
-        role = handle.ensure_role("hello-vpc-role")
-        env = {
-            **os.environ,
-            "AWS_ENDPOINT_URL_LAMBDA": handle.endpoint_url,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": str(Path(tmp) / "config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(Path(tmp) / "credentials"),
-            "LAMBDA_WAIT_CACHE_DIR": str(Path(tmp) / "cache"),
-            "LAMBDA_WAIT_COOLDOWN_SECONDS": str(300 * time_scale),
-            "DEMO_ROLE_ARN": role,
-            "DEMO_API_TOKEN": "demo-secret-never-printed",
-        }
-        env.pop("AWS_PROFILE", None)
-        env.pop("AWS_ENDPOINT_URL", None)
+        env = _environment(handle, Path(tmp), time_scale)
         view.intro(handle.endpoint_url, time_scale)
-        spec = str(EXAMPLE_DIR / "function.json")
-        code_dir = str(EXAMPLE_DIR / "src")
-        steps: list[tuple[str, list[str], int]] = [
-            (
-                "1. Create a function in a VPC: Pending -> Active",
-                ["deploy", "--spec", spec, "--code-dir", code_dir],
-                0,
-            ),
-            (
-                "2. Update it: attach a third subnet (InProgress -> Successful), then publish "
-                "version 1 behind the alias 'live'",
-                [
-                    "deploy",
-                    "--spec",
-                    spec,
-                    "--code-dir",
-                    code_dir,
-                    "--subnet-id",
-                    "subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002,subnet-0a1b2c3d4e5f60003",
-                    "--alias",
-                    "live",
-                ],
-                0,
-            ),
-            (
-                "3. A deployment that fails: the sandbox is told to run out of subnet addresses",
-                [
-                    "deploy",
-                    "--spec",
-                    spec,
-                    "--code-dir",
-                    code_dir,
-                    "--function-name",
-                    "hello-broken",
-                    "--tag",
-                    FAIL_TAG,
-                ],
-                1,
-            ),
-            (
-                "4. A canary that rolls back: version 2 gets 10% of 'live', its alarm fires, "
-                "the alias goes back to version 1",
-                [
-                    "deploy",
-                    "--spec",
-                    spec,
-                    "--code-dir",
-                    code_dir,
-                    "--description",
-                    "hello v2",
-                    "--alias",
-                    "live",
-                    "--shift",
-                    "canary:10:4s",
-                    "--alarm",
-                    CANARY_ALARM,
-                ],
-                10,
-            ),
-        ]
         _canary_alarm(handle)
-        outcomes: list[tuple[str, int, int]] = []
-        for title, args, expected in steps:
-            view.step(title, " ".join(shlex.quote(_short(a)) for a in args))
-            started = time.monotonic()
-            done = subprocess.run(
-                [sys.executable, "-m", "lambda_wait", *args], env=env, check=False
-            )
-            view.outcome(done.returncode, expected, time.monotonic() - started)
-            outcomes.append((title, done.returncode, expected))
+        outcomes = [_run_step(view, env, *step) for step in _steps()]
         changes = [call for call in handle.calls if call.mutating and call.applied]
         refused = [call for call in handle.calls if call.status == 409]
         view.summary(len(handle.calls), len(changes), len(refused))
         failed = [o for o in outcomes if o[1] != o[2]]
         if failed:
             raise click.ClickException(f"the demo did not go as expected: {failed[0][0]}")
+
+
+def _environment(handle: Any, tmp: Path, time_scale: float) -> dict[str, str]:
+    """The environment each deploy runs in: the sandbox's endpoint and dummy credentials,
+    no profile or shared endpoint of the user's, a cache and AWS files of its own."""
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL_LAMBDA": handle.endpoint_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "credentials"),
+        "LAMBDA_WAIT_CACHE_DIR": str(tmp / "cache"),
+        "LAMBDA_WAIT_COOLDOWN_SECONDS": str(300 * time_scale),
+        "DEMO_ROLE_ARN": handle.ensure_role("hello-vpc-role"),
+        "DEMO_API_TOKEN": "demo-secret-never-printed",
+    }
+    env.pop("AWS_PROFILE", None)
+    env.pop("AWS_ENDPOINT_URL", None)
+    return env
+
+
+def _steps() -> list[tuple[str, list[str], int]]:
+    """The demo's deploys: a title, the arguments and the exit code a pipeline gets."""
+    example = ["--spec", str(EXAMPLE_DIR / "function.json"), "--code-dir", str(EXAMPLE_DIR / "src")]
+    subnets = "subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002,subnet-0a1b2c3d4e5f60003"
+    return [
+        ("1. Create a function in a VPC: Pending -> Active", ["deploy", *example], 0),
+        (
+            "2. Update it: attach a third subnet (InProgress -> Successful), then publish "
+            "version 1 behind the alias 'live'",
+            ["deploy", *example, "--subnet-id", subnets, "--alias", "live"],
+            0,
+        ),
+        (
+            "3. A deployment that fails: the sandbox is told to run out of subnet addresses",
+            ["deploy", *example, "--function-name", "hello-broken", "--tag", FAIL_TAG],
+            1,
+        ),
+        (
+            "4. A canary that rolls back: version 2 gets 10% of 'live', its alarm fires, "
+            "the alias goes back to version 1",
+            [
+                "deploy",
+                *example,
+                "--description",
+                "hello v2",
+                "--alias",
+                "live",
+                "--shift",
+                "canary:10:4s",
+                "--alarm",
+                CANARY_ALARM,
+            ],
+            10,
+        ),
+    ]
+
+
+def _run_step(
+    view: Any, env: dict[str, str], title: str, args: list[str], expected: int
+) -> tuple[str, int, int]:
+    """Run one deploy as a pipeline would (a process of its own) and show its outcome."""
+    view.step(title, " ".join(shlex.quote(_short(a)) for a in args))
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "lambda_wait", *args], env=env, check=False)
+    view.outcome(done.returncode, expected, time.monotonic() - started)
+    return title, done.returncode, expected
 
 
 def _canary_alarm(handle: Any) -> None:
