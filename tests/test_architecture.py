@@ -266,7 +266,6 @@ KNOWN_LONG_MODULES = {
 KNOWN_LONG_FUNCTIONS = {
     "lambda_wait.commands.wait:command",
     "lambda_wait.commands.deploy:command",
-    "lambda_wait.commands.sandbox:command",
     "lambda_wait.deploy.spec:build_desired",
     "lambda_wait.states:assess",
     "lambda_wait.deploy.guard:check_before_acting",

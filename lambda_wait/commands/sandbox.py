@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -29,7 +29,7 @@ Examples:
 """
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"lambda-wait sandbox: {message}", err=True)
     sys.exit(2)
 
@@ -82,16 +82,26 @@ def command(
     """
     if not time_scale > 0:
         raise click.BadParameter("must be > 0", param_hint="--time-scale")
+    sandbox = _build(scenario_path, time_scale, throttling, quiet)
+    try:
+        from lambda_wait.sandbox.server import make_server
+
+        server = make_server(sandbox, host, port)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    sandbox.reset()  # configure moto (Invoke without Docker) on an empty store
+    _announce(server, sandbox, time_scale, scenario_path)
+    _serve(server)
+    click.echo("lambda-wait sandbox: stopped.", err=True)
+    sys.exit(130)  # ExitCode.INTERRUPTED: the only way out is Ctrl-C (or SIGTERM: 143)
+
+
+def _build(
+    scenario_path: str | None, time_scale: float, throttling: bool | None, quiet: bool
+) -> Any:
+    """The sandbox, with its scenario loaded; one line and exit 2 when either fails."""
     try:
         from lambda_wait.sandbox import Sandbox, load_scenario
-        from lambda_wait.sandbox.server import (
-            ACCESS_KEY,
-            DEFAULT_ROLE_ARN,
-            REGION,
-            SECRET_KEY,
-            endpoint_of,
-            make_server,
-        )
     except ImportError as exc:  # the sandbox extra is not installed
         _fail(f"needs the sandbox extra (pip install 'lambda-wait[sandbox]'): {exc}")
     from lambda_wait.errors import UsageError
@@ -100,18 +110,23 @@ def command(
         scenario = load_scenario(scenario_path) if scenario_path else None
     except UsageError as exc:
         _fail(exc.one_line())
-
-    sandbox = Sandbox(
+    return Sandbox(
         scenario,
         time_scale=time_scale,
         throttling=throttling,
         on_call=None if quiet else _show_call,
     )
-    try:
-        server = make_server(sandbox, host, port)
-    except OSError as exc:
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
-    sandbox.reset()  # configure moto (Invoke without Docker) on an empty store
+
+
+def _announce(server: Any, sandbox: Any, time_scale: float, scenario_path: str | None) -> None:
+    """Where it listens, and the shell lines that point the AWS CLI and SDKs at it."""
+    from lambda_wait.sandbox.server import (
+        ACCESS_KEY,
+        DEFAULT_ROLE_ARN,
+        REGION,
+        SECRET_KEY,
+        endpoint_of,
+    )
 
     bound_host, _, endpoint = endpoint_of(server)
     click.echo(
@@ -130,6 +145,10 @@ def command(
     click.echo(_example_exports(DEFAULT_ROLE_ARN))
     sys.stdout.flush()
 
+
+def _serve(server: Any) -> None:
+    """Serve until Ctrl-C or SIGTERM, then close the socket."""
+
     def terminate(signum: int, frame: Any) -> None:
         raise SystemExit(143)  # unwinds serve_forever; closed in the finally below
 
@@ -142,8 +161,6 @@ def command(
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.server_close()
-    click.echo("lambda-wait sandbox: stopped.", err=True)
-    sys.exit(130)  # ExitCode.INTERRUPTED: the only way out is Ctrl-C (or SIGTERM: 143)
 
 
 def _show_call(call: Any) -> None:
