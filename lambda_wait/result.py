@@ -49,6 +49,8 @@ class FunctionReport:
         return self.message or (None if self.assessment is None else self.assessment.summary)
 
     def to_dict(self) -> dict[str, Any]:
+        from lambda_wait.serving.watch import json_sections
+
         reason = self.reason()
         return {
             "function": self.function,
@@ -65,12 +67,8 @@ class FunctionReport:
             "error": error_dict(self.error),
             "notes": list(self.notes),
             "cooldown": self.cooldown,
-            "provisioned_concurrency": (
-                None if self.serving is None else self.serving.to_dict()["provisioned_concurrency"]
-            ),
-            "event_source_mappings": (
-                None if self.serving is None else self.serving.to_dict()["event_source_mappings"]
-            ),
+            # One section per registered wait target (lambda_wait.targets.registry).
+            **json_sections(self.serving),
         }
 
 

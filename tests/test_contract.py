@@ -121,6 +121,8 @@ def test_json_carries_provisioned_concurrency_and_mappings() -> None:
     from lambda_wait.serving.mappings import MappingSnapshot
     from lambda_wait.serving.provisioned import ProvisionedSnapshot
     from lambda_wait.serving.watch import ServingSnapshot
+    from lambda_wait.targets.mappings import MAPPINGS
+    from lambda_wait.targets.provisioned import PROVISIONED
 
     config = ProvisionedSnapshot.from_response(
         "orders", "live", {"Status": "FAILED", "StatusReason": "FUNCTION_ERROR_INIT_FAILURE"}
@@ -129,7 +131,7 @@ def test_json_carries_provisioned_concurrency_and_mappings() -> None:
         {"UUID": "u", "State": "Disabled", "StateTransitionReason": "EVENT_SOURCE_AUTHZ_ERROR"}
     )
     report = _failed_report()
-    report.serving = ServingSnapshot("orders", "live", config, True, (mapping,))
+    report.serving = ServingSnapshot("orders", "live", {PROVISIONED: config, MAPPINGS: (mapping,)})
     doc = envelope("status", CommandResult(ExitCode.FAILED, [report], StatusPayload()))
     (fn,) = doc["functions"]
     assert set(fn["provisioned_concurrency"]) == PROVISIONED_KEYS

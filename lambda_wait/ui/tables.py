@@ -13,10 +13,9 @@ from rich.text import Text
 from lambda_wait.errors import ExitCode, worst
 from lambda_wait.reasons import DecodedReason
 from lambda_wait.result import FunctionReport
-from lambda_wait.serving.mappings import assess_mapping
-from lambda_wait.serving.provisioned import assess_provisioned
 from lambda_wait.serving.watch import ServingSnapshot
 from lambda_wait.states import FunctionSnapshot, Phase
+from lambda_wait.targets.base import Span
 from lambda_wait.ui import theme
 
 
@@ -274,36 +273,22 @@ def _grid() -> Table:
 
 
 def serving_rows(table: Table, serving: ServingSnapshot) -> None:
-    """Provisioned concurrency (with --qualifier) and one compact line per mapping."""
-    config = serving.provisioned
-    if serving.provisioned_read:
-        if config is None:
-            table.add_row("Provisioned", Text("none on this qualifier", style=theme.QUIET))
+    """Every serving target read (provisioned concurrency, mappings, ...): its rows,
+    as the target gives them (:meth:`ServingTarget.rows`)."""
+    for row in serving.rows():
+        if row.reason is not None:
+            reason_rows(table, row.label, row.reason)
         else:
-            verdict = assess_provisioned(config)
-            text = Text(config.status or "(no Status)", style=theme.PHASE_STYLE[verdict.phase])
-            text.append(f"  {config.counts}")
-            table.add_row("Provisioned", text)
-            decoded = config.reason_decoded
-            if decoded is not None:
-                reason_rows(table, "  Status reason", decoded)
-            if verdict.phase is Phase.FAILED:
-                table.add_row("  Verdict", verdict.summary)
-    if serving.mappings is None:
-        return
-    if not serving.mappings:
-        table.add_row("Mappings", Text("none", style=theme.QUIET))
-        return
-    for index, mapping in enumerate(serving.mappings):
-        verdict = assess_mapping(mapping)
-        line = Text(f"{mapping.source}  ")
-        line.append(mapping.state or "(no State)", style=theme.PHASE_STYLE[verdict.phase])
-        if mapping.batch_size is not None:
-            line.append(f"  batch {mapping.batch_size}")
-        if mapping.state_transition_reason:
-            line.append(f"  by {mapping.state_transition_reason}", style=theme.QUIET)
-        if mapping.last_processing_result:
-            line.append(f"  last: {mapping.last_processing_result}")
-        table.add_row("Mappings" if index == 0 else "", line)
-        if verdict.phase is Phase.FAILED and verdict.reason is not None:
-            reason_rows(table, f"  {mapping.uuid[:8]}", verdict.reason)
+            table.add_row(row.label, _spans(row.spans))
+
+
+def _spans(spans: Sequence[Span]) -> Text:
+    text = Text()
+    for span in spans:
+        if span.phase is not None:
+            text.append(span.text, style=theme.PHASE_STYLE[span.phase])
+        elif span.quiet:
+            text.append(span.text, style=theme.QUIET)
+        else:
+            text.append(span.text)
+    return text
