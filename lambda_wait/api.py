@@ -37,7 +37,8 @@ from lambda_wait.serving.watch import (
     wait_serving,
 )
 from lambda_wait.signals import interruptible
-from lambda_wait.states import Assessment, FunctionSnapshot, Phase, Target, assess
+from lambda_wait.states import Assessment, FunctionSnapshot, Phase, Target
+from lambda_wait.targets.function import FUNCTION_STATE
 from lambda_wait.waiter import Listener, PollPolicy, WaitResult
 from lambda_wait.wake import InactiveAwareWait
 
@@ -105,19 +106,16 @@ def history_store(history: bool | HistoryStore) -> HistoryStore | None:
     return HistoryStore.default()
 
 
-def _reader(api: LambdaApi, ref: FunctionRef, poll_api: str) -> Callable[[], FunctionSnapshot]:
-    def read() -> FunctionSnapshot:
-        if poll_api == "get-function":
-            doc = api.get_function(ref.api_name, ref.qualifier)
-        else:
-            doc = api.get_function_configuration(ref.api_name, ref.qualifier)
-        return FunctionSnapshot.from_configuration(doc)
-
-    return read
+def _ref(function: str | FunctionRef, qualifier: str | None) -> FunctionRef:
+    """The function as parsed once: a :class:`FunctionRef` is taken as it is (with
+    ``qualifier`` merged), a string is parsed here, at the API's edge."""
+    if isinstance(function, FunctionRef):
+        return function.with_qualifier(qualifier)
+    return parse_function(function, qualifier)
 
 
 def get_status(
-    function: str,
+    function: str | FunctionRef,
     *,
     client: Any = None,
     qualifier: str | None = None,
@@ -134,13 +132,13 @@ def get_status(
     or GetFunction); ``configuration`` is an answer of either read made just before
     (e.g. by :func:`select_functions`), used instead of reading again.
     """
-    ref = parse_function(function, qualifier)
+    ref = _ref(function, qualifier)
     api = _api(client)
     if configuration is not None:
         snap = FunctionSnapshot.from_configuration(configuration)
     else:
-        snap = _reader(api, ref, poll_api)()
-    assessment = assess(snap, Target(target))
+        snap = FUNCTION_STATE.read(api, ref, poll_api)
+    assessment = FUNCTION_STATE.judge(snap, Target(target))
     if assessment.phase is Phase.INACTIVE:
         store = cooldown_store if cooldown_store is not None else CooldownStore.default()
         cooldown = store.get(cooldown_key(snap.function_arn, snap.function_name, api.region))
@@ -163,7 +161,7 @@ def get_status(
 
 
 def wait_for_function(
-    function: str,
+    function: str | FunctionRef,
     *,
     client: Any = None,
     target: Target | str = Target.READY,
@@ -201,14 +199,14 @@ def wait_for_function(
     0.1.0 form, ``clock``/``wall``/``sleep`` as callables, still works but warns
     (DeprecationWarning): pass one Clock instead.
     """
-    ref = parse_function(function, qualifier)
+    ref = _ref(function, qualifier)
     api = _api(client)
     one_clock = public_clock(clock, sleep, wall, default=api.clock, function="wait_for_function")
     return InactiveAwareWait(
         api,
         ref,
         target=Target(target),
-        timeout=timeout,
+        deadline=Deadline(one_clock, timeout),  # the wait's one bound, made here at the edge
         wake=wake,
         store=cooldown_store,
         policy=policy,
@@ -229,11 +227,12 @@ def result_from_error(
 
 
 def wait_for_functions(
-    functions: Sequence[str],
+    functions: Sequence[str | FunctionRef],
     *,
     client: Any = None,
     target: Target | str = Target.READY,
     timeout: float = 600.0,
+    deadline: Deadline | None = None,
     qualifier: str | None = None,
     policy: PollPolicy | None = None,
     listener: Listener | None = None,
@@ -252,48 +251,67 @@ def wait_for_functions(
     it serves first the reads most likely to see a function that has just finished
     (the schedule's model says which); none starves. Functions named by ARN in
     another Region use that Region's own budget (Lambda's quotas are per account
-    and Region). Results come back in the order of ``functions``.
+    and Region). Results come back in the order of ``functions``. ``deadline`` (the
+    run's) bounds every wait; without one, ``timeout`` seconds from now do.
     """
     api = _api(client)
-    target = Target(target)
-    store = history_store(history)
-    # The functions' operations are evidence about each other (lambda_wait.peers).
-    peers = Peers()
-
-    def one(name: str) -> WaitResult:
-        try:
-            ref = parse_function(name, qualifier)
-            # Functions named by ARN in another Region read through that Region's budget.
-            regional = api.in_region(ref.region)
-            return InactiveAwareWait(
-                regional,
-                ref,
-                target=target,
-                timeout=timeout,
-                wake=wake,
-                store=cooldown_store,
-                policy=policy,
-                listener=listener,
-                poll_api=poll_api,
-                clock=regional.clock,
-                schedule=schedule,
-                history=store,
-                peers=peers,
-            ).run()
-        except LambdaWaitError as err:
-            return result_from_error(name, target, err)
-
+    fleet = _Fleet(
+        api,
+        Target(target),
+        deadline if deadline is not None else Deadline(api.clock, timeout),
+        qualifier,
+        dict(
+            wake=wake,
+            store=cooldown_store,
+            policy=policy,
+            listener=listener,
+            poll_api=poll_api,
+            schedule=schedule,
+            history=history_store(history),
+            # The functions' operations are evidence about each other (lambda_wait.peers).
+            peers=Peers(),
+        ),
+    )
     if len(functions) == 1:
-        return [one(functions[0])]
+        return [fleet.wait(functions[0])]
     workers = min(max_workers or MAX_WAIT_THREADS, len(functions))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda-wait")
     try:
         # Ctrl-C or SIGTERM in the main thread (or a bug): stop every sleeping or queued
         # worker now, so the process exits within a second instead of after their sleeps.
         with interruptible(api):
-            return list(pool.map(one, functions))
+            return list(pool.map(fleet.wait, functions))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Fleet:
+    """What every function of one :func:`wait_for_functions` shares."""
+
+    api: LambdaApi
+    target: Target
+    deadline: Deadline
+    qualifier: str | None
+    options: dict[str, Any]
+
+    def wait(self, function: str | FunctionRef) -> WaitResult:
+        """One function's wait; its API error becomes its result."""
+        try:
+            ref = _ref(function, self.qualifier)
+            # Functions named by ARN in another Region read through that Region's budget.
+            regional = self.api.in_region(ref.region)
+            return InactiveAwareWait(
+                regional,
+                ref,
+                target=self.target,
+                deadline=self.deadline,
+                clock=regional.clock,
+                **self.options,
+            ).run()
+        except LambdaWaitError as err:
+            label = function.label if isinstance(function, FunctionRef) else function
+            return result_from_error(label, self.target, err)
 
 
 @dataclass
@@ -362,7 +380,7 @@ def get_serving(
 ) -> ServingSnapshot:
     """One read of a function's provisioned concurrency config (of ``qualifier``; none
     without one) and of its event source mappings."""
-    ref = parse_function(function, qualifier)
+    ref = _ref(function, qualifier)
     check = ServingCheck(qualifier=ref.qualifier, mappings=event_source_mappings)
     return read_serving(_api(client), ref.api_name, check)
 
@@ -387,7 +405,7 @@ def wait_for_serving(
     """
     if provisioned not in ("auto", "require", "off"):
         raise UsageError(f"provisioned must be 'auto', 'require' or 'off', not {provisioned!r}")
-    ref = parse_function(function, qualifier)
+    ref = _ref(function, qualifier)
     if provisioned == "require" and ref.qualifier is None:
         raise UsageError(
             "waiting for provisioned concurrency needs a qualifier (an alias or a version)"

@@ -7,7 +7,7 @@ names what was wrong and what to do, before any call to AWS is made.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lambda_wait.errors import UsageError
 
@@ -75,6 +75,22 @@ class FunctionRef:
     def label(self) -> str:
         return f"{self.name}:{self.qualifier}" if self.qualifier else self.name
 
+    def with_qualifier(self, qualifier: str | None) -> FunctionRef:
+        """This function with ``--qualifier`` merged in: checked to be a qualifier, and
+        not a second one beside the one its name already gives."""
+        if qualifier is None:
+            return self
+        if not _QUALIFIER_RE.fullmatch(qualifier):
+            raise UsageError(
+                f"invalid qualifier {qualifier!r}: give a version number, $LATEST or an alias name."
+            )
+        if self.qualifier and self.qualifier != qualifier:
+            raise UsageError(
+                f"function {self.given!r} names qualifier {self.qualifier!r} but --qualifier "
+                f"says {qualifier!r}: give only one."
+            )
+        return replace(self, qualifier=qualifier)
+
 
 def parse_function(text: str, qualifier: str | None = None) -> FunctionRef:
     """Validate a function name, ARN or partial ARN; merge ``--qualifier``."""
@@ -90,22 +106,13 @@ def parse_function(text: str, qualifier: str | None = None) -> FunctionRef:
             f"invalid function {_shown(text)}: a name has only letters, digits, '-' and '_' "
             "(or give an ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME)."
         )
-    in_name = match.group("qualifier")
-    if qualifier is not None and not _QUALIFIER_RE.fullmatch(qualifier):
-        raise UsageError(
-            f"invalid qualifier {qualifier!r}: give a version number, $LATEST or an alias name."
-        )
-    if in_name and qualifier and in_name != qualifier:
-        raise UsageError(
-            f"function {text!r} names qualifier {in_name!r} but --qualifier says "
-            f"{qualifier!r}: give only one."
-        )
-    return FunctionRef(
+    ref = FunctionRef(
         given=given,
         name=match.group("name"),
-        qualifier=in_name or qualifier,
+        qualifier=match.group("qualifier"),
         region=match.group("region"),
     )
+    return ref.with_qualifier(qualifier)
 
 
 def check_region(ref: FunctionRef, region: str | None) -> None:

@@ -75,8 +75,26 @@ class FunctionType(click.ParamType[str]):
             self.fail(err.message, param, ctx)
 
 
+class FunctionRefType(click.ParamType[FunctionRef]):
+    """A function name, ARN or partial ARN, parsed once into a :class:`FunctionRef`
+    (``status`` and ``wait`` merge ``--qualifier`` into it, never parse it again)."""
+
+    name = "function"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> FunctionRef:
+        if isinstance(value, FunctionRef):
+            return value
+        try:
+            return parse_function(str(value))
+        except UsageError as err:
+            self.fail(err.message, param, ctx)
+
+
 DURATION = DurationType()
 FUNCTION = FunctionType()
+FUNCTION_REF = FunctionRefType()
 
 
 def _with_options(wrapper: Callable[..., Any], decorators: list[Any]) -> Any:
@@ -202,13 +220,13 @@ FUNCTION_NAME_HELP = (
 
 
 def function_name_option(func: F) -> F:
-    """Add --function-name (aws-cli's spelling); the command receives the names given
-    with it as ``function_names``."""
+    """Add --function-name (aws-cli's spelling); the command receives the functions given
+    with it, parsed, as ``function_names``."""
     return click.option(
         "--function-name",
         "function_names",
         multiple=True,
-        type=FUNCTION,
+        type=FUNCTION_REF,
         metavar="FUNCTION",
         help=FUNCTION_NAME_HELP,
     )(func)

@@ -188,7 +188,7 @@ class Waiter:
         read: Reader,
         *,
         target: Target = Target.READY,
-        timeout: float = 600.0,
+        timeout: float | None = None,
         policy: PollPolicy | None = None,
         clock: Clock | None = None,
         rng: random.Random | None = None,
@@ -222,7 +222,7 @@ class Waiter:
             self.schedule, self.operation, self.clock.now, self._time_scale
         )
         self._start = 0.0
-        self._deadline = 0.0
+        self._bound = Deadline(self.clock, 0.0)  # set by run()
         self._polls = 0
         self._errors_in_row = 0
         self._last_snapshot: FunctionSnapshot | None = None
@@ -376,10 +376,10 @@ class Waiter:
         else:
             interval = self._wait_strategy(state)
         interval = max(interval, self._retry_after)
-        return max(0.0, min(interval, self._deadline - self.clock.now()))
+        return self._bound.clamp(interval)
 
     def _stop(self, state: tenacity.RetryCallState) -> bool:
-        return self.clock.now() >= self._deadline
+        return self._bound.expired()
 
     def _before_sleep(self, state: tenacity.RetryCallState) -> None:
         seconds = state.upcoming_sleep
@@ -406,9 +406,12 @@ class Waiter:
     def run(self) -> WaitResult:
         """Poll until done; returns a result, raising only non-retryable API errors."""
         self._start = self.clock.now()
-        self._deadline = self._start + self.timeout
-        if self._run_deadline is not None and self._run_deadline.at is not None:
-            self._deadline = min(self._deadline, self._run_deadline.at)
+        # One bound: the run's Deadline (``timeout`` inside it when given too), or
+        # ``timeout`` (default 600 s) from now.
+        if self._run_deadline is not None:
+            self._bound = self._run_deadline.within(self.timeout)
+        else:
+            self._bound = Deadline(self.clock, 600.0 if self.timeout is None else self.timeout)
         retrying = tenacity.Retrying(
             sleep=self.clock.sleep,
             stop=self._stop,

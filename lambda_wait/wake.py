@@ -26,6 +26,7 @@ from lambda_wait.peers import Peers
 from lambda_wait.reasons import lookup
 from lambda_wait.schedule import Operation, OperationKind, PollSchedule, Prediction
 from lambda_wait.states import FAILED, INACTIVE, FunctionSnapshot, Phase, Target
+from lambda_wait.targets.function import FUNCTION_STATE
 from lambda_wait.waiter import Listener, PollPolicy, Waiter, WaitEvent, WaitResult
 
 WAKE_PAYLOAD = json.dumps({"lambda-wait": "wake"}).encode()
@@ -53,7 +54,7 @@ class InactiveAwareWait:
         ref: FunctionRef,
         *,
         target: Target = Target.READY,
-        timeout: float = 600.0,
+        timeout: float | None = None,
         wake: bool = False,
         store: CooldownStore | None = None,
         policy: PollPolicy | None = None,
@@ -70,13 +71,18 @@ class InactiveAwareWait:
         self.api = api
         self.ref = ref
         self.target = target
-        self.timeout = timeout
         self.wake = wake
         self.store = store if store is not None else CooldownStore.default()
         self.policy = policy
         self.listener = listener
         self.poll_api = poll_api
         self._clock = clock if clock is not None else SystemClock()
+        # The one bound of this wait: the run's Deadline, or ``timeout`` (default 600 s)
+        # inside it; handed down to every poll, never turned back into a float.
+        if deadline is None:
+            deadline = Deadline(self._clock, 600.0 if timeout is None else timeout)
+        elif timeout is not None:
+            deadline = deadline.within(timeout)
         self.rng = rng
         self.schedule = schedule
         self.history = history
@@ -90,11 +96,7 @@ class InactiveAwareWait:
         self._woken_from: FunctionSnapshot | None = None
 
     def _read(self) -> FunctionSnapshot:
-        if self.poll_api == "get-function":
-            doc = self.api.get_function(self.ref.api_name, self.ref.qualifier)
-        else:
-            doc = self.api.get_function_configuration(self.ref.api_name, self.ref.qualifier)
-        return FunctionSnapshot.from_configuration(doc)
+        return FUNCTION_STATE.read(self.api, self.ref, self.poll_api)
 
     def _emit(self, event: WaitEvent) -> None:
         if self.listener is not None:
@@ -117,12 +119,11 @@ class InactiveAwareWait:
     def _history_key(self, snap: FunctionSnapshot) -> str:
         return history_key(snap.function_arn, snap.function_name or self.ref.name, self.api.region)
 
-    def _poll(self, remaining: float, *, operation: Operation | None) -> WaitResult:
+    def _poll(self, *, operation: Operation | None) -> WaitResult:
         return Waiter(
             self.ref.label,
             self._read,
             target=self.target,
-            timeout=max(remaining, 0.001),
             policy=self.policy,
             clock=self._clock,
             listener=self.listener,
@@ -151,11 +152,10 @@ class InactiveAwareWait:
     def run(self) -> WaitResult:
         """Wait; wake if asked; never trigger a restore inside a cooldown."""
         start = self.clock()
-        deadline = start + self.timeout
         after_wake = False
         operation = self.operation
         while True:
-            result = self._poll(deadline - self.clock(), operation=operation)
+            result = self._poll(operation=operation)
             self._remember(result)
             result.elapsed = self.clock() - start
             result.notes = self.notes + result.notes
@@ -176,7 +176,8 @@ class InactiveAwareWait:
                 cooldown = self.store.record(key, code)
             if cooldown is not None:
                 wait_for = cooldown.remaining(self.wall())
-                if not self.wake or wait_for > deadline - self.clock():
+                left = self.deadline.remaining()
+                if not self.wake or (left is not None and wait_for > left):
                     return self._cooldown_result(result, cooldown)
                 self._count_down(cooldown)
             elif not self.wake:
@@ -188,7 +189,7 @@ class InactiveAwareWait:
             if self.wake_attempts >= MAX_WAKE_ATTEMPTS:
                 self.notes.append(f"gave up after {self.wake_attempts} wake attempts")
                 return self._inactive_result(result, restore_failed=code)
-            if self.clock() >= deadline:
+            if self.deadline.expired():
                 return replace(result, exit_code=ExitCode.TIMEOUT, timed_out=True)
             woke_at = self.clock()
             self._wake_once()

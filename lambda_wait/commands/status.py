@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from functools import partial
 
 import click
 import cloup
 
-from lambda_wait.errors import ExitCode, LambdaWaitError, UsageError, worst
+from lambda_wait.inputs import FunctionRef
 from lambda_wait.options import (
     DURATION,
-    FUNCTION,
+    FUNCTION_REF,
     BudgetOptions,
     CommonOptions,
     SelectionOptions,
@@ -19,14 +19,10 @@ from lambda_wait.options import (
     function_name_option,
     selection_options,
 )
+from lambda_wait.usecases.functions import FunctionsRequest
+from lambda_wait.usecases.status import StatusRequest, run_status
 
-if TYPE_CHECKING:
-    from lambda_wait.aws import LambdaApi
-    from lambda_wait.inputs import FunctionRef
-    from lambda_wait.result import CommandResult, FunctionReport
-    from lambda_wait.ui.output import Output
-
-from ._common import build_api, resolve_functions, run_command, suggest_names
+from ._common import ApiFactory, run_command
 
 EXAMPLES = """
 Examples:
@@ -42,7 +38,7 @@ Examples:
 
 
 @cloup.command(epilog=EXAMPLES)
-@click.argument("functions", nargs=-1, type=FUNCTION, metavar="[FUNCTION...]")
+@click.argument("functions", nargs=-1, type=FUNCTION_REF, metavar="[FUNCTION...]")
 @function_name_option
 @click.option("--qualifier", help="Version number or alias to read instead of $LATEST.")
 @cloup.option_group(
@@ -67,8 +63,8 @@ Examples:
 @budget_options
 @common_options
 def command(
-    functions: tuple[str, ...],
-    function_names: tuple[str, ...],
+    functions: tuple[FunctionRef, ...],
+    function_names: tuple[FunctionRef, ...],
     qualifier: str | None,
     wide: bool,
     watch: bool,
@@ -96,69 +92,12 @@ def command(
     with the worst outcome (see `lambda-wait --help`).
     """
 
-    def body(output: Output) -> CommandResult:
-        from lambda_wait.result import CommandResult, StatusPayload
-
-        if watch and opts.json:
-            raise UsageError(
-                "--watch redraws a table; it cannot be combined with --output json.",
-                hint="Drop --watch, or poll `lambda-wait status -o json` yourself.",
-            )
-        api, refs, prefetched = resolve_functions(
-            lambda: build_api(opts, budget),
-            functions + function_names,
-            qualifier,
-            selection,
-            budget.poll_api,
-            region=opts.region,
-        )
-
-        def read(documents: dict[str, dict[str, Any]]) -> CommandResult:
-            reports = _read_all(api, refs, qualifier, budget.poll_api, documents)
-            suggest_names(api, refs, reports)
-            code = worst([r.exit_code for r in reports])
-            return CommandResult(code, reports, StatusPayload(wide=wide))
-
-        if watch:
-            output.watch(lambda: read({}), interval, first=read(prefetched))
-        return read(prefetched)
-
-    return run_command(opts, "status", body)
-
-
-def _read_all(
-    api: LambdaApi,
-    refs: list[FunctionRef],
-    qualifier: str | None,
-    poll_api: str,
-    documents: dict[str, dict[str, Any]],
-) -> list[FunctionReport]:
-    """One read of each function (or the answer a selection already read)."""
-    from lambda_wait.api import get_status
-    from lambda_wait.commands._serving import status_with_serving
-    from lambda_wait.result import FunctionReport
-
-    reports: list[FunctionReport] = []
-    for ref in refs:
-        try:
-            result = get_status(
-                ref.given,
-                client=api,
-                qualifier=qualifier,
-                poll_api=poll_api,
-                configuration=documents.get(ref.given),
-            )
-            report = FunctionReport(
-                ref.label,
-                result.exit_code,
-                result.snapshot,
-                result.assessment,
-                notes=list(result.notes),
-                cooldown=result.cooldown,
-            )
-            reports.append(status_with_serving(api, ref, report))
-        except LambdaWaitError as err:
-            if err.exit_code in (ExitCode.AUTH, ExitCode.USAGE):
-                raise  # the same for every function: say it once
-            reports.append(FunctionReport(ref.label, err.exit_code, error=err))
-    return reports
+    request = StatusRequest(
+        FunctionsRequest(
+            functions + function_names, qualifier, selection, budget.poll_api, opts.region
+        ),
+        wide=wide,
+        watch=interval if watch else None,
+        json_output=opts.json,
+    )
+    return run_command(opts, "status", partial(run_status, request, ApiFactory(opts, budget)))

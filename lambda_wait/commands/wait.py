@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import Any
 
 import click
 import cloup
 
-from lambda_wait.errors import ExitCode, worst
+from lambda_wait.inputs import FunctionRef
 from lambda_wait.options import (
     DURATION,
-    FUNCTION,
+    FUNCTION_REF,
     BudgetOptions,
     CommonOptions,
     SelectionOptions,
@@ -20,18 +21,12 @@ from lambda_wait.options import (
     history_option,
     selection_options,
 )
+from lambda_wait.targets.mappings import MAPPINGS
+from lambda_wait.targets.registry import GOALS, Goal, goals_help, named_goal
+from lambda_wait.usecases.functions import FunctionsRequest
+from lambda_wait.usecases.wait import WaitRequest, run_wait
 
-if TYPE_CHECKING:
-    from lambda_wait.result import CommandResult
-    from lambda_wait.ui.output import Output
-
-from ._common import (
-    build_api,
-    report_from_wait,
-    resolve_functions,
-    run_command,
-    suggest_names,
-)
+from ._common import ApiFactory, run_command
 
 EXAMPLES = """
 Examples:
@@ -50,21 +45,31 @@ Examples:
 """
 
 
+class GoalChoice(click.Choice[str]):
+    """``--for``: one of the registered goals (lambda_wait.targets.registry), given to
+    the command as that :class:`Goal`, never as a string."""
+
+    def __init__(self) -> None:
+        super().__init__([g.name for g in GOALS])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Goal):
+            return value
+        return named_goal(super().convert(value, param, ctx))
+
+
 @cloup.command(epilog=EXAMPLES)
-@click.argument("functions", nargs=-1, type=FUNCTION, metavar="[FUNCTION...]")
+@click.argument("functions", nargs=-1, type=FUNCTION_REF, metavar="[FUNCTION...]")
 @function_name_option
 @cloup.option_group(
     "Waiting",
     click.option(
         "--for",
-        "target",
-        type=click.Choice(["ready", "active", "updated", "provisioned"]),
+        "goal",
+        type=GoalChoice(),
         default="ready",
         show_default=True,
-        help="ready: State Active and LastUpdateStatus Successful, and with --qualifier "
-        "the alias's or version's provisioned concurrency READY when it has some; active: "
-        "State Active only; updated: LastUpdateStatus Successful only; provisioned: the "
-        "provisioned concurrency config of --qualifier READY (exit 2 when it has none).",
+        help=goals_help(),
     ),
     click.option(
         "--timeout",
@@ -94,9 +99,9 @@ Examples:
 @budget_options
 @common_options
 def command(
-    functions: tuple[str, ...],
-    function_names: tuple[str, ...],
-    target: str,
+    functions: tuple[FunctionRef, ...],
+    function_names: tuple[FunctionRef, ...],
+    goal: Goal,
     timeout: float,
     qualifier: str | None,
     mappings: bool,
@@ -130,70 +135,14 @@ def command(
     timeout, honouring Lambda's Retry-After.
     """
 
-    def body(output: Output) -> CommandResult:
-        from lambda_wait.api import wait_for_functions
-        from lambda_wait.clock import Deadline, SystemClock
-        from lambda_wait.commands._serving import wait_with_serving
-        from lambda_wait.errors import UsageError
-        from lambda_wait.result import CommandResult, FunctionReport, WaitPayload
-        from lambda_wait.serving.watch import ServingCheck
-
-        if target == "provisioned":
-            from lambda_wait.inputs import parse_function
-
-            unqualified = [
-                f
-                for f in functions + function_names
-                if parse_function(f, qualifier).qualifier is None
-            ]
-            if unqualified or (selection.active and not qualifier):
-                raise UsageError(
-                    "--for provisioned needs --qualifier: provisioned concurrency lives on "
-                    "an alias or a published version, never on $LATEST",
-                    hint="Add e.g. --qualifier live.",
-                )
-        clock = SystemClock()
-        api, refs, _ = resolve_functions(
-            # --timeout bounds a credential_process of the set-up too (aws_setup).
-            lambda: build_api(opts, budget, clock=clock, timeout=timeout),
-            functions + function_names,
-            qualifier,
-            selection,
-            budget.poll_api,
-            region=opts.region,
-        )
-        # The run's one deadline, counted (as each function's wait is) from after the
-        # listing: no request is sent or answered past it, the serving wait ends by it.
-        deadline = Deadline(clock, timeout)
-        api = api.bounded_by(deadline)
-        if target == "provisioned":
-            reports = [FunctionReport(ref.label, ExitCode.READY, target=target) for ref in refs]
-        else:
-            results = wait_for_functions(
-                [ref.given for ref in refs],
-                client=api,
-                target=target,
-                timeout=timeout,
-                qualifier=qualifier,
-                listener=output.progress,
-                wake=wake,
-                poll_api=budget.poll_api,
-                history=not no_history,
-            )
-            reports = [report_from_wait(result) for result in results]
-            for result in results:
-                if result.error is not None and result.error.exit_code in (
-                    ExitCode.AUTH,
-                    ExitCode.USAGE,
-                ):
-                    raise result.error
-            suggest_names(api, refs, reports)
-        # Provisioned concurrency: for ready (when the qualifier has a config) and provisioned.
-        provisioned = {"ready": "auto", "provisioned": "require"}.get(target, "off")
-        check = ServingCheck(provisioned=provisioned, mappings=mappings)
-        reports = wait_with_serving(
-            api, refs, reports, check, clock=clock, deadline=deadline, output=output
-        )
-        return CommandResult(worst([r.exit_code for r in reports]), reports, WaitPayload(timeout))
-
-    return run_command(opts, "wait", body)
+    request = WaitRequest(
+        FunctionsRequest(
+            functions + function_names, qualifier, selection, budget.poll_api, opts.region
+        ),
+        goal,
+        timeout,
+        also=(MAPPINGS,) if mappings else (),
+        wake=wake,
+        history=not no_history,
+    )
+    return run_command(opts, "wait", partial(run_wait, request, ApiFactory(opts, budget)))

@@ -33,7 +33,10 @@ class MappingsTarget(ServingTarget[Mappings]):
         rows: list[Row] = []
         for index, mapping in enumerate(snap):
             verdict = assess_mapping(mapping)
-            spans = [Span(f"{mapping.source}  "), Span(mapping.state or "(no State)", verdict.phase)]
+            spans = [
+                Span(f"{mapping.source}  "),
+                Span(mapping.state or "(no State)", verdict.phase),
+            ]
             if mapping.batch_size is not None:
                 spans.append(Span(f"  batch {mapping.batch_size}"))
             if mapping.state_transition_reason:

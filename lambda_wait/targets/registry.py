@@ -64,7 +64,7 @@ GOALS: tuple[Goal, ...] = _function_goals() + tuple(
 )
 
 
-def goal(name: str | Target) -> Goal:
+def named_goal(name: str | Target) -> Goal:
     """The ``--for`` choice called ``name`` (a :class:`Target` names its own)."""
     for found in GOALS:
         if found.name == name:

@@ -1,4 +1,4 @@
-"""status/wait's serving helpers: what a missing permission does, with a fake reader."""
+"""status/wait's serving use cases: what a missing permission does, with a fake reader."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Any, cast
 import pytest
 
 from lambda_wait.clock import Deadline, ManualClock
-from lambda_wait.commands._serving import status_with_serving, wait_with_serving
 from lambda_wait.errors import AuthError, ExitCode
 from lambda_wait.inputs import parse_function
 from lambda_wait.result import FunctionReport
 from lambda_wait.serving.watch import ServingCheck
 from lambda_wait.states import FunctionSnapshot, assess
+from lambda_wait.usecases.serving import ServingWaits, status_with_serving
 
 DENIED = AuthError("permission denied for lambda:GetProvisionedConcurrencyConfig: no")
 
@@ -25,9 +25,8 @@ class Denied:
         raise DENIED
 
 
-class Quiet:
-    def info(self, message: str) -> None:
-        raise AssertionError(message)
+def quiet(message: str) -> None:
+    raise AssertionError(message)
 
 
 def ready_report() -> FunctionReport:
@@ -39,15 +38,8 @@ def ready_report() -> FunctionReport:
 
 
 def run(check: ServingCheck, clock: ManualClock) -> FunctionReport:
-    (report,) = wait_with_serving(
-        cast(Any, Denied()),
-        [parse_function("shop", "live")],
-        [ready_report()],
-        check,
-        clock=clock,
-        deadline=Deadline(clock, 60),
-        output=cast(Any, Quiet()),
-    )
+    waits = ServingWaits(cast(Any, Denied()), check, clock, Deadline(clock, 60), quiet)
+    (report,) = waits.all([parse_function("shop", "live")], [ready_report()])
     return report
 
 

@@ -1,0 +1,113 @@
+"""What ``status`` and ``wait`` add for what serves a function's traffic: every
+registered serving target the check asks for (provisioned concurrency with a
+qualifier, event source mappings, ...), folded into each function's report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from lambda_wait.errors import AuthError, ExitCode, LambdaWaitError, worst
+from lambda_wait.serving import combine
+from lambda_wait.serving.watch import ServingCheck, ServingSnapshot, read_serving, wait_serving
+from lambda_wait.states import Assessment
+
+if TYPE_CHECKING:
+    from lambda_wait.aws import LambdaApi
+    from lambda_wait.clock import Clock, Deadline
+    from lambda_wait.inputs import FunctionRef
+    from lambda_wait.result import FunctionReport
+
+MAX_THREADS = 32  # each sleeps most of the time; the request budget paces the reads
+STATUS_CHECK = ServingCheck(mappings=True)  # status: the qualifier's config, the mappings
+
+
+def status_with_serving(api: LambdaApi, ref: FunctionRef, report: FunctionReport) -> FunctionReport:
+    """``status``: add what serves the function, and fold its verdict into the
+    function's. A missing permission for these reads becomes a note: the function's
+    own status stays useful."""
+    if report.snapshot is None:
+        return report
+    try:
+        serving = read_serving(api, ref.api_name, STATUS_CHECK.for_qualifier(ref.qualifier))
+    except AuthError as err:
+        return replace(report, notes=[*report.notes, f"not read: {err.message}"])
+    verdict = serving.assess()
+    assessment = combine(report.assessment, verdict) if verdict else report.assessment
+    exit_code = report.exit_code
+    if verdict is not None:
+        exit_code = worst([report.exit_code, verdict.exit_code])
+    return replace(report, serving=serving, assessment=assessment, exit_code=exit_code)
+
+
+@dataclass(frozen=True)
+class ServingWaits:
+    """``wait``: after each function is ready (or without waiting for it, for a goal
+    that does not wait on its state), wait on what serves it inside the run's deadline;
+    each change is one line through ``say``."""
+
+    api: LambdaApi
+    check: ServingCheck
+    clock: Clock
+    deadline: Deadline
+    say: Callable[[str], None]
+
+    def all(self, refs: list[FunctionRef], reports: list[FunctionReport]) -> list[FunctionReport]:
+        pairs = list(zip(refs, reports, strict=True))
+        if len(pairs) == 1:
+            return [self.one(pairs[0])]
+        with ThreadPoolExecutor(max_workers=min(MAX_THREADS, len(pairs))) as pool:
+            return list(pool.map(self.one, pairs))
+
+    def one(self, pair: tuple[FunctionRef, FunctionReport]) -> FunctionReport:
+        ref, report = pair
+        if report.exit_code is not ExitCode.READY:
+            return report  # the function itself failed or timed out: that is the answer
+        check = self.check.for_qualifier(ref.qualifier)
+        if not check.active:
+            return report
+        try:
+            result = wait_serving(
+                self.api,
+                ref.api_name,
+                check,
+                clock=self.clock,
+                deadline=self.deadline,
+                on_change=_Announce(ref.label, self.say),
+            )
+        except AuthError as err:
+            if check.only_auto:
+                # Not asked for explicitly: the function itself is ready; say what was not read.
+                return replace(report, notes=[*report.notes, f"not read: {err.message}"])
+            raise
+        except LambdaWaitError as err:
+            if err.exit_code in (ExitCode.AUTH, ExitCode.USAGE):
+                raise
+            return replace(report, exit_code=err.exit_code, error=err)
+        verdict = result.assessment
+        timed_out = result.timed_out and not verdict.done
+        message = (
+            f"timed out after the function was ready: {verdict.summary}" if timed_out else None
+        )
+        return replace(
+            report,
+            serving=result.snapshot,
+            assessment=combine(report.assessment, verdict),
+            exit_code=result.exit_code,
+            timed_out=timed_out,
+            message=message or report.message,
+            polls=(report.polls or 0) + result.reads,
+        )
+
+
+@dataclass(frozen=True)
+class _Announce:
+    """The live view's line when what serves a function changes: its joined verdict."""
+
+    label: str
+    say: Callable[[str], None]
+
+    def __call__(self, _snapshot: ServingSnapshot, verdict: Assessment) -> None:
+        self.say(f"{self.label}: {verdict.summary}")
