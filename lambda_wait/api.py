@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from lambda_wait._legacy_clock import public_clock
@@ -26,7 +26,7 @@ from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
 from lambda_wait.errors import ExitCode, LambdaWaitError, UsageError
 from lambda_wait.history import HistoryStore, history_disabled
-from lambda_wait.inputs import FunctionRef, parse_function
+from lambda_wait.inputs import FunctionRef, as_ref
 from lambda_wait.peers import Peers
 from lambda_wait.schedule import LatenessBound, PollSchedule
 from lambda_wait.serving.watch import (
@@ -39,6 +39,7 @@ from lambda_wait.serving.watch import (
 from lambda_wait.signals import interruptible
 from lambda_wait.states import Assessment, FunctionSnapshot, Phase, Target
 from lambda_wait.targets.function import FUNCTION_STATE
+from lambda_wait.usecases.functions import Selection, list_selection
 from lambda_wait.waiter import Listener, PollPolicy, WaitResult
 from lambda_wait.wake import InactiveAwareWait
 
@@ -106,14 +107,6 @@ def history_store(history: bool | HistoryStore) -> HistoryStore | None:
     return HistoryStore.default()
 
 
-def _ref(function: str | FunctionRef, qualifier: str | None) -> FunctionRef:
-    """The function as parsed once: a :class:`FunctionRef` is taken as it is (with
-    ``qualifier`` merged), a string is parsed here, at the API's edge."""
-    if isinstance(function, FunctionRef):
-        return function.with_qualifier(qualifier)
-    return parse_function(function, qualifier)
-
-
 def get_status(
     function: str | FunctionRef,
     *,
@@ -132,7 +125,7 @@ def get_status(
     or GetFunction); ``configuration`` is an answer of either read made just before
     (e.g. by :func:`select_functions`), used instead of reading again.
     """
-    ref = _ref(function, qualifier)
+    ref = as_ref(function, qualifier)
     api = _api(client)
     if configuration is not None:
         snap = FunctionSnapshot.from_configuration(configuration)
@@ -199,7 +192,7 @@ def wait_for_function(
     0.1.0 form, ``clock``/``wall``/``sleep`` as callables, still works but warns
     (DeprecationWarning): pass one Clock instead.
     """
-    ref = _ref(function, qualifier)
+    ref = as_ref(function, qualifier)
     api = _api(client)
     one_clock = public_clock(clock, sleep, wall, default=api.clock, function="wait_for_function")
     return InactiveAwareWait(
@@ -298,7 +291,7 @@ class _Fleet:
     def wait(self, function: str | FunctionRef) -> WaitResult:
         """One function's wait; its API error becomes its result."""
         try:
-            ref = _ref(function, self.qualifier)
+            ref = as_ref(function, self.qualifier)
             # Functions named by ARN in another Region read through that Region's budget.
             regional = self.api.in_region(ref.region)
             return InactiveAwareWait(
@@ -312,15 +305,6 @@ class _Fleet:
         except LambdaWaitError as err:
             label = function.label if isinstance(function, FunctionRef) else function
             return result_from_error(label, self.target, err)
-
-
-@dataclass
-class Selection:
-    """The functions a listing selected, and the GetFunction answers read on the way."""
-
-    names: list[str]
-    listed: int = 0  # functions in the region before filtering
-    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def select_functions(
@@ -340,32 +324,7 @@ def select_functions(
     otherwise with ListTags (IAM ``lambda:ListTags``). ListFunctions does not carry
     the function states, so a status still needs a read of each function.
     """
-    api = _api(client)
-    listed = api.list_functions()
-    names = sorted(
-        {
-            str(doc.get("FunctionName"))
-            for doc in listed
-            if doc.get("FunctionName") and str(doc["FunctionName"]).startswith(prefix or "")
-        }
-    )
-    if not tags:
-        return Selection(names, listed=len(listed))
-    arns = {str(d.get("FunctionName")): str(d.get("FunctionArn") or "") for d in listed}
-    selected: list[str] = []
-    documents: dict[str, dict[str, Any]] = {}
-    for name in names:
-        if poll_api == "get-function":
-            doc = api.get_function(name)
-            found = dict(doc.get("Tags") or {})
-        else:
-            doc = None
-            found = api.list_tags(arns.get(name) or name)
-        if all(key in found and (want is None or found[key] == want) for key, want in tags.items()):
-            selected.append(name)
-            if doc is not None:
-                documents[name] = doc
-    return Selection(selected, listed=len(listed), documents=documents)
+    return list_selection(_api(client), prefix, tags, poll_api)
 
 
 # --- what serves traffic: provisioned concurrency and event source mappings ----------------
@@ -380,7 +339,7 @@ def get_serving(
 ) -> ServingSnapshot:
     """One read of a function's provisioned concurrency config (of ``qualifier``; none
     without one) and of its event source mappings."""
-    ref = _ref(function, qualifier)
+    ref = as_ref(function, qualifier)
     check = ServingCheck(qualifier=ref.qualifier, mappings=event_source_mappings)
     return read_serving(_api(client), ref.api_name, check)
 
@@ -405,7 +364,7 @@ def wait_for_serving(
     """
     if provisioned not in ("auto", "require", "off"):
         raise UsageError(f"provisioned must be 'auto', 'require' or 'off', not {provisioned!r}")
-    ref = _ref(function, qualifier)
+    ref = as_ref(function, qualifier)
     if provisioned == "require" and ref.qualifier is None:
         raise UsageError(
             "waiting for provisioned concurrency needs a qualifier (an alias or a version)"

@@ -115,6 +115,14 @@ def parse_function(text: str, qualifier: str | None = None) -> FunctionRef:
     return ref.with_qualifier(qualifier)
 
 
+def as_ref(function: str | FunctionRef, qualifier: str | None = None) -> FunctionRef:
+    """A function parsed once: a :class:`FunctionRef` is taken as it is (``qualifier``
+    merged in), a string is parsed (at the public API's edge)."""
+    if isinstance(function, FunctionRef):
+        return function.with_qualifier(qualifier)
+    return parse_function(function, qualifier)
+
+
 def check_region(ref: FunctionRef, region: str | None) -> None:
     """Refuse a function ARN whose Region contradicts the ``--region`` given (``region``;
     None when the flag was not given: then the ARN's Region is used), before any call."""

@@ -207,9 +207,24 @@ class Assessment:
         return self.phase.terminal
 
 
-def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:  # noqa: PLR0911, PLR0912 -- the state table: one return per State/LastUpdateStatus case
+def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:
     """Classify ``snap`` with respect to ``target``; never raises on unknown values."""
-    state, update = snap.state, snap.last_update_status
+    stopped = _state_verdict(snap)
+    if stopped is not None:
+        return stopped
+    if target is not Target.ACTIVE and snap.last_update_status == FAILED:
+        return Assessment(
+            Phase.UPDATE_FAILED,
+            "LastUpdateStatus Failed: the update was not applied; the previous code and "
+            "configuration are still live",
+            snap.update_decoded,
+        )
+    return _RULES[target](snap)
+
+
+def _state_verdict(snap: FunctionSnapshot) -> Assessment | None:  # noqa: PLR0911 -- the State table: one return per State
+    """What the State alone decides, whatever the target (None: it decides nothing)."""
+    state = snap.state
     if state == FAILED:
         return Assessment(
             Phase.FAILED,
@@ -242,37 +257,57 @@ def assess(snap: FunctionSnapshot, target: Target = Target.READY) -> Assessment:
     # then is left over from an earlier attempt (e.g. a failed restore being retried).
     if state == PENDING:
         return Assessment(Phase.IN_PROGRESS, "Pending", snap.state_decoded)
-    if target is not Target.ACTIVE and update == FAILED:
-        return Assessment(
-            Phase.UPDATE_FAILED,
-            "LastUpdateStatus Failed: the update was not applied; the previous code and "
-            "configuration are still live",
-            snap.update_decoded,
-        )
+    return None
 
+
+def _active(snap: FunctionSnapshot) -> bool:
     # Terraform treats ActiveNonInvocable (Lambda Managed Instances) as a finished create.
-    active = state in (ACTIVE, ACTIVE_NON_INVOCABLE)
-    update_ok = update in (SUCCESSFUL, None)
-    # Target active ignores LastUpdateStatus, including values this version does not know.
-    if target is Target.ACTIVE:
-        if active:
-            return Assessment(Phase.READY, f"State {state}", None)
-        return Assessment(Phase.OTHER, "no State reported yet", None)
+    return snap.state in (ACTIVE, ACTIVE_NON_INVOCABLE)
+
+
+_NOTHING_YET = Assessment(Phase.OTHER, "no State reported yet", None)
+
+
+def _unknown_update(snap: FunctionSnapshot) -> Assessment | None:
+    update = snap.last_update_status
     if update is not None and update not in KNOWN_UPDATE_STATUSES:
         return Assessment(
             Phase.OTHER,
             f"unknown LastUpdateStatus {update!r}: treated as not ready",
             snap.update_decoded,
         )
-    if target is Target.UPDATED:
-        if update == SUCCESSFUL or (update is None and active):
-            return Assessment(Phase.READY, "LastUpdateStatus Successful", None)
-        if update == IN_PROGRESS:
-            return Assessment(Phase.IN_PROGRESS, "update InProgress", snap.update_decoded)
-        return Assessment(Phase.OTHER, "no State reported yet", None)
-    # Target.READY
-    if active and update_ok:
+    return None
+
+
+def _rule_active(snap: FunctionSnapshot) -> Assessment:
+    """State Active; LastUpdateStatus is ignored, values this version does not know too."""
+    if _active(snap):
+        return Assessment(Phase.READY, f"State {snap.state}", None)
+    return _NOTHING_YET
+
+
+def _rule_updated(snap: FunctionSnapshot) -> Assessment:
+    update = snap.last_update_status
+    unknown = _unknown_update(snap)
+    if unknown is not None:
+        return unknown
+    if update == SUCCESSFUL or (update is None and _active(snap)):
+        return Assessment(Phase.READY, "LastUpdateStatus Successful", None)
+    if update == IN_PROGRESS:
+        return Assessment(Phase.IN_PROGRESS, "update InProgress", snap.update_decoded)
+    return _NOTHING_YET
+
+
+def _rule_ready(snap: FunctionSnapshot) -> Assessment:
+    update = snap.last_update_status
+    unknown = _unknown_update(snap)
+    if unknown is not None:
+        return unknown
+    if _active(snap) and update in (SUCCESSFUL, None):
         return Assessment(Phase.READY, "Active and Successful" if update else "Active", None)
     if update == IN_PROGRESS:
         return Assessment(Phase.IN_PROGRESS, "update InProgress", snap.update_decoded)
-    return Assessment(Phase.OTHER, "no State reported yet", None)
+    return _NOTHING_YET
+
+
+_RULES = {Target.ACTIVE: _rule_active, Target.UPDATED: _rule_updated, Target.READY: _rule_ready}

@@ -2,12 +2,15 @@
 
 Registering a target is one line in :data:`SERVING`: from it come its ``--for`` choice
 (when it has one), what ``--for ready`` adds, its rows in ``status``, its line in the
-live view and its JSON section. Pure: no boto3, botocore, click or rich.
+live view and its JSON section. The function's own state is the one target outside
+it (:mod:`lambda_wait.targets.function`): ready, active and updated are its rules, and
+a published version is that target read with the version as qualifier. Pure: no
+boto3, botocore, click or rich.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,23 +48,28 @@ class Goal:
         return None
 
 
-def _function_goals() -> tuple[Goal, ...]:
+def build_goals(serving: Sequence[ServingTarget[Any]]) -> tuple[Goal, ...]:
+    """The ``--for`` choices ``serving`` gives: ready, active and updated (the function's
+    own state; ready also reads each target that has ``ready_help``), then one per
+    target with a ``for_choice``, which waits on that target alone."""
     ready = "State Active and LastUpdateStatus Successful" + "".join(
-        f", and {target.ready_help}" for target in SERVING if target.in_ready
+        f", and {target.ready_help}" for target in serving if target.in_ready
     )
-    auto = {target: Need.AUTO for target in SERVING if target.in_ready}
+    auto = {target: Need.AUTO for target in serving if target.in_ready}
+    own = tuple(
+        Goal(target.for_choice, target.for_help, None, {target: Need.REQUIRE})
+        for target in serving
+        if target.for_choice
+    )
     return (
         Goal(Target.READY.value, ready, Target.READY, auto),
         Goal(Target.ACTIVE.value, "State Active only", Target.ACTIVE),
         Goal(Target.UPDATED.value, "LastUpdateStatus Successful only", Target.UPDATED),
+        *own,
     )
 
 
-GOALS: tuple[Goal, ...] = _function_goals() + tuple(
-    Goal(target.for_choice, target.for_help, None, {target: Need.REQUIRE})
-    for target in SERVING
-    if target.for_choice
-)
+GOALS: tuple[Goal, ...] = build_goals(SERVING)
 
 
 def named_goal(name: str | Target) -> Goal:
@@ -73,9 +81,9 @@ def named_goal(name: str | Target) -> Goal:
     raise UsageError(f"unknown wait target {str(name)!r}: choose one of {choices}.")
 
 
-def goals_help() -> str:
+def goals_help(goals: Sequence[Goal] = GOALS) -> str:
     """The ``--for`` help: every choice and what it waits for."""
-    return "; ".join(f"{g.name}: {g.help}" for g in GOALS) + "."
+    return "; ".join(f"{g.name}: {g.help}" for g in goals) + "."
 
 
 def target_named(name: str) -> ServingTarget[Any]:

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lambda_wait.errors import FunctionNotFoundError, LambdaWaitError, UsageError
@@ -57,6 +58,49 @@ class FunctionsRequest:
         return refs
 
 
+@dataclass
+class Selection:
+    """The functions a listing selected, and the GetFunction answers read on the way."""
+
+    names: list[str]
+    listed: int = 0  # functions in the region before filtering
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def list_selection(
+    api: LambdaApi,
+    prefix: str | None,
+    tags: Mapping[str, str | None] | None,
+    poll_api: str,
+) -> Selection:
+    """What :func:`lambda_wait.api.select_functions` selects, through ``api``."""
+    listed = api.list_functions()
+    names = sorted(
+        {
+            str(doc.get("FunctionName"))
+            for doc in listed
+            if doc.get("FunctionName") and str(doc["FunctionName"]).startswith(prefix or "")
+        }
+    )
+    if not tags:
+        return Selection(names, listed=len(listed))
+    arns = {str(d.get("FunctionName")): str(d.get("FunctionArn") or "") for d in listed}
+    selected: list[str] = []
+    documents: dict[str, dict[str, Any]] = {}
+    for name in names:
+        if poll_api == "get-function":
+            doc = api.get_function(name)
+            found = dict(doc.get("Tags") or {})
+        else:
+            doc = None
+            found = api.list_tags(arns.get(name) or name)
+        if all(key in found and (want is None or found[key] == want) for key, want in tags.items()):
+            selected.append(name)
+            if doc is not None:
+                documents[name] = doc
+    return Selection(selected, listed=len(listed), documents=documents)
+
+
 def select(
     api: LambdaApi, request: FunctionsRequest, refs: list[FunctionRef]
 ) -> tuple[list[FunctionRef], dict[str, dict[str, Any]]]:
@@ -66,11 +110,7 @@ def select(
     selection = request.selection
     if not selection.active:
         return refs, {}
-    from lambda_wait.api import select_functions
-
-    chosen = select_functions(
-        client=api, prefix=selection.prefix, tags=dict(selection.tags), poll_api=request.poll_api
-    )
+    chosen = list_selection(api, selection.prefix, dict(selection.tags), request.poll_api)
     if not chosen.names and not refs:
         raise FunctionNotFoundError(
             f"no function matches {selection.describe()} ({chosen.listed} listed in the region).",
