@@ -28,9 +28,11 @@ class Need(StrEnum):
 
 
 class ServingReader(Protocol):
-    """The adapter's reads the serving targets use (``lambda_wait.aws.LambdaApi`` has
-    them). A target whose read is not here uses ``LambdaApi.call`` through its own
-    Protocol."""
+    """The adapter's reads the registered targets use (``lambda_wait.aws.LambdaApi`` and
+    the deploy's ``LambdaPort`` have them). A new target declares what it reads as its
+    own Protocol in its module, e.g. ``LambdaApi.call("get_function_url_config", ...)``
+    (budgeted, bounded by the run's Deadline, errors translated), so adding one does
+    not change the adapter."""
 
     def get_provisioned_concurrency_config(
         self, name: str, qualifier: str
@@ -85,8 +87,10 @@ class ServingTarget(ABC, Generic[S]):
         return qualifier is not None or not self.needs_qualifier
 
     @abstractmethod
-    def read(self, reader: ServingReader, function_name: str, qualifier: str | None) -> S | None:
-        """One read (through the request budget); None when there is nothing there."""
+    def read(self, reader: Any, function_name: str, qualifier: str | None) -> S | None:
+        """One read through ``reader`` (the run's ``LambdaApi``, so through the request
+        budget), typed by each target as the Protocol it needs; None when there is
+        nothing there."""
 
     @abstractmethod
     def judge(self, snap: S | None) -> Assessment | None:
