@@ -253,17 +253,15 @@ def wait_for_functions(
         Target(target),
         deadline if deadline is not None else Deadline(api.clock, timeout),
         qualifier,
-        dict(
-            wake=wake,
-            store=cooldown_store,
-            policy=policy,
-            listener=listener,
-            poll_api=poll_api,
-            schedule=schedule,
-            history=history_store(history),
-            # The functions' operations are evidence about each other (lambda_wait.peers).
-            peers=Peers(),
-        ),
+        wake=wake,
+        store=cooldown_store,
+        policy=policy,
+        listener=listener,
+        poll_api=poll_api,
+        schedule=schedule,
+        history=history_store(history),
+        # The functions' operations are evidence about each other (lambda_wait.peers).
+        peers=Peers(),
     )
     if len(functions) == 1:
         return [fleet.wait(functions[0])]
@@ -286,7 +284,14 @@ class _Fleet:
     target: Target
     deadline: Deadline
     qualifier: str | None
-    options: dict[str, Any]
+    wake: bool
+    store: CooldownStore | None
+    policy: PollPolicy | None
+    listener: Listener | None
+    poll_api: str
+    schedule: PollSchedule | None
+    history: HistoryStore | None
+    peers: Peers
 
     def wait(self, function: str | FunctionRef) -> WaitResult:
         """One function's wait; its API error becomes its result."""
@@ -300,7 +305,14 @@ class _Fleet:
                 target=self.target,
                 deadline=self.deadline,
                 clock=regional.clock,
-                **self.options,
+                wake=self.wake,
+                store=self.store,
+                policy=self.policy,
+                listener=self.listener,
+                poll_api=self.poll_api,
+                schedule=self.schedule,
+                history=self.history,
+                peers=self.peers,
             ).run()
         except LambdaWaitError as err:
             label = function.label if isinstance(function, FunctionRef) else function

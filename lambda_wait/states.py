@@ -43,7 +43,8 @@ KNOWN_UPDATE_STATUSES = (SUCCESSFUL, FAILED, IN_PROGRESS)
 
 
 class Target(StrEnum):
-    """What ``wait`` waits for."""
+    """The rule a function's own state must meet: the function-state ``wait --for``
+    goals (``lambda_wait.targets.registry``) and every deploy's wait."""
 
     ACTIVE = "active"  # State Active (an update may still be running)
     UPDATED = "updated"  # LastUpdateStatus Successful

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_wait.clock import Clock, Deadline
-from lambda_wait.errors import AwsUnavailableError, DeadlineReachedError, ExitCode, UsageError
+from lambda_wait.errors import AwsUnavailableError, DeadlineReachedError, ExitCode
 from lambda_wait.serving import combine
 from lambda_wait.serving.mappings import MappingSnapshot
 from lambda_wait.serving.provisioned import ProvisionedSnapshot
@@ -23,8 +23,6 @@ from lambda_wait.targets.base import Need, Row, ServingReader, ServingTarget
 from lambda_wait.targets.mappings import MAPPINGS
 from lambda_wait.targets.provisioned import PROVISIONED
 from lambda_wait.targets.registry import SERVING
-
-__all__ = ["ServingCheck", "ServingReader", "ServingSnapshot", "ServingWait"]
 
 # Poll intervals: mappings settle in seconds, provisioned concurrency in minutes ("a minute
 # or two of preparation" before allocation starts), so start at 1 s and back off to 10 s.
@@ -78,10 +76,6 @@ class ServingCheck:
     def reads(self) -> tuple[ServingTarget[Any], ...]:
         """The targets a read covers, in registry order."""
         return tuple(t for t in SERVING if t in self.needs and t.applies(self.qualifier))
-
-    @property
-    def reads_provisioned(self) -> bool:
-        return PROVISIONED in self.reads
 
     @property
     def active(self) -> bool:
@@ -152,10 +146,6 @@ def json_sections(serving: ServingSnapshot | None) -> dict[str, object]:
     if serving is None:
         return {target.json_key: None for target in SERVING}
     return serving.to_dict()
-
-
-def no_config_error(function_name: str, qualifier: str) -> UsageError:
-    return PROVISIONED.missing(function_name, qualifier)
 
 
 def read_serving(reader: ServingReader, function_name: str, check: ServingCheck) -> ServingSnapshot:
