@@ -24,7 +24,7 @@ from lambda_wait.targets.provisioned import PROVISIONED
 SERVING: tuple[ServingTarget[Any], ...] = (PROVISIONED, MAPPINGS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per choice: compared and hashed by identity
 class Goal:
     """One ``wait --for`` choice: the rule the function's state must meet (None: the
     function's state is not waited on) and how much each serving target is needed."""
