@@ -29,6 +29,7 @@ from lambda_wait.history import HistoryStore, history_disabled
 from lambda_wait.inputs import FunctionRef, as_ref
 from lambda_wait.peers import Peers
 from lambda_wait.schedule import LatenessBound, PollSchedule
+from lambda_wait.selecting import Selection, list_selection
 from lambda_wait.serving.watch import (
     ServingCheck,
     ServingSnapshot,
@@ -39,7 +40,6 @@ from lambda_wait.serving.watch import (
 from lambda_wait.signals import interruptible
 from lambda_wait.states import Assessment, FunctionSnapshot, Phase, Target
 from lambda_wait.targets.function import FUNCTION_STATE
-from lambda_wait.usecases.functions import Selection, list_selection
 from lambda_wait.waiter import Listener, PollPolicy, WaitResult
 from lambda_wait.wake import InactiveAwareWait
 

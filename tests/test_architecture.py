@@ -208,11 +208,14 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("cli", ("lambda_wait.cli", "lambda_wait.__main__")),
     ("commands", ("lambda_wait.commands",)),
     ("presentation", ("lambda_wait.ui",)),
+    # status and wait without Click: a request in, a CommandResult (results) out.
+    ("command use cases", ("lambda_wait.usecases",)),
     ("results", ("lambda_wait.result",)),
     (
         "use cases",
         (
             "lambda_wait.api",
+            "lambda_wait.selecting",
             "lambda_wait.waiter",
             "lambda_wait.wake",
             "lambda_wait.deploy",
@@ -262,18 +265,13 @@ KNOWN_LONG_MODULES = {
     "lambda_wait.deploy.runner",
     "lambda_wait.sandbox.app",
     "lambda_wait.commands.action",
-    "lambda_wait.api",
 }
 KNOWN_LONG_FUNCTIONS = {
-    "lambda_wait.commands.wait:command",
     "lambda_wait.commands.deploy:command",
     "lambda_wait.deploy.spec:build_desired",
-    "lambda_wait.states:assess",
     "lambda_wait.deploy.guard:check_before_acting",
     "lambda_wait.commands.deploy:body",
-    "lambda_wait.api:wait_for_functions",
     "lambda_wait.options:_common_decorators",
-    "lambda_wait.commands.wait:body",
     "lambda_wait.release.scaffold:spec_from_function",
     "lambda_wait.deploy.steps.publish:publish",
     "lambda_wait.commands.deploy:_deploy_many",
