@@ -43,12 +43,14 @@ def build_api(
     from lambda_wait.clock import Deadline, SystemClock
 
     clock = clock or SystemClock()
+    if deadline is None and timeout is not None:
+        deadline = Deadline(clock, timeout)  # a caller without the run's Deadline yet
     max_rps = budget.max_rps if budget is not None else DEFAULT_MAX_RPS
     return make_api(
         AwsSettings(opts.region, opts.profile, opts.endpoint_url),
         budget=RequestBudget(max_rps, clock=clock),
         get_function_budget=RequestBudget(get_function_rps(max_rps), clock=clock),
-        credentials_by=deadline or (None if timeout is None else Deadline(clock, timeout)),
+        credentials_by=deadline,
     )
 
 
