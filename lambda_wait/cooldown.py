@@ -9,55 +9,26 @@ the user's cache directory so a pipeline re-running inside the window is told
 at once, without touching the function.
 
 The file is shared by concurrent runs: updates take an exclusive ``flock`` and
-replace the file atomically; a missing or corrupt file reads as empty.
+replace the file atomically; a missing or corrupt file reads as empty, and any
+failure to use the cache is one warning and no change of outcome (:mod:`lambda_wait.cache`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import stat
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from lambda_wait import cache
 from lambda_wait.reasons import COOLDOWN_SECONDS, lookup
 
 STATE_FILE_NAME = "cooldowns.json"
-
-
-def cache_dir() -> Path:
-    """``$LAMBDA_WAIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/lambda-wait``, else
-    ``~/.cache/lambda-wait``."""
-    explicit = os.environ.get("LAMBDA_WAIT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lambda-wait"
-
-
-# A cache file bigger than this is not ours (cooldowns.json holds a few KB).
-MAX_CACHE_FILE_BYTES = 4_000_000
-
-
-def read_cache_file(path: Path, limit: int = MAX_CACHE_FILE_BYTES) -> str:
-    """The text of a cache file, read without ever blocking: a FIFO, device or
-    socket put where the cache file should be (or swapped in after a check) raises
-    OSError instead of hanging the wait, and a file over ``limit`` bytes raises
-    ValueError. Both mean "start afresh" to the callers."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path} is not a regular file")
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"{path} is over {limit} bytes")
-    return data.decode("utf-8")
+MAX_SECONDS = 86_400.0  # a cooldown (or a duration) longer than a day is not one we wrote
+LATEST_EPOCH = 4_102_444_800.0  # 2100-01-01: a later (or non-finite) time is not a time
 
 
 def configured_cooldown_seconds() -> float:
@@ -68,9 +39,10 @@ def configured_cooldown_seconds() -> float:
     """
     raw = os.environ.get("LAMBDA_WAIT_COOLDOWN_SECONDS")
     try:
-        return float(raw) if raw else float(COOLDOWN_SECONDS)
+        seconds = cache.number(float(raw), 0, MAX_SECONDS) if raw else None
     except ValueError:
-        return float(COOLDOWN_SECONDS)
+        seconds = None
+    return float(COOLDOWN_SECONDS) if seconds is None else seconds
 
 
 def is_cooldown_code(code: str | None) -> bool:
@@ -131,33 +103,20 @@ class CooldownStore:
 
     @classmethod
     def default(cls) -> CooldownStore:
-        return cls(cache_dir() / STATE_FILE_NAME)
+        """The file in the cache directory, or memory when the cache is off or unusable."""
+        return cls(cache.cache_file(STATE_FILE_NAME))
 
     # reading ---------------------------------------------------------------
     def _load(self) -> dict[str, dict[str, Any]]:
         if self.path is None:
             return dict(self._memory)
-        try:
-            data = json.loads(read_cache_file(self.path))
-        except (OSError, ValueError):
-            return {}  # missing, corrupt or not a file: start afresh, never fail a wait
-        if not isinstance(data, dict) or not isinstance(data.get("cooldowns"), dict):
-            return {}
-        return {k: v for k, v in data["cooldowns"].items() if isinstance(v, dict)}
+        return _entries(cache.read_json(self.path))
 
     def get(self, key: str) -> Cooldown | None:
         """The cooldown in force for ``key``, or None when none is (or it has expired)."""
         entry = self._load().get(key)
-        if entry is None:
-            return None
-        try:
-            cooldown = Cooldown(
-                key,
-                str(entry["code"]),
-                float(entry["observed_at_epoch"]),
-                float(entry.get("seconds", COOLDOWN_SECONDS)),
-            )
-        except (KeyError, TypeError, ValueError):
+        cooldown = None if entry is None else _cooldown(key, entry)
+        if cooldown is None:
             return None
         return cooldown if cooldown.remaining(self._now()) > 0 else None
 
@@ -165,51 +124,68 @@ class CooldownStore:
     def record(self, key: str, code: str, observed_at: float | None = None) -> Cooldown:
         """Record a failure observed now (or at ``observed_at``); keeps the later of two."""
         when = self._now() if observed_at is None else observed_at
-        with self._locked() as entries:
+        later: list[float] = [when]
+
+        def change(entries: dict[str, dict[str, Any]]) -> None:
             existing = entries.get(key)
             if existing is not None and _epoch(existing) >= when:
-                when = _epoch(existing)
+                later[0] = _epoch(existing)
             entries[key] = {
                 "code": code,
-                "observed_at_epoch": when,
+                "observed_at_epoch": later[0],
                 "seconds": self.seconds,
-                "observed_at": iso(when),
+                "observed_at": iso(later[0]),
             }
-        return Cooldown(key, code, when, self.seconds)
+
+        self._update(change)
+        return Cooldown(key, code, later[0], self.seconds)
 
     def clear(self, key: str) -> None:
         """Forget ``key`` (the function was restored)."""
-        with self._locked() as entries:
-            entries.pop(key, None)
+        self._update(lambda entries: entries.pop(key, None))
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[dict[str, dict[str, Any]]]:
-        if self.path is None:
-            yield self._memory
-            return
-        import fcntl
+    def _update(self, change: Callable[[dict[str, dict[str, Any]]], object]) -> None:
+        """Apply ``change`` to the file under its lock; in memory when the cache is
+        unusable (after the run's one warning), so this run still remembers it."""
+        if self.path is not None:
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path.with_suffix(".lock")
-        with open(lock_path, "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                entries = self._load()
+            def apply(document: Any) -> dict[str, Any]:
                 now = self._now()
                 # Drop entries long expired so the file never grows without bound.
-                entries = {k: v for k, v in entries.items() if _epoch(v) + 2 * self.seconds > now}
-                yield entries
-                payload = json.dumps({"version": 1, "cooldowns": entries}, indent=1)
-                fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cooldowns.")
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(payload)
-                os.replace(tmp, self.path)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                entries = {
+                    k: v
+                    for k, v in _entries(document).items()
+                    if _epoch(v) + 2 * self.seconds > now
+                }
+                change(entries)
+                return {"version": 1, "cooldowns": entries}
+
+            if cache.update_json(self.path, apply, limit=cache.MAX_CACHE_FILE_BYTES):
+                return
+            self.path = None  # go on without the cache for the rest of the run
+        change(self._memory)
+
+
+def _entries(document: Any) -> dict[str, dict[str, Any]]:
+    """The well-formed entries of a cooldowns document (anything else reads as none)."""
+    if not isinstance(document, dict) or not isinstance(document.get("cooldowns"), dict):
+        return {}
+    return {
+        k: v
+        for k, v in document["cooldowns"].items()
+        if isinstance(k, str) and isinstance(v, dict) and _cooldown(k, v) is not None
+    }
+
+
+def _cooldown(key: str, entry: dict[str, Any]) -> Cooldown | None:
+    """The entry as a Cooldown, or None when a value is missing, non-finite or absurd."""
+    code = entry.get("code")
+    observed = cache.number(entry.get("observed_at_epoch"), 0, LATEST_EPOCH)
+    seconds = cache.number(entry.get("seconds", COOLDOWN_SECONDS), 0, MAX_SECONDS)
+    if not isinstance(code, str) or len(code) > 200 or observed is None or seconds is None:
+        return None
+    return Cooldown(key, code, observed, seconds)
 
 
 def _epoch(entry: dict[str, Any]) -> float:
-    try:
-        return float(entry.get("observed_at_epoch", 0))
-    except (TypeError, ValueError):
-        return 0.0
+    return cache.number(entry.get("observed_at_epoch"), 0, LATEST_EPOCH) or 0.0

@@ -8,22 +8,21 @@ turns the successful ones into a :class:`~lambda_wait.schedule.Prediction`.
 The file is bounded (:data:`MAX_FUNCTIONS` functions, :data:`PER_KIND` runs each),
 written atomically under an exclusive ``flock`` (concurrent writers merge, none
 loses the file), and a missing, empty, corrupt or oversized file reads as no
-history: a wait never fails because of it.
+history: a wait never fails because of it (:mod:`lambda_wait.cache`: one warning,
+a corrupt file set aside, every value checked).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import statistics
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lambda_wait.cooldown import cache_dir, read_cache_file
+from lambda_wait import cache
 from lambda_wait.schedule import OperationKind, Prediction
 
 HISTORY_FILE_NAME = "history.json"
@@ -34,6 +33,8 @@ MAX_FILE_BYTES = 4_000_000  # a full file is under 2 MB: anything bigger is not 
 # Runs repeated on the same function take about as long: assume +-10 % until they disagree.
 MIN_RELATIVE_SPREAD = 0.10
 MIN_SPREAD_SECONDS = 0.25
+MAX_SECONDS = 86_400.0  # an operation longer than a day is not one we recorded
+LATEST_EPOCH = 4_102_444_800.0  # 2100-01-01: a later (or non-finite) time is not a time
 
 Entry = dict[str, Any]
 
@@ -59,21 +60,15 @@ class HistoryStore:
 
     @classmethod
     def default(cls) -> HistoryStore:
-        return cls(cache_dir() / HISTORY_FILE_NAME)
+        """The file in the cache directory, or memory when the cache is off or unusable."""
+        return cls(cache.cache_file(HISTORY_FILE_NAME))
 
     # reading ---------------------------------------------------------------
     def _load(self) -> dict[str, Entry]:
         if self.path is None:
             copy: dict[str, Entry] = json.loads(json.dumps(self._memory))  # as from disk
             return copy
-        try:
-            data = json.loads(read_cache_file(self.path, MAX_FILE_BYTES))
-        except (OSError, ValueError):  # missing, corrupt, huge or not a file (a FIFO)
-            return {}  # missing or corrupt: start afresh, never fail a wait for it
-        functions = data.get("functions") if isinstance(data, dict) else None
-        if not isinstance(functions, dict):
-            return {}
-        return {k: v for k, v in functions.items() if isinstance(k, str) and isinstance(v, dict)}
+        return _functions(cache.read_json(self.path, MAX_FILE_BYTES))
 
     def durations(self, key: str, kind: OperationKind) -> list[float]:
         """The recorded durations of successful ``kind`` operations of ``key``, oldest first."""
@@ -81,11 +76,10 @@ class HistoryStore:
         runs = entry.get(str(kind))
         out: list[float] = []
         for run in runs if isinstance(runs, list) else []:
-            try:
-                seconds, outcome = float(run["seconds"]), str(run["outcome"])
-            except (KeyError, TypeError, ValueError):
+            if not isinstance(run, dict) or run.get("outcome") != "ready":
                 continue
-            if outcome == "ready" and 0 < seconds < 86_400:
+            seconds = cache.number(run.get("seconds"), 0, MAX_SECONDS)
+            if seconds is not None and seconds > 0:
                 out.append(seconds)
         return out
 
@@ -105,50 +99,45 @@ class HistoryStore:
         """Remember one observed operation (best effort: an unwritable cache is ignored)."""
         if kind is OperationKind.UNKNOWN or not 0 < seconds < 86_400:
             return
-        with contextlib.suppress(OSError), self._locked() as functions:
+        at = self._wall()
+
+        def change(functions: dict[str, Entry]) -> None:
             entry = functions.get(key)
             if not isinstance(entry, dict):
                 entry = {}
             runs = entry.get(str(kind))
             runs = [r for r in runs if isinstance(r, dict)] if isinstance(runs, list) else []
-            runs.append({"seconds": round(seconds, 3), "outcome": outcome, "at": self._wall()})
+            runs.append({"seconds": round(seconds, 3), "outcome": outcome, "at": at})
             entry[str(kind)] = runs[-PER_KIND:]
-            entry["at"] = self._wall()
+            entry["at"] = at
             functions[key] = entry
             if len(functions) > MAX_FUNCTIONS:  # forget the functions seen longest ago
                 oldest = sorted(functions, key=lambda k: _at(functions[k]))
                 for stale in oldest[: len(functions) - MAX_FUNCTIONS]:
                     del functions[stale]
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[dict[str, Entry]]:
-        if self.path is None:
-            yield self._memory
-            return
-        import fcntl
+        if self.path is not None:
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_suffix(".lock"), "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                functions = self._load()
-                yield functions
-                payload = json.dumps({"version": 1, "functions": functions}, separators=(",", ":"))
-                fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".history.")
-                try:
-                    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                        handle.write(payload)
-                    os.replace(tmp, self.path)
-                except BaseException:
-                    with contextlib.suppress(OSError):
-                        os.unlink(tmp)
-                    raise
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+            def apply(document: Any) -> dict[str, Any]:
+                functions = _functions(document)
+                change(functions)
+                return {"version": 1, "functions": functions}
+
+            if cache.update_json(self.path, apply, limit=MAX_FILE_BYTES):
+                return
+            self.path = None  # go on without the cache for the rest of the run
+        change(self._memory)
+
+
+def _functions(document: Any) -> dict[str, Entry]:
+    """The per-function entries of a history document (anything else reads as none)."""
+    functions = document.get("functions") if isinstance(document, dict) else None
+    if not isinstance(functions, dict):
+        return {}
+    return {k: v for k, v in functions.items() if isinstance(k, str) and isinstance(v, dict)}
 
 
 def _at(entry: Any) -> float:
-    try:
-        return float(entry.get("at", 0))
-    except (AttributeError, TypeError, ValueError):
-        return 0.0
+    """When ``entry`` was last written; 0 (forgotten first) when absent or absurd."""
+    value = entry.get("at") if isinstance(entry, dict) else None
+    return cache.number(value, 0, LATEST_EPOCH) or 0.0

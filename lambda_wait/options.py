@@ -33,6 +33,7 @@ class CommonOptions:
     debug: bool
     no_color: bool
     ci_format: str = "auto"
+    no_cache: bool = False
 
     @property
     def json(self) -> bool:
@@ -114,6 +115,7 @@ COMMON_NAMES = (
     "debug",
     "no_color",
     "ci_format",
+    "no_cache",
 )
 
 
@@ -181,11 +183,24 @@ def _common_decorators() -> list[Any]:
                 "summary and step outputs (docs/ci.md).",
             ),
         ),
+        cloup.option_group(
+            "Cache",
+            click.option(
+                "--no-cache",
+                is_flag=True,
+                envvar="LAMBDA_WAIT_NO_CACHE",
+                show_envvar=True,
+                help="Neither read nor write the cache directory (the cooldown memory and "
+                "history.json), e.g. on a read-only image. Without it a cache that cannot be "
+                "used is one warning, never a failure (docs/reliability.md).",
+            ),
+        ),
     ]
 
 
 def common_options(func: F) -> F:
-    """Add --region/--profile/--endpoint-url/--output/--quiet/--debug/--no-color/--ci-format;
+    """Add --region/--profile/--endpoint-url/--output/--quiet/--debug/--no-color/--ci-format
+    and --no-cache;
     the command receives them as one ``opts: CommonOptions`` argument.
 
     As with the AWS CLI they may also come before the command (``lambda-wait
@@ -203,6 +218,9 @@ def common_options(func: F) -> F:
                 there = parent.get_parameter_source(name)
                 if here is not ParameterSource.COMMANDLINE and there is ParameterSource.COMMANDLINE:
                     values[name] = parent.params[name]
+        from lambda_wait import cache
+
+        cache.begin_run(disabled=bool(values["no_cache"]))  # and the run may warn once
         return func(*args, opts=CommonOptions(**values), **kwargs)
 
     return _with_options(wrapper, _common_decorators())  # type: ignore[no-any-return]

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from lambda_wait.cooldown import CooldownStore, read_cache_file
+from lambda_wait.cache import read_cache_file
+from lambda_wait.cooldown import CooldownStore
 from lambda_wait.errors import ExitCode, UsageError
 from lambda_wait.history import HistoryStore
 from lambda_wait.release.actions import init
