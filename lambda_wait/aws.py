@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import threading
-import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -68,8 +67,6 @@ __all__ = [
 # How far past the deadline a request may still be answered: the waiter's last read
 # happens at the deadline itself, and it needs a usable read time-out.
 DEADLINE_GRACE = 0.5
-# A zipped package is at most 250 MB unzipped: more than this is not Lambda's code.
-MAX_CODE_DOWNLOAD = 256 * 1024 * 1024
 
 # The read time-out of the request this thread is sending (None: the client's own).
 _CALL = threading.local()
@@ -406,7 +403,8 @@ class LambdaApi:
 
     def download_code(self, name: str, *, timeout: float = 60.0) -> bytes:
         """The deployment package of $LATEST (a zip), fetched from GetFunction's presigned
-        URL; the URL itself is never returned, logged or put in an error."""
+        URL and checked against its CodeSha256 (:mod:`lambda_wait.code_download`); the URL
+        itself is never returned, logged or put in an error."""
         response = self.call("get_function", FunctionName=name)
         location = str((response.get("Code") or {}).get("Location") or "")
         if not location.startswith(("https://", "http://")):
@@ -414,18 +412,10 @@ class LambdaApi:
                 f"{name} has no downloadable code package (an image function, or none "
                 "was returned): drop --download."
             )
-        try:
-            with urllib.request.urlopen(location, timeout=timeout) as answer:
-                data: bytes = answer.read(MAX_CODE_DOWNLOAD + 1)  # never a huge body whole
-        except (OSError, ValueError) as err:
-            reason = getattr(err, "reason", None) or type(err).__name__
-            raise AwsUnavailableError(f"could not download the code of {name}: {reason}") from None
-        if len(data) > MAX_CODE_DOWNLOAD:
-            raise UnexpectedAnswerError(
-                f"the code package of {name} is over {MAX_CODE_DOWNLOAD >> 20} MB, more than "
-                "Lambda holds (250 MB unzipped): not downloaded"
-            )
-        return data
+        from lambda_wait.code_download import fetch_package  # checks length, zip, CodeSha256
+
+        sha = str((response.get("Configuration") or {}).get("CodeSha256") or "")
+        return fetch_package(location, sha, name, timeout=timeout)
 
 
 def translate_client_error(

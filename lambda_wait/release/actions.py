@@ -287,13 +287,12 @@ def init(
     if download is not None:
         if config.get("PackageType") == "Image":
             raise UsageError(f"{name} is an image function: there is no zip to --download.")
-        target = Path(download) / f"{name}.zip"
-        data = api.download_code(function)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        except OSError as err:
-            raise LambdaWaitError(f"cannot write {target}: {err.strerror or err}") from None
+        from lambda_wait.code_download import safe_file_stem
+        from lambda_wait.writes import write_file
+
+        target = Path(download) / f"{safe_file_stem(name)}.zip"  # never ../ from an answer
+        data = api.download_code(function)  # checked: length, zip, CodeSha256
+        write_file(target, data, private=False, what=str(target))
         code_file = str(target)
         base = Path(spec_file).resolve().parent if spec_file else Path.cwd()
         zip_path = os.path.relpath(target.resolve(), base)
@@ -306,9 +305,10 @@ def init(
         placeholders=[] if with_env_values else sorted(variables),
     )
     if spec_file is not None:
-        try:
-            Path(spec_file).write_text(result.text(), encoding="utf-8")
-        except OSError as err:
-            raise LambdaWaitError(f"cannot write {spec_file}: {err.strerror or err}") from None
+        from lambda_wait.writes import write_file
+
+        # Environment values are secrets: such a spec is 0600 whatever the umask.
+        data = result.text().encode("utf-8")
+        write_file(Path(spec_file), data, private=with_env_values, what=spec_file)
         result.spec_file = spec_file
     return result

@@ -3,6 +3,8 @@ alarms and the per-version metrics (fast: no sandbox server)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.server
 import threading
 from collections.abc import Iterator
@@ -112,10 +114,14 @@ def test_error_counts_are_the_new_versions_own(clients: tuple[Any, Any]) -> None
     assert (counts.errors, counts.invocations) == (3, 20)
 
 
+_PACKAGE = zip_bytes()
+
+
 class _Zip(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        body = b"PK-zip-bytes" if self.path == "/code.zip" else b""
+        body = _PACKAGE if self.path == "/code.zip" else b""
         self.send_response(200 if body else 404)
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
@@ -132,11 +138,12 @@ def test_download_code_reads_the_presigned_url_and_never_shows_it() -> None:
         location = f"{base}/code.zip"
 
         def get_function(self, **_: Any) -> dict[str, Any]:
-            return {"Configuration": {}, "Code": {"Location": self.location}}
+            digest = base64.b64encode(hashlib.sha256(_PACKAGE).digest()).decode()
+            return {"Configuration": {"CodeSha256": digest}, "Code": {"Location": self.location}}
 
     try:
         api = LambdaApi(Client())
-        assert api.download_code("orders") == b"PK-zip-bytes"
+        assert api.download_code("orders") == _PACKAGE
         Client.location = f"{base}/missing?X-Amz-Signature=SECRET"
         with pytest.raises(AwsUnavailableError) as caught:
             api.download_code("orders")
