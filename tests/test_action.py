@@ -3,6 +3,8 @@ fast, pure tests of the translation; the sandbox runs are in test_action_sandbox
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from lambda_wait.commands import action
@@ -216,7 +218,11 @@ def test_main_reports_bad_input_as_exit_2_with_an_annotation_and_outputs(
     err = capsys.readouterr().err
     assert "lambda-wait action: error: input function-name: wait needs" in err
     assert "::error title=lambda-wait action%3A bad input::input function-name" in err
-    assert outputs.read_text() == "exit-code=2\nexit-status=usage\n"
+    written = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    assert (written["exit-code"], written["exit-status"]) == ("2", "usage")
+    result = json.loads(written["result-json"])
+    assert (result["exit_code"], result["exit_status"], result["command"]) == (2, "usage", "wait")
+    assert "wait needs at least one function name" in result["error"]["message"]
 
 
 def test_every_input_has_one_translation() -> None:

@@ -169,7 +169,36 @@ def test_bad_input_fails_the_step_before_any_aws_call(step: Step, sandbox: Sandb
     assert done.stderr.splitlines()[0] == (
         "lambda-wait action: error: input environment: not valid JSON (Expecting value)."
     )
-    assert outputs == {"exit-code": "2", "exit-status": "usage"}
+    assert (outputs["exit-code"], outputs["exit-status"]) == ("2", "usage")
+    assert json.loads(outputs["result-json"])["error"]["message"].startswith("input environment")
+    assert sandbox.calls == []
+
+
+INJECTED = "release\n::error::pwned\n::add-mask::hunter2\n::stop-commands::tok\n  ::warning::x"
+
+
+def test_a_newline_in_an_input_never_starts_a_workflow_command(
+    step: Step, sandbox: SandboxHandle
+) -> None:
+    done, outputs = step(
+        {"DEMO_ROLE_ARN": "arn:aws:iam::123456789012:role/deployer", "DEMO_API_TOKEN": SECRET},
+        spec="function.json",
+        code_artifacts_dir="src",
+        version_description=INJECTED,
+        function_description=INJECTED,
+    )
+    assert done.returncode == 0, done.stderr
+    for line in (done.stdout + done.stderr).splitlines():
+        for command in ("::error::pwned", "::add-mask::", "::stop-commands::", "::warning::x"):
+            assert not line.lstrip().startswith(command), line
+    assert outputs["exit-code"] == "0" and json.loads(outputs["result-json"])["exit_code"] == 0
+
+
+def test_a_name_click_rejects_still_writes_every_output(step: Step, sandbox: SandboxHandle) -> None:
+    done, outputs = step(command="wait", function_name="not/a/function")
+    assert done.returncode == 2, done.stderr
+    assert (outputs["exit-code"], outputs["exit-status"]) == ("2", "usage")
+    assert json.loads(outputs["result-json"])["exit_status"] == "usage"
     assert sandbox.calls == []
 
 

@@ -19,9 +19,12 @@ from typing import TYPE_CHECKING
 
 from lambda_wait.errors import ExitCode
 from lambda_wait.result import FunctionReport
+from lambda_wait.untrusted import clean
 
 if TYPE_CHECKING:
     from lambda_wait.deploy.model import DeployResult
+
+MAX_LOG_TEXT = 20_000  # characters of one annotation or summary line (GitHub cuts them too)
 
 # Per-function output keys; the single-function run also writes them unprefixed.
 FUNCTION_OUTPUT_KEYS = (
@@ -46,9 +49,13 @@ def escape_property(value: str) -> str:
 
 
 def command(name: str, message: str, **properties: str) -> str:
-    """One workflow command line, e.g. ``::error title=...::message``."""
-    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+    """One workflow command line, e.g. ``::error title=...::message``; the message and
+    properties cleaned (no escape sequences) and escaped (one line, whatever they hold)."""
+    props = ",".join(
+        f"{key}={escape_property(clean(value, MAX_LOG_TEXT, single_line=True))}"
+        for key, value in properties.items()
+    )
+    return f"::{name}{' ' + props if props else ''}::{escape_data(clean(message, MAX_LOG_TEXT))}"
 
 
 @dataclass(frozen=True)
@@ -193,7 +200,7 @@ def error_annotation(command_name: str, message: str) -> str:
 
 
 def _cell(value: str | None) -> str:
-    text = (value or "").replace("\r", " ").replace("\n", " ").replace("|", "\\|")
+    text = clean(value or "", MAX_LOG_TEXT, single_line=True).replace("|", "\\|")
     return text or " "
 
 
