@@ -257,9 +257,9 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     try:
         child = _start(invocation.args, environ)
     except OSError as err:  # no interpreter, no fork: say so, and still write the outputs
-        problem = f"cannot start lambda-wait: {err.strerror or err}"
-        log.error(problem)
-        log.outputs(ExitCode.INTERNAL, result_json("", command, ExitCode.INTERNAL, problem))
+        why = f"cannot start lambda-wait: {err.strerror or err}"
+        log.error(why)
+        log.outputs(ExitCode.INTERNAL, result_json("", command, ExitCode.INTERNAL, why))
         return int(ExitCode.INTERNAL)
 
     def forward(signum: int, frame: FrameType | None) -> None:
