@@ -218,9 +218,10 @@ def common_options(func: F) -> F:
                 there = parent.get_parameter_source(name)
                 if here is not ParameterSource.COMMANDLINE and there is ParameterSource.COMMANDLINE:
                     values[name] = parent.params[name]
-        from lambda_wait import cache
+        from lambda_wait import cache, untrusted
 
         cache.begin_run(disabled=bool(values["no_cache"]))  # and the run may warn once
+        untrusted.forget_secrets()  # the secrets this run learns are masked in every output
         return func(*args, opts=CommonOptions(**values), **kwargs)
 
     return _with_options(wrapper, _common_decorators())  # type: ignore[no-any-return]

@@ -11,7 +11,11 @@ capped with a note.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 MIN_SECRET = 8  # characters: shorter values are not scrubbed (see scrub)
 MAX_AWS_TEXT = 2000  # characters kept of one AWS string (a reason can be a million lines)
@@ -58,3 +62,40 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     for value in values:
         text = text.replace(value, "***")
     return text
+
+
+# The secret values this run knows (a deploy's environment values): every output mode
+# scrubs them where it is produced (ui/envelope.py, ui/github.py), whatever field
+# carries them, so a message Lambda quotes back is masked in JSON and summaries too.
+_KNOWN: set[str] = set()
+_KNOWN_LOCK = threading.Lock()
+
+
+def remember_secrets(values: Iterable[str]) -> None:
+    """Add values every output of this run must mask (see :func:`scrub_known`)."""
+    with _KNOWN_LOCK:
+        _KNOWN.update(v for v in values if len(v) >= MIN_SECRET)
+
+
+def forget_secrets() -> None:
+    """A new run starts (the CLI's options call it): nothing is known yet."""
+    with _KNOWN_LOCK:
+        _KNOWN.clear()
+
+
+def scrub_known(value: T) -> T:
+    """``value`` with every remembered secret masked in every string, at any depth of
+    dicts, lists and tuples (a JSON document, a summary's text)."""
+    with _KNOWN_LOCK:
+        secrets = list(_KNOWN)
+    return cast("T", _scrub_tree(value, secrets)) if secrets else value
+
+
+def _scrub_tree(value: Any, secrets: list[str]) -> Any:
+    if isinstance(value, str):
+        return scrub(value, secrets)
+    if isinstance(value, dict):
+        return {_scrub_tree(k, secrets): _scrub_tree(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub_tree(v, secrets) for v in value)
+    return value

@@ -64,7 +64,7 @@ from lambda_wait.release.executor import ShiftOptions
 from lambda_wait.release.outcome import ShiftReport
 from lambda_wait.signals import Stopped, interruptible
 from lambda_wait.states import FunctionSnapshot, Phase
-from lambda_wait.untrusted import scrub
+from lambda_wait.untrusted import remember_secrets, scrub
 from lambda_wait.waiter import Listener, PollPolicy
 
 # A step that was running when the deploy stopped for one of these has an unknown outcome.
@@ -107,6 +107,8 @@ class Deployer:
         self.provisioned_concurrency = provisioned_concurrency
         self._provisioned: ProvisionedPlan | None = None
         self.desired = desired
+        variables = (desired.config.get("Environment") or {}).get("Variables") or {}
+        remember_secrets(str(v) for v in variables.values())  # masked in every output
         self.alias = alias
         self.force = force
         self.dry_run = dry_run

@@ -7,6 +7,7 @@ from typing import Any
 
 from lambda_wait import __version__
 from lambda_wait.result import CommandResult, error_dict
+from lambda_wait.untrusted import scrub_known
 
 SCHEMA_VERSION = 1
 
@@ -24,4 +25,4 @@ def envelope(command: str, result: CommandResult) -> dict[str, Any]:
         "error": error_dict(result.error),
     }
     doc.update(result.payload.to_json())
-    return doc
+    return scrub_known(doc)  # a secret Lambda quoted back, in any field (detail too)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from lambda_wait.errors import ExitCode
 from lambda_wait.result import FunctionReport
-from lambda_wait.untrusted import clean
+from lambda_wait.untrusted import clean, scrub_known
 
 if TYPE_CHECKING:
     from lambda_wait.deploy.model import DeployResult
@@ -52,10 +52,11 @@ def command(name: str, message: str, **properties: str) -> str:
     """One workflow command line, e.g. ``::error title=...::message``; the message and
     properties cleaned (no escape sequences) and escaped (one line, whatever they hold)."""
     props = ",".join(
-        f"{key}={escape_property(clean(value, MAX_LOG_TEXT, single_line=True))}"
+        f"{key}={escape_property(scrub_known(clean(value, MAX_LOG_TEXT, single_line=True)))}"
         for key, value in properties.items()
     )
-    return f"::{name}{' ' + props if props else ''}::{escape_data(clean(message, MAX_LOG_TEXT))}"
+    message = scrub_known(clean(message, MAX_LOG_TEXT))
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ def step_summary(
         elif o.remedy:
             lines.append(f"- What to do: {_cell(o.remedy)}")
         lines.append("")
-    return "\n".join(lines) + "\n"
+    return scrub_known("\n".join(lines) + "\n")
 
 
 def _duration(seconds: float) -> str:
