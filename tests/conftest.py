@@ -28,6 +28,7 @@ SLOW_FIRST = (
     "tests/reliability/test_pipes.py",
     "tests/reliability/test_malformed.py",
     "tests/reliability/test_secrets.py",
+    "tests/reliability/test_cache.py",
     "tests/sandbox/test_cli.py",
     "tests/test_action_sandbox.py",
     "tests/test_packaging.py",
