@@ -277,5 +277,20 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     return int(code)
 
 
+def entry(environ: Mapping[str, str] | None = None) -> int:
+    """The run step's entry: :func:`main`, and a bug in it is still exit 70 with the
+    three outputs written (never a traceback and a step without them)."""
+    environ = os.environ if environ is None else environ
+    try:
+        return main(environ)
+    except Exception as err:
+        problem = f"internal error in the action: {type(err).__name__}: {err}"
+        log = ActionLog(sys.stdout, sys.stderr, environ.get("GITHUB_OUTPUT"))
+        log.error(f"{problem} (please report it)")
+        code = ExitCode.INTERNAL
+        log.outputs(code, result_json("", command_of(environ), code, problem))
+        return int(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

@@ -167,3 +167,19 @@ def test_a_child_killed_by_a_signal_is_a_documented_code_with_outputs(
     if named:
         assert named in log and named in json.loads(outputs["result-json"])["error"]["message"]
         assert "::error title=lambda-wait action" in log
+
+
+def test_a_bug_in_the_action_is_exit_70_with_its_outputs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def broken(environ: Any) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(action, "main", broken)
+    output = tmp_path / "output"
+    err = io.StringIO()
+    monkeypatch.setattr(action.sys, "stderr", err)
+    code = action.entry({"INPUT_COMMAND": "wait", "GITHUB_OUTPUT": str(output)})
+    assert code == 70
+    assert_outputs(read_outputs(output), 70)
+    assert "RuntimeError: boom" in err.getvalue() and "Traceback" not in err.getvalue()
