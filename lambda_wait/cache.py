@@ -66,16 +66,19 @@ def cache_disabled(environ: Mapping[str, str] | None = None) -> bool:
     return _RUN.disabled or _truthy(env.get(NO_CACHE_ENV))
 
 
-def warn(problem: str) -> None:
+def warn(problem: str, *, aside: bool = False) -> None:
     """The run's one cache warning on stderr (later problems are not repeated)."""
     with _RUN.lock:
         if _RUN.warned:
             return
         _RUN.warned = True
-    line = (
-        f"lambda-wait: warning: the cache is not used: {problem} (set {CACHE_DIR_ENV} to a "
-        "writable directory, or pass --no-cache); the command goes on without it.\n"
-    )
+    if aside:  # the cache goes on, with a fresh file
+        line = f"lambda-wait: warning: cache file {problem}; starting afresh.\n"
+    else:
+        line = (
+            f"lambda-wait: warning: the cache is not used: {problem} (set {CACHE_DIR_ENV} to "
+            "a writable directory, or pass --no-cache); the command goes on without it.\n"
+        )
     with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stderr.write(line)
         sys.stderr.flush()
@@ -153,7 +156,7 @@ def set_aside(path: Path, why: str) -> None:
     except OSError as err:
         warn(f"{path} is not a file lambda-wait wrote ({why}) and cannot be moved: {err}")
         return
-    warn(f"{path} is not a file lambda-wait wrote ({why}); moved it to {aside.name}")
+    warn(f"{path} is not one lambda-wait wrote ({why}): moved it to {aside.name}", aside=True)
 
 
 def read_json(path: Path, limit: int = MAX_CACHE_FILE_BYTES) -> Any:
@@ -197,6 +200,10 @@ def update_json(path: Path, change: Callable[[Any], Any], *, limit: int) -> bool
     lock_path = path.with_suffix(".lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # "File exists": a file where the directory should be
+        warn(f"cannot create the directory {path.parent}: {err.strerror or err}")
+        return False
+    try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o600)
     except OSError as err:
         warn(f"cannot create {lock_path}: {err.strerror or err}")

@@ -19,7 +19,7 @@ from lambda_wait.sandbox import SandboxHandle
 from lambda_wait.schedule import OperationKind
 from tests.reliability.conftest import TAG, CliRun
 
-WARNING = "lambda-wait: warning: the cache is not used"
+WARNING = "lambda-wait: warning: "  # "the cache is not used: ...", "cache file ... moved"
 DEEP = "[" * 200_000 + "]" * 200_000  # 400 KB: json.loads raises RecursionError on it
 
 
