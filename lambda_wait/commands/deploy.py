@@ -1,7 +1,12 @@
-"""`lambda-wait deploy`: create or update a function safely (wait, act, wait)."""
+"""`lambda-wait deploy`: create or update a function safely (wait, act, wait).
+
+The Click side only: options -> :class:`~lambda_wait.deploy.usecase.DeployRequest`
+-> :func:`~lambda_wait.deploy.usecase.run_deploy` (no Click there) -> the typed run,
+turned into the command's result."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -10,16 +15,22 @@ import cloup
 from lambda_wait.options import DURATION, CommonOptions, common_options, history_option
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from lambda_wait.deploy.model import DeployResult, StepEvent
-    from lambda_wait.deploy.spec import DesiredFunction
-    from lambda_wait.history import HistoryStore
+    from lambda_wait.aws import LambdaApi
+    from lambda_wait.clock import Clock
+    from lambda_wait.deploy.model import DeployResult
+    from lambda_wait.deploy.usecase import DeployRequest
+    from lambda_wait.release.executor import ShiftOptions
     from lambda_wait.result import CommandResult, FunctionReport
     from lambda_wait.ui.output import Output
 
 from ._common import build_api, run_command
-from ._release import ReleaseFlags, check_release, release_options, shift_options
+from ._release import (
+    CheckedRelease,
+    ReleaseFlags,
+    check_release,
+    release_options,
+    shift_options,
+)
 
 EXAMPLES = """
 Examples:
@@ -207,190 +218,79 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     All input is validated before the first call to AWS (exit 2). Exits 0 when
     everything is deployed and ready; see docs/deploy.md for every failure.
     """
-    timeout: float = params.pop("timeout")
-    dry_run: bool = params.pop("dry_run")
-    force: bool = params.pop("force")
-    alias: str | None = params.pop("alias")
-    provisioned: int | None = params.pop("provisioned_concurrency")
-    version_description: str | None = params.pop("version_description")
-    specs: tuple[str, ...] = params.pop("specs")
-    detailed: bool = params.pop("detailed_exitcode")
-    recreate_failed: bool = params.pop("recreate_failed")
-    no_history: bool = params.pop("no_history")
+    request = _request(opts, params)
+    return run_command(opts, "deploy", partial(_body, request, _Setup(opts, release)))
 
-    def body(output: Output) -> CommandResult:
-        import os
 
-        from lambda_wait.api import history_store
-        from lambda_wait.aws import BotocoreRequestModel
-        from lambda_wait.clock import Deadline, SystemClock
-        from lambda_wait.deploy.many import build_all, spec_files
-        from lambda_wait.deploy.runner import Deployer
-        from lambda_wait.deploy.spec import FlagValues, build_desired
-        from lambda_wait.inputs import check_region, parse_function
-        from lambda_wait.result import CommandResult, DeployPayload
+def _request(opts: CommonOptions, params: dict[str, Any]) -> DeployRequest:
+    """The options as the use case's request (no AWS, no file read yet)."""
+    from lambda_wait.deploy.spec import FlagValues
+    from lambda_wait.deploy.usecase import DeployRequest
 
-        for key in ("subnet_ids", "security_group_ids"):
-            params[key] = tuple(
-                part.strip() for item in params[key] for part in item.split(",") if part.strip()
-            )
-        _check_flags(alias, provisioned, detailed=detailed, dry_run=dry_run)
-        files = spec_files(specs)
-        checked = check_release(release, alias, len(files))
-        if len(files) > 1:
-            many = build_all(files, FlagValues(**params), BotocoreRequestModel(), os.environ)
-            return _deploy_many(
-                output,
-                opts,
-                many,
-                alias=alias,
-                force=force,
-                dry_run=dry_run,
-                timeout=timeout,
-                version_description=version_description,
-                detailed=detailed,
-                provisioned=provisioned,
-                recreate_failed=recreate_failed,
-                history=history_store(not no_history),
-            )
-        params["spec"] = files[0] if files else None
-        desired = build_desired(FlagValues(**params), BotocoreRequestModel(), os.environ)
-        ref = parse_function(desired.name)
-        check_region(ref, opts.region)  # else the ARN's Region is used
-        clock = SystemClock()  # the deploy's one clock
-        api = build_api(opts, clock=clock, timeout=timeout).in_region(ref.region)
-        # The run's one deadline: --timeout counts from here, after the client set-up.
-        api = api.bounded_by(Deadline(clock, timeout))
-        shift = None
-        if checked is not None and alias is not None:
-            shift = shift_options(checked, opts, api, desired.name, alias)
-        deployer = Deployer(
-            api,
-            desired,
-            shift=shift,
-            alias=alias,
-            force=force,
-            dry_run=dry_run,
-            timeout=timeout,
-            version_description=version_description,
-            provisioned_concurrency=provisioned,
-            recreate_failed=recreate_failed,
-            clock=clock,
-            deadline=api.deadline,
-            listener=output.step,
-            wait_listener=output.progress,
-            history=history_store(not no_history),
+    for key in ("subnet_ids", "security_group_ids"):  # repeatable, or comma-separated
+        params[key] = tuple(
+            part.strip() for item in params[key] for part in item.split(",") if part.strip()
         )
-        result = deployer.run()  # a signal too comes back as a result: the steps applied
-        report = _report(result, detailed)
-        return CommandResult(
-            report.exit_code, [report], DeployPayload([result], timeout), result.error
-        )
-
-    return run_command(opts, "deploy", body)
-
-
-def _check_flags(
-    alias: str | None, provisioned: int | None, *, detailed: bool, dry_run: bool
-) -> None:
-    """The flags that need no file and no AWS: bad ones are exit 2 before anything else."""
-    from lambda_wait.deploy.reading import check_alias
-    from lambda_wait.errors import UsageError
-
-    if alias is not None:
-        check_alias(alias)
-    if provisioned is not None:
-        from lambda_wait.serving.provisioned import check_request
-
-        problem = check_request(provisioned, alias=alias)
-        if problem:
-            raise UsageError(problem)
-    if detailed and not dry_run:
-        raise UsageError("--detailed-exitcode goes with --dry-run: add --dry-run.")
+    return DeployRequest(
+        specs=params.pop("specs"),
+        alias=params.pop("alias"),
+        force=params.pop("force"),
+        dry_run=params.pop("dry_run"),
+        detailed_exitcode=params.pop("detailed_exitcode"),
+        timeout=params.pop("timeout"),
+        version_description=params.pop("version_description"),
+        provisioned_concurrency=params.pop("provisioned_concurrency"),
+        recreate_failed=params.pop("recreate_failed"),
+        history=not params.pop("no_history"),
+        region=opts.region,
+        flags=FlagValues(**params),
+    )
 
 
-def _report(result: DeployResult, detailed: bool = False) -> FunctionReport:
+class _Setup:
+    """:class:`~lambda_wait.deploy.usecase.DeploySetup` from the command's options."""
+
+    def __init__(self, opts: CommonOptions, release: ReleaseFlags) -> None:
+        self.opts = opts
+        self.release = release
+        self.checked: CheckedRelease | None = None
+
+    def check_release(self, alias: str | None, specs: int) -> None:
+        self.checked = check_release(self.release, alias, specs)
+
+    def api(self, clock: Clock, timeout: float) -> LambdaApi:
+        return build_api(self.opts, clock=clock, timeout=timeout)
+
+    def shift(self, api: LambdaApi, function: str, alias: str) -> ShiftOptions | None:
+        if self.checked is None:
+            return None
+        return shift_options(self.checked, self.opts, api, function, alias)
+
+
+def _body(request: DeployRequest, setup: _Setup, output: Output) -> CommandResult:
+    """Run the use case with this command's output; its run as the command's result."""
+    from lambda_wait.deploy.usecase import run_deploy
+    from lambda_wait.result import CommandResult, DeployPayload
+
+    run = run_deploy(request, setup, steps=output.step, waits=output.progress)
+    reports = [_report(result) for result in run.results]
+    payload = DeployPayload(run.results, run.timeout, many=run.many)
+    error = None if run.many else run.results[0].error
+    return CommandResult(run.exit_code, reports, payload, error)
+
+
+def _report(result: DeployResult) -> FunctionReport:
     """The envelope's entry in ``functions`` for one deploy."""
-    from lambda_wait.deploy.report import result_code
-    from lambda_wait.errors import ExitCode
     from lambda_wait.result import FunctionReport
     from lambda_wait.states import assess
 
-    code = result_code(result)
-    if detailed and code is ExitCode.READY and result.plan and result.plan.changes_anything:
-        code = ExitCode.CHANGES_PENDING  # terraform's -detailed-exitcode, on a free code
     return FunctionReport(
         function=result.function,
-        exit_code=code,
+        exit_code=result.exit_code,
         snapshot=result.snapshot,
         assessment=None if result.snapshot is None else assess(result.snapshot),
         error=result.error,
         target="ready",
         elapsed=result.elapsed,
         message=None if result.error is None else result.error.message,
-    )
-
-
-def _deploy_many(
-    output: Output,
-    opts: CommonOptions,
-    desired: list[DesiredFunction],
-    *,
-    alias: str | None,
-    force: bool,
-    dry_run: bool,
-    timeout: float,
-    version_description: str | None,
-    detailed: bool = False,
-    provisioned: int | None = None,
-    recreate_failed: bool = False,
-    history: HistoryStore | None = None,
-) -> CommandResult:
-    """Several functions at once: one thread each, one API (one request budget), one
-    deadline; a summary table, and the worst outcome as the exit code."""
-    from lambda_wait.clock import Deadline, SystemClock
-    from lambda_wait.deploy.many import run_all
-    from lambda_wait.deploy.runner import Deployer
-    from lambda_wait.errors import worst
-    from lambda_wait.inputs import check_region, parse_function
-    from lambda_wait.peers import Peers
-    from lambda_wait.result import CommandResult, DeployPayload
-
-    clock = SystemClock()  # one for every deploy and the API: cancelling it wakes them all
-    api = build_api(opts, clock=clock, timeout=timeout)
-    for one in desired:
-        check_region(parse_function(one.name), opts.region)  # else the ARN's Region is used
-    # The run's one deadline, from after the client set-up: every deploy and every
-    # request (all Regions) ends by it.
-    deadline = Deadline(clock, timeout)
-    api = api.bounded_by(deadline)
-
-    def step_listener(function: str) -> Callable[[StepEvent], None]:
-        return lambda event: output.step(event, function)
-
-    peers = Peers()  # the deploys' operations are evidence about each other's ends
-    deployers = [
-        Deployer(
-            api.in_region(parse_function(one.name).region),
-            one,
-            alias=alias,
-            force=force,
-            dry_run=dry_run,
-            timeout=timeout,
-            version_description=version_description,
-            provisioned_concurrency=provisioned,
-            recreate_failed=recreate_failed,
-            clock=clock,
-            deadline=deadline,
-            listener=step_listener(one.name),
-            wait_listener=output.progress,
-            history=history,
-            peers=peers,
-        )
-        for one in desired
-    ]
-    results = run_all(api, deployers, clock=clock)
-    reports = [_report(result, detailed) for result in results]
-    return CommandResult(
-        worst([r.exit_code for r in reports]), reports, DeployPayload(results, timeout, many=True)
     )

@@ -143,6 +143,5 @@ def _interrupted(deployer: Deployer, future: Future[DeployResult], code: ExitCod
         ExitCode.TERMINATED,
     ):
         # Stopped by the cancel: say which signal, keep the steps and what is live.
-        error = deployer.interrupted(code).error
-        return replace(result, exit_code=code, error=error)
+        return deployer.restamp(result, code)
     return result

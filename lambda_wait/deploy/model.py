@@ -114,9 +114,39 @@ def remedy(reason: DecodedReason | None) -> str | None:
     return text
 
 
+@dataclass(frozen=True)
+class Aftermath:
+    """What a step's "what is live" note reads when the deploy stopped in it."""
+
+    error: LambdaWaitError
+    function: str
+    region: str | None
+    version: str | None
+    alias: str | None
+    applied: tuple[str, ...]  # the names of the steps applied before it, in order
+
+    @property
+    def delete_command(self) -> str:
+        where = f" --region {self.region}" if self.region else ""
+        return f"aws lambda delete-function --function-name {self.function}{where}"
+
+
+# A step's "what is live" note after a failure in it (None: the generic note).
+LiveNote = Callable[[Aftermath], "str | None"]
+# A step's run: the executor calls it with the step (its ledger entry).
+StepRun = Callable[["Step"], None]
+
+
 @dataclass
 class Step:
-    """One step of the deploy and how it went."""
+    """One step of the deploy: what it will change and how it went.
+
+    The plan is a list of these (:mod:`lambda_wait.deploy.planner`); the executor
+    calls ``run`` for each (:mod:`lambda_wait.deploy.executor`). ``changed`` is the
+    summary's "Changed" label once applied; ``live`` says what is live when the deploy
+    stopped in this step; ``left`` is what a step that failed still changed (a create
+    that ended in State Failed). Only ``name`` and the outcome reach the JSON.
+    """
 
     name: str
     action: str
@@ -125,6 +155,10 @@ class Step:
     seconds: float = 0.0
     detail: str | None = None
     started_at: float | None = field(default=None, repr=False)
+    changed: str | None = field(default=None, repr=False)
+    left: str | None = field(default=None, repr=False)
+    live: LiveNote | None = field(default=None, repr=False, compare=False)
+    run: StepRun | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -148,17 +182,6 @@ class StepEvent:
 
 
 StepListener = Callable[[StepEvent], None]
-
-# What each applied step changed in AWS, in the words of the summary's "Changed" row.
-CHANGED_LABELS = {
-    "delete-failed": "deleted (State Failed)",
-    "create": "created",
-    "update-code": "code",
-    "update-configuration": "configuration",
-    "publish": "version",
-    "alias": "alias",
-    "tags": "tags",
-}
 
 
 @dataclass
@@ -194,8 +217,8 @@ class DeployResult:
 
     @property
     def changed(self) -> list[str]:
-        """What this run changed in AWS: created, code, configuration, version, alias."""
-        return [CHANGED_LABELS[name] for name in self.applied if name in CHANGED_LABELS]
+        """What this run changed in AWS (each applied step's "Changed" label, in order)."""
+        return [s.changed for s in self.steps if s.status is StepStatus.APPLIED and s.changed]
 
 
 class Ledger:
@@ -213,12 +236,6 @@ class Ledger:
 
     def elapsed(self) -> float:
         return self.clock.now() - self.started
-
-    def step(self, name: str) -> Step:
-        for step in self.steps:
-            if step.name == name:
-                return step
-        raise KeyError(name)  # pragma: no cover - a bug
 
     def begin(self, step: Step) -> None:
         step.status = StepStatus.RUNNING

@@ -64,6 +64,8 @@ class Plan:
     ignored_on_update: tuple[str, ...] = ()
     publish: bool = False
     alias: str | None = None
+    # The routing weights the alias has now, which a plain move clears ({}: none).
+    alias_weights: dict[str, float] = field(default_factory=dict)
 
     @property
     def changes_anything(self) -> bool:
@@ -78,6 +80,7 @@ class Plan:
             "ignored_on_update": list(self.ignored_on_update),
             "publish": self.publish,
             "alias": self.alias,
+            "alias_weights_cleared": dict(self.alias_weights),
         }
 
     def lines(self) -> list[str]:
@@ -104,7 +107,15 @@ class Plan:
             out.append(
                 "publish a version" + (f" and point alias {self.alias} at it" if self.alias else "")
             )
+        if self.alias_weights:
+            shares = weights_text(self.alias_weights)
+            out.append(f"clear alias {self.alias}'s routing weights ({shares})")
         return out
+
+
+def weights_text(weights: Mapping[str, float]) -> str:
+    """An alias's routing weights in words: ``50% on version 2``."""
+    return ", ".join(f"{round(w * 100, 2):g}% on version {v}" for v, w in sorted(weights.items()))
 
 
 def _show(value: Any) -> str:
@@ -243,8 +254,10 @@ def make_plan(
     current_image_uri: str | None = None,
     force: bool = False,
     alias: str | None = None,
+    alias_weights: Mapping[str, float] | None = None,
 ) -> Plan:
-    """The plan for ``desired`` given the current configuration (None: does not exist)."""
+    """The plan for ``desired`` given the current configuration (None: does not exist);
+    ``alias_weights``: the alias's routing weights now, which moving it clears."""
     publish = desired.publish or alias is not None
     if current is None:
         return Plan(
@@ -270,4 +283,5 @@ def make_plan(
         ignored_on_update=ignored,
         publish=publish,
         alias=alias,
+        alias_weights=dict(alias_weights or {}),
     )

@@ -1,4 +1,5 @@
-"""The deploy's JSON section, its exit code and what is live after a failure. Pure
+"""The deploy's JSON section, its exit code (:func:`decide_exit_code`, the one place)
+and what is live after a failure. Pure
 (plain data); how a deploy reads to people is :mod:`lambda_wait.ui.deploy_view`.
 
 Nothing here can carry a secret: environment values are masked in the plan,
@@ -7,12 +8,11 @@ snapshots keep variable names only, and presigned code URLs are never read.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from lambda_wait.deploy.model import (
+    Aftermath,
     DeployBlockedError,
-    DeployFailedError,
     DeployResult,
     Step,
     StepStatus,
@@ -43,67 +43,40 @@ def deploy_json(result: DeployResult, *, timeout: float) -> dict[str, Any]:
     }
 
 
-def result_code(result: DeployResult) -> ExitCode:
-    """The exit code for one deploy: a dry run that found no problem is 0."""
-    return ExitCode.READY if result.dry_run and result.error is None else result.exit_code
+def decide_exit_code(
+    error: LambdaWaitError | None, *, dry_run: bool, changes: bool, detailed: bool
+) -> ExitCode:
+    """The one place a deploy's exit code is decided: the error's code when it stopped
+    on one; else 0, or 11 (changes-pending) for a dry run with ``--detailed-exitcode``
+    that would change something (terraform's -detailed-exitcode, on a free code)."""
+    if error is not None:
+        return error.exit_code
+    if dry_run and detailed and changes:
+        return ExitCode.CHANGES_PENDING
+    return ExitCode.READY
 
 
-def live_note(  # noqa: PLR0911 -- one sentence per step that can fail, in deploy order
-    steps: Sequence[Step],
-    failed: Step | None,
-    error: LambdaWaitError,
-    *,
-    function: str,
-    region: str | None,
-    version: str | None,
-    alias: str | None,
-) -> str:
+def live_note(failed: Step | None, aftermath: Aftermath) -> str:
     """What is live in AWS after a failure, in one or two sentences; ``failed`` is the
-    step that was running when the deploy stopped (None: it stopped between steps)."""
-    applied = [s.name for s in steps if s.status == StepStatus.APPLIED]
-    name = failed.name if failed is not None else None
-    where = f" --region {region}" if region else ""
-    delete = f"aws lambda delete-function --function-name {function}{where}"
+    step the deploy stopped in (None: it stopped between steps). A step that knows what
+    its failure leaves live says so (its ``live``); the rest is the same for every step."""
+    applied = ", ".join(aftermath.applied) or "none"
+    error = aftermath.error
     if isinstance(error, DeployBlockedError):
         return "Nothing was changed: the deploy stopped before its first change."
     if failed is not None and failed.status == StepStatus.UNKNOWN:
         return (
-            f"{name} was under way: AWS may still be finishing it; steps applied "
-            f"before it: {', '.join(applied) or 'none'}. Re-running deploy converges."
+            f"{failed.name} was under way: AWS may still be finishing it; steps applied "
+            f"before it: {applied}. Re-running deploy converges."
         )
+    note = None if failed is None or failed.live is None else failed.live(aftermath)
+    if note is not None:
+        return note
     if error.exit_code in (ExitCode.INTERRUPTED, ExitCode.TERMINATED):
         return (
-            f"Stopped between steps; steps applied: {', '.join(applied) or 'none'}. AWS may "
+            f"Stopped between steps; steps applied: {applied}. AWS may "
             "still be finishing the last one. Re-running deploy converges."
         )
-    if name == "create":
-        if isinstance(error, DeployFailedError):
-            return (
-                "The function was created but is in State Failed and cannot run: delete "
-                f"it before re-running: {delete}"
-            )
-        return "Nothing was created."
-    if name in ("update-code", "update-configuration"):
-        if name == "update-code" or "update-code" not in applied:
-            return (
-                f"Lambda kept the previous code and configuration live: the {name} step "
-                "was not applied."
-            )
-        return (
-            "The new code is live with the previous configuration: the configuration "
-            "update was not applied."
-        )
-    if name == "publish":
-        unusable = f" version {version} is not usable;" if version else ""
-        return f"$LATEST has this deploy's code and configuration;{unusable} no alias was moved."
-    if name == "provisioned-concurrency":
-        return (
-            f"Alias {alias} points to version {version} (this deploy's code), but its "
-            "provisioned concurrency is not READY: invocations run on on-demand concurrency "
-            "(cold starts)."
-        )
-    if name == "alias":
-        return f"Version {version} is published and Active, but alias {alias} was not moved."
-    if applied:
-        return f"Applied before the failure: {', '.join(applied)}."
+    if aftermath.applied:
+        return f"Applied before the failure: {applied}."
     return "Nothing was changed."

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_wait.clock import Clock, Deadline
+from lambda_wait.clock import Clock, Deadline, deadline_lifted
 from lambda_wait.deploy.model import (
     Config,
     DeployFailedError,
@@ -160,8 +160,9 @@ class Sender:
         return current
 
     def pause(self, seconds: float) -> None:
-        """Sleep before a retry; the deploy times out instead if that passes the deadline."""
-        remaining = self.deadline.remaining()
+        """Sleep before a retry; the deploy times out instead if that passes the deadline
+        (not inside ``api.past_deadline()``: a rollback, bounded by its attempts)."""
+        remaining = None if deadline_lifted() else self.deadline.remaining()
         if remaining is not None and (remaining <= 0 or seconds > remaining):
             raise DeployTimeoutError(
                 f"the deploy's --timeout ({self.timeout:.0f}s) ran out while retrying",

@@ -14,7 +14,6 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from lambda_wait.deploy.report import result_code
 from lambda_wait.errors import worst
 
 if TYPE_CHECKING:
@@ -47,13 +46,10 @@ def progress_line(event: StepEvent, function: str | None = None) -> str | None:
 
 
 def changed_text(result: DeployResult) -> str:
-    """What this run changed in AWS, in words; a create that ended in State Failed
-    still created the function, and says so."""
-    changed = list(result.changed)
-    snap = result.snapshot
-    failed = {step.name for step in result.steps if step.status == "failed"}
-    if "create" in failed and snap is not None and snap.state == "Failed":
-        changed.insert(0, "created (State Failed)")
+    """What this run changed in AWS, in words; a step that failed but still changed
+    something says so first (a create that ended in State Failed)."""
+    left = [s.left for s in result.steps if s.status == "failed" and s.left]
+    changed = left + list(result.changed)
     return ", ".join(changed) or ("-" if result.dry_run else "nothing")
 
 
@@ -66,6 +62,9 @@ def summary_lines(result: DeployResult) -> list[str]:
         lines.append(f"{result.function}: dry run, nothing was changed. The plan:")
         if result.plan is not None:
             lines.extend(f"  {line}" for line in result.plan.lines())
+        would = [s.name for s in result.steps if s.status == "not-applied"]
+        if would:  # the same steps a deploy runs, none of them sent
+            lines.append(f"  steps it would run: {', '.join(would)}")
         return lines
     if result.error is None:
         verb = {
@@ -104,7 +103,8 @@ def failure(result: DeployResult) -> tuple[str, list[tuple[str, str]]]:
     error = result.error
     assert error is not None
     reason = result.reason
-    failed = next((s.name for s in result.steps if s.status == "failed"), None)
+    failed_step = next((s for s in result.steps if s.status == "failed"), None)
+    failed = None if failed_step is None else failed_step.name
     rows: list[tuple[str, str]] = []
     if reason is not None and reason.code and failed is not None:
         head = f"{result.function}: {failed} failed ({reason.code}: {reason.title})"
@@ -118,7 +118,7 @@ def failure(result: DeployResult) -> tuple[str, list[tuple[str, str]]]:
     remedy = error.hint or (reason.remedy if reason is not None else None)
     live = result.live
     snap = result.snapshot
-    if failed == "create" and snap is not None and snap.state == "Failed":
+    if failed_step is not None and failed_step.left and snap is not None and snap.state == "Failed":
         remedy, live = _failed_create(result, remedy)
     if remedy:
         rows.append(("What to do", remedy))
@@ -158,7 +158,7 @@ def table_lines(results: Sequence[DeployResult]) -> list[str]:
         rows.append(
             (
                 result.function,
-                result_code(result).label,
+                result.exit_code.label,
                 action,
                 result.version or "-",
                 changed,
@@ -170,6 +170,6 @@ def table_lines(results: Sequence[DeployResult]) -> list[str]:
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
-    code = worst([result_code(r) for r in results])
+    code = worst([r.exit_code for r in results])
     lines.append(f"exit {int(code)} ({code.label}): worst of {len(results)}")
     return lines

@@ -242,6 +242,8 @@ class FakeLambda:
             alias = self.aliases[(params["FunctionName"], params["Name"])]
             self._check_revision(alias, params)
             alias.update(FunctionVersion=params["FunctionVersion"], RevisionId=self._revision())
+            if "RoutingConfig" in params:  # as UpdateAlias: left out, the weights stay
+                alias["RoutingConfig"] = dict(params["RoutingConfig"])
             return dict(alias)
 
         return self._mutation("update_alias", params, apply)

@@ -134,7 +134,13 @@ def test_alias_is_moved_with_its_revision(fake: FakeLambda) -> None:
     assert result.exit_code is ExitCode.READY, result.error
     moved = [c.params for c in fake.calls if c.operation == "update_alias"]
     assert moved == [
-        {"FunctionName": "fn", "Name": "live", "FunctionVersion": "1", "RevisionId": "a-1"}
+        {
+            "FunctionName": "fn",
+            "Name": "live",
+            "FunctionVersion": "1",
+            "RoutingConfig": {"AdditionalVersionWeights": {}},  # explicit: clears weights
+            "RevisionId": "a-1",
+        }
     ]
     assert result.steps[-1].detail == "live: 7 -> 1"
 

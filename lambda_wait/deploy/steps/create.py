@@ -8,9 +8,13 @@ minute (not one per attempt) and a summary when the role becomes usable.
 
 from __future__ import annotations
 
+from functools import partial
+
 from lambda_wait.deploy.model import (
+    Aftermath,
     ConcurrentDeployError,
     Config,
+    DeployFailedError,
     DeployTimeoutError,
     Step,
     StepStatus,
@@ -33,16 +37,42 @@ def role_propagating(message: str) -> bool:
     return any(text in lowered for text in ROLE_PROPAGATION_MESSAGES)
 
 
-def create(sender: Sender, step: Step, desired: DesiredFunction) -> None:
-    """Create the function and wait until it is Active (DeployFailedError if it fails)."""
-    sender.ledger.begin(step)
-    sender.wait_act_wait(
-        step,
-        lambda: _send(sender, step, desired),
-        label="create",
-        recent_create=True,
-        kind=OperationKind.CREATE,  # a VPC create when the first answer shows subnets
+def create_step(sender: Sender, desired: DesiredFunction) -> Step:
+    """The plan's create step."""
+    return Step(
+        "create",
+        "CreateFunction, then wait until Active",
+        True,
+        changed="created",
+        live=_live,
+        run=partial(create, sender, desired=desired),
     )
+
+
+def _live(after: Aftermath) -> str:
+    if isinstance(after.error, DeployFailedError):
+        return (
+            "The function was created but is in State Failed and cannot run: delete it "
+            f"before re-running: {after.delete_command}"
+        )
+    return "Nothing was created."
+
+
+def create(sender: Sender, step: Step, desired: DesiredFunction) -> None:
+    """Create the function and wait until it is Active (DeployFailedError if it fails:
+    the function then exists in State Failed, which the step records as ``left``)."""
+    sender.ledger.begin(step)
+    try:
+        sender.wait_act_wait(
+            step,
+            lambda: _send(sender, step, desired),
+            label="create",
+            recent_create=True,
+            kind=OperationKind.CREATE,  # a VPC create when the first answer shows subnets
+        )
+    except DeployFailedError:
+        step.left = "created (State Failed)"
+        raise
     sha = (sender.current or {}).get("CodeSha256")
     sender.ledger.end(step, StepStatus.APPLIED, f"created, CodeSha256 {sha}")
 

@@ -13,9 +13,16 @@ docs/deploy.md ("Provisioned concurrency and event source mappings: the AWS rule
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from lambda_wait.deploy.model import DeployFailedError, DeployTimeoutError, Step, StepStatus
+from lambda_wait.deploy.model import (
+    Aftermath,
+    DeployFailedError,
+    DeployTimeoutError,
+    Step,
+    StepStatus,
+)
 from lambda_wait.deploy.port import LambdaPort
 from lambda_wait.deploy.sender import Sender
 from lambda_wait.errors import (
@@ -36,8 +43,6 @@ from lambda_wait.serving.provisioned import (
 )
 from lambda_wait.serving.watch import ServingCheck, wait_serving
 from lambda_wait.states import Phase
-
-STEP = "provisioned-concurrency"
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,30 @@ def _optional(read: Any) -> int | None:
     except (AuthError, FunctionNotFoundError, InvalidRequestError, UnexpectedAnswerError):
         return None
     return value if isinstance(value, int) else None
+
+
+def provisioned_step(sender: Sender, plan: ProvisionedPlan) -> Step:
+    """The plan's provisioned-concurrency step (after the alias step)."""
+    return Step(
+        "provisioned-concurrency",
+        plan.description,
+        True,
+        live=partial(_live, plan.alias),
+        run=partial(_run, sender, plan),
+    )
+
+
+def _live(alias: str, after: Aftermath) -> str:
+    return (
+        f"Alias {alias} points to version {after.version} (this deploy's code), but its "
+        "provisioned concurrency is not READY: invocations run on on-demand concurrency "
+        "(cold starts)."
+    )
+
+
+def _run(sender: Sender, plan: ProvisionedPlan, step: Step) -> None:
+    if sender.version is not None:
+        set_provisioned(sender, step, plan, sender.version)
 
 
 def set_provisioned(sender: Sender, step: Step, plan: ProvisionedPlan, version: str) -> None:

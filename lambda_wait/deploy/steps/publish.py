@@ -4,14 +4,40 @@ already runs exactly this code and configuration."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from lambda_wait.deploy.model import ConcurrentDeployError, Config, Step, StepStatus
+from lambda_wait.deploy.model import Aftermath, ConcurrentDeployError, Config, Step, StepStatus
 from lambda_wait.deploy.plan import config_changes
 from lambda_wait.deploy.sender import Answer, Sender
 from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.errors import FunctionNotFoundError, LambdaWaitError
 from lambda_wait.states import FunctionSnapshot, Phase, assess
+
+
+def publish_step(
+    sender: Sender,
+    desired: DesiredFunction,
+    *,
+    description: str | None = None,
+    reuse_alias: str | None = None,
+) -> Step:
+    """The plan's publish step."""
+    return Step(
+        "publish",
+        "PublishVersion, then wait until the version is Active",
+        True,
+        changed="version",
+        live=_live,
+        run=partial(
+            publish, sender, desired=desired, description=description, reuse_alias=reuse_alias
+        ),
+    )
+
+
+def _live(after: Aftermath) -> str:
+    unusable = f" version {after.version} is not usable;" if after.version else ""
+    return f"$LATEST has this deploy's code and configuration;{unusable} no alias was moved."
 
 
 def publish(
@@ -32,20 +58,8 @@ def publish(
             detail = f"version {reused} already has this code and configuration"
             sender.ledger.end(step, StepStatus.SKIPPED, detail)
             return
-    current = sender.current or sender.read()
-    sha = current.get("CodeSha256")
-    want = desired.code.sha256
-    if want is not None and sha != want:
-        raise ConcurrentDeployError(
-            f"$LATEST of {sender.name} has CodeSha256 {sha}, not the {want} deployed: "
-            "another deployment changed it, so no version was published",
-            hint="Re-run deploy once the other deployment has finished.",
-        )
-    params: dict[str, Any] = {"FunctionName": sender.name, "CodeSha256": sha}
-    if current.get("RevisionId"):
-        params["RevisionId"] = current["RevisionId"]
-    if description:
-        params["Description"] = description
+    params = _request(sender, desired, description)
+    sha = params["CodeSha256"]
 
     def refresh(latest: Config) -> bool:
         # Our lost PublishVersion may have been applied (moving RevisionId). While
@@ -79,6 +93,25 @@ def publish(
     sender.ledger.end(step, StepStatus.APPLIED, f"version {sender.version}")
 
 
+def _request(sender: Sender, desired: DesiredFunction, description: str | None) -> dict[str, Any]:
+    """PublishVersion's request, guarded by the CodeSha256 this deploy put in $LATEST."""
+    current = sender.current or sender.read()
+    sha = current.get("CodeSha256")
+    want = desired.code.sha256
+    if want is not None and sha != want:
+        raise ConcurrentDeployError(
+            f"$LATEST of {sender.name} has CodeSha256 {sha}, not the {want} deployed: "
+            "another deployment changed it, so no version was published",
+            hint="Re-run deploy once the other deployment has finished.",
+        )
+    params: dict[str, Any] = {"FunctionName": sender.name, "CodeSha256": sha}
+    if current.get("RevisionId"):
+        params["RevisionId"] = current["RevisionId"]
+    if description:
+        params["Description"] = description
+    return params
+
+
 def version_behind_alias(sender: Sender, desired: DesiredFunction, alias: str) -> str | None:
     """The alias's version if it already runs exactly what is deployed (no publish needed)."""
     try:
@@ -86,7 +119,8 @@ def version_behind_alias(sender: Sender, desired: DesiredFunction, alias: str) -
     except FunctionNotFoundError:
         return None
     version = str(found.get("FunctionVersion") or "")
-    if not version or version == "$LATEST" or found.get("RoutingConfig"):
+    weights = (found.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
+    if not version or version == "$LATEST" or weights:
         return None
     try:
         config = sender.read(version)

@@ -2,20 +2,29 @@
 watching the gates, and roll back when they fail (:mod:`lambda_wait.release.executor`).
 
 An alias that does not exist yet has no old version to shift from: it is created
-pointing at the new version, as the plain alias step does.
+pointing at the new version, as the plain alias step does. Every alias write of the
+shift goes through the deploy's one conditional write (:func:`.alias.write_alias`, so
+:meth:`~lambda_wait.deploy.sender.Sender.mutate`), through :class:`SenderAlias`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from dataclasses import dataclass
+from functools import partial
 
-from lambda_wait.deploy.model import Step, StepStatus
+from lambda_wait.deploy.model import Aftermath, DeployTimeoutError, Step, StepStatus
 from lambda_wait.deploy.sender import Sender
-from lambda_wait.deploy.steps.alias import point_alias
-from lambda_wait.errors import ExitCode, FunctionNotFoundError, LambdaWaitError
-from lambda_wait.release.adapters import LambdaAlias
-from lambda_wait.release.executor import NoGates, ShiftOptions, TrafficShift
-from lambda_wait.release.outcome import ShiftReport, routing_weights
+from lambda_wait.deploy.steps.alias import (
+    alias_not_moved,
+    point_alias,
+    read_alias,
+    routing,
+    write_alias,
+)
+from lambda_wait.errors import ConflictError, DeadlineReachedError, ExitCode, LambdaWaitError
+from lambda_wait.release.executor import AliasState, NoGates, ShiftOptions, TrafficShift
+from lambda_wait.release.outcome import ShiftReport
 
 
 class ShiftRolledBackError(LambdaWaitError):
@@ -30,6 +39,80 @@ class ShiftRolledBackError(LambdaWaitError):
         self.exit_code = report.exit_code
 
 
+@dataclass
+class ShiftRecord:
+    """Where the shift step leaves its report for the deploy's result."""
+
+    report: ShiftReport | None = None
+
+
+def shift_step(sender: Sender, alias: str, options: ShiftOptions, record: ShiftRecord) -> Step:
+    """The plan's alias step when it shifts gradually."""
+    return Step(
+        "alias",
+        f"shift alias {alias} to the new version ({options.spec.label})",
+        True,
+        changed="alias",
+        live=partial(_live, alias),
+        run=partial(_run, sender, alias, options, record),
+    )
+
+
+def _live(alias: str, after: Aftermath) -> str:
+    error = after.error
+    if isinstance(error, ShiftRolledBackError):
+        return f"{error.report.live}; version {after.version} stays published, serving nothing."
+    return alias_not_moved(alias, after)
+
+
+def _run(
+    sender: Sender, alias: str, options: ShiftOptions, record: ShiftRecord, step: Step
+) -> None:
+    if sender.version is None:
+        return
+    try:
+        record.report = shift_alias(sender, step, alias, sender.version, options)
+    except ShiftRolledBackError as err:
+        record.report = err.report
+        raise
+
+
+class SenderAlias:
+    """:class:`~lambda_wait.release.executor.AliasPort` over the deploy's :class:`Sender`:
+    reads with its read retries, moves through :func:`write_alias` with the RevisionId
+    last read, and confirms every move by a read."""
+
+    def __init__(self, sender: Sender, step: Step, alias: str) -> None:
+        self.sender = sender
+        self.step = step
+        self.alias = alias
+        self._revision: str | None = None
+
+    def read(self) -> AliasState:
+        sender = self.sender
+        found = sender.with_read_retries(lambda: sender.api.get_alias(sender.name, self.alias))
+        self._revision = found.get("RevisionId")
+        return AliasState(str(found.get("FunctionVersion")), routing(found))
+
+    def route(self, version: str, weights: dict[str, float], *, rollback: bool = False) -> None:
+        if self._revision is None:
+            self.read()
+        wanted = AliasState(version, {k: round(v, 4) for k, v in weights.items()})
+        sender, step = self.sender, self.step
+        # Undoing must not be stopped by --timeout (it is bounded by the retry policy).
+        with sender.api.past_deadline() if rollback else contextlib.nullcontext():
+            try:
+                write_alias(sender, step, self.alias, version, wanted.weights, self._revision)
+            except DeployTimeoutError as err:  # the shift rolls back on its deadline
+                raise DeadlineReachedError(err.message) from None
+            now = self.read()
+        if now != wanted:
+            raise ConflictError(
+                f"alias {self.alias} reads {now.version} {now.weights or ''} after the move "
+                f"to {version}: someone else changed it"
+            )
+
+
 def shift_alias(
     sender: Sender, step: Step, alias: str, version: str, options: ShiftOptions
 ) -> ShiftReport | None:
@@ -37,13 +120,13 @@ def shift_alias(
     was nothing to shift (a new alias, or one already on ``version``)."""
     ledger = sender.ledger
     ledger.begin(step)
-    existing = _get(sender, alias)
+    existing = read_alias(sender, alias)
     if existing is None:
         ledger.note(step, f"{alias} does not exist yet: created on {version}, nothing to shift")
         point_alias(sender, step, alias, version)
         return None
     old = str(existing.get("FunctionVersion"))
-    if old == version and not routing_weights(existing):
+    if old == version and not routing(existing):
         ledger.end(step, StepStatus.SKIPPED, f"{alias} already -> {version}")
         return None
     report = ShiftReport(sender.name, alias, old, version, options.spec.label)
@@ -56,7 +139,7 @@ def shift_alias(
         )
     smoke = options.smoke_test
     shift = TrafficShift(
-        LambdaAlias(sender.api, sender.name, alias, sender.clock, rng=sender.rng),
+        SenderAlias(sender, step, alias),
         options.gates or NoGates(),
         options.spec,
         options.policy,
@@ -72,13 +155,3 @@ def shift_alias(
         return report
     ledger.end(step, StepStatus.FAILED, f"{report.outcome}: {report.detail}")
     raise ShiftRolledBackError(report)
-
-
-def _get(sender: Sender, alias: str) -> dict[str, Any] | None:
-    try:
-        found: dict[str, Any] = sender.with_read_retries(
-            lambda: sender.api.get_alias(sender.name, alias)
-        )
-    except FunctionNotFoundError:
-        return None
-    return found

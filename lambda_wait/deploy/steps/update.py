@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from lambda_wait.deploy.model import ConcurrentDeployError, Config, Step, StepStatus
-from lambda_wait.deploy.plan import config_changes
+from lambda_wait.deploy.model import Aftermath, ConcurrentDeployError, Config, Step, StepStatus
+from lambda_wait.deploy.plan import Plan, config_changes
 from lambda_wait.deploy.port import LambdaPort
 from lambda_wait.deploy.sender import AlreadyDone, Answer, Sender
 from lambda_wait.deploy.spec import DesiredFunction
@@ -83,6 +84,55 @@ def configuration_update(desired: DesiredFunction, current: Config) -> Update | 
         lambda api, request: api.update_function_configuration(**request),
         done,
         lambda _current: "fields: " + ", ".join(sorted(fields)),
+    )
+
+
+def code_step(sender: Sender, desired: DesiredFunction, plan: Plan) -> Step:
+    """The plan's code step (skipped at once when the code is unchanged)."""
+    step = Step(
+        "update-code",
+        "UpdateFunctionCode, then wait until Successful",
+        True,
+        changed="code",
+        live=_kept,
+        run=partial(update, sender, build=partial(_code, desired, sender.name)),
+    )
+    if not plan.code.update:
+        step.status, step.detail = StepStatus.SKIPPED, f"unchanged: {plan.code.reason}"
+    return step
+
+
+def configuration_step(sender: Sender, desired: DesiredFunction, plan: Plan, code: Step) -> Step:
+    """The plan's configuration step, after ``code`` (what is live depends on it)."""
+    step = Step(
+        "update-configuration",
+        "UpdateFunctionConfiguration (differing fields only), then wait until Successful",
+        True,
+        changed="configuration",
+        live=partial(_configuration_kept, code),
+        run=partial(update, sender, build=partial(configuration_update, desired)),
+    )
+    if not plan.config_update:
+        step.status, step.detail = StepStatus.SKIPPED, "unchanged"
+    else:
+        step.detail = "fields: " + ", ".join(sorted(plan.config_update))
+    return step
+
+
+def _code(desired: DesiredFunction, name: str, _current: Config) -> Update:
+    return code_update(desired, name)
+
+
+def _kept(after: Aftermath, name: str = "update-code") -> str:
+    return f"Lambda kept the previous code and configuration live: the {name} step was not applied."
+
+
+def _configuration_kept(code: Step, after: Aftermath) -> str:
+    if code.status is not StepStatus.APPLIED:
+        return _kept(after, "update-configuration")
+    return (
+        "The new code is live with the previous configuration: the configuration update "
+        "was not applied."
     )
 
 

@@ -1,0 +1,97 @@
+"""The planner, as chalice's: from the desired function and what Lambda shows now,
+the deploy's plan (:class:`~lambda_wait.deploy.plan.Plan`, what differs) and its
+steps (a list of :class:`~lambda_wait.deploy.model.Step`, each with its name, action,
+"Changed" label, "what is live" note and run). It only reads: the image URI of an
+image function, the alias's routing weights, and the provisioned-concurrency
+preflight (what Lambda would refuse is exit 2 before any change)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lambda_wait.deploy.model import Config, Step
+from lambda_wait.deploy.plan import Plan, make_plan
+from lambda_wait.deploy.sender import Sender
+from lambda_wait.deploy.spec import DesiredFunction
+from lambda_wait.deploy.steps.alias import Weights, alias_step, read_alias, routing
+from lambda_wait.deploy.steps.create import create_step
+from lambda_wait.deploy.steps.provisioned import ProvisionedPlan, preflight, provisioned_step
+from lambda_wait.deploy.steps.publish import publish_step
+from lambda_wait.deploy.steps.shift import ShiftRecord, shift_step
+from lambda_wait.deploy.steps.tags import tags_step
+from lambda_wait.deploy.steps.update import code_step, configuration_step
+from lambda_wait.release.executor import ShiftOptions
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the deploy was asked to do beyond the desired function."""
+
+    alias: str | None = None
+    force: bool = False
+    shift: ShiftOptions | None = None  # an active shift, or None (a plain move)
+    provisioned_concurrency: int | None = None
+    version_description: str | None = None
+
+
+def plan_deploy(
+    sender: Sender,
+    desired: DesiredFunction,
+    current: Config | None,
+    intent: Intent,
+    record: ShiftRecord,
+) -> tuple[Plan, list[Step]]:
+    """The plan against ``current`` (None: the function does not exist) and its steps."""
+    name, api = sender.name, sender.api
+    image_uri = None
+    if current is not None and desired.code.kind == "image":
+        image_uri = sender.with_read_retries(lambda: api.get_function_image_uri(name))
+    weights: Weights = {}
+    if current is not None and intent.alias and intent.shift is None:
+        weights = routing(read_alias(sender, intent.alias))  # a plain move clears them
+    plan = make_plan(
+        desired,
+        current,
+        current_image_uri=image_uri,
+        force=intent.force,
+        alias=intent.alias,
+        alias_weights=weights,
+    )
+    sender.current = current
+    steps = _change_steps(sender, desired, plan)
+    if plan.publish:
+        reuse = intent.alias if not plan.changes_anything else None
+        steps.append(
+            publish_step(sender, desired, description=intent.version_description, reuse_alias=reuse)
+        )
+    if plan.alias is not None:
+        if intent.shift is None:
+            steps.append(alias_step(sender, plan.alias, weights))
+        else:
+            steps.append(shift_step(sender, plan.alias, intent.shift, record))
+        provisioned = _provisioned(sender, plan.alias, intent.provisioned_concurrency)
+        if provisioned is not None:
+            steps.append(provisioned_step(sender, provisioned))
+    return plan, steps
+
+
+def _change_steps(sender: Sender, desired: DesiredFunction, plan: Plan) -> list[Step]:
+    """Create, or update the code, the configuration and the tags."""
+    if plan.action == "create":
+        return [create_step(sender, desired)]
+    code = code_step(sender, desired, plan)
+    steps = [code, configuration_step(sender, desired, plan, code)]
+    wanted = dict(desired.create_only.get("Tags") or {})
+    if wanted:  # --tag on an existing function (on create they go with CreateFunction)
+        steps.append(tags_step(sender, wanted))
+    return steps
+
+
+def _provisioned(sender: Sender, alias: str, desired: int | None) -> ProvisionedPlan | None:
+    """Reads only, before any change: what Lambda would refuse is exit 2 now."""
+    if desired is None:
+        return None
+    result: ProvisionedPlan = sender.with_read_retries(
+        lambda: preflight(sender.api, sender.name, alias, desired)
+    )
+    return result

@@ -1,0 +1,237 @@
+"""``deploy`` as a use case that works without Click: a :class:`DeployRequest` (the
+options, parsed) in, a :class:`DeployRun` (one result per function) out.
+
+What only the caller can provide (the AWS client for its options, the gates of a
+shift, where progress goes) comes in as :class:`DeploySetup` and two listeners;
+the command (:mod:`lambda_wait.commands.deploy`) is the Click side of it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Protocol
+
+from lambda_wait.clock import Clock, Deadline, SystemClock
+from lambda_wait.deploy.model import DeployResult, StepEvent
+from lambda_wait.deploy.spec import DesiredFunction, FlagValues
+from lambda_wait.errors import ExitCode, UsageError, worst
+from lambda_wait.waiter import Listener
+
+if TYPE_CHECKING:
+    from lambda_wait.aws import LambdaApi
+    from lambda_wait.deploy.runner import Deployer
+    from lambda_wait.history import HistoryStore
+    from lambda_wait.peers import Peers
+    from lambda_wait.release.executor import ShiftOptions
+
+# Progress of one deploy's steps; ``function`` names it when several run at once.
+StepSink = Callable[[StepEvent, "str | None"], None]
+
+
+@dataclass(frozen=True)
+class DeployRequest:
+    """``deploy``'s options, parsed (``flags.spec`` is set per spec file here)."""
+
+    flags: FlagValues = field(default_factory=FlagValues)
+    specs: tuple[str, ...] = ()
+    alias: str | None = None
+    force: bool = False
+    dry_run: bool = False
+    detailed_exitcode: bool = False
+    timeout: float = 900.0
+    version_description: str | None = None
+    provisioned_concurrency: int | None = None
+    recreate_failed: bool = False
+    history: bool = True
+    region: str | None = None  # --region: must agree with a function ARN's Region
+
+
+@dataclass(frozen=True)
+class DeployRun:
+    """The use case's result: one :class:`DeployResult` per function, in spec order."""
+
+    results: list[DeployResult]
+    timeout: float
+    many: bool = False  # several specs: a summary table, the worst outcome
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return worst([result.exit_code for result in self.results])
+
+
+class DeploySetup(Protocol):
+    """What the caller provides: release flags checked offline, the client, the gates."""
+
+    def check_release(self, alias: str | None, specs: int) -> None:
+        """Refuse bad release flags (exit 2) before anything is read."""
+
+    def api(self, clock: Clock, timeout: float) -> LambdaApi:
+        """The Lambda API for the run's options, on ``clock``."""
+        ...
+
+    def shift(self, api: LambdaApi, function: str, alias: str) -> ShiftOptions | None:
+        """The shift's options (its gates checked), or None for a plain alias move."""
+        ...
+
+
+def check_request(request: DeployRequest) -> None:
+    """The flags that need no file and no AWS: bad ones are exit 2 before anything else."""
+    from lambda_wait.deploy.reading import check_alias
+
+    if request.alias is not None:
+        check_alias(request.alias)
+    if request.provisioned_concurrency is not None:
+        from lambda_wait.serving.provisioned import check_request as check_provisioned
+
+        problem = check_provisioned(request.provisioned_concurrency, alias=request.alias)
+        if problem:
+            raise UsageError(problem)
+    if request.detailed_exitcode and not request.dry_run:
+        raise UsageError("--detailed-exitcode goes with --dry-run: add --dry-run.")
+
+
+def run_deploy(
+    request: DeployRequest,
+    setup: DeploySetup,
+    *,
+    steps: StepSink,
+    waits: Listener | None = None,
+    env: Mapping[str, str] | None = None,
+) -> DeployRun:
+    """Validate everything offline (exit 2, nothing sent), then deploy each function:
+    one spec (or none) in this thread, several concurrently under one request budget
+    and one deadline. Every outcome, signals included, comes back as the run."""
+    from lambda_wait.aws import BotocoreRequestModel
+    from lambda_wait.deploy.many import build_all, spec_files
+    from lambda_wait.deploy.spec import build_desired
+
+    check_request(request)
+    files = spec_files(request.specs)
+    setup.check_release(request.alias, len(files))
+    environ = os.environ if env is None else env
+    if len(files) > 1:
+        desired = build_all(files, request.flags, BotocoreRequestModel(), environ)
+        return _deploy_many(request, setup, desired, steps=steps, waits=waits)
+    flags = replace(request.flags, spec=files[0] if files else None)
+    one = build_desired(flags, BotocoreRequestModel(), environ)
+    return _deploy_one(request, setup, one, steps=steps, waits=waits)
+
+
+def _deploy_one(
+    request: DeployRequest,
+    setup: DeploySetup,
+    desired: DesiredFunction,
+    *,
+    steps: StepSink,
+    waits: Listener | None,
+) -> DeployRun:
+    from lambda_wait.api import history_store
+    from lambda_wait.inputs import check_region, parse_function
+
+    ref = parse_function(desired.name)
+    check_region(ref, request.region)  # else the ARN's Region is used
+    clock = SystemClock()  # the deploy's one clock
+    api = setup.api(clock, request.timeout).in_region(ref.region)
+    # The run's one deadline: --timeout counts from here, after the client set-up.
+    api = api.bounded_by(Deadline(clock, request.timeout))
+    alias = request.alias
+    shift = None if alias is None else setup.shift(api, desired.name, alias)
+    run = Run(clock, api.deadline, history=history_store(request.history))
+    deployer = _deployer(request, api, desired, _Progress(steps, None, waits), run, shift=shift)
+    return DeployRun([deployer.run()], request.timeout)  # a signal too comes back as a result
+
+
+def _deploy_many(
+    request: DeployRequest,
+    setup: DeploySetup,
+    desired: Sequence[DesiredFunction],
+    *,
+    steps: StepSink,
+    waits: Listener | None,
+) -> DeployRun:
+    """Several functions at once: one thread each, one API (one request budget), one
+    deadline; the worst outcome is the run's."""
+    from lambda_wait.api import history_store
+    from lambda_wait.deploy.many import run_all
+    from lambda_wait.inputs import check_region, parse_function
+    from lambda_wait.peers import Peers
+
+    clock = SystemClock()  # one for every deploy and the API: cancelling it wakes them all
+    api = setup.api(clock, request.timeout)
+    for one in desired:
+        check_region(parse_function(one.name), request.region)  # else the ARN's Region
+    # The run's one deadline, from after the client set-up: every deploy and every
+    # request (all Regions) ends by it.
+    deadline = Deadline(clock, request.timeout)
+    api = api.bounded_by(deadline)
+    # The deploys' operations are evidence about each other's ends (Peers); one history.
+    run = Run(clock, deadline, Peers(), history_store(request.history))
+    deployers = [
+        _deployer(
+            request,
+            api.in_region(parse_function(one.name).region),
+            one,
+            _Progress(steps, one.name, waits),
+            run,
+        )
+        for one in desired
+    ]
+    return DeployRun(run_all(api, deployers, clock=clock), request.timeout, many=True)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What the deploys of one run share: the clock, the deadline, the history store
+    and, with several deploys, the peers."""
+
+    clock: Clock
+    deadline: Deadline
+    peers: Peers | None = None
+    history: HistoryStore | None = None
+
+
+@dataclass(frozen=True)
+class _Progress:
+    """Where one deploy's progress goes: its step events (named by ``function`` when
+    several run at once) and its waits."""
+
+    sink: StepSink
+    function: str | None
+    waits: Listener | None
+
+    def step(self, event: StepEvent) -> None:
+        self.sink(event, self.function)
+
+
+def _deployer(
+    request: DeployRequest,
+    api: LambdaApi,
+    desired: DesiredFunction,
+    progress: _Progress,
+    run: Run,
+    *,
+    shift: ShiftOptions | None = None,
+) -> Deployer:
+    from lambda_wait.deploy.runner import Deployer
+
+    return Deployer(
+        api,
+        desired,
+        alias=request.alias,
+        force=request.force,
+        dry_run=request.dry_run,
+        detailed_exitcode=request.detailed_exitcode,
+        timeout=request.timeout,
+        version_description=request.version_description,
+        provisioned_concurrency=request.provisioned_concurrency,
+        recreate_failed=request.recreate_failed,
+        shift=shift,
+        clock=run.clock,
+        deadline=run.deadline,
+        listener=progress.step,
+        wait_listener=progress.waits,
+        history=run.history,
+        peers=run.peers,
+    )
