@@ -6,6 +6,7 @@ from __future__ import annotations
 from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
 from lambda_wait.deploy.model import DeployBlockedError, reason_text
 from lambda_wait.errors import ExitCode
+from lambda_wait.reasons import DecodedReason
 from lambda_wait.states import FunctionSnapshot, Phase, Target, assess
 
 
@@ -35,35 +36,7 @@ def check_before_acting(
             reason=assessment.reason,
         )
     if phase is Phase.INACTIVE:
-        reason = assessment.reason
-        remembered = None
-        if cooldowns is not None:
-            remembered = cooldowns.get(cooldown_key(snap.function_arn, name, region))
-        if remembered is not None:
-            raise DeployBlockedError(
-                f"{name} is Inactive and a cooldown is in effect ({remembered.code}): Lambda "
-                f"will not retry its network setup before {iso(remembered.retry_not_before)} "
-                "(UTC)",
-                exit_code=ExitCode.COOLDOWN,
-                hint=f"Re-run deploy after {iso(remembered.retry_not_before)} (UTC).",
-                reason=reason,
-            )
-        if reason is not None and reason.cooldown:
-            raise DeployBlockedError(
-                f"{name} is Inactive and its last restore failed with {reason.code}: Lambda "
-                "waits at least 5 minutes before it tries again",
-                exit_code=ExitCode.COOLDOWN,
-                hint=(reason.remedy or "") + " Re-run deploy after the cooldown.",
-                reason=reason,
-            )
-        raise DeployBlockedError(
-            f"{name} is {snap.state} (idle: Lambda reclaimed its network interfaces); "
-            "changing it now would fail",
-            exit_code=ExitCode.INACTIVE,
-            hint=f"Restore it first (invoke it, or `lambda-wait wait {name} --wake` where "
-            "available), then re-run deploy.",
-            reason=reason,
-        )
+        raise _inactive(snap, assessment.reason, name, region, cooldowns)
     if phase is Phase.DELETING:
         raise DeployBlockedError(
             f"{name} is being deleted",
@@ -77,3 +50,42 @@ def check_before_acting(
             exit_code=ExitCode.FAILED,
             hint="Check it with `lambda-wait status`; upgrade lambda-wait.",
         )
+
+
+def _inactive(
+    snap: FunctionSnapshot,
+    reason: DecodedReason | None,
+    name: str,
+    region: str | None,
+    cooldowns: CooldownStore | None,
+) -> DeployBlockedError:
+    """Why an Inactive function is refused: a cooldown remembered from an earlier run or
+    seen now (exit 6, with the earliest retry time), else restore it first (exit 7)."""
+    remembered = None
+    if cooldowns is not None:
+        remembered = cooldowns.get(cooldown_key(snap.function_arn, name, region))
+    if remembered is not None:
+        return DeployBlockedError(
+            f"{name} is Inactive and a cooldown is in effect ({remembered.code}): Lambda "
+            f"will not retry its network setup before {iso(remembered.retry_not_before)} "
+            "(UTC)",
+            exit_code=ExitCode.COOLDOWN,
+            hint=f"Re-run deploy after {iso(remembered.retry_not_before)} (UTC).",
+            reason=reason,
+        )
+    if reason is not None and reason.cooldown:
+        return DeployBlockedError(
+            f"{name} is Inactive and its last restore failed with {reason.code}: Lambda "
+            "waits at least 5 minutes before it tries again",
+            exit_code=ExitCode.COOLDOWN,
+            hint=(reason.remedy or "") + " Re-run deploy after the cooldown.",
+            reason=reason,
+        )
+    return DeployBlockedError(
+        f"{name} is {snap.state} (idle: Lambda reclaimed its network interfaces); "
+        "changing it now would fail",
+        exit_code=ExitCode.INACTIVE,
+        hint=f"Restore it first (invoke it, or `lambda-wait wait {name} --wake` where "
+        "available), then re-run deploy.",
+        reason=reason,
+    )

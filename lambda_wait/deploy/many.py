@@ -22,8 +22,9 @@ from pathlib import Path
 from lambda_wait.aws import LambdaApi
 from lambda_wait.clock import Clock
 from lambda_wait.deploy.model import DeployResult
+from lambda_wait.deploy.reading import RequestModel
 from lambda_wait.deploy.runner import Deployer
-from lambda_wait.deploy.spec import DesiredFunction, FlagValues, RequestModel, build_desired
+from lambda_wait.deploy.spec import DesiredFunction, FlagValues, build_desired
 from lambda_wait.errors import ExitCode, Interrupted, UsageError
 from lambda_wait.inputs import parse_function
 from lambda_wait.signals import Stopped, interruptible

@@ -13,9 +13,18 @@ import stat
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from lambda_wait.errors import UsageError
+
+
+class RequestModel(Protocol):
+    """Offline knowledge of Lambda's request shapes (botocore's model, in aws.py)."""
+
+    def validate(self, operation: str, params: Mapping[str, Any], *, where: str) -> None: ...
+
+    def members(self, operation: str) -> tuple[str, ...]: ...
+
 
 ENV_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
 ENV_MAX_BYTES = 4096  # Lambda's quota for all variables of a function together
@@ -277,3 +286,30 @@ def check_alias(alias: str) -> None:
             f"invalid alias {alias!r}: use letters, digits, '-' and '_' (not only digits), "
             "at most 128 characters."
         )
+
+
+def read_spec(
+    path: str | None, function_name: str | None, model: RequestModel, env: Mapping[str, str]
+) -> tuple[dict[str, Any], Path, str]:
+    """The spec file (if any) as written, shape-checked; its directory (where relative
+    code paths start) and how messages name it."""
+    spec: dict[str, Any] = {}
+    spec_dir = Path.cwd()
+    where = "flags"
+    if path is not None:
+        spec = load_spec(path, env)
+        spec_dir = Path(path).resolve().parent
+        where = f"spec file {path!r}"
+    # Shape check of the spec as written (ZipFile replaced: it is a path here, a blob there).
+    code_in_spec = spec.get("Code")
+    if code_in_spec is not None and not isinstance(code_in_spec, dict):
+        raise UsageError(f'{where}: "Code" must be an object.')
+    shaped = dict(spec)
+    shaped.setdefault("FunctionName", function_name or "placeholder")
+    shaped.setdefault("Role", "arn:aws:iam::123456789012:role/placeholder")
+    code_shape = dict(code_in_spec or {})
+    if isinstance(code_shape.get("ZipFile"), str):
+        code_shape["ZipFile"] = b""
+    shaped["Code"] = code_shape
+    model.validate("CreateFunction", shaped, where=where)
+    return spec, spec_dir, where

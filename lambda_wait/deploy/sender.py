@@ -323,15 +323,11 @@ class Sender:
                     raise
                 note(step, f"throttled; retrying in {err.retry_after or 0:.1f}s")
                 self.pause(err.retry_after or self.retry.backoff(attempt, self.rng))
-            except RevisionMismatchError:
+            except RevisionMismatchError as err:
                 if not ambiguous or attempt >= self.retry.max_attempts * 2:
                     raise
-                current = self.settled_read(step)
-                if already_done(current):
-                    note(step, "an earlier attempt was applied after all (RevisionId moved)")
+                if self._ours_after_all(step, err, already_done, refresh):
                     return None
-                if current is None or refresh is None or not refresh(current):
-                    raise
             except ConflictError as err:  # 409: not applied; something else is running
                 if ambiguous and conflict_is_final and already_done(self.settled_read(step)):
                     note(step, "an earlier attempt was applied after all")
@@ -354,3 +350,21 @@ class Sender:
                 self.pause(self.retry.backoff(attempt, self.rng))
                 if already_done(self.settled_read(step)):
                     return None
+
+    def _ours_after_all(
+        self,
+        step: Step,
+        mismatch: RevisionMismatchError,
+        already_done: AlreadyDone,
+        refresh: Callable[[Config], bool] | None,
+    ) -> bool:
+        """A 412 after an ambiguous attempt: True when that attempt was applied after all;
+        False when ``refresh`` adopted the fresh RevisionId (send again); else the 412
+        stands (someone else changed the function)."""
+        current = self.settled_read(step)
+        if already_done(current):
+            self.ledger.note(step, "an earlier attempt was applied after all (RevisionId moved)")
+            return True
+        if current is None or refresh is None or not refresh(current):
+            raise mismatch
+        return False

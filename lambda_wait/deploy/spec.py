@@ -12,29 +12,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from lambda_wait.deploy.package import code_sha256, pack_directory, read_zip_file
 from lambda_wait.deploy.reading import (
+    RequestModel,
     check_environment,
-    load_spec,
     parse_env_file,
     parse_key_value,
+    read_spec,
 )
 from lambda_wait.errors import UsageError
-from lambda_wait.inputs import parse_function
+from lambda_wait.inputs import FunctionRef, parse_function
 
 FILEB = "fileb://"
 
 CodeKind = Literal["zip-file", "code-dir", "s3", "image", "none"]
-
-
-class RequestModel(Protocol):
-    """Offline knowledge of Lambda's request shapes (botocore's model, in aws.py)."""
-
-    def validate(self, operation: str, params: Mapping[str, Any], *, where: str) -> None: ...
-
-    def members(self, operation: str) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -308,6 +301,20 @@ def _environment(flags: FlagValues, spec: Mapping[str, Any]) -> dict[str, str] |
     return variables
 
 
+def _function_ref(flags: FlagValues, spec: Mapping[str, Any]) -> FunctionRef:
+    """The function deployed: a bare name or ARN (deploy changes $LATEST)."""
+    name = flags.function_name or spec.get("FunctionName")
+    if not name:
+        raise UsageError("no function name: give --function-name (or FunctionName in --spec).")
+    ref = parse_function(str(name))
+    if ref.qualifier:
+        raise UsageError(
+            f"function {name!r} names a qualifier: deploy changes $LATEST; give the bare name "
+            "(use --publish and --alias for versions and aliases)."
+        )
+    return ref
+
+
 def build_desired(
     flags: FlagValues,
     model: RequestModel,
@@ -318,35 +325,9 @@ def build_desired(
     Makes no AWS call: the request is checked against botocore's CreateFunction
     shape offline (``model``).
     """
-    spec: dict[str, Any] = {}
-    spec_dir = Path.cwd()
-    where = "flags"
-    if flags.spec is not None:
-        spec = load_spec(flags.spec, env)
-        spec_dir = Path(flags.spec).resolve().parent
-        where = f"spec file {flags.spec!r}"
-    # Shape check of the spec as written (ZipFile replaced: it is a path here, a blob there).
+    spec, spec_dir, where = read_spec(flags.spec, flags.function_name, model, env)
     code_in_spec = spec.get("Code")
-    if code_in_spec is not None and not isinstance(code_in_spec, dict):
-        raise UsageError(f'{where}: "Code" must be an object.')
-    shaped = dict(spec)
-    shaped.setdefault("FunctionName", flags.function_name or "placeholder")
-    shaped.setdefault("Role", "arn:aws:iam::123456789012:role/placeholder")
-    code_shape = dict(code_in_spec or {})
-    if isinstance(code_shape.get("ZipFile"), str):
-        code_shape["ZipFile"] = b""
-    shaped["Code"] = code_shape
-    model.validate("CreateFunction", shaped, where=where)
-
-    name = flags.function_name or spec.get("FunctionName")
-    if not name:
-        raise UsageError("no function name: give --function-name (or FunctionName in --spec).")
-    ref = parse_function(str(name))
-    if ref.qualifier:
-        raise UsageError(
-            f"function {name!r} names a qualifier: deploy changes $LATEST; give the bare name "
-            "(use --publish and --alias for versions and aliases)."
-        )
+    ref = _function_ref(flags, spec)
 
     merged: dict[str, Any] = {k: v for k, v in spec.items() if k not in ("FunctionName", "Code")}
     merged.update(_flag_config(flags, spec))

@@ -41,8 +41,11 @@ def test_a_plain_alias_move_clears_routing_weights_and_says_so(fake: FakeLambda)
     assert alias["FunctionVersion"] == result.version
     assert alias["RoutingConfig"] == {"AdditionalVersionWeights": {}}
     step = result.steps[-1]
-    assert step.action == "point alias live at the new version, clearing its routing weights " "(50% on version 2)"  # fmt: skip
-    assert step.detail == f"live: 1 -> {result.version}; routing weights cleared (were 50% on version 2)"  # fmt: skip
+    assert step.action == (
+        "point alias live at the new version, clearing its routing weights (50% on version 2)"
+    )
+    cleared = "routing weights cleared (were 50% on version 2)"
+    assert step.detail == f"live: 1 -> {result.version}; {cleared}"
     assert result.plan is not None and result.plan.alias_weights == {"2": 0.5}
     assert "clear alias live's routing weights (50% on version 2)" in result.plan.lines()
 
@@ -118,7 +121,8 @@ def test_executors_run_or_only_show_pending_steps() -> None:
 def test_one_function_decides_the_exit_code() -> None:
     failed = ConflictError("someone else")
     assert decide_exit_code(failed, dry_run=True, changes=True, detailed=True) is ExitCode.CONFLICT
-    assert decide_exit_code(None, dry_run=True, changes=True, detailed=True) is ExitCode.CHANGES_PENDING  # fmt: skip
+    pending = decide_exit_code(None, dry_run=True, changes=True, detailed=True)
+    assert pending is ExitCode.CHANGES_PENDING
     assert decide_exit_code(None, dry_run=True, changes=False, detailed=True) is ExitCode.READY
     assert decide_exit_code(None, dry_run=True, changes=True, detailed=False) is ExitCode.READY
     assert decide_exit_code(None, dry_run=False, changes=True, detailed=True) is ExitCode.READY

@@ -36,6 +36,7 @@ def failed_create() -> DeployResult:
         f"create failed: SubnetOutOfIPAddresses: {SUBNET_MESSAGE}", hint=reason.remedy
     )
     step = Step("create", "CreateFunction", mutating=True, status="failed", seconds=3.0)
+    step.left = "created (State Failed)"  # as the create step records it
     return DeployResult(
         "broken", ExitCode.FAILED, "create", False, [step], 3.2, snapshot=snap,
         error=error, reason=reason, live="The function was created but is in State Failed.",
