@@ -94,9 +94,9 @@ def code_step(sender: Sender, desired: DesiredFunction, plan: Plan) -> Step:
         "UpdateFunctionCode, then wait until Successful",
         True,
         changed="code",
-        live=_kept,
         run=partial(update, sender, build=partial(_code, desired, sender.name)),
     )
+    step.live = partial(_kept, step)
     if not plan.code.update:
         step.status, step.detail = StepStatus.SKIPPED, f"unchanged: {plan.code.reason}"
     return step
@@ -109,9 +109,9 @@ def configuration_step(sender: Sender, desired: DesiredFunction, plan: Plan, cod
         "UpdateFunctionConfiguration (differing fields only), then wait until Successful",
         True,
         changed="configuration",
-        live=partial(_configuration_kept, code),
         run=partial(update, sender, build=partial(configuration_update, desired)),
     )
+    step.live = partial(_configuration_kept, code, step)
     if not plan.config_update:
         step.status, step.detail = StepStatus.SKIPPED, "unchanged"
     else:
@@ -123,13 +123,17 @@ def _code(desired: DesiredFunction, name: str, _current: Config) -> Update:
     return code_update(desired, name)
 
 
-def _kept(after: Aftermath, name: str = "update-code") -> str:
-    return f"Lambda kept the previous code and configuration live: the {name} step was not applied."
+def _kept(step: Step, after: Aftermath) -> str:
+    """An update step failed: Lambda keeps the previous code and configuration live."""
+    return (
+        f"Lambda kept the previous code and configuration live: the {step.name} step was "
+        "not applied."
+    )
 
 
-def _configuration_kept(code: Step, after: Aftermath) -> str:
+def _configuration_kept(code: Step, step: Step, after: Aftermath) -> str:
     if code.status is not StepStatus.APPLIED:
-        return _kept(after, "update-configuration")
+        return _kept(step, after)
     return (
         "The new code is live with the previous configuration: the configuration update "
         "was not applied."

@@ -1,0 +1,85 @@
+"""``deploy`` as a use case without Click: a DeployRequest in, a typed DeployRun out,
+against the sandbox; progress reaches the sinks given, nothing is printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lambda_wait.aws import LambdaApi
+from lambda_wait.clock import Clock
+from lambda_wait.deploy.model import StepEvent
+from lambda_wait.deploy.spec import FlagValues
+from lambda_wait.deploy.usecase import DeployRequest, run_deploy
+from lambda_wait.errors import ExitCode, UsageError
+from lambda_wait.release.executor import ShiftOptions
+from lambda_wait.sandbox import SandboxHandle
+from tests.deploy.conftest import ROLE
+
+
+class Setup:
+    """A DeploySetup over the sandbox's client; no release flags."""
+
+    def __init__(self, sandbox: SandboxHandle) -> None:
+        self.sandbox = sandbox
+        self.checked: list[tuple[str | None, int]] = []
+
+    def check_release(self, alias: str | None, specs: int) -> None:
+        self.checked.append((alias, specs))
+
+    def api(self, clock: Clock, timeout: float) -> LambdaApi:
+        return LambdaApi(self.sandbox.client(), clock=clock)
+
+    def shift(self, api: LambdaApi, function: str, alias: str) -> ShiftOptions | None:
+        return None
+
+
+def flags(name: str, src: Path) -> FlagValues:
+    return FlagValues(
+        function_name=name,
+        code_dir=str(src),
+        role=ROLE,
+        runtime="python3.12",
+        handler="app.handler",
+    )
+
+
+def test_the_use_case_deploys_and_returns_a_typed_run(
+    sandbox: SandboxHandle, aws_env: None, src: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup = Setup(sandbox)
+    events: list[tuple[str, str | None]] = []
+
+    def sink(event: StepEvent, function: str | None) -> None:
+        events.append((event.step.name, function))
+
+    request = DeployRequest(flags=flags("uc", src), alias="live", timeout=60.0, history=False)
+    run = run_deploy(request, setup, steps=sink, env={})
+    assert run.exit_code is ExitCode.READY and not run.many
+    (result,) = run.results
+    assert result.applied == ["create", "publish", "alias"] and result.version == "1"
+    assert ("create", None) in events and setup.checked == [("live", 0)]
+    assert capsys.readouterr() == ("", "")  # a use case never prints
+
+    dry = run_deploy(
+        DeployRequest(
+            flags=flags("uc", src),
+            alias="live",
+            dry_run=True,
+            detailed_exitcode=True,
+            timeout=60.0,
+            history=False,
+        ),
+        setup,
+        steps=sink,
+        env={},
+    )
+    assert dry.exit_code is ExitCode.READY  # up to date: nothing pending
+
+
+def test_bad_flags_are_refused_before_anything_is_read(sandbox: SandboxHandle, src: Path) -> None:
+    request = DeployRequest(flags=flags("uc", src), detailed_exitcode=True)
+    with pytest.raises(UsageError, match="--detailed-exitcode goes with --dry-run"):
+        run_deploy(request, Setup(sandbox), steps=lambda event, function: None, env={})
+    assert sandbox.calls == []
