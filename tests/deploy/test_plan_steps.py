@@ -13,6 +13,9 @@ from lambda_wait.deploy.model import Step, StepStatus
 from lambda_wait.deploy.report import decide_exit_code
 from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.errors import AwsUnavailableError, ConflictError, ExitCode
+from lambda_wait.release.executor import ShiftOptions
+from lambda_wait.release.gates import GatePolicy
+from lambda_wait.release.shift import parse_shift
 from tests.deploy.fakes import FakeLambda
 from tests.deploy.test_steps import deploy, desired, existing
 
@@ -132,3 +135,36 @@ def test_a_dry_run_with_detailed_exitcode_carries_11_in_its_result(fake: FakeLam
     existing(fake)
     result = deploy(fake, desired(MemorySize=512), dry_run=True, detailed_exitcode=True)
     assert result.exit_code is ExitCode.CHANGES_PENDING
+
+
+def shift_options() -> ShiftOptions:
+    return ShiftOptions(parse_shift("canary:10:1s"), GatePolicy())
+
+
+def on_version_1(fake: FakeLambda) -> None:
+    existing(fake)
+    fake.aliases[("fn", "live")] = {"Name": "live", "FunctionVersion": "1", "RevisionId": "a-1"}
+
+
+def test_the_shift_moves_the_alias_through_the_conditional_write(fake: FakeLambda) -> None:
+    on_version_1(fake)
+    fake.versions["fn"] = {"1": dict(fake.functions["fn"], Version="1")}
+    result = deploy(fake, desired(publish=True), alias="live", shift=shift_options())
+    assert result.exit_code is ExitCode.READY, result.error
+    moves = [c.params for c in fake.calls if c.operation == "update_alias"]
+    assert [m["RoutingConfig"] for m in moves] == [
+        {"AdditionalVersionWeights": {"2": 0.1}},
+        {"AdditionalVersionWeights": {}},
+    ]
+    assert all(m.get("RevisionId") for m in moves)  # each conditional on the last read
+    assert result.shift is not None and result.shift.outcome == "completed"
+
+
+def test_a_lost_shift_move_that_was_applied_is_not_sent_again(fake: FakeLambda) -> None:
+    on_version_1(fake)
+    fake.versions["fn"] = {"1": dict(fake.functions["fn"], Version="1")}
+    fake.inject("update_alias", AwsUnavailableError("503 from Lambda"), applied=True)
+    result = deploy(fake, desired(publish=True), alias="live", shift=shift_options())
+    assert result.exit_code is ExitCode.READY, result.error
+    assert fake.operations().count("update_alias") == 2  # the 10% step once, then 100%
+    assert fake.aliases[("fn", "live")]["FunctionVersion"] == "2"
