@@ -1,8 +1,8 @@
 """`lambda-wait deploy`: create or update a function safely (wait, act, wait).
 
-The Click side only: options -> :class:`~lambda_wait.deploy.usecase.DeployRequest`
--> :func:`~lambda_wait.deploy.usecase.run_deploy` (no Click there) -> the typed run,
-turned into the command's result."""
+The Click side only: options -> :class:`~lambda_wait.usecases.deploy.DeployRequest`
+-> :func:`~lambda_wait.usecases.deploy.run_deploy` (no Click there) -> a typed
+``CommandResult``."""
 
 from __future__ import annotations
 
@@ -17,11 +17,8 @@ from lambda_wait.options import DURATION, CommonOptions, common_options, history
 if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
     from lambda_wait.clock import Clock
-    from lambda_wait.deploy.model import DeployResult
-    from lambda_wait.deploy.usecase import DeployRequest
     from lambda_wait.release.executor import ShiftOptions
-    from lambda_wait.result import CommandResult, FunctionReport
-    from lambda_wait.ui.output import Output
+    from lambda_wait.usecases.deploy import DeployRequest
 
 from ._common import build_api, run_command
 from ._release import (
@@ -219,13 +216,15 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     everything is deployed and ready; see docs/deploy.md for every failure.
     """
     request = _request(opts, params)
-    return run_command(opts, "deploy", partial(_body, request, _Setup(opts, release)))
+    from lambda_wait.usecases.deploy import run_deploy
+
+    return run_command(opts, "deploy", partial(run_deploy, request, _Setup(opts, release)))
 
 
 def _request(opts: CommonOptions, params: dict[str, Any]) -> DeployRequest:
     """The options as the use case's request (no AWS, no file read yet)."""
     from lambda_wait.deploy.spec import FlagValues
-    from lambda_wait.deploy.usecase import DeployRequest
+    from lambda_wait.usecases.deploy import DeployRequest
 
     for key in ("subnet_ids", "security_group_ids"):  # repeatable, or comma-separated
         params[key] = tuple(
@@ -248,7 +247,7 @@ def _request(opts: CommonOptions, params: dict[str, Any]) -> DeployRequest:
 
 
 class _Setup:
-    """:class:`~lambda_wait.deploy.usecase.DeploySetup` from the command's options."""
+    """:class:`~lambda_wait.usecases.deploy.DeploySetup` from the command's options."""
 
     def __init__(self, opts: CommonOptions, release: ReleaseFlags) -> None:
         self.opts = opts
@@ -265,32 +264,3 @@ class _Setup:
         if self.checked is None:
             return None
         return shift_options(self.checked, self.opts, api, function, alias)
-
-
-def _body(request: DeployRequest, setup: _Setup, output: Output) -> CommandResult:
-    """Run the use case with this command's output; its run as the command's result."""
-    from lambda_wait.deploy.usecase import run_deploy
-    from lambda_wait.result import CommandResult, DeployPayload
-
-    run = run_deploy(request, setup, steps=output.step, waits=output.progress)
-    reports = [_report(result) for result in run.results]
-    payload = DeployPayload(run.results, run.timeout, many=run.many)
-    error = None if run.many else run.results[0].error
-    return CommandResult(run.exit_code, reports, payload, error)
-
-
-def _report(result: DeployResult) -> FunctionReport:
-    """The envelope's entry in ``functions`` for one deploy."""
-    from lambda_wait.result import FunctionReport
-    from lambda_wait.states import assess
-
-    return FunctionReport(
-        function=result.function,
-        exit_code=result.exit_code,
-        snapshot=result.snapshot,
-        assessment=None if result.snapshot is None else assess(result.snapshot),
-        error=result.error,
-        target="ready",
-        elapsed=result.elapsed,
-        message=None if result.error is None else result.error.message,
-    )

@@ -20,7 +20,6 @@ One idea per module, data flowing one way:
 - :mod:`.runner`: read, guard, plan, execute; every outcome as a result.
 - :mod:`.report`: the JSON section, the exit code (the one place) and what is live
   after a failure (how a deploy reads to people is :mod:`lambda_wait.ui.deploy_view`).
-- :mod:`.usecase`: ``deploy`` without Click: a request in, a typed run out.
 - :mod:`.many`: several specs at once: all validated first, then one Deployer per
   thread sharing one API (one request budget) and one deadline.
 """

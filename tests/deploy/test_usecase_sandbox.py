@@ -1,5 +1,5 @@
-"""``deploy`` as a use case without Click: a DeployRequest in, a typed DeployRun out,
-against the sandbox; progress reaches the sinks given, nothing is printed."""
+"""``deploy`` as a use case without Click: a DeployRequest in, a typed CommandResult
+out, against the sandbox; progress reaches the sink given, nothing is printed."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from lambda_wait.aws import LambdaApi
 from lambda_wait.clock import Clock
 from lambda_wait.deploy.model import StepEvent
 from lambda_wait.deploy.spec import FlagValues
-from lambda_wait.deploy.usecase import DeployRequest, run_deploy
 from lambda_wait.errors import ExitCode, UsageError
 from lambda_wait.release.executor import ShiftOptions
+from lambda_wait.result import DeployPayload
 from lambda_wait.sandbox import SandboxHandle
+from lambda_wait.usecases.deploy import DeployRequest, run_deploy
+from lambda_wait.waiter import WaitEvent
 from tests.deploy.conftest import ROLE
 
 
@@ -35,6 +37,20 @@ class Setup:
         return None
 
 
+class Sink:
+    """A fake progress sink: what the use case reports, kept."""
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, str | None]] = []
+        self.waits: list[WaitEvent] = []
+
+    def step(self, event: StepEvent, function: str | None = None) -> None:
+        self.steps.append((event.step.name, function))
+
+    def progress(self, event: WaitEvent) -> None:
+        self.waits.append(event)
+
+
 def flags(name: str, src: Path) -> FlagValues:
     return FlagValues(
         function_name=name,
@@ -48,18 +64,15 @@ def flags(name: str, src: Path) -> FlagValues:
 def test_the_use_case_deploys_and_returns_a_typed_run(
     sandbox: SandboxHandle, aws_env: None, src: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    setup = Setup(sandbox)
-    events: list[tuple[str, str | None]] = []
-
-    def sink(event: StepEvent, function: str | None) -> None:
-        events.append((event.step.name, function))
-
+    setup, sink = Setup(sandbox), Sink()
     request = DeployRequest(flags=flags("uc", src), alias="live", timeout=60.0, history=False)
-    run = run_deploy(request, setup, steps=sink, env={})
-    assert run.exit_code is ExitCode.READY and not run.many
-    (result,) = run.results
+    run = run_deploy(request, setup, sink, env={})
+    assert run.exit_code is ExitCode.READY and run.error is None
+    assert isinstance(run.payload, DeployPayload) and not run.payload.many
+    (result,) = run.payload.results
     assert result.applied == ["create", "publish", "alias"] and result.version == "1"
-    assert ("create", None) in events and setup.checked == [("live", 0)]
+    assert [r.function for r in run.reports] == ["uc"]
+    assert ("create", None) in sink.steps and setup.checked == [("live", 0)]
     assert capsys.readouterr() == ("", "")  # a use case never prints
 
     dry = run_deploy(
@@ -72,7 +85,7 @@ def test_the_use_case_deploys_and_returns_a_typed_run(
             history=False,
         ),
         setup,
-        steps=sink,
+        sink,
         env={},
     )
     assert dry.exit_code is ExitCode.READY  # up to date: nothing pending
@@ -81,5 +94,5 @@ def test_the_use_case_deploys_and_returns_a_typed_run(
 def test_bad_flags_are_refused_before_anything_is_read(sandbox: SandboxHandle, src: Path) -> None:
     request = DeployRequest(flags=flags("uc", src), detailed_exitcode=True)
     with pytest.raises(UsageError, match="--detailed-exitcode goes with --dry-run"):
-        run_deploy(request, Setup(sandbox), steps=lambda event, function: None, env={})
+        run_deploy(request, Setup(sandbox), Sink(), env={})
     assert sandbox.calls == []

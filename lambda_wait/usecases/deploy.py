@@ -1,23 +1,23 @@
 """``deploy`` as a use case that works without Click: a :class:`DeployRequest` (the
-options, parsed) in, a :class:`DeployRun` (one result per function) out.
+options, parsed) in, a :class:`~lambda_wait.result.CommandResult` out (one
+:class:`~lambda_wait.deploy.model.DeployResult` per function in its payload).
 
 What only the caller can provide (the AWS client for its options, the gates of a
-shift, where progress goes) comes in as :class:`DeploySetup` and two listeners;
+shift) comes in as :class:`DeploySetup`, where progress goes as :class:`Progress`;
 the command (:mod:`lambda_wait.commands.deploy`) is the Click side of it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.deploy.model import DeployResult, StepEvent
 from lambda_wait.deploy.spec import DesiredFunction, FlagValues
-from lambda_wait.errors import ExitCode, UsageError, worst
-from lambda_wait.waiter import Listener
+from lambda_wait.errors import UsageError, worst
 
 if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
@@ -25,9 +25,18 @@ if TYPE_CHECKING:
     from lambda_wait.history import HistoryStore
     from lambda_wait.peers import Peers
     from lambda_wait.release.executor import ShiftOptions
+    from lambda_wait.result import CommandResult, FunctionReport
+    from lambda_wait.waiter import WaitEvent
 
-# Progress of one deploy's steps; ``function`` names it when several run at once.
-StepSink = Callable[[StepEvent, "str | None"], None]
+
+class Progress(Protocol):
+    """Where a deploy's progress goes (``lambda_wait.ui.output.Output`` is one)."""
+
+    def step(self, event: StepEvent, function: str | None = None) -> None:
+        """A step started, ended or said something (``function``: with several)."""
+
+    def progress(self, event: WaitEvent) -> None:
+        """A wait's event, while a step waits."""
 
 
 @dataclass(frozen=True)
@@ -46,19 +55,6 @@ class DeployRequest:
     recreate_failed: bool = False
     history: bool = True
     region: str | None = None  # --region: must agree with a function ARN's Region
-
-
-@dataclass(frozen=True)
-class DeployRun:
-    """The use case's result: one :class:`DeployResult` per function, in spec order."""
-
-    results: list[DeployResult]
-    timeout: float
-    many: bool = False  # several specs: a summary table, the worst outcome
-
-    @property
-    def exit_code(self) -> ExitCode:
-        return worst([result.exit_code for result in self.results])
 
 
 class DeploySetup(Protocol):
@@ -95,14 +91,28 @@ def check_request(request: DeployRequest) -> None:
 def run_deploy(
     request: DeployRequest,
     setup: DeploySetup,
-    *,
-    steps: StepSink,
-    waits: Listener | None = None,
+    progress: Progress,
     env: Mapping[str, str] | None = None,
-) -> DeployRun:
+) -> CommandResult:
     """Validate everything offline (exit 2, nothing sent), then deploy each function:
     one spec (or none) in this thread, several concurrently under one request budget
-    and one deadline. Every outcome, signals included, comes back as the run."""
+    and one deadline; the worst outcome is the exit code. Every outcome, signals
+    included, comes back as the result."""
+    from lambda_wait.result import CommandResult, DeployPayload
+
+    results, many = _deploy(request, setup, progress, env)
+    reports = [_report(result) for result in results]
+    payload = DeployPayload(results, request.timeout, many=many)
+    error = None if many else results[0].error
+    return CommandResult(worst([r.exit_code for r in reports]), reports, payload, error)
+
+
+def _deploy(
+    request: DeployRequest,
+    setup: DeploySetup,
+    progress: Progress,
+    env: Mapping[str, str] | None,
+) -> tuple[list[DeployResult], bool]:
     from lambda_wait.aws import BotocoreRequestModel
     from lambda_wait.deploy.many import build_all, spec_files
     from lambda_wait.deploy.spec import build_desired
@@ -113,20 +123,15 @@ def run_deploy(
     environ = os.environ if env is None else env
     if len(files) > 1:
         desired = build_all(files, request.flags, BotocoreRequestModel(), environ)
-        return _deploy_many(request, setup, desired, steps=steps, waits=waits)
+        return _deploy_many(request, setup, desired, progress), True
     flags = replace(request.flags, spec=files[0] if files else None)
     one = build_desired(flags, BotocoreRequestModel(), environ)
-    return _deploy_one(request, setup, one, steps=steps, waits=waits)
+    return [_deploy_one(request, setup, one, progress)], False
 
 
 def _deploy_one(
-    request: DeployRequest,
-    setup: DeploySetup,
-    desired: DesiredFunction,
-    *,
-    steps: StepSink,
-    waits: Listener | None,
-) -> DeployRun:
+    request: DeployRequest, setup: DeploySetup, desired: DesiredFunction, progress: Progress
+) -> DeployResult:
     from lambda_wait.api import history_store
     from lambda_wait.inputs import check_region, parse_function
 
@@ -139,20 +144,18 @@ def _deploy_one(
     alias = request.alias
     shift = None if alias is None else setup.shift(api, desired.name, alias)
     run = Run(clock, api.deadline, history=history_store(request.history))
-    deployer = _deployer(request, api, desired, _Progress(steps, None, waits), run, shift=shift)
-    return DeployRun([deployer.run()], request.timeout)  # a signal too comes back as a result
+    deployer = _deployer(request, api, desired, _Sinks(progress, None), run, shift=shift)
+    return deployer.run()  # a signal too comes back as a result
 
 
 def _deploy_many(
     request: DeployRequest,
     setup: DeploySetup,
     desired: Sequence[DesiredFunction],
-    *,
-    steps: StepSink,
-    waits: Listener | None,
-) -> DeployRun:
+    progress: Progress,
+) -> list[DeployResult]:
     """Several functions at once: one thread each, one API (one request budget), one
-    deadline; the worst outcome is the run's."""
+    deadline."""
     from lambda_wait.api import history_store
     from lambda_wait.deploy.many import run_all
     from lambda_wait.inputs import check_region, parse_function
@@ -173,12 +176,12 @@ def _deploy_many(
             request,
             api.in_region(parse_function(one.name).region),
             one,
-            _Progress(steps, one.name, waits),
+            _Sinks(progress, one.name),
             run,
         )
         for one in desired
     ]
-    return DeployRun(run_all(api, deployers, clock=clock), request.timeout, many=True)
+    return run_all(api, deployers, clock=clock)
 
 
 @dataclass(frozen=True)
@@ -193,23 +196,22 @@ class Run:
 
 
 @dataclass(frozen=True)
-class _Progress:
-    """Where one deploy's progress goes: its step events (named by ``function`` when
-    several run at once) and its waits."""
+class _Sinks:
+    """One deploy's listeners: its step events (named by ``function`` when several run
+    at once) and its waits."""
 
-    sink: StepSink
+    progress: Progress
     function: str | None
-    waits: Listener | None
 
     def step(self, event: StepEvent) -> None:
-        self.sink(event, self.function)
+        self.progress.step(event, self.function)
 
 
 def _deployer(
     request: DeployRequest,
     api: LambdaApi,
     desired: DesiredFunction,
-    progress: _Progress,
+    sinks: _Sinks,
     run: Run,
     *,
     shift: ShiftOptions | None = None,
@@ -230,8 +232,25 @@ def _deployer(
         shift=shift,
         clock=run.clock,
         deadline=run.deadline,
-        listener=progress.step,
-        wait_listener=progress.waits,
+        listener=sinks.step,
+        wait_listener=sinks.progress.progress,
         history=run.history,
         peers=run.peers,
+    )
+
+
+def _report(result: DeployResult) -> FunctionReport:
+    """The envelope's entry in ``functions`` for one deploy."""
+    from lambda_wait.result import FunctionReport
+    from lambda_wait.states import assess
+
+    return FunctionReport(
+        function=result.function,
+        exit_code=result.exit_code,
+        snapshot=result.snapshot,
+        assessment=None if result.snapshot is None else assess(result.snapshot),
+        error=result.error,
+        target="ready",
+        elapsed=result.elapsed,
+        message=None if result.error is None else result.error.message,
     )
