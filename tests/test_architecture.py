@@ -262,21 +262,13 @@ KNOWN_LONG_MODULES = {
     "lambda_wait.waiter",
     "lambda_wait.schedule",
     "lambda_wait.sandbox.scenario",
-    "lambda_wait.deploy.runner",
     "lambda_wait.sandbox.app",
     "lambda_wait.commands.action",
 }
 KNOWN_LONG_FUNCTIONS = {
-    "lambda_wait.commands.deploy:command",
-    "lambda_wait.deploy.spec:build_desired",
-    "lambda_wait.deploy.guard:check_before_acting",
-    "lambda_wait.commands.deploy:body",
     "lambda_wait.options:_common_decorators",
     "lambda_wait.release.scaffold:spec_from_function",
-    "lambda_wait.deploy.steps.publish:publish",
-    "lambda_wait.commands.deploy:_deploy_many",
     "lambda_wait.reasons:render_markdown",
-    "lambda_wait.deploy.sender:mutate",
 }
 
 
