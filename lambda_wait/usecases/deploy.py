@@ -113,6 +113,7 @@ def _deploy(
     progress: Progress,
     env: Mapping[str, str] | None,
 ) -> tuple[list[DeployResult], bool]:
+    """The results, and whether several specs ran at once."""
     from lambda_wait.aws import BotocoreRequestModel
     from lambda_wait.deploy.many import build_all, spec_files
     from lambda_wait.deploy.spec import build_desired
