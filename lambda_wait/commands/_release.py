@@ -159,7 +159,6 @@ def shift_options(
 ) -> ShiftOptions:
     """Build the gates (checking that every alarm exists: exit 2 before any change)."""
     from lambda_wait.aws import AwsSettings
-    from lambda_wait.clock import SystemClock
     from lambda_wait.cloudwatch import make_cloudwatch
     from lambda_wait.release.adapters import CloudWatchGates, smoke_test
     from lambda_wait.release.executor import ShiftOptions
@@ -169,17 +168,20 @@ def shift_options(
     policy = checked.policy
     if policy.watches_anything:
         cloudwatch = make_cloudwatch(AwsSettings(opts.region, opts.profile, opts.endpoint_url))
+        # The deploy's clock and deadline: a signal or --timeout cuts the gates' retries.
+        gates = CloudWatchGates(cloudwatch, function, alias, api.clock, deadline=api.deadline)
         if policy.alarms:
-            found = [a.name for a in cloudwatch.describe_alarms(policy.alarms)]
+            found = [a.name for a in gates.alarms(policy.alarms)]
             missing = missing_alarms(policy.alarms, found)
             if missing:
                 raise UsageError(
                     f"alarm {', '.join(missing)} does not exist in {api.region}: check --alarm "
                     "(names are case-sensitive) and --region; nothing was changed."
                 )
-        gates = CloudWatchGates(cloudwatch, function, alias, SystemClock())
     payload = checked.payload
     smoke: Callable[[str], str | None] | None = None
     if payload is not None:
-        smoke = lambda version: smoke_test(api, function, version, payload)  # noqa: E731
+        smoke = lambda version: smoke_test(  # noqa: E731
+            api, function, version, payload, clock=api.clock, deadline=api.deadline
+        )
     return ShiftOptions(checked.spec, policy, gates, smoke)

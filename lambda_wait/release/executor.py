@@ -5,9 +5,13 @@ Talks to AWS only through two small Protocols (:class:`AliasPort`,
 :class:`GatePort`), so the whole flow, rollbacks included, runs in unit tests
 on a :class:`~lambda_wait.clock.ManualClock`. No boto3, click or rich here.
 
-Rollback happens on a failed gate, an interrupt (Ctrl-C, SIGTERM, or the clock
+Rollback happens on a failed gate (a gate that cannot be read fails), an AWS
+error that outlasted its retries, an interrupt (Ctrl-C, SIGTERM, or the clock
 cancelled) and the run's deadline; it points the alias at the old version with
-no weights, and reads it back, before the report is returned.
+no weights, and reads it back, before the report is returned. After a signal the
+rollback is sent at once and no attempt starts after :data:`STOP_SECONDS`; a
+second signal ends it at once, the report saying what was last read. Someone
+else's change to the alias stops the shift with their change kept (exit 9).
 """
 
 from __future__ import annotations
@@ -18,28 +22,55 @@ from typing import Protocol
 
 from lambda_wait.clock import Clock, Deadline
 from lambda_wait.errors import DeadlineReachedError, ExitCode, Interrupted, LambdaWaitError
-from lambda_wait.release.gates import AlarmReading, ErrorCounts, GatePolicy, GateVerdict, evaluate
-from lambda_wait.release.outcome import RollbackCause, ShiftReport
+from lambda_wait.release.gates import (
+    AlarmReading,
+    ErrorCounts,
+    GateFailure,
+    GatePolicy,
+    GateVerdict,
+    evaluate,
+)
+from lambda_wait.release.outcome import ConcurrentChangeError, RollbackCause, ShiftReport
+from lambda_wait.release.record import AliasRecord
 from lambda_wait.release.shift import ShiftSpec
 from lambda_wait.signals import Stopped, interruptible
+
+# After the first signal no rollback attempt starts later than this (the process must
+# end within 7 s: GitHub Actions sends SIGTERM 7.5 s after SIGINT), nor a read 1 s later.
+STOP_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
 class AliasState:
-    """Where an alias points: its version and the additional versions' weights."""
+    """Where an alias points: its version and the additional versions' weights (and
+    its Description, which is not part of where it points)."""
 
     version: str
     weights: dict[str, float] = field(default_factory=dict)
+    description: str = field(default="", compare=False)
 
 
 class AliasPort(Protocol):
-    """Reads and moves one alias; every move is confirmed by a read before it returns."""
+    """Reads and moves one alias; every move is conditional on the last read, and is
+    confirmed by a read before it returns (someone else's change raises
+    :class:`ConcurrentChangeError`)."""
 
-    def read(self) -> AliasState: ...
+    last: AliasState | None  # the alias as last read or confirmed
 
-    def route(self, version: str, weights: dict[str, float], *, rollback: bool = False) -> None:
+    def read(self, *, rollback: bool = False, stop_at: float | None = None) -> AliasState: ...
+
+    def route(
+        self,
+        version: str,
+        weights: dict[str, float],
+        *,
+        rollback: bool = False,
+        description: str | None = None,
+        stop_at: float | None = None,
+    ) -> None:
         """Point the alias at ``version`` with ``weights``. ``rollback=True``: the move
-        that undoes a shift, sent even after the deadline or an interrupt."""
+        that undoes a shift, sent even after the deadline; ``stop_at``: no attempt
+        starts after that clock time; ``description``: the alias's new Description."""
         ...
 
 
@@ -55,7 +86,7 @@ class GatePort(Protocol):
 class ShiftProgress:
     """What the live view shows: the new version's share, the next step, the gates."""
 
-    phase: str  # "shifting", "holding", "rolling-back", "completed", "rolled-back"
+    phase: str  # shifting, holding, rolling-back, completed, rolled-back, rollback-failed, stopped
     percent: int
     step: int  # 1-based; 0 before the first
     steps: int
@@ -140,36 +171,44 @@ class TrafficShift:
         self._started_wall = clock.wall()
         self._percent = 0
         self._step = 0
+        self._stop_at: float | None = None  # after a signal: no attempt starts later
+        self._record = AliasRecord()
 
     def run(self) -> ShiftReport:
         """Shift; every outcome comes back as the report (never raised)."""
-        report = self.report
         self._started_wall = self.clock.wall()
         try:
             with interruptible():  # Ctrl-C / SIGTERM here leave as Stopped: roll back
                 self._shift()
         except _GateFailed as failed:
             verdict = failed.verdict
-            report.gates = verdict.summary
-            self._rollback(verdict.failure or "alarm", verdict.detail or verdict.summary)
+            self.report.gates = verdict.summary
+            self._rollback(verdict.failure or "alarm", verdict.detail or verdict.summary, True)
         except Stopped as stop:
-            if stop.exit_code is ExitCode.TERMINATED:
-                self._rollback("terminated", "SIGTERM arrived during the shift")
-            else:
-                self._rollback("interrupted", "SIGINT (Ctrl-C) arrived during the shift")
+            self._stopped(stop.exit_code)
         except Interrupted as err:  # the clock was cancelled (another thread's signal)
-            cause: RollbackCause = (
-                "terminated" if err.exit_code is ExitCode.TERMINATED else "interrupted"
-            )
-            self._rollback(cause, f"{cause} during the shift")
+            self._stopped(err.exit_code)
         except (_OutOfTime, DeadlineReachedError):
             seconds = self.deadline.seconds or 0.0
             self._rollback("timeout", f"the --timeout ({seconds:.0f}s) ran out during the shift")
-        return report
+        except ConcurrentChangeError as err:
+            self._concurrent(err)
+        except LambdaWaitError as err:  # an error that outlasted its retries: no release
+            self._rollback("aws-error", f"the shift could not go on: {err.one_line()}")
+        return self.report
+
+    def _stopped(self, code: ExitCode) -> None:
+        self._stop_at = self.clock.now() + STOP_SECONDS
+        name = "SIGTERM" if code is ExitCode.TERMINATED else "SIGINT (Ctrl-C)"
+        cause: RollbackCause = "terminated" if code is ExitCode.TERMINATED else "interrupted"
+        self._rollback(cause, f"{name} arrived during the shift")
 
     def _shift(self) -> None:
         """The smoke test, then every step and its hold, then all of the traffic."""
         report = self.report
+        if self.alias.last is None:
+            self.alias.read()
+        self._record = AliasRecord.parse(self.alias.last.description if self.alias.last else "")
         if self.smoke_test is not None:
             failure = self.smoke_test()
             if failure is not None:
@@ -183,11 +222,12 @@ class TrafficShift:
             report.applied.append(step.percent)
             self._hold(step.hold)
         self._step = len(steps)
-        self.alias.route(report.new_version, {})
+        record = self._record.served(report.old_version).cleared(report.new_version)
+        self.alias.route(report.new_version, {}, description=record.description())
         self._percent = 100
         report.applied.append(100)
         report.outcome = "completed"
-        self._read_live()
+        self._live()
         self._emit("completed", None)
 
     def _hold(self, seconds: float) -> None:
@@ -209,54 +249,106 @@ class TrafficShift:
             self.clock.sleep(pause)
 
     def _check(self) -> GateVerdict:
-        alarms = self.gates.alarms(self.policy.alarms) if self.policy.alarms else []
+        """Read the gates and judge; a gate that cannot be read (after its retries) fails."""
+        alarms: list[AlarmReading] = []
         counts = None
-        if self.policy.max_error_rate is not None:
-            counts = self.gates.error_counts(self.report.new_version, self._started_wall)
+        try:
+            if self.policy.alarms:
+                alarms = self.gates.alarms(self.policy.alarms)
+        except (DeadlineReachedError, Interrupted):
+            raise
+        except LambdaWaitError as err:
+            raise _GateFailed(_unreadable("alarm", err)) from None
+        try:
+            if self.policy.max_error_rate is not None:
+                counts = self.gates.error_counts(self.report.new_version, self._started_wall)
+        except (DeadlineReachedError, Interrupted):
+            raise
+        except LambdaWaitError as err:
+            raise _GateFailed(_unreadable("error-rate", err)) from None
         verdict = evaluate(self.policy, alarms, counts)
         self.report.gates = verdict.summary
         if not verdict.healthy:
             raise _GateFailed(verdict)
         return verdict
 
-    def _rollback(self, cause: RollbackCause, detail: str) -> None:
+    def _rollback(self, cause: RollbackCause, detail: str, rejected: bool = False) -> None:
+        """Point the alias back at the old version, no weights (see the module doc)."""
         report = self.report
-        report.cause = cause
-        report.detail = detail
+        report.cause, report.detail = cause, detail
         self._emit("rolling-back", None)
-        if not report.applied:  # nothing moved yet (a smoke test, an early signal)
-            self._read_live()
-            if report.live_version == report.old_version and not report.live_weights:
-                report.outcome = "rolled-back"
-                self._emit("rolled-back", None)
-                return
-        try:
+        back = AliasState(report.old_version)
+        record = self._record.reject(report.new_version) if rejected else None
+        while True:
             try:
                 with interruptible():
-                    self.alias.route(report.old_version, {}, rollback=True)
-            except Stopped:  # a second Ctrl-C: the alias must not stay weighted
-                self.alias.route(report.old_version, {}, rollback=True)
-        except LambdaWaitError as err:
-            report.outcome = "rollback-failed"
-            report.detail = f"{detail}; the rollback failed: {err.one_line()}"
-            self._read_live()
-            return
+                    # Read first: a write of ours left in flight is settled, someone else's
+                    # change is found, and an alias already back is not written again.
+                    if self.alias.read(rollback=True, stop_at=self._stop_at) != back:
+                        self.alias.route(
+                            report.old_version,
+                            {},
+                            rollback=True,
+                            description=None if record is None else record.description(),
+                            stop_at=self._stop_at,
+                        )
+                break
+            except Stopped:
+                if self._stop_at is not None:  # a second signal: stop now, say what we know
+                    self._failed(f"{detail}; a second signal stopped the rollback", read=False)
+                    return
+                self._stop_at = self.clock.now() + STOP_SECONDS  # the first: send it at once
+            except ConcurrentChangeError as err:
+                self._concurrent(err)
+                return
+            except LambdaWaitError as err:
+                self._failed(f"{detail}; the rollback failed: {err.one_line()}", read=True)
+                return
+        self._done_rolling_back()
+
+    def _done_rolling_back(self) -> None:
         self._percent = 0
-        report.outcome = "rolled-back"
-        self._read_live()
-        if report.live_version != report.old_version or report.live_weights:
-            report.outcome = "rollback-failed"
-            report.detail = f"{detail}; after the rollback the alias reads {report.live}"
+        self.report.outcome = "rolled-back"
+        self._live()
         self._emit("rolled-back", None)
 
-    def _read_live(self) -> None:
-        try:
-            state = self.alias.read()
-        except LambdaWaitError:
+    def _failed(self, detail: str, *, read: bool) -> None:
+        """The rollback could not be applied: say exactly what the alias reads."""
+        report = self.report
+        report.outcome = "rollback-failed"
+        report.detail = detail
+        confirmed = False
+        if read and (self._stop_at is None or self.clock.now() < self._stop_at + 1.0):
+            try:
+                with interruptible():
+                    self.alias.read(rollback=True, stop_at=self._stop_at_read())
+                confirmed = True
+            except (Stopped, LambdaWaitError):
+                pass
+        self._live(confirmed=confirmed)
+        self._emit("rollback-failed", None)
+
+    def _stop_at_read(self) -> float | None:
+        return None if self._stop_at is None else self._stop_at + 1.0
+
+    def _concurrent(self, err: ConcurrentChangeError) -> None:
+        report = self.report
+        report.outcome = "concurrent-change"
+        report.cause = None
+        report.detail = err.message
+        report.live_version, report.live_weights = err.version, dict(err.weights)
+        report.live_confirmed = True
+        self._emit("stopped", None)
+
+    def _live(self, *, confirmed: bool = True) -> None:
+        """The report's live state: the alias as last read (every move is read back)."""
+        last = self.alias.last
+        self.report.live_confirmed = confirmed
+        if last is None:
             self.report.live_version = None
             return
-        self.report.live_version = state.version
-        self.report.live_weights = dict(state.weights)
+        self.report.live_version = last.version
+        self.report.live_weights = dict(last.weights)
 
     def _emit(
         self,
@@ -277,3 +369,13 @@ class TrafficShift:
                     gates or self.report.gates,
                 )
             )
+
+
+def _unreadable(failure: GateFailure, err: LambdaWaitError) -> GateVerdict:
+    gate = "the alarm gate" if failure == "alarm" else "the error-rate gate"
+    return GateVerdict(
+        False,
+        f"{gate} could not be read",
+        failure,
+        f"{gate} could not be read, so it fails: {err.one_line()}",
+    )

@@ -1,8 +1,9 @@
 """Health gates watched while traffic shifts: CloudWatch alarms and the new
 version's own error rate. Pure: readings come in, a verdict goes out.
 
-An alarm fails the gate only in ``ALARM`` (``INSUFFICIENT_DATA`` is what a
-quiet new version shows, as CodeDeploy treats it). The error rate is
+An alarm fails the gate in ``ALARM``, and when it no longer exists (a gate fails
+closed); ``INSUFFICIENT_DATA`` is what a quiet new version shows, as CodeDeploy
+treats it. The error rate is
 ``Errors / Invocations`` of the new version (the ExecutedVersion dimension on
 the alias) and is judged only once at least ``min_invocations`` were seen, so
 one early error out of two calls does not roll a release back.
@@ -103,6 +104,15 @@ def evaluate(
                 f"alarm {first.name} in ALARM",
                 "alarm",
                 f"alarm {first.name} is in ALARM{why}",
+            )
+        missing = missing_alarms(policy.alarms, (a.name for a in readings))
+        if missing:  # deleted (or renamed) during the shift: a gate that cannot be read fails
+            return GateVerdict(
+                False,
+                f"alarm {missing[0]} missing",
+                "alarm",
+                f"alarm {', '.join(missing)} no longer exists (deleted during the shift?): "
+                "a gate that cannot be read fails",
             )
         waiting = sum(1 for a in readings if a.state != "OK")
         parts.append(

@@ -2,9 +2,12 @@
 
 A shift completes (the alias points at the new version, no weights) or is
 rolled back (the alias points at the old version, no weights) for a cause: a
-failed gate (exit 10, ``rolled-back``), an interrupt (130/143, the signal's
-own code) or the ``--timeout`` (3). The report says what was applied, what is
-live now, and the command that goes back (or forward again).
+failed gate or an AWS error that outlasted its retries (exit 10, ``rolled-back``),
+an interrupt (130/143, the signal's own code) or the ``--timeout`` (3). When the
+rollback itself cannot be applied, ``rollback-failed`` (1) says what the alias
+reads; when someone else moved the alias meanwhile, ``concurrent-change`` (9)
+keeps their change. The report says what was applied, what is live now (as read
+back from AWS), and the command that goes back (or forward again).
 """
 
 from __future__ import annotations
@@ -13,19 +16,38 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from lambda_wait.errors import ExitCode, UsageError
+from lambda_wait.errors import ConflictError, ExitCode, UsageError
 
-RollbackCause = Literal["alarm", "error-rate", "smoke-test", "interrupted", "terminated", "timeout"]
-ShiftOutcome = Literal["completed", "rolled-back", "rollback-failed", "not-started"]
+RollbackCause = Literal[
+    "alarm", "error-rate", "smoke-test", "aws-error", "interrupted", "terminated", "timeout"
+]
+ShiftOutcome = Literal[
+    "completed", "rolled-back", "rollback-failed", "concurrent-change", "not-started"
+]
 
 _CAUSE_CODES: dict[str, ExitCode] = {
     "alarm": ExitCode.ROLLED_BACK,
     "error-rate": ExitCode.ROLLED_BACK,
     "smoke-test": ExitCode.ROLLED_BACK,
+    "aws-error": ExitCode.ROLLED_BACK,
     "interrupted": ExitCode.INTERRUPTED,
     "terminated": ExitCode.TERMINATED,
     "timeout": ExitCode.TIMEOUT,
 }
+
+
+class ConcurrentChangeError(ConflictError):
+    """Someone else moved the alias while lambda-wait was moving it (exit 9): their
+    change is kept, never overwritten; ``version`` and ``weights`` are what it reads."""
+
+    def __init__(self, alias: str, version: str, weights: dict[str, float]) -> None:
+        shares = "".join(f", {v} {round(w * 100)}%" for v, w in weights.items())
+        super().__init__(
+            f"someone else changed alias {alias} meanwhile (it reads {version}{shares}): "
+            "their change was kept"
+        )
+        self.version = version
+        self.weights = dict(weights)
 
 
 def rollback_exit_code(cause: RollbackCause) -> ExitCode:
@@ -49,6 +71,7 @@ class ShiftReport:
     live_version: str | None = None
     live_weights: dict[str, float] = field(default_factory=dict)
     gates: str | None = None  # the last gate summary
+    live_confirmed: bool = True  # False: the alias could not be read after the last attempt
 
     @property
     def exit_code(self) -> ExitCode:
@@ -56,6 +79,8 @@ class ShiftReport:
             return ExitCode.READY
         if self.outcome == "rollback-failed":
             return ExitCode.FAILED
+        if self.outcome == "concurrent-change":
+            return ExitCode.CONFLICT
         if self.cause is None:
             return ExitCode.READY
         return rollback_exit_code(self.cause)
@@ -65,6 +90,11 @@ class ShiftReport:
         """What the alias serves now, in words."""
         if self.live_version is None:
             return f"{self.alias}: unknown (could not be read)"
+        if not self.live_confirmed:
+            return f"{self._shares()} (as last read: it could not be read again)"
+        return self._shares()
+
+    def _shares(self) -> str:
         if not self.live_weights:
             return f"{self.alias} -> {self.live_version} (100%)"
         shares = ", ".join(
@@ -76,10 +106,13 @@ class ShiftReport:
     def go_back(self) -> str:
         """The command that undoes (or redoes) this shift."""
         fn = self.function
-        if self.outcome == "completed":
+        if self.outcome in ("completed", "rollback-failed"):
             return f"lambda-wait rollback {fn} --alias {self.alias} --to {self.old_version}"
-        if self.outcome == "rollback-failed":
-            return f"lambda-wait rollback {fn} --alias {self.alias} --to {self.old_version}"
+        if self.outcome == "concurrent-change":
+            return (
+                f"nothing: the other change was kept; `lambda-wait versions {fn}` shows "
+                "where every alias points, re-run deploy to release again"
+            )
         return (
             f"fix the new version and re-run deploy (version {self.new_version} stays "
             f"published; `lambda-wait versions {fn} --prune` removes unused versions)"
@@ -98,6 +131,9 @@ class ShiftReport:
         elif self.outcome == "rollback-failed":
             out.append(f"ROLLBACK FAILED ({self.cause}): {self.detail}")
             out.append(f"live: {self.live}")
+        elif self.outcome == "concurrent-change":
+            out.append(f"stopped: {self.detail}")
+            out.append(f"live: {self.live}")
         if self.gates:
             out.append(f"gates: {self.gates}")
         out.append(f"to go back: {self.go_back()}")
@@ -115,6 +151,7 @@ class ShiftReport:
             "detail": self.detail,
             "live_version": self.live_version,
             "live_weights": dict(self.live_weights),
+            "live_confirmed": self.live_confirmed,
             "gates": self.gates,
             "go_back": self.go_back(),
         }
@@ -125,10 +162,19 @@ def _number(version: str) -> int | None:
 
 
 def previous_version(
-    versions: Iterable[str], current: str, *, to: str | None = None, alias: str = "the alias"
+    versions: Iterable[str],
+    current: str,
+    *,
+    to: str | None = None,
+    alias: str = "the alias",
+    weighted: bool = False,
+    recorded: str | None = None,
+    rejected: Iterable[str] = (),
 ) -> str:
-    """The version ``rollback`` moves an alias to: ``to`` if given (it must exist and
-    differ from ``current``), else the highest published version below ``current``."""
+    """The version ``rollback`` moves an alias to: ``to`` if given (it must exist; it
+    may be ``current`` only to clear weights), else the version the alias recorded as
+    having served before (``recorded``), else the highest published version below
+    ``current``; never a version a gate ``rejected`` unless ``to`` names it."""
     published = sorted({n for v in versions if (n := _number(v)) is not None})
     if to is not None:
         if _number(to) is None:
@@ -138,19 +184,24 @@ def previous_version(
                 f"--to {to}: no such published version (have: "
                 f"{', '.join(map(str, published)) or 'none'})."
             )
-        if to == current:
+        if to == current and not weighted:
             raise UsageError(f"--to {to}: {alias} already points at version {to}.")
         return str(int(to))
+    refused = set(rejected)
+    usable = recorded is not None and recorded != current and recorded not in refused
+    if usable and _number(str(recorded)) in published:
+        return str(recorded)
     now = _number(current)
     if now is None:
         raise UsageError(
             f"{alias} points at {current}, not a published version: give --to VERSION."
         )
-    earlier = [n for n in published if n < now]
+    earlier = [n for n in published if n < now and str(n) not in refused]
     if not earlier:
+        why = f" (a gate rejected {', '.join(sorted(refused))})" if refused else ""
         raise UsageError(
             f"{alias} points at version {current} and there is no earlier published version "
-            "to roll back to: give --to VERSION, or deploy a fix."
+            f"to roll back to{why}: give --to VERSION, or deploy a fix."
         )
     return str(earlier[-1])
 

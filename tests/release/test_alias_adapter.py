@@ -83,7 +83,7 @@ def test_throttling_is_retried_and_a_lost_answer_is_not_sent_twice(clock: Manual
 def test_someone_else_moving_the_alias_is_a_conflict(clock: ManualClock) -> None:
     api = FakeAliasApi()
     api.meddle = True
-    with pytest.raises(ConflictError, match="someone else changed it"):
+    with pytest.raises(ConflictError, match="someone else changed alias live"):
         LambdaAlias(api, "orders", "live", clock).route("3", {"4": 0.1})
 
 
@@ -105,11 +105,11 @@ class FakeInvoke:
         return self.answer
 
 
-def test_smoke_test_reads_function_error_and_never_the_payload() -> None:
+def test_smoke_test_reads_function_error_and_never_the_payload(clock: ManualClock) -> None:
     ok = FakeInvoke({"StatusCode": 200})
-    assert smoke_test(ok, "orders", "4", b"{}") is None
+    assert smoke_test(ok, "orders", "4", b"{}", clock=clock) is None
     assert ok.params["Qualifier"] == "4" and ok.params["InvocationType"] == "RequestResponse"
     failed = smoke_test(
-        FakeInvoke({"StatusCode": 200, "FunctionError": "Unhandled"}), "o", "4", b"{}"
+        FakeInvoke({"StatusCode": 200, "FunctionError": "Unhandled"}), "o", "4", b"{}", clock=clock
     )
     assert failed == "the smoke test invocation of version 4 failed (Unhandled)"

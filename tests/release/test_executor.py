@@ -21,15 +21,25 @@ class FakeAlias:
     calls: list[tuple[str, dict[str, float], bool]] = field(default_factory=list)
     fail_on: int | None = None  # the call number that raises
     raise_on_route: BaseException | None = None
+    last: AliasState | None = None
 
-    def read(self) -> AliasState:
+    def read(self, *, rollback: bool = False, stop_at: float | None = None) -> AliasState:
+        self.last = self.state
         return self.state
 
-    def route(self, version: str, weights: dict[str, float], *, rollback: bool = False) -> None:
+    def route(
+        self,
+        version: str,
+        weights: dict[str, float],
+        *,
+        rollback: bool = False,
+        description: str | None = None,
+        stop_at: float | None = None,
+    ) -> None:
         self.calls.append((version, dict(weights), rollback))
         if self.fail_on is not None and len(self.calls) == self.fail_on:
             raise AwsUnavailableError("Lambda kept answering 503")
-        self.state = AliasState(version, dict(weights))
+        self.state = self.last = AliasState(version, dict(weights))
         if self.raise_on_route is not None and not rollback:
             err, self.raise_on_route = self.raise_on_route, None
             raise err

@@ -34,7 +34,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from lambda_wait.clock import Deadline
-from lambda_wait.errors import ExitCode
+from lambda_wait.errors import ExitCode, LambdaWaitError
+from lambda_wait.release.adapters import CloudWatchGates, LambdaAlias, smoke_test
+from lambda_wait.release.executor import TrafficShift
 from lambda_wait.release.gates import GatePolicy
 from lambda_wait.release.outcome import ShiftReport
 from lambda_wait.release.shift import parse_shift
@@ -51,6 +53,7 @@ ROLLED_BACK = {ExitCode.ROLLED_BACK, ExitCode.TIMEOUT, ExitCode.INTERRUPTED, Exi
 CENSUS = int(os.environ.get("LW_MODEL_CENSUS", "0") or 0)
 TALLY: collections.Counter[str] = collections.Counter()
 FIGURES: collections.Counter[str] = collections.Counter()
+EXAMPLES: dict[str, str] = {}
 
 
 @dataclass
@@ -63,26 +66,26 @@ class Trouble:
 def run_release(
     world: ReleaseWorld, new: str, spec: str, policy: GatePolicy, smoke: bool, timeout: float
 ) -> ShiftReport:
-    """One release of ``new`` on alias live, as ``deploy --shift`` composes it."""
-    from lambda_wait.release.adapters import CloudWatchGates, LambdaAlias, smoke_test
-    from lambda_wait.release.executor import TrafficShift
-    from lambda_wait.release.outcome import routing_weights
-
+    """One release of ``new`` on alias live, composed as ``deploy --shift`` does
+    (deploy/steps/shift.py and commands/_release.py)."""
     clock = world.clock
-    world.deadline = Deadline(clock, timeout)
-    current = world.get_alias("fn", "live")
-    old = str(current["FunctionVersion"])
-    del routing_weights
-    report = ShiftReport("fn", "live", old, new, spec)
+    deadline = world.deadline = Deadline(clock, timeout)
+    rng = random.Random(0)
+    alias = LambdaAlias(world, "fn", "live", clock, rng=rng, deadline=deadline)
+    report = ShiftReport("fn", "live", alias.read().version, new, spec)
     shift = TrafficShift(
-        LambdaAlias(world, "fn", "live", clock, rng=random.Random(0)),
-        CloudWatchGates(world, "fn", "live", clock),
+        alias,
+        CloudWatchGates(world, "fn", "live", clock, deadline=deadline, rng=rng),
         parse_shift(spec),
         policy,
         clock,
-        world.deadline,
+        deadline,
         report,
-        smoke_test=(lambda: smoke_test(world, "fn", new, b"{}")) if smoke else None,
+        smoke_test=(
+            lambda: smoke_test(world, "fn", new, b"{}", clock=clock, deadline=deadline, rng=rng)
+        )
+        if smoke
+        else None,
     )
     return shift.run()
 
@@ -94,28 +97,33 @@ def contract(  # noqa: PLR0912 -- one branch per clause of the contract
     *,
     old: str,
     new: str,
-    started: float,
+    started: int,
     policy: GatePolicy,
     smoke: bool,
     spec: str,
 ) -> list[str]:
     """The clauses this run broke (empty: it kept the contract)."""
     live = world.state()
-    events = [e for e in world.events if e.at >= started]
+    events = world.events[started:]
     if report is None:
-        if isinstance(escaped, KeyboardInterrupt) and not any(e.kind == "write" for e in events):
-            return []  # stopped before the shift started: nothing moved, nothing to report
+        if isinstance(escaped, KeyboardInterrupt | LambdaWaitError) and not any(
+            e.kind == "write" for e in events
+        ):
+            return []  # the alias could not even be read: nothing moved, the deploy says so
         moved = "after-a-write" if any(e.kind == "write" for e in events) else "before-start"
         return [f"escaped-{moved}:{type(escaped).__name__}"]
     broken: list[str] = []
-    operator = [e for e in events if e.kind == "operator"]
+    old = report.old_version  # the alias as first read (an operator's move before is a start)
+    first = next((i for i, e in enumerate(events) if e.kind == "call" and "state" in e.detail), 0)
+    operator = [e for e in events[first:] if e.kind == "operator"]
     code = report.exit_code
     said = (report.live_version, report.live_weights)
     if operator:
-        moved_at = world.events.index(operator[0])
-        if any(e.kind == "write" for e in world.events[moved_at:]):
+        moved_at = next(i for i, e in enumerate(events) if e is operator[0])
+        if any(e.kind == "write" for e in events[moved_at:]):
             broken.append("overwrote-operator")
-        if code is not ExitCode.CONFLICT and live not in ((old, {}), (new, {})):
+        unseen = report.outcome == "rollback-failed" and not report.live_confirmed
+        if code is not ExitCode.CONFLICT and live not in ((old, {}), (new, {})) and not unseen:
             broken.append("operator-change-not-reported")
     if code is ExitCode.READY:
         broken.extend(_ready(world, events, new, policy, smoke, spec))
@@ -127,7 +135,7 @@ def contract(  # noqa: PLR0912 -- one branch per clause of the contract
     elif code is ExitCode.FAILED:
         if report.outcome != "rollback-failed":
             broken.append("exit1-not-rollback-failed")
-        elif said != live and not _second_signal(events):
+        elif said != live and report.live_confirmed:
             broken.append("rollback-failed-report-untrue")
         if f"--to {old}" not in report.go_back():
             broken.append("rollback-failed-no-restore-command")
@@ -300,7 +308,7 @@ class ReleaseMachine(RuleBasedStateMachine):
             5.0,
         )
         new = world.publish(broken=broken)
-        started = self.clock.now()
+        started = len(world.events)
         world.alias.setdefault("RevisionId", "rev-0")
         old = world.state()[0]
         report: ShiftReport | None = None
@@ -324,6 +332,12 @@ class ReleaseMachine(RuleBasedStateMachine):
         self._reset_trouble()
         if broken_clauses:
             TALLY.update(broken_clauses)
+            for clause in broken_clauses:
+                EXAMPLES.setdefault(
+                    clause,
+                    f"{spec} {report and report.to_dict()} {escaped!r}"
+                    + "".join(f"\n           {e}" for e in world.events[started:][-12:]),
+                )
             FIGURES["violating runs"] += 1
             if not CENSUS:
                 raise AssertionError(
@@ -368,4 +382,4 @@ def _census_report() -> object:
     if CENSUS:
         print(f"\nmodel census: {dict(FIGURES)}")
         for clause, count in TALLY.most_common():
-            print(f"  {count:5d}  {clause}")
+            print(f"  {count:5d}  {clause}\n         e.g. {EXAMPLES[clause]}")

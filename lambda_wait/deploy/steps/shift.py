@@ -9,21 +9,20 @@ shift goes through the deploy's one conditional write (:func:`.alias.write_alias
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from functools import partial
 
-from lambda_wait.deploy.model import Aftermath, DeployTimeoutError, Step, StepStatus
+from lambda_wait.deploy.model import Aftermath, Step, StepStatus
 from lambda_wait.deploy.sender import Sender
 from lambda_wait.deploy.steps.alias import (
     alias_not_moved,
     point_alias,
     read_alias,
     routing,
-    write_alias,
 )
-from lambda_wait.errors import ConflictError, DeadlineReachedError, ExitCode, LambdaWaitError
-from lambda_wait.release.executor import AliasState, NoGates, ShiftOptions, TrafficShift
+from lambda_wait.errors import ExitCode, LambdaWaitError
+from lambda_wait.release.adapters import LambdaAlias
+from lambda_wait.release.executor import NoGates, ShiftOptions, TrafficShift
 from lambda_wait.release.outcome import ShiftReport
 
 
@@ -77,42 +76,6 @@ def _run(
         raise
 
 
-class SenderAlias:
-    """:class:`~lambda_wait.release.executor.AliasPort` over the deploy's :class:`Sender`:
-    reads with its read retries, moves through :func:`write_alias` with the RevisionId
-    last read, and confirms every move by a read."""
-
-    def __init__(self, sender: Sender, step: Step, alias: str) -> None:
-        self.sender = sender
-        self.step = step
-        self.alias = alias
-        self._revision: str | None = None
-
-    def read(self) -> AliasState:
-        sender = self.sender
-        found = sender.with_read_retries(lambda: sender.api.get_alias(sender.name, self.alias))
-        self._revision = found.get("RevisionId")
-        return AliasState(str(found.get("FunctionVersion")), routing(found))
-
-    def route(self, version: str, weights: dict[str, float], *, rollback: bool = False) -> None:
-        if self._revision is None:
-            self.read()
-        wanted = AliasState(version, {k: round(v, 4) for k, v in weights.items()})
-        sender, step = self.sender, self.step
-        # Undoing must not be stopped by --timeout (it is bounded by the retry policy).
-        with sender.api.past_deadline() if rollback else contextlib.nullcontext():
-            try:
-                write_alias(sender, step, self.alias, version, wanted.weights, self._revision)
-            except DeployTimeoutError as err:  # the shift rolls back on its deadline
-                raise DeadlineReachedError(err.message) from None
-            now = self.read()
-        if now != wanted:
-            raise ConflictError(
-                f"alias {self.alias} reads {now.version} {now.weights or ''} after the move "
-                f"to {version}: someone else changed it"
-            )
-
-
 def shift_alias(
     sender: Sender, step: Step, alias: str, version: str, options: ShiftOptions
 ) -> ShiftReport | None:
@@ -139,7 +102,9 @@ def shift_alias(
         )
     smoke = options.smoke_test
     shift = TrafficShift(
-        SenderAlias(sender, step, alias),
+        LambdaAlias(
+            sender.api, sender.name, alias, sender.clock, rng=sender.rng, deadline=sender.deadline
+        ),
         options.gates or NoGates(),
         options.spec,
         options.policy,
