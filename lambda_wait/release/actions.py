@@ -21,7 +21,8 @@ from lambda_wait.errors import (
     UsageError,
 )
 from lambda_wait.release.adapters import LambdaAlias
-from lambda_wait.release.outcome import previous_version, routing_weights
+from lambda_wait.release.outcome import previous_version
+from lambda_wait.release.patience import Limits, patiently
 from lambda_wait.release.ports import ReleaseApi
 from lambda_wait.release.prune import (
     LATEST,
@@ -30,6 +31,7 @@ from lambda_wait.release.prune import (
     aliases_by_version,
     select_prune,
 )
+from lambda_wait.release.record import AliasRecord
 from lambda_wait.release.scaffold import spec_from_function
 
 
@@ -50,6 +52,12 @@ class RollbackResult:
     def exit_code(self) -> ExitCode:
         return ExitCode.READY
 
+    @property
+    def forward(self) -> str:
+        """The version to go forward to again: the one that had weight, else the one left."""
+        weighted = [v for v in self.from_weights if v != self.to_version]
+        return weighted[0] if weighted else self.from_version
+
     def lines(self) -> list[str]:
         weights = "".join(f", {v} {round(w * 100)}%" for v, w in self.from_weights.items())
         was = f"{self.from_version}{weights}"
@@ -61,9 +69,11 @@ class RollbackResult:
         return [
             f"{self.function}: {self.alias} rolled back to version {self.to_version} (was {was})",
             f"now: {self.live}",
-            f"to go forward again: lambda-wait rollback {self.function} --alias {self.alias} "
-            f"--to {self.from_version}",
+            f"to go forward again: {self.go_forward()}",
         ]
+
+    def go_forward(self) -> str:
+        return f"lambda-wait rollback {self.function} --alias {self.alias} --to {self.forward}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +85,7 @@ class RollbackResult:
             "dry_run": self.dry_run,
             "applied": self.applied,
             "live": self.live,
+            "go_forward": None if self.dry_run else self.go_forward(),
         }
 
 
@@ -87,23 +98,43 @@ def rollback(
     to: str | None = None,
     dry_run: bool = False,
 ) -> RollbackResult:
-    """Point ``alias`` back at the previous version (or ``to``), with no weights, and
-    read it back. An alias left mid-shift (with weights) goes back to its main version."""
-    current = api.get_alias(function, alias)
-    version = str(current.get("FunctionVersion"))
-    weights = routing_weights(current)
+    """Point ``alias`` back at the version that served it at 100% before (as the alias's
+    record in AWS says; else the highest earlier version a gate did not reject), or
+    ``to``, with no weights, and read it back. An alias left mid-shift (with weights)
+    goes back to its main version. Conditional on the RevisionId read: someone else's
+    change meanwhile is exit 9, never overwritten."""
+    port = LambdaAlias(api, function, alias, clock)
+    current = port.read()
+    version, weights = current.version, dict(current.weights)
+    record = AliasRecord.parse(current.description)
     if weights and to is None:
         target = version  # a shift stopped midway: drop the new version's share
     else:
-        versions = [str(v.get("Version")) for v in api.list_versions(function)]
-        target = previous_version(versions, version, to=to, alias=f"alias {alias}")
+        listed = patiently(
+            lambda: api.list_versions(function),
+            clock=clock,
+            what="lambda:ListVersionsByFunction",
+            patience=port.patience,
+            limits=Limits(),
+            rng=port.rng,
+        )
+        target = previous_version(
+            [str(v.get("Version")) for v in listed],
+            version,
+            to=to,
+            alias=f"alias {alias}",
+            weighted=bool(weights),
+            recorded=record.previous,
+            rejected=record.rejected,
+        )
     result = RollbackResult(function, alias, version, weights, target, dry_run)
     if dry_run:
         return result
-    port = LambdaAlias(api, function, alias, clock)
-    port.route(target, {}, rollback=True)
+    # The version left served at 100% before (unless only weights are dropped).
+    kept = record if target == version else record.served(version)
+    port.route(target, {}, rollback=True, description=kept.cleared(target).description())
     result.applied = True
-    result.live = f"{alias} -> {port.read().version} (100%)"
+    result.live = f"{alias} -> {target} (100%)"
     return result
 
 
@@ -189,6 +220,11 @@ def versions(
     listed = [v for v in api.list_versions(function) if v.get("Version") != LATEST]
     aliases = {str(a.get("Name")): a for a in api.list_aliases(function)}
     in_use = aliases_by_version(aliases)
+    protected = {version: list(names) for version, names in in_use.items()}
+    for name, alias in aliases.items():  # rollback's target, recorded by the alias: kept
+        previous = AliasRecord.parse(alias.get("Description")).previous
+        if previous:
+            protected.setdefault(previous, []).append(f"{name}'s rollback target")
     known = _provisioned(api, function)
     provisioned = known or {}
     # An alias's provisioned concurrency lives on the version it points at.
@@ -216,7 +252,7 @@ def versions(
             hint="Grant lambda:ListProvisionedConcurrencyConfigs, then re-run.",
         )
     selection = select_prune(
-        [row.version for row in rows], in_use, [v for v, n in provisioned.items() if n], keep
+        [row.version for row in rows], protected, [v for v, n in provisioned.items() if n], keep
     )
     result.prune, result.keep, result.dry_run = selection, keep, dry_run
     if dry_run:

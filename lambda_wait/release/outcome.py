@@ -103,6 +103,12 @@ class ShiftReport:
         rest = 100 - round(sum(self.live_weights.values()) * 100)
         return f"{self.alias} -> {self.live_version} {rest}%, {shares}"
 
+    def live_sentence(self) -> str:
+        """What is live after a shift that did not complete, in one sentence."""
+        if self.outcome == "rolled-back":
+            return f"{self.live}; version {self.new_version} stays published, serving nothing."
+        return f"{self.live}."
+
     def go_back(self) -> str:
         """The command that undoes (or redoes) this shift."""
         fn = self.function

@@ -17,10 +17,8 @@ from lambda_wait.deploy.sender import Sender
 from lambda_wait.deploy.steps.alias import (
     alias_not_moved,
     point_alias,
-    read_alias,
-    routing,
 )
-from lambda_wait.errors import ExitCode, LambdaWaitError
+from lambda_wait.errors import ExitCode, FunctionNotFoundError, LambdaWaitError
 from lambda_wait.release.adapters import LambdaAlias
 from lambda_wait.release.executor import NoGates, ShiftOptions, TrafficShift
 from lambda_wait.release.outcome import ShiftReport
@@ -30,10 +28,10 @@ class ShiftRolledBackError(LambdaWaitError):
     """The shift was undone (a gate, a signal or --timeout); ``report`` says how."""
 
     def __init__(self, report: ShiftReport) -> None:
-        word = "ROLLBACK FAILED" if report.outcome == "rollback-failed" else "rolled back"
-        super().__init__(
-            f"{word} ({report.cause}): {report.detail}", hint=f"To go on: {report.go_back()}."
-        )
+        words = {"rollback-failed": "ROLLBACK FAILED", "concurrent-change": "stopped"}
+        word = words.get(report.outcome, "rolled back")
+        why = f" ({report.cause})" if report.cause else ""
+        super().__init__(f"{word}{why}: {report.detail}", hint=f"To go on: {report.go_back()}.")
         self.report = report
         self.exit_code = report.exit_code
 
@@ -60,7 +58,7 @@ def shift_step(sender: Sender, alias: str, options: ShiftOptions, record: ShiftR
 def _live(alias: str, after: Aftermath) -> str:
     error = after.error
     if isinstance(error, ShiftRolledBackError):
-        return f"{error.report.live}; version {after.version} stays published, serving nothing."
+        return error.report.live_sentence()
     return alias_not_moved(alias, after)
 
 
@@ -83,13 +81,17 @@ def shift_alias(
     was nothing to shift (a new alias, or one already on ``version``)."""
     ledger = sender.ledger
     ledger.begin(step)
-    existing = read_alias(sender, alias)
-    if existing is None:
+    port = LambdaAlias(
+        sender.api, sender.name, alias, sender.clock, rng=sender.rng, deadline=sender.deadline
+    )
+    try:
+        existing = port.read()  # retried by time, as every call of the shift
+    except FunctionNotFoundError:
         ledger.note(step, f"{alias} does not exist yet: created on {version}, nothing to shift")
         point_alias(sender, step, alias, version)
         return None
-    old = str(existing.get("FunctionVersion"))
-    if old == version and not routing(existing):
+    old = existing.version
+    if old == version and not existing.weights:
         ledger.end(step, StepStatus.SKIPPED, f"{alias} already -> {version}")
         return None
     report = ShiftReport(sender.name, alias, old, version, options.spec.label)
@@ -102,9 +104,7 @@ def shift_alias(
         )
     smoke = options.smoke_test
     shift = TrafficShift(
-        LambdaAlias(
-            sender.api, sender.name, alias, sender.clock, rng=sender.rng, deadline=sender.deadline
-        ),
+        port,
         options.gates or NoGates(),
         options.spec,
         options.policy,
