@@ -19,7 +19,12 @@ from lambda_wait.clock import Clock, SystemClock
 from lambda_wait.errors import UsageError
 from lambda_wait.sandbox import control
 from lambda_wait.sandbox.calls import Call, CallInfo, CallLog
-from lambda_wait.sandbox.cloudwatch import AlarmFlip, Trigger
+from lambda_wait.sandbox.cloudwatch import (
+    CLOUDWATCH_SERVICE,
+    AlarmFlip,
+    Trigger,
+    cloudwatch_operation,
+)
 from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.errors import ApiError
 from lambda_wait.sandbox.faults import (
@@ -29,6 +34,7 @@ from lambda_wait.sandbox.faults import (
     FaultDecision,
     FaultInjector,
     TokenBucket,
+    cloudwatch_answer,
     retry_after_header,
 )
 from lambda_wait.sandbox.handlers import dispatch
@@ -285,6 +291,10 @@ class Sandbox:
         service, region = scope(environ)
         with self._lock:
             self._ctx.cloudwatch.apply_due(self.clock(), region)
+        if service == CLOUDWATCH_SERVICE:
+            chaotic = self._cloudwatch_chaos(environ)
+            if chaotic is not None:
+                return send(chaotic, start_response)
         if service != "lambda":
             # IAM, S3, STS, CloudWatch, /moto-api: moto unchanged.
             return self.moto_app(environ, start_response)
@@ -300,6 +310,21 @@ class Sandbox:
     def moto_app(self) -> WSGIApp:
         """moto's server application (created on first use)."""
         return self._ctx.moto.app
+
+    def _cloudwatch_chaos(self, environ: WSGIEnviron) -> Response | None:
+        """A chaos rule's answer to a CloudWatch call that one names, else None."""
+        operation = cloudwatch_operation(environ, read_body(environ))
+        if operation is None:
+            return None
+        with self._lock:
+            rule = self._chaos.take(operation, None, named_only=True)
+        if rule is None:
+            return None
+        if rule.delay:
+            time.sleep(rule.delay)  # real time, as for Lambda's calls
+        if not rule.replaces:
+            return None
+        return Response(*cloudwatch_answer(rule))
 
     # --- the Lambda path: throttling, faults, the handler, the call log ------------------
 

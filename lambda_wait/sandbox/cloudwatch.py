@@ -163,3 +163,40 @@ class CloudWatch:
         from moto.cloudwatch.models import cloudwatch_backends
 
         return cloudwatch_backends[self.account][region]
+
+
+# --- chaos for CloudWatch: the same rules as Lambda's, named by CloudWatch's operations ---
+
+CLOUDWATCH_SERVICE = "monitoring"  # CloudWatch's SigV4 signing name
+_TARGET = "GraniteServiceVersion20100801."
+
+
+def cloudwatch_operation(environ: dict[str, Any], body: bytes) -> str | None:
+    """The CloudWatch operation of a request, in any of its protocols: rpc-v2-cbor
+    (``/service/GraniteServiceVersion20100801/operation/DescribeAlarms``), JSON
+    (``X-Amz-Target``) or query (``Action=`` in the form body)."""
+    path = str(environ.get("PATH_INFO") or "")
+    if "/operation/" in path:
+        return path.rsplit("/operation/", 1)[1].strip("/") or None
+    target = str(environ.get("HTTP_X_AMZ_TARGET") or "")
+    if target.startswith(_TARGET):
+        return target[len(_TARGET) :]
+    from urllib.parse import parse_qs
+
+    action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+    return action[0] if action else None
+
+
+def cloudwatch_error_headers(status: int, code: str | None) -> list[tuple[str, str]]:
+    """Headers of an error answer botocore reads as CloudWatch's (rpc-v2-cbor with the
+    query-compatible error code, e.g. ``Throttling``)."""
+    if code is None:
+        code = {400: "Throttling", 403: "AccessDenied", 500: "InternalServiceError"}.get(
+            status, "ServiceUnavailable"
+        )
+    kind = "Sender" if status < 500 else "Receiver"
+    return [
+        ("Content-Type", "application/cbor"),
+        ("smithy-protocol", "rpc-v2-cbor"),
+        ("x-amzn-query-error", f"{code};{kind}"),
+    ]

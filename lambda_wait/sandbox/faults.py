@@ -193,7 +193,9 @@ _STATUS_CODES = {
 
 @dataclass(frozen=True)
 class ChaosRule:
-    """Answer calls of ``operation`` (a Lambda operation name, ``*`` for all) as chosen.
+    """Answer calls of ``operation`` (a Lambda operation name, ``*`` for all; or a
+    CloudWatch one, ``DescribeAlarms``, ``GetMetricData``: never matched by ``*``)
+    as chosen. Invoke is a Lambda operation like the others.
 
     ``status`` (and ``body``, ``headers``) replace the answer: ``when="before"``
     the call never reaches the state machine (not applied), ``"after"`` it is
@@ -315,13 +317,36 @@ class ChaosTable:
         self.rules = rules
         self._left = [rule.times for rule in rules]
 
-    def take(self, operation: str, function: str | None) -> ChaosRule | None:
-        """The rule for this call, counting it against the rule's ``times``."""
+    def take(
+        self, operation: str, function: str | None, *, named_only: bool = False
+    ) -> ChaosRule | None:
+        """The rule for this call, counting it against the rule's ``times``.
+        ``named_only``: only rules naming ``operation`` (not ``*``): another service's
+        calls (CloudWatch's) meet only the rules written for them."""
         for i, rule in enumerate(self.rules):
             left = self._left[i]
             if left == 0 or not rule.matches(operation, function):
+                continue
+            if named_only and rule.operation != operation:
                 continue
             if left is not None:
                 self._left[i] = left - 1
             return rule
         return None
+
+
+def cloudwatch_answer(rule: ChaosRule) -> tuple[int, list[tuple[str, str]], bytes]:
+    """(status, headers, body) of a chaos rule's answer to a CloudWatch call: the rule's
+    body (an HTML page from a proxy, say) or none; the error code from its
+    ``x-amzn-ErrorType`` header, else one for the status (400: ``Throttling``)."""
+    from lambda_wait.sandbox.cloudwatch import cloudwatch_error_headers
+
+    status = rule.status if rule.status is not None else 200
+    given = {k.lower(): v for k, v in rule.headers}
+    code = given.pop("x-amzn-errortype", None)
+    headers = [*cloudwatch_error_headers(status, code), *((k, v) for k, v in rule.headers)]
+    if rule.body is not None:
+        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+        headers.append(("Content-Type", "text/html"))
+        return status, headers, rule.body.encode()
+    return status, headers, b""
