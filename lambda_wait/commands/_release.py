@@ -33,10 +33,17 @@ class ReleaseFlags:
     max_error_rate: float | None = None
     min_invocations: int = 10
     smoke_test: str | None = None
+    require_traffic: bool = False
 
     @property
     def given(self) -> bool:
-        return bool(self.shift or self.alarms or self.max_error_rate is not None or self.smoke_test)
+        return bool(
+            self.shift
+            or self.alarms
+            or self.max_error_rate is not None
+            or self.smoke_test
+            or self.require_traffic
+        )
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ def release_options(func: F) -> F:
             max_error_rate=kwargs.pop("max_error_rate"),
             min_invocations=kwargs.pop("min_invocations"),
             smoke_test=kwargs.pop("smoke_test"),
+            require_traffic=kwargs.pop("require_traffic"),
         )
         return func(*args, release=flags, **kwargs)
 
@@ -91,6 +99,12 @@ def release_options(func: F) -> F:
             help="Invocations of the new version before --max-error-rate judges.",
         ),
         click.option(
+            "--require-traffic",
+            is_flag=True,
+            help="With --max-error-rate: a step that ends with fewer than --min-invocations "
+            "invocations of the new version fails the gate (and rolls back).",
+        ),
+        click.option(
             "--smoke-test",
             type=click.Path(dir_okay=False, path_type=str),
             metavar="PAYLOAD_FILE",
@@ -108,6 +122,8 @@ def check_release(flags: ReleaseFlags, alias: str | None, specs: int) -> Checked
     """Validate the flags offline; None when none was given. Bad input: UsageError."""
     if not flags.given:
         return None
+    import dataclasses
+
     from lambda_wait.release.gates import check_gate_options
     from lambda_wait.release.shift import parse_shift
 
@@ -118,18 +134,17 @@ def check_release(flags: ReleaseFlags, alias: str | None, specs: int) -> Checked
     if specs > 1:
         raise UsageError("--shift releases one function at a time: give one --spec.")
     spec = parse_shift(flags.shift or "all-at-once")
-    policy = check_gate_options(flags.alarms, flags.max_error_rate, flags.min_invocations)
+    policy = check_gate_options(
+        flags.alarms, flags.max_error_rate, flags.min_invocations, flags.require_traffic
+    )
     if policy.watches_anything and not spec.gradual:
         raise UsageError(
             "--alarm and --max-error-rate are watched while traffic shifts: give --shift "
             "canary:PERCENT:INTERVAL or linear:PERCENT:INTERVAL."
         )
     if spec.gradual:  # check at least once per step
-        policy = type(policy)(
-            policy.alarms,
-            policy.max_error_rate,
-            policy.min_invocations,
-            min(policy.check_every, max(1.0, spec.interval / 5)),
+        policy = dataclasses.replace(
+            policy, check_every=min(policy.check_every, max(1.0, spec.interval / 5))
         )
     payload = None if flags.smoke_test is None else _payload(flags.smoke_test)
     return CheckedRelease(spec, policy, payload)

@@ -153,6 +153,7 @@ class LambdaAlias:
                 pause = self.patience.delay(attempt, self.rng, err)
                 if self.clock.now() + pause - started > self.patience.seconds:
                     err.message = f"{what} kept failing: {err.message}"
+                    err.args = (err.message,)
                     raise
                 limits.allows(self.clock, pause, what)
                 self.clock.sleep(pause)

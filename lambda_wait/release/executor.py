@@ -29,6 +29,7 @@ from lambda_wait.release.gates import (
     GatePolicy,
     GateVerdict,
     evaluate,
+    too_little_traffic,
 )
 from lambda_wait.release.outcome import ConcurrentChangeError, RollbackCause, ShiftReport
 from lambda_wait.release.record import AliasRecord
@@ -173,6 +174,7 @@ class TrafficShift:
         self._step = 0
         self._stop_at: float | None = None  # after a signal: no attempt starts later
         self._record = AliasRecord()
+        self._counts: ErrorCounts | None = None  # the error-rate gate's last reading
 
     def run(self) -> ShiftReport:
         """Shift; every outcome comes back as the report (never raised)."""
@@ -237,6 +239,9 @@ class TrafficShift:
             verdict = self._check()
             left = end - self.clock.now()
             if left <= 0:
+                starved = too_little_traffic(self.policy, self._counts)
+                if starved is not None:
+                    raise _GateFailed(starved)
                 return
             if self.deadline.expired():
                 raise _OutOfTime()
@@ -266,6 +271,7 @@ class TrafficShift:
             raise
         except LambdaWaitError as err:
             raise _GateFailed(_unreadable("error-rate", err)) from None
+        self._counts = counts
         verdict = evaluate(self.policy, alarms, counts)
         self.report.gates = verdict.summary
         if not verdict.healthy:

@@ -30,6 +30,7 @@ class GatePolicy:
     max_error_rate: float | None = None
     min_invocations: int = DEFAULT_MIN_INVOCATIONS
     check_every: float = DEFAULT_CHECK_SECONDS
+    require_traffic: bool = False  # a step ending below min_invocations fails the gate
 
     @property
     def watches_anything(self) -> bool:
@@ -40,8 +41,10 @@ class GatePolicy:
         if self.alarms:
             parts.append(f"alarms {', '.join(self.alarms)}")
         if self.max_error_rate is not None:
+            demand = ", demanded" if self.require_traffic else ""
             parts.append(
-                f"error rate <= {self.max_error_rate:g}% (from {self.min_invocations} invocations)"
+                f"error rate <= {self.max_error_rate:g}% (from {self.min_invocations} "
+                f"invocations{demand})"
             )
         return "; ".join(parts) or "no gates"
 
@@ -151,7 +154,10 @@ def missing_alarms(wanted: Iterable[str], found: Iterable[str]) -> list[str]:
 
 
 def check_gate_options(
-    alarms: tuple[str, ...], max_error_rate: float | None, min_invocations: int
+    alarms: tuple[str, ...],
+    max_error_rate: float | None,
+    min_invocations: int,
+    require_traffic: bool = False,
 ) -> GatePolicy:
     """Validate the gate flags into a policy (UsageError on bad values)."""
     for name in alarms:
@@ -163,4 +169,32 @@ def check_gate_options(
         )
     if min_invocations < 1:
         raise UsageError(f"invalid --min-invocations {min_invocations}: give at least 1.")
-    return GatePolicy(tuple(dict.fromkeys(alarms)), max_error_rate, min_invocations)
+    if require_traffic and max_error_rate is None:
+        raise UsageError(
+            "--require-traffic demands --min-invocations for the error rate: add "
+            "--max-error-rate PCT."
+        )
+    return GatePolicy(
+        tuple(dict.fromkeys(alarms)),
+        max_error_rate,
+        min_invocations,
+        require_traffic=require_traffic,
+    )
+
+
+def too_little_traffic(policy: GatePolicy, counts: ErrorCounts | None) -> GateVerdict | None:
+    """At the end of a step: the failing verdict when ``--require-traffic`` wanted more
+    invocations of the new version than it got, else None."""
+    if not policy.require_traffic or policy.max_error_rate is None:
+        return None
+    seen = counts or ErrorCounts(0, 0)
+    if seen.invocations >= policy.min_invocations:
+        return None
+    return GateVerdict(
+        False,
+        f"{seen.invocations:g} invocations < {policy.min_invocations}",
+        "error-rate",
+        f"the new version got {seen.invocations:g} invocations during the step, fewer than "
+        f"--min-invocations {policy.min_invocations} (--require-traffic: no traffic, no "
+        "judgement, no release)",
+    )

@@ -115,6 +115,7 @@ def patiently(
             if clock.now() + pause - started > patience.seconds:
                 lasted = clock.now() - started
                 err.message = f"{what} kept failing for {lasted:.0f}s: {err.message}"
+                err.args = (err.message,)
                 raise
             limits.allows(clock, pause, what)
             clock.sleep(pause)

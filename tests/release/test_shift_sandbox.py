@@ -187,6 +187,7 @@ def test_the_timeout_rolls_back(deploy: Deploy, sandbox: SandboxHandle, src: Pat
         (["--alias", "live", "--shift", "blue-green"], "not a known shift"),
         (["--alias", "live", "--alarm", "x"], "give --shift canary"),
         (["--alias", "live", "--shift", "canary:10:1s", "--alarm", "nope"], "does not exist"),
+        (["--alias", "live", "--shift", "canary:10:1s", "--require-traffic"], "--max-error-rate"),
     ],
 )
 def test_bad_release_input_is_one_line_exit_2_nothing_changed(
