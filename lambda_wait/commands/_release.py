@@ -55,6 +55,50 @@ class CheckedRelease:
     payload: bytes | None
 
 
+_OPTIONS = [
+    click.option(
+        "--shift",
+        metavar="SPEC",
+        help="With --alias: move traffic gradually. all-at-once (default), "
+        "canary:PERCENT:INTERVAL, linear:PERCENT:INTERVAL, or a CodeDeploy name "
+        "(Canary10Percent5Minutes, Linear10PercentEvery1Minute, ...).",
+    ),
+    click.option(
+        "--alarm",
+        "alarms",
+        multiple=True,
+        metavar="NAME",
+        help="CloudWatch alarm watched while traffic shifts; ALARM rolls back (repeatable).",
+    ),
+    click.option(
+        "--max-error-rate",
+        type=float,
+        metavar="PCT",
+        help="Roll back when the new version's Errors/Invocations passes PCT percent.",
+    ),
+    click.option(
+        "--min-invocations",
+        type=int,
+        default=10,
+        show_default=True,
+        help="Invocations of the new version before --max-error-rate judges.",
+    ),
+    click.option(
+        "--require-traffic",
+        is_flag=True,
+        help="With --max-error-rate: a step that ends with fewer than --min-invocations "
+        "invocations of the new version fails the gate (and rolls back).",
+    ),
+    click.option(
+        "--smoke-test",
+        type=click.Path(dir_okay=False, path_type=str),
+        metavar="PAYLOAD_FILE",
+        help="Invoke the new version once with this JSON before any traffic moves; "
+        "a function error rolls back.",
+    ),
+]
+
+
 def release_options(func: F) -> F:
     """Add the release options; the command gets them as ``release: ReleaseFlags``."""
 
@@ -70,50 +114,8 @@ def release_options(func: F) -> F:
         )
         return func(*args, release=flags, **kwargs)
 
-    decorators = [
-        click.option(
-            "--shift",
-            metavar="SPEC",
-            help="With --alias: move traffic gradually. all-at-once (default), "
-            "canary:PERCENT:INTERVAL, linear:PERCENT:INTERVAL, or a CodeDeploy name "
-            "(Canary10Percent5Minutes, Linear10PercentEvery1Minute, ...).",
-        ),
-        click.option(
-            "--alarm",
-            "alarms",
-            multiple=True,
-            metavar="NAME",
-            help="CloudWatch alarm watched while traffic shifts; ALARM rolls back (repeatable).",
-        ),
-        click.option(
-            "--max-error-rate",
-            type=float,
-            metavar="PCT",
-            help="Roll back when the new version's Errors/Invocations passes PCT percent.",
-        ),
-        click.option(
-            "--min-invocations",
-            type=int,
-            default=10,
-            show_default=True,
-            help="Invocations of the new version before --max-error-rate judges.",
-        ),
-        click.option(
-            "--require-traffic",
-            is_flag=True,
-            help="With --max-error-rate: a step that ends with fewer than --min-invocations "
-            "invocations of the new version fails the gate (and rolls back).",
-        ),
-        click.option(
-            "--smoke-test",
-            type=click.Path(dir_okay=False, path_type=str),
-            metavar="PAYLOAD_FILE",
-            help="Invoke the new version once with this JSON before any traffic moves; "
-            "a function error rolls back.",
-        ),
-    ]
     wrapped: Any = wrapper
-    for decorator in reversed(decorators):
+    for decorator in reversed(_OPTIONS):
         wrapped = decorator(wrapped)
     return wrapped  # type: ignore[no-any-return]
 

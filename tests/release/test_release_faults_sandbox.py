@@ -51,8 +51,11 @@ def _after_first_weight(sandbox: SandboxHandle, act: Any) -> list[tuple[str, dic
 
 
 def _hint(lw: LW, line: str) -> int:
-    """Run a printed ``lambda-wait ...`` hint as pasted; its exit code."""
-    command = line[line.index("lambda-wait ") :].rstrip(".`")
+    """Run a printed ``lambda-wait ...`` hint as pasted (the part in backticks, if
+    any); it must succeed."""
+    start = line.index("lambda-wait ")
+    end = line.index("`", start) if "`" in line[start:] else len(line)
+    command = line[start:end].rstrip(".")
     args = shlex.split(command)[1:]
     run = lw(*args)
     assert run.code == 0, (command, run.stderr)
@@ -98,7 +101,7 @@ def test_a_throttled_metric_query_is_ridden_out(
 
 
 def test_an_operator_move_after_an_ambiguous_503_is_kept_exit_9(
-    deploy: Deploy, sandbox: SandboxHandle, src: Path
+    deploy: Deploy, sandbox: SandboxHandle, src: Path, lw: LW
 ) -> None:
     _first_release(deploy, src)
     lam = sandbox.client("lambda")
@@ -123,6 +126,7 @@ def test_an_operator_move_after_an_ambiguous_503_is_kept_exit_9(
     assert shift["outcome"] == "concurrent-change" and shift["live_version"] == "1"
     assert alias_now(sandbox, FN, "live") == ("1", {})
     assert lam.get_alias(FunctionName=FN, Name="live")["Description"] == "pinned by on-call"
+    _hint(lw, shift["go_back"])  # `lambda-wait versions shop`
 
 
 def test_an_alarm_deleted_during_the_hold_fails_the_gate(
@@ -262,3 +266,24 @@ def test_a_second_signal_exits_within_1s_saying_what_it_last_read(
     assert "a second signal stopped the rollback" in shift["detail"]
     assert (shift["live_version"], shift["live_weights"]) == ("1", {"2": 0.1})
     assert "as last read" in run.stderr
+
+
+def test_the_hints_after_a_completed_and_a_rolled_back_shift_work(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path, lw: LW
+) -> None:
+    _alarm(sandbox)
+    _first_release(deploy, src)
+    done = deploy(*base_args(FN, src), "--alias", "live", "--shift", "canary:10:1s", "-o", "json")
+    assert done.code == 0, done.stderr
+    _hint(lw, done.json()["deploy"]["shift"]["go_back"])  # back to 1
+    assert alias_now(sandbox, FN, "live") == ("1", {})
+    (src / "app.py").write_text("def handler(event, context):\n    return 3\n")
+    sandbox.sandbox.set_alarm("shop-errors", "ALARM", when="weighted")
+    undone = deploy(
+        *base_args(FN, src), "--alias", "live", "--shift", "canary:10:3s", "--alarm",
+        "shop-errors", "-o", "json",
+    )  # fmt: skip
+    assert undone.code == ExitCode.ROLLED_BACK, undone.stderr
+    go_back = undone.json()["deploy"]["shift"]["go_back"]
+    assert "`lambda-wait versions shop --prune`" in go_back
+    _hint(lw, go_back)
