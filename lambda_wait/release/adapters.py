@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from lambda_wait.clock import Clock, Deadline
 from lambda_wait.errors import DeadlineReachedError, LambdaWaitError, RevisionMismatchError
 from lambda_wait.release.executor import AliasState
-from lambda_wait.release.gates import AlarmReading, ErrorCounts
+from lambda_wait.release.gates import SMOKE_UNREACHABLE, AlarmReading, ErrorCounts
 from lambda_wait.release.outcome import ConcurrentChangeError, routing_weights
 from lambda_wait.release.patience import (
     Limits,
@@ -248,7 +248,7 @@ def smoke_test(
     except LambdaWaitError as err:
         if isinstance(err, DeadlineReachedError | OutOfTimeError):
             raise  # the deadline or a signal: the shift rolls back for that, not the test
-        return f"the smoke test could not invoke version {version}: {err.one_line()}"
+        return f"{SMOKE_UNREACHABLE} version {version}: {err.one_line()}"
     error = answer.get("FunctionError")
     if error:
         return f"the smoke test invocation of version {version} failed ({error})"

@@ -23,6 +23,7 @@ from typing import Protocol
 from lambda_wait.clock import Clock, Deadline
 from lambda_wait.errors import DeadlineReachedError, ExitCode, Interrupted, LambdaWaitError
 from lambda_wait.release.gates import (
+    SMOKE_UNREACHABLE,
     AlarmReading,
     ErrorCounts,
     GateFailure,
@@ -185,7 +186,8 @@ class TrafficShift:
         except _GateFailed as failed:
             verdict = failed.verdict
             self.report.gates = verdict.summary
-            self._rollback(verdict.failure or "alarm", verdict.detail or verdict.summary, True)
+            cause = verdict.failure or "alarm"
+            self._rollback(cause, verdict.detail or verdict.summary, verdict.judged)
         except Stopped as stop:
             self._stopped(stop.exit_code)
         except Interrupted as err:  # the clock was cancelled (another thread's signal)
@@ -214,7 +216,9 @@ class TrafficShift:
         if self.smoke_test is not None:
             failure = self.smoke_test()
             if failure is not None:
-                raise _GateFailed(GateVerdict(False, "smoke test failed", "smoke-test", failure))
+                judged = not failure.startswith(SMOKE_UNREACHABLE)
+                verdict = GateVerdict(False, "smoke test failed", "smoke-test", failure, judged)
+                raise _GateFailed(verdict)
         steps = self.spec.steps()
         for index, step in enumerate(steps, 1):
             self._step = index
@@ -384,4 +388,5 @@ def _unreadable(failure: GateFailure, err: LambdaWaitError) -> GateVerdict:
         f"{gate} could not be read",
         failure,
         f"{gate} could not be read, so it fails: {err.one_line()}",
+        judged=False,
     )

@@ -18,6 +18,8 @@ from typing import Literal
 from lambda_wait.errors import UsageError
 
 GateFailure = Literal["alarm", "error-rate", "smoke-test"]
+# How a smoke test that could not be invoked (after its retries) begins: not a verdict.
+SMOKE_UNREACHABLE = "the smoke test could not invoke"
 DEFAULT_MIN_INVOCATIONS = 10
 DEFAULT_CHECK_SECONDS = 10.0  # CloudWatch alarms evaluate per minute at best
 
@@ -79,6 +81,9 @@ class GateVerdict:
     summary: str
     failure: GateFailure | None = None
     detail: str | None = None
+    # False when the gate failed without judging the version (it could not be read, an
+    # alarm vanished, too little traffic): the version is not recorded as rejected.
+    judged: bool = True
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -116,6 +121,7 @@ def evaluate(
                 "alarm",
                 f"alarm {', '.join(missing)} no longer exists (deleted during the shift?): "
                 "a gate that cannot be read fails",
+                judged=False,
             )
         waiting = sum(1 for a in readings if a.state != "OK")
         parts.append(
@@ -197,4 +203,5 @@ def too_little_traffic(policy: GatePolicy, counts: ErrorCounts | None) -> GateVe
         f"the new version got {seen.invocations:g} invocations during the step, fewer than "
         f"--min-invocations {policy.min_invocations} (--require-traffic: no traffic, no "
         "judgement, no release)",
+        judged=False,
     )

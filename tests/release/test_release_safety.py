@@ -115,6 +115,7 @@ def test_a_gate_that_cannot_be_read_rolls_back_naming_it() -> None:
     assert report.exit_code is ExitCode.ROLLED_BACK and report.cause == "alarm"
     assert "the alarm gate could not be read" in (report.detail or "")
     assert world.state() == ("3", {})
+    assert "rejected" not in world.alias["Description"]  # unverified, not judged bad
 
 
 def test_require_traffic_fails_a_quiet_step() -> None:
@@ -153,6 +154,7 @@ def test_rollback_command_goes_to_the_version_that_last_served() -> None:
     world.alarm_changes.append((clock.now(), "errors", "ALARM"))
     policy = GatePolicy(alarms=("errors",), check_every=5.0)
     assert _shift(world, "canary:10:30s", policy).exit_code is ExitCode.ROLLED_BACK  # 4 rejected
+    assert world.alias["Description"] == "lambda-wait: rejected=4"
     world.alarms["errors"] = "OK"
     assert _shift(world, "canary:10:30s", policy).exit_code is ExitCode.READY  # 5 serves
     result = rollback(world, "fn", "live", clock)  # not 4, which the canary rejected
