@@ -155,8 +155,7 @@ class LambdaAlias:
                     err.message = f"{what} kept failing: {err.message}"
                     err.args = (err.message,)
                     raise
-                limits.allows(self.clock, pause, what)
-                self.clock.sleep(pause)
+                self.clock.sleep(limits.fit(self.clock, pause, what))
                 if ambiguous(err) and self._applied(sent, limits):
                     return
                 continue

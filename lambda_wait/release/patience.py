@@ -29,6 +29,7 @@ from lambda_wait.errors import (
 )
 
 T = TypeVar("T")
+STOP_MARGIN = 0.1  # the last attempt before a stop time starts at least this early
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,19 @@ class Limits:
         if self.deadline is not None and self.deadline.expired():
             raise DeadlineReachedError(f"the --timeout ran out before {what}")
 
-    def allows(self, clock: Clock, pause: float, what: str) -> None:
-        """Raise when a pause of ``pause`` seconds would pass a limit."""
-        after = clock.now() + pause
-        if self.stop_at is not None and after >= self.stop_at:
-            raise OutOfTimeError(f"no time left to retry {what} (stopping after a signal)")
+    def fit(self, clock: Clock, pause: float, what: str) -> float:
+        """The pause to take before the next attempt: ``pause``, shortened so one more
+        attempt starts before the stop time; raise when none can (or the deadline
+        would pass)."""
+        if self.stop_at is not None:
+            left = self.stop_at - clock.now() - STOP_MARGIN
+            if left <= 0:
+                raise OutOfTimeError(f"no time left to retry {what} (stopping after a signal)")
+            pause = min(pause, left)
         remaining = None if self.deadline is None else self.deadline.remaining()
         if remaining is not None and pause >= remaining:
             raise DeadlineReachedError(f"the --timeout ran out while retrying {what}")
+        return pause
 
 
 def patiently(
@@ -117,5 +123,4 @@ def patiently(
                 err.message = f"{what} kept failing for {lasted:.0f}s: {err.message}"
                 err.args = (err.message,)
                 raise
-            limits.allows(clock, pause, what)
-            clock.sleep(pause)
+            clock.sleep(limits.fit(clock, pause, what))
