@@ -119,6 +119,14 @@ def check_answer(operation: str, answer: dict[str, Any]) -> dict[str, Any]:
     """``answer`` checked for what ``operation`` must return and with every string in it
     cleaned (:func:`clean_tree`); else UnexpectedAnswerError (exit 8) naming the operation.
     Operations whose fields the tool does not read pass as they are (cleaned)."""
+    validate_answer(operation, answer)
+    clean_tree(answer)
+    return answer
+
+
+def validate_answer(operation: str, answer: dict[str, Any]) -> None:
+    """UnexpectedAnswerError (exit 8) naming ``operation`` when ``answer`` lacks what it
+    must hold (the call path cleans it afterwards, for every service)."""
     if operation in _CONFIGURATION_ANSWERS:
         check_configuration(answer, operation)
     elif operation in _DOCUMENTS:
@@ -144,8 +152,6 @@ def check_answer(operation: str, answer: dict[str, Any]) -> dict[str, Any]:
             and all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items())
         ):
             raise unexpected(operation, '"Tags" is not an object of strings')
-    clean_tree(answer)
-    return answer
 
 
 def clean_tree(value: Any) -> Any:

@@ -20,8 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_wait._legacy_clock import public_clock
-from lambda_wait.aws import LambdaApi
+from lambda_wait.aws import LambdaApi, api_for
 from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
 from lambda_wait.errors import ExitCode, LambdaWaitError, UsageError
@@ -86,15 +85,7 @@ class StatusResult:
 
 
 def _api(client: Any) -> LambdaApi:
-    if isinstance(client, LambdaApi):
-        return client
-    if client is None:
-        import boto3  # only when the caller gave no client
-
-        client = boto3.client("lambda")
-    elif hasattr(client, "client") and not hasattr(client, "get_function_configuration"):
-        client = client.client("lambda")  # a boto3 Session
-    return LambdaApi(client)
+    return api_for(client)  # the call path builds every client (lambda_wait.aws_path)
 
 
 def history_store(history: bool | HistoryStore) -> HistoryStore | None:
@@ -165,9 +156,7 @@ def wait_for_function(
     listener: Listener | None = None,
     poll_api: str = "get-function-configuration",
     cooldown_store: CooldownStore | None = None,
-    clock: Clock | Callable[[], float] | None = None,
-    wall: Callable[[], float] | None = None,
-    sleep: Callable[[float], None] | None = None,
+    clock: Clock | None = None,
     rng: random.Random | None = None,
     schedule: PollSchedule | None = None,
     history: bool | HistoryStore = True,
@@ -188,13 +177,10 @@ def wait_for_function(
     densely around the expected end next time: False turns it off, a
     :class:`HistoryStore` puts it elsewhere (docs/performance.md).
 
-    ``clock`` is a :class:`~lambda_wait.clock.Clock` (default: the client's). The
-    0.1.0 form, ``clock``/``wall``/``sleep`` as callables, still works but warns
-    (DeprecationWarning): pass one Clock instead.
+    ``clock`` is a :class:`~lambda_wait.clock.Clock` (default: the client's).
     """
     ref = as_ref(function, qualifier)
     api = _api(client)
-    one_clock = public_clock(clock, sleep, wall, default=api.clock, function="wait_for_function")
     return InactiveAwareWait(
         api,
         ref,
@@ -205,7 +191,7 @@ def wait_for_function(
         policy=policy,
         listener=listener,
         poll_api=poll_api,
-        clock=one_clock,
+        clock=clock if clock is not None else api.clock,
         rng=rng,
         schedule=schedule,
         history=history_store(history),

@@ -1,253 +1,150 @@
-"""The only module that talks to boto3/botocore.
+"""Lambda's typed adapter over the one call path (:mod:`lambda_wait.aws_path`).
 
-It builds the Lambda client, sends every request through the process-wide
-:class:`~lambda_wait.budget.RequestBudget`, and turns botocore's exceptions into
-the tool's own (:mod:`lambda_wait.errors`), so nothing above it sees ClientError.
-
-botocore's own retries are switched off (``total_max_attempts=1``): every
-attempt must pass through the shared budget and the caller's deadline, and
-Lambda's Retry-After (``retryAfterSeconds``) is ignored by botocore's retry
-logic anyway. The waiter and the deploy steps retry deliberately instead.
+:class:`LambdaApi` is Lambda's operations for one Region, each a typed method that
+hands its request to :meth:`AwsCallPath.call`: the budgets, the deadline, the server
+clock, the error translation and the cleaning of AWS's text happen there, once for
+every service, so nothing above sees ClientError. :func:`make_api` opens the session's
+path; :func:`api_for` takes whatever a Python caller gave as ``client=``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import threading
-from collections.abc import Callable, Mapping
 from typing import Any
 
-import botocore.config
-import botocore.exceptions
-import botocore.parsers
-
-from lambda_wait.anchor import TIME_SCALE_HEADER, ServerClock
-from lambda_wait.answers import PageGuard, check_answer, check_configuration
-from lambda_wait.aws_errors import first_line, iam_action, translate_error
+from lambda_wait.anchor import ServerClock
+from lambda_wait.answers import PageGuard, check_configuration, validate_answer
+from lambda_wait.aws_errors import LAMBDA_ERRORS, iam_action
 from lambda_wait.aws_model import BotocoreRequestModel, operation_members, validate_request
-from lambda_wait.aws_setup import (
-    CONFIG_ERRORS,
-    CONNECTION_ERRORS,
-    AwsSettings,
-    client_config,
-    make_session,
-    no_credentials_error,
-    setup_error,
-)
-from lambda_wait.budget import READ_URGENCY, RequestBudget
-from lambda_wait.clock import Clock, Deadline, SystemClock, deadline_lifted, past_deadline
+from lambda_wait.aws_path import AwsCallPath, Quota, Service, SessionClients, open_path
+from lambda_wait.aws_setup import AwsSettings, client_config, make_session, no_credentials_error
+from lambda_wait.budget import DEFAULT_GET_FUNCTION_RPS, DEFAULT_MAX_RPS, RequestBudget
+from lambda_wait.clock import Clock, Deadline
 from lambda_wait.errors import (
-    AwsUnavailableError,
-    DeadlineReachedError,
-    InvalidRequestError,
-    LambdaWaitError,
     ProvisionedConfigNotFoundError,
-    ThrottledError,
-    UnexpectedAnswerError,
     UsageError,
 )
 
 # iam_action, the request model and the client set-up live in aws_errors / aws_model /
 # aws_setup; imported from here too.
 __all__ = [
+    "LAMBDA",
     "AwsSettings",
     "BotocoreRequestModel",
     "LambdaApi",
+    "api_for",
     "client_config",
     "iam_action",
     "make_api",
     "make_session",
     "no_credentials_error",
     "operation_members",
-    "translate_client_error",
     "validate_request",
 ]
 
-# How far past the deadline a request may still be answered: the waiter's last read
-# happens at the deadline itself, and it needs a usable read time-out.
-DEADLINE_GRACE = 0.5
-
-# The read time-out of the request this thread is sending (None: the client's own).
-_CALL = threading.local()
-
-
-def _clamp_read_timeout(context: dict[str, Any], **_: Any) -> None:
-    """botocore hook: shorten this request's read time-out to what the deadline leaves
-    (botocore >= 1.40 reads ``read_timeout`` from the request context; older ones ignore it)."""
-    timeout = getattr(_CALL, "read_timeout", None)
-    if timeout is not None:
-        context["read_timeout"] = timeout
+# Lambda's quotas, per account and Region: every control-plane call together 15 req/s
+# (this process keeps to --max-rps, 10 by default); GetFunction alone 100 req/s.
+CONTROL_PLANE = Quota("lambda:control-plane", DEFAULT_MAX_RPS)
+GET_FUNCTION = Quota("lambda:GetFunction", DEFAULT_GET_FUNCTION_RPS)
+LAMBDA = Service(
+    "lambda",
+    LAMBDA_ERRORS,
+    CONTROL_PLANE,
+    {"get_function": GET_FUNCTION},
+    check=validate_answer,
+)
 
 
 class LambdaApi:
-    """Typed, budgeted access to the Lambda API; raises only lambda-wait errors.
+    """Lambda's operations in one Region, over the session's :class:`AwsCallPath`.
 
-    Every request goes through :meth:`RequestBudget.acquire` (the one request path),
-    bounded by the run's deadline. ``clock`` is the run's Clock (by default the
-    budget's); :meth:`cancel` cancels it, ending every sleep of every thread at once.
-    ``server_clock`` learns AWS's clock offset from the Date of every answer.
+    Built from a path (``make_api``; ``region`` None: the session's), or from a client
+    the caller built (the Python API's ``client=``, tests), then with that client's
+    budgets (``budget``: the control plane's, ``get_function_budget``), ``clock`` and
+    ``deadline``. ``clock`` is the run's Clock; :meth:`cancel` ends every sleep.
     """
 
     def __init__(
         self,
-        client: Any,
+        client: AwsCallPath | Any,
         *,
+        region: str | None = None,
         budget: RequestBudget | None = None,
         get_function_budget: RequestBudget | None = None,
         clock: Clock | None = None,
         deadline: Deadline | None = None,
-        client_factory: Callable[[str], Any] | None = None,
     ) -> None:
-        self.client = client
-        self._client_factory = client_factory  # a client for another Region
-        self._regions: dict[str, LambdaApi] = {}
-        self._regions_lock = threading.Lock()
-        if clock is None:
-            clock = budget.clock if budget is not None else SystemClock()
-        self.clock: Clock = clock
-        self.budget = budget if budget is not None else RequestBudget(clock=clock)
-        # GetFunction has its own 100 req/s quota, separate from everything else.
-        self.get_function_budget = (
-            get_function_budget
-            if get_function_budget is not None
-            else RequestBudget(50.0, clock=clock)
-        )
-        # The run's one Deadline (shared with its per-Region APIs): no request is sent
-        # past it, none answered after it (plus DEADLINE_GRACE); never, without one.
-        self.deadline: Deadline = deadline if deadline is not None else Deadline.never(clock)
-        self.server_clock = ServerClock()
-        meta = getattr(client, "meta", None)
-        self._read_timeout = float(getattr(getattr(meta, "config", None), "read_timeout", 0) or 0)
-        events = getattr(meta, "events", None)
-        if events is not None and hasattr(events, "register"):
-            events.register(
-                "before-call.lambda", _clamp_read_timeout, unique_id="lambda-wait-read-timeout"
+        if isinstance(client, AwsCallPath):
+            if any(x is not None for x in (budget, get_function_budget, clock, deadline)):
+                raise TypeError("a path carries its own budgets, clock and deadline")
+            self.path = client
+        else:
+            seeded = {CONTROL_PLANE: budget, GET_FUNCTION: get_function_budget}
+            self.path = AwsCallPath.over(
+                {"lambda": client},
+                clock=clock,
+                deadline=deadline,
+                budgets={quota: b for quota, b in seeded.items() if b is not None},
             )
+        self.region: str | None = self.path.region_of(region)
+        # The run's one Deadline, and AWS's clock: the path's, shared by every Region.
+        self.deadline: Deadline = self.path.deadline
+        self.server_clock: ServerClock = self.path.server_clock
+        self._regions: dict[str | None, LambdaApi] = {}
+        self._regions_lock = threading.Lock()
+
+    # What the path holds for this Region ------------------------------------------
+    @property
+    def client(self) -> Any:
+        return self.path.client(LAMBDA, self.region)
+
+    @property
+    def clock(self) -> Clock:
+        return self.path.clock
+
+    @property
+    def budget(self) -> RequestBudget:
+        """The control plane's budget in this Region (everything but GetFunction)."""
+        return self.path.budget(CONTROL_PLANE, self.region)
+
+    @property
+    def get_function_budget(self) -> RequestBudget:
+        """GetFunction's budget in this Region (its own 100 req/s quota)."""
+        return self.path.budget(GET_FUNCTION, self.region)
 
     def bounded_by(self, deadline: Deadline) -> LambdaApi:
-        """This API (same client, budgets, clocks) bounded by ``deadline``; self unchanged."""
-        view = copy.copy(self)
-        view.deadline = deadline
-        view._regions, view._regions_lock = {}, threading.Lock()
-        return view
+        """This API (same clients, budgets, clocks) bounded by ``deadline``; self unchanged."""
+        return LambdaApi(self.path.bounded_by(deadline), region=self.region)
 
     def past_deadline(self) -> contextlib.AbstractContextManager[None]:
         """Inside, this thread's requests ignore the deadline (other threads stay bounded)."""
-        return past_deadline()
-
-    def _remaining(self) -> float | None:
-        """Seconds left until the hard limit (deadline plus grace), or None (no deadline,
-        or this thread is inside :meth:`past_deadline`)."""
-        remaining = None if deadline_lifted() else self.deadline.remaining()
-        return None if remaining is None else remaining + DEADLINE_GRACE
-
-    def _call_read_timeout(self) -> float | None:
-        remaining = self._remaining()
-        if remaining is not None and (not self._read_timeout or remaining < self._read_timeout):
-            return max(0.05, remaining)
-        return None
+        return self.path.past_deadline()
 
     def cancel(self) -> None:
-        """Stop every thread using this API: a wait for the budget ends at once with
-        :class:`Interrupted`, and so does :meth:`sleep` (used by the waiters)."""
-        for clock in {
-            id(c): c for c in (self.clock, self.budget.clock, self.get_function_budget.clock)
-        }.values():
-            clock.cancel()
+        """Stop every thread using this API's path (:meth:`AwsCallPath.cancel`)."""
+        self.path.cancel()
 
     def sleep(self, seconds: float) -> None:
         """Sleep on the API's clock, unless :meth:`cancel` is called meanwhile (Interrupted)."""
-        self.clock.sleep(seconds)
-
-    def _acquire(self, budget: RequestBudget) -> None:
-        """Wait for the budget's slot, unless that slot lies past the deadline."""
-        remaining = self._remaining()
-        until = None if remaining is None else budget.clock.now() + remaining - 0.1
-        # A waiter's read says how urgent it is; everything else goes first come, first served.
-        budget.acquire(until, urgency=READ_URGENCY.get())
+        self.path.sleep(seconds)
 
     def in_region(self, region: str | None) -> LambdaApi:
-        """The API for functions in ``region`` (from an ARN). Lambda's quotas are per
-        account and Region, so another Region gets budgets of its own, at the same
-        rates, on the same clock and deadline; without a client factory (a client the
-        caller built), every function goes through this API."""
-        if not region or region == self.region or self._client_factory is None:
+        """The API for functions in ``region`` (from an ARN): the same path, so the same
+        session, clock and deadline, and that Region's own budgets (Lambda's quotas are
+        per account and Region). A client the caller built reaches its own Region only."""
+        target = self.path.region_of(region)
+        if target == self.region:
             return self
         with self._regions_lock:
-            api = self._regions.get(region)
+            api = self._regions.get(target)
             if api is None:
-                api = LambdaApi(
-                    self._client_factory(region),
-                    budget=RequestBudget(self.budget.max_rps, clock=self.clock),
-                    get_function_budget=RequestBudget(
-                        self.get_function_budget.max_rps, clock=self.clock
-                    ),
-                    clock=self.clock,
-                    deadline=self.deadline,
-                )
-                self._regions[region] = api
+                api = self._regions[target] = LambdaApi(self.path, region=target)
             return api
 
-    @property
-    def region(self) -> str | None:
-        return str(self.client.meta.region_name) if self.client.meta.region_name else None
-
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
-        """Send one request (no retry) and translate every failure."""
-        budget = self.get_function_budget if operation == "get_function" else self.budget
-        self._acquire(budget)
-        _CALL.read_timeout = self._call_read_timeout()
-        sent = self.clock.wall()
-        try:
-            response: dict[str, Any] = getattr(self.client, operation)(**params)
-            self._observe(response, sent)
-        except botocore.exceptions.ClientError as err:
-            self._observe(dict(err.response), sent)
-            error = translate_client_error(err, operation, params)
-            if isinstance(error, ThrottledError):
-                budget.throttled(error.retry_after)
-            raise error from None
-        except (
-            botocore.exceptions.NoCredentialsError,
-            botocore.exceptions.PartialCredentialsError,
-            botocore.exceptions.CredentialRetrievalError,
-            botocore.exceptions.TokenRetrievalError,
-            botocore.exceptions.SSOTokenLoadError,
-            botocore.exceptions.UnauthorizedSSOTokenError,
-            *CONFIG_ERRORS,
-        ) as err:
-            raise setup_error(err) from None
-        except CONNECTION_ERRORS as err:
-            remaining = self._remaining()
-            if remaining is not None and remaining <= 0.05:
-                raise DeadlineReachedError(
-                    f"the --timeout ran out while waiting for Lambda's answer to {operation}"
-                ) from None
-            raise AwsUnavailableError(f"could not reach Lambda: {err}") from None
-        except botocore.exceptions.ParamValidationError as err:
-            raise InvalidRequestError(f"invalid request: {err}") from None
-        except (botocore.parsers.ResponseParserError, AttributeError, TypeError) as err:
-            # botocore could not parse the body (a list, HTML, truncated JSON on a 200).
-            raise UnexpectedAnswerError(
-                f"Lambda's answer to {iam_action(operation)} could not be read: "
-                f"{first_line(str(err))}",
-                hint="Check --endpoint-url / AWS_ENDPOINT_URL and any proxy (HTTPS_PROXY).",
-            ) from None
-        finally:
-            _CALL.read_timeout = None
-        if not isinstance(response, dict):
-            raise UnexpectedAnswerError(
-                f"Lambda's answer to {iam_action(operation)} is not a JSON object"
-            )
-        response.pop("ResponseMetadata", None)
-        return check_answer(operation, response)
-
-    def _observe(self, response: Mapping[str, Any], sent: float) -> None:
-        headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
-        self.server_clock.observe(headers.get("date"), sent, self.clock.wall())
-        if TIME_SCALE_HEADER in headers:
-            self.server_clock.observe_time_scale(headers.get(TIME_SCALE_HEADER))
+        """Send one request (no retry) through the call path; every failure translated."""
+        return self.path.call(LAMBDA, self.region, operation, params)
 
     # Reads -----------------------------------------------------------------
     def get_function_configuration(self, name: str, qualifier: str | None = None) -> dict[str, Any]:
@@ -418,13 +315,6 @@ class LambdaApi:
         return fetch_package(location, sha, name, timeout=timeout)
 
 
-def translate_client_error(
-    err: botocore.exceptions.ClientError, operation: str, params: Mapping[str, Any]
-) -> LambdaWaitError:
-    """Map a botocore ClientError to the tool's own error (:func:`translate_error`)."""
-    return translate_error(dict(err.response), operation, params)
-
-
 def make_api(
     settings: AwsSettings,
     *,
@@ -433,33 +323,29 @@ def make_api(
     get_function_budget: RequestBudget | None = None,
     credentials_by: Deadline | None = None,
 ) -> LambdaApi:
-    """Build a :class:`LambdaApi`; fails before any request when region or credentials lack.
-    A credential_process still running at ``credentials_by`` (the --timeout, counted from
-    the set-up) is ended: exit 5 naming it (aws_setup.BoundedProcess)."""
-    try:
-        limit = None if credentials_by is None else credentials_by.remaining
-        session = make_session(settings, limit)
-        region = session.region_name
-        credentials = session.get_credentials() if check_credentials and region else True
-    except botocore.exceptions.BotoCoreError as err:
-        raise setup_error(err) from None
-    if not region:
-        raise UsageError(
-            "no AWS region configured.",
-            hint="Pass --region, or set AWS_REGION / AWS_DEFAULT_REGION (or region in a profile).",
-        )
-    if credentials is None:
-        raise no_credentials_error()
-    config = client_config()
-    endpoint = settings.endpoint_url or None
-    try:
-        client = session.client("lambda", endpoint_url=endpoint, config=config)
-    except ValueError as err:  # botocore rejects a malformed endpoint URL this way
-        raise UsageError(f"invalid endpoint URL {endpoint!r}: {err}") from None
-
-    def regional(region: str) -> Any:
-        return session.client("lambda", region_name=region, endpoint_url=endpoint, config=config)
-
-    return LambdaApi(
-        client, budget=budget, get_function_budget=get_function_budget, client_factory=regional
+    """The :class:`LambdaApi` of the session's Region over a new call path
+    (:func:`~lambda_wait.aws_path.open_path`); its client is built at once, so a bad
+    setup fails before any request."""
+    seeded = {CONTROL_PLANE: budget, GET_FUNCTION: get_function_budget}
+    path = open_path(
+        settings,
+        budgets={quota: b for quota, b in seeded.items() if b is not None},
+        check_credentials=check_credentials,
+        credentials_by=credentials_by,
     )
+    api = LambdaApi(path)
+    api.path.client(LAMBDA)
+    return api
+
+
+def api_for(client: Any) -> LambdaApi:
+    """The API over what a Python caller gave as ``client=``: a :class:`LambdaApi` as it
+    is; None, the default session; a boto3 Session, its clients built by the call path;
+    else a Lambda client the caller built."""
+    if isinstance(client, LambdaApi):
+        return client
+    if client is None:
+        return make_api(AwsSettings(), check_credentials=False)
+    if hasattr(client, "client") and not hasattr(client, "get_function_configuration"):
+        return LambdaApi(AwsCallPath(SessionClients(client)))  # a boto3 Session
+    return LambdaApi(client)

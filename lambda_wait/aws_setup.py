@@ -3,8 +3,8 @@ the session (:class:`AwsSession`, on botocore's own), botocore's configuration (
 retries, time-outs), and a broken setup (config file, profile, credentials) as the
 tool's own error.
 
-Split from :mod:`lambda_wait.aws` (which sends the requests) along that seam;
-:mod:`lambda_wait.cloudwatch` builds its client from here too.
+The call path (:mod:`lambda_wait.aws_path`) builds every service's client from here;
+it sends the requests.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,18 @@ CONNECTION_ERRORS = (
     botocore.exceptions.ReadTimeoutError,
     botocore.exceptions.ConnectTimeoutError,
     botocore.exceptions.ConnectionError,
+)
+
+
+# The credentials could not be had, or the configuration read (setup_error says which).
+SETUP_ERRORS = (
+    botocore.exceptions.NoCredentialsError,
+    botocore.exceptions.PartialCredentialsError,
+    botocore.exceptions.CredentialRetrievalError,
+    botocore.exceptions.TokenRetrievalError,
+    botocore.exceptions.SSOTokenLoadError,
+    botocore.exceptions.UnauthorizedSSOTokenError,
+    *CONFIG_ERRORS,
 )
 
 
@@ -221,6 +234,45 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def endpoint_from_env() -> str | None:
-    """The endpoint boto3 itself would use from the environment, for messages only."""
-    return os.environ.get("AWS_ENDPOINT_URL_LAMBDA") or os.environ.get("AWS_ENDPOINT_URL")
+def service_endpoint(
+    service: str, given: str | None, environ: Mapping[str, str] | None = None
+) -> tuple[str | None, str | None]:
+    """The endpoint a ``service`` client is built with, and where it came from (for a
+    message): ``--endpoint-url`` is Lambda's, and every other service's too unless the
+    environment names one of its own (botocore's AWS_ENDPOINT_URL_<SERVICE> or
+    AWS_ENDPOINT_URL, which botocore then reads itself). A URL that cannot be used
+    (no host, a port past 65535) is exit 2 here, before any request."""
+    env = os.environ if environ is None else environ
+    names = (f"AWS_ENDPOINT_URL_{service.upper()}", "AWS_ENDPOINT_URL")
+    own = next(((name, env[name]) for name in names if env.get(name)), None)
+    if given and (service == "lambda" or own is None):
+        check_endpoint(given, "--endpoint-url")
+        return given, "--endpoint-url"
+    if own is not None:
+        check_endpoint(own[1], own[0])
+    return None, None
+
+
+def check_endpoint(url: str, where: str) -> None:
+    """UsageError (exit 2) naming ``where`` when ``url`` is no http(s) URL of a host
+    and a port from 1 to 65535 (botocore would fail on its first request, exit 70)."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        port = parts.port  # ValueError: "Port out of range 0-65535", or not a number
+        problem = (
+            "it is not an http:// or https:// URL"
+            if parts.scheme not in ("http", "https")
+            else "it names no host"
+            if not parts.hostname
+            else "port 0 cannot be reached"
+            if port == 0
+            else None
+        )
+    except ValueError as err:
+        problem = first_line(str(err)).lower()
+    if problem is not None:
+        raise UsageError(
+            f"invalid endpoint URL {url!r} ({where}): {problem}.",
+            hint="Give a URL such as http://127.0.0.1:4566 or "
+            "https://lambda.us-east-1.amazonaws.com (a port from 1 to 65535), or leave it out.",
+        )

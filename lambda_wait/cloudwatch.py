@@ -1,69 +1,69 @@
-"""CloudWatch for the release gates: DescribeAlarms and GetMetricData, typed.
+"""CloudWatch's typed adapter for the release gates: DescribeAlarms and GetMetricData.
 
-A sibling of :mod:`lambda_wait.aws` (the only other module that touches
-boto3): it builds the client the same way (one attempt per request, the same
-time-outs, the same session) and raises only lambda-wait errors.
+Thin, as every service's adapter is: :class:`CloudWatchApi` hands each request to the
+one call path (:mod:`lambda_wait.aws_path`), which budgets it (CloudWatch's own quotas,
+per account and Region), bounds it by the run's Deadline, reads the server clock from
+its answer, translates its errors (:data:`CLOUDWATCH_ERRORS`) and cleans its text.
+Built beside the Lambda API of the function (:meth:`CloudWatchApi.beside`): the same
+session and the Region of the function's ARN.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import botocore.exceptions
-import botocore.parsers
-
-from lambda_wait.answers import PageGuard, clean_tree
-from lambda_wait.aws_setup import (
-    CONNECTION_ERRORS,
-    AwsSettings,
-    client_config,
-    make_session,
-    no_credentials_error,
-)
-from lambda_wait.errors import (
-    AuthError,
-    AwsUnavailableError,
-    InvalidRequestError,
-    LambdaWaitError,
-    ThrottledError,
-    UnexpectedAnswerError,
-    UsageError,
-)
+from lambda_wait.answers import PageGuard
+from lambda_wait.aws_errors import ServiceErrors
+from lambda_wait.aws_path import AwsCallPath, Quota, Service
+from lambda_wait.errors import UnexpectedAnswerError
 from lambda_wait.release.gates import AlarmReading, ErrorCounts
 
-_AUTH = {"AccessDenied", "AccessDeniedException", "UnrecognizedClientException",
-         "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException",
-         "SignatureDoesNotMatch"}  # fmt: skip
-_THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException"}
-_INVALID = {"InvalidParameterValue", "InvalidParameterCombination", "ValidationError",
-            "MissingParameter", "InvalidNextToken"}  # fmt: skip
+if TYPE_CHECKING:
+    from lambda_wait.aws import LambdaApi
+
+CLOUDWATCH_ERRORS = ServiceErrors(
+    "CloudWatch",
+    "cloudwatch",
+    throttled=frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException"}),
+    invalid=frozenset(
+        {
+            "InvalidParameterValue",
+            "InvalidParameterCombination",
+            "ValidationError",
+            "MissingParameter",
+            "InvalidNextToken",
+        }
+    ),
+    auth_remedy="or drop the gate that needs it",
+    endpoint_hint="check AWS_ENDPOINT_URL_CLOUDWATCH / --endpoint-url and any proxy",
+)
+# CloudWatch's quotas per account and Region: DescribeAlarms 9 req/s, GetMetricData 50.
+CLOUDWATCH = Service(
+    "cloudwatch",
+    CLOUDWATCH_ERRORS,
+    Quota("cloudwatch:DescribeAlarms", 3.0),
+    {"get_metric_data": Quota("cloudwatch:GetMetricData", 10.0)},
+)
 _PERIOD = 60  # Lambda's metrics are per minute
 
 
 class CloudWatchApi:
-    """The two CloudWatch reads the gates need; raises only lambda-wait errors."""
+    """The two CloudWatch reads the gates need, in one Region; raises only lambda-wait
+    errors (the call path's)."""
 
-    def __init__(self, client: Any) -> None:
-        self.client = client
+    def __init__(self, path: AwsCallPath, region: str | None = None) -> None:
+        self.path = path
+        self.region = path.region_of(region)
+
+    @classmethod
+    def beside(cls, api: LambdaApi) -> CloudWatchApi:
+        """CloudWatch on ``api``'s path, in its Region (the function's)."""
+        return cls(api.path, api.region)
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        try:
-            response: dict[str, Any] = getattr(self.client, operation)(**params)
-        except botocore.exceptions.ClientError as err:
-            raise _translate(err, operation) from None
-        except botocore.exceptions.NoCredentialsError:
-            raise no_credentials_error() from None
-        except CONNECTION_ERRORS as err:
-            raise AwsUnavailableError(f"could not reach CloudWatch: {err}") from None
-        except (botocore.parsers.ResponseParserError, AttributeError, TypeError) as err:
-            raise _unexpected(operation, f"could not be read: {str(err)[:80]}") from None
-        if not isinstance(response, dict):
-            raise _unexpected(operation, "is not an object")
-        response.pop("ResponseMetadata", None)
-        return dict(clean_tree(response))  # alarm names and reasons reach the output
+        return self.path.call(CLOUDWATCH, self.region, operation, params)
 
     def describe_alarms(self, names: Sequence[str]) -> list[AlarmReading]:
         """The named metric and composite alarms that exist (missing names are left out)."""
@@ -147,10 +147,9 @@ class CloudWatchApi:
 
 
 def _unexpected(operation: str, what: str) -> UnexpectedAnswerError:
-    action = "cloudwatch:" + "".join(part.capitalize() for part in operation.split("_"))
     return UnexpectedAnswerError(
-        f"CloudWatch's answer to {action} {what}",
-        hint="Not an answer CloudWatch gives: check AWS_ENDPOINT_URL_CLOUDWATCH and any proxy.",
+        f"CloudWatch's answer to {CLOUDWATCH_ERRORS.action(operation)} {what}",
+        hint=f"Not an answer CloudWatch gives: {CLOUDWATCH_ERRORS.endpoint_hint}.",
     )
 
 
@@ -165,44 +164,7 @@ def _listed(page: dict[str, Any], operation: str, *keys: str) -> list[dict[str, 
     return items
 
 
-def _translate(err: botocore.exceptions.ClientError, operation: str) -> LambdaWaitError:
-    info = err.response.get("Error") or {}
-    code = str(info.get("Code") or "")
-    message = str(info.get("Message") or code)
-    action = "cloudwatch:" + "".join(part.capitalize() for part in operation.split("_"))
-    if code in _AUTH:
-        return AuthError(
-            f"permission denied for {action}: {message}",
-            hint=f"Grant {action} to the caller, or drop the gate that needs it.",
-        )
-    if code in _THROTTLED:
-        return ThrottledError(f"throttled by CloudWatch ({code})")
-    if code in _INVALID:
-        return InvalidRequestError(f"CloudWatch rejected {action}: {message}")
-    return AwsUnavailableError(f"CloudWatch error {code}: {message}")
-
-
-def make_cloudwatch(settings: AwsSettings) -> CloudWatchApi:
-    """A :class:`CloudWatchApi` for the same region and profile as Lambda's. Endpoint:
-    boto3's own (AWS_ENDPOINT_URL_CLOUDWATCH, AWS_ENDPOINT_URL) when set, else the
-    Lambda endpoint given (the sandbox answers CloudWatch on the same port)."""
-    session = make_session(settings)
-    if not session.region_name:
-        raise UsageError(
-            "no AWS region configured.",
-            hint="Pass --region, or set AWS_REGION / AWS_DEFAULT_REGION (or region in a profile).",
-        )
-    own = os.environ.get("AWS_ENDPOINT_URL_CLOUDWATCH") or os.environ.get("AWS_ENDPOINT_URL")
-    endpoint = None if own else (settings.endpoint_url or None)
-    try:
-        client = session.client("cloudwatch", endpoint_url=endpoint, config=client_config())
-    except ValueError as err:
-        raise UsageError(f"invalid endpoint URL {endpoint!r}: {err}") from None
-    return CloudWatchApi(client)
-
-
 if TYPE_CHECKING:  # mypy proves the real adapters satisfy the release's ports
-    from lambda_wait.aws import LambdaApi
     from lambda_wait.release.ports import InvokeApi, MetricsApi, ReleaseApi
 
     def _lambda_api_is_a_release_api(api: LambdaApi) -> ReleaseApi:

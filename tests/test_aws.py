@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,9 @@ import botocore.awsrequest
 import pytest
 from botocore.stub import Stubber
 
-from lambda_wait._legacy_clock import public_clock
 from lambda_wait.api import wait_for_function
-from lambda_wait.aws import AwsSettings, LambdaApi, iam_action, make_api
+from lambda_wait.aws import CONTROL_PLANE, AwsSettings, LambdaApi, iam_action, make_api
+from lambda_wait.aws_path import AwsCallPath, SessionClients
 from lambda_wait.budget import RequestBudget
 from lambda_wait.clock import Deadline, ManualClock
 from lambda_wait.errors import (
@@ -546,34 +545,43 @@ def test_wait_for_function_rejects_a_bad_name_before_any_call(client: Any) -> No
         stubber.assert_no_pending_responses()
 
 
-def test_another_region_gets_budgets_of_its_own_on_the_same_clock(client: Any) -> None:
-    made: list[str] = []
+class FakeSession:
+    """A session whose clients are real botocore clients, counted as they are built."""
 
-    def factory(region: str) -> Any:
-        made.append(region)
+    region_name = "us-east-1"
+
+    def __init__(self) -> None:
+        self.made: list[tuple[str, str | None]] = []
+
+    def client(self, service: str, *, region_name: str | None = None, **_: Any) -> Any:
+        self.made.append((service, region_name))
         return boto3.client(
-            "lambda",
-            region_name=region,
+            service,
+            region_name=region_name,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         )
 
+
+def test_another_region_gets_budgets_of_its_own_on_the_same_clock(client: Any) -> None:
+    session = FakeSession()
     clock = ManualClock(100.0)
-    api = LambdaApi(
-        client,
-        budget=RequestBudget(7.0, clock=clock),
-        client_factory=factory,
+    path = AwsCallPath(
+        SessionClients(session),
+        budgets={CONTROL_PLANE: RequestBudget(7.0, clock=clock)},
         deadline=Deadline(clock, 30.0),
     )
+    api = LambdaApi(path)
     assert api.in_region(None) is api
-    assert api.in_region("us-east-1") is api  # the client's own Region
+    assert api.in_region("us-east-1") is api  # the session's own Region
     other = api.in_region("eu-west-1")
-    assert other is api.in_region("eu-west-1") and made == ["eu-west-1"]  # made once
+    assert other is api.in_region("eu-west-1") and other.client is other.client
+    assert session.made == [("lambda", "eu-west-1")]  # built once, when first used
     assert other.region == "eu-west-1"
     assert other.budget is not api.budget and other.budget.max_rps == 7.0
     assert other.get_function_budget is not api.get_function_budget
     assert other.clock is api.clock and other.deadline is api.deadline  # the one Deadline
-    # Without a factory (a client the caller built) everything stays on one API.
+    # A client the caller built reaches its own Region only: everything stays on it.
     assert LambdaApi(client).in_region("eu-west-1").region == "us-east-1"
 
 
@@ -613,32 +621,3 @@ def test_bounded_by_gives_a_view_and_leaves_the_api_alone(client: Any, clock: Ma
     view = api.bounded_by(run)
     assert view.deadline is run and api.deadline.at is None
     assert view.budget is api.budget and view.client is api.client and view.clock is api.clock
-
-
-def test_the_0_1_0_clock_callables_still_work_and_warn(client: Any) -> None:
-    now, slept = [100.0], []
-
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    with Stubber(client) as stubber:
-        for doc in (configuration("Pending", None), configuration("Active", None)):
-            stubber.add_response(
-                "get_function_configuration", doc, expected_params={"FunctionName": "orders"}
-            )
-        with pytest.warns(DeprecationWarning, match=r"pass clock= a lambda_wait\.clock\.Clock"):
-            result = wait_for_function(
-                "orders", client=client, timeout=60, clock=lambda: now[0], sleep=sleep
-            )
-        stubber.assert_no_pending_responses()
-    assert result.ready and len(slept) == 1  # the caller's sleep, on the caller's time
-    assert result.elapsed == pytest.approx(slept[0])
-
-
-def test_one_clock_passes_through_without_a_warning(clock: ManualClock) -> None:
-    default = ManualClock()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert public_clock(clock, None, None, default=default, function="f") is clock
-        assert public_clock(None, None, None, default=default, function="f") is default

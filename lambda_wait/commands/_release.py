@@ -175,8 +175,7 @@ def shift_options(
     checked: CheckedRelease, opts: CommonOptions, api: LambdaApi, function: str, alias: str
 ) -> ShiftOptions:
     """Build the gates (checking that every alarm exists: exit 2 before any change)."""
-    from lambda_wait.aws import AwsSettings
-    from lambda_wait.cloudwatch import make_cloudwatch
+    from lambda_wait.cloudwatch import CloudWatchApi
     from lambda_wait.release.adapters import CloudWatchGates, smoke_test
     from lambda_wait.release.executor import ShiftOptions
     from lambda_wait.release.gates import missing_alarms
@@ -184,7 +183,7 @@ def shift_options(
     gates = None
     policy = checked.policy
     if policy.watches_anything:
-        cloudwatch = make_cloudwatch(AwsSettings(opts.region, opts.profile, opts.endpoint_url))
+        cloudwatch = CloudWatchApi.beside(api)  # the function's session and Region
         # The deploy's clock and deadline: a signal or --timeout cuts the gates' retries.
         gates = CloudWatchGates(cloudwatch, function, alias, api.clock, deadline=api.deadline)
         if policy.alarms:

@@ -16,6 +16,7 @@ import pytest
 from moto import mock_aws
 
 from lambda_wait.aws import LambdaApi
+from lambda_wait.aws_path import AwsCallPath
 from lambda_wait.cloudwatch import CloudWatchApi
 from lambda_wait.errors import AwsUnavailableError, UsageError
 from lambda_wait.release.gates import AlarmReading
@@ -80,7 +81,9 @@ def test_alarms_as_readings_and_missing_ones_left_out(clients: tuple[Any, Any]) 
             ComparisonOperator="GreaterThanOrEqualToThreshold",
         )
     cw.set_alarm_state(AlarmName="latency", StateValue="ALARM", StateReason="p99 over 1s")
-    readings = CloudWatchApi(cw).describe_alarms(["errors", "latency", "nope"])
+    readings = CloudWatchApi(AwsCallPath.over({"cloudwatch": cw})).describe_alarms(
+        ["errors", "latency", "nope"]
+    )
     by_name = {r.name: r for r in readings}
     assert set(by_name) == {"errors", "latency"}  # "nope" does not exist
     assert by_name["errors"].state == "OK"  # moto's initial state
@@ -108,7 +111,7 @@ def test_error_counts_are_the_new_versions_own(clients: tuple[Any, Any]) -> None
 
     put("4", 3, 20)
     put("3", 50, 100)  # the old version's errors do not count
-    counts = CloudWatchApi(cw).version_error_counts(
+    counts = CloudWatchApi(AwsCallPath.over({"cloudwatch": cw})).version_error_counts(
         "orders", "live", "4", now.timestamp() - 30, now.timestamp() + 30
     )
     assert (counts.errors, counts.invocations) == (3, 20)

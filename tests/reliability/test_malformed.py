@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from lambda_wait.answers import check_answer
 from lambda_wait.aws import LambdaApi
+from lambda_wait.aws_path import AwsCallPath
 from lambda_wait.cloudwatch import CloudWatchApi
 from lambda_wait.errors import ExitCode, UnexpectedAnswerError
 from lambda_wait.sandbox import SandboxHandle
@@ -218,7 +219,7 @@ CLOUDWATCH: dict[str, tuple[str, list[Any], Callable[[CloudWatchApi], Any], str]
         _metrics,
         "not numbers",
     ),
-    "a body that is not an object": ("get_metric_data", [["x"]], _metrics, "not an object"),
+    "a body that is not an object": ("get_metric_data", [["x"]], _metrics, "not a JSON object"),
     "metric pages repeating their token": (
         "get_metric_data",
         [{"MetricDataResults": [RESULT], "NextToken": "t"}],
@@ -231,7 +232,7 @@ CLOUDWATCH: dict[str, tuple[str, list[Any], Callable[[CloudWatchApi], Any], str]
 @pytest.mark.parametrize("case", CLOUDWATCH, ids=list(CLOUDWATCH))
 def test_a_malformed_cloudwatch_answer_is_exit_8(case: str) -> None:
     operation, pages, call, said = CLOUDWATCH[case]
-    cw = CloudWatchApi(FakeCloudWatch(**{operation: pages}))
+    cw = CloudWatchApi(AwsCallPath.over({"cloudwatch": FakeCloudWatch(**{operation: pages})}))
     with pytest.raises(UnexpectedAnswerError) as excinfo:
         call(cw)
     assert excinfo.value.exit_code is ExitCode.UNAVAILABLE and said in excinfo.value.message
@@ -240,12 +241,11 @@ def test_a_malformed_cloudwatch_answer_is_exit_8(case: str) -> None:
 def test_cloudwatch_text_is_cleaned_and_good_answers_pass() -> None:
     alarm = {"AlarmName": "errors", "StateValue": "ALARM", "StateReason": "\x1b[2J\n::error::x"}
     results = [RESULT, {"Id": "invocations", "Values": [10, 5.0]}]
-    cw = CloudWatchApi(
-        FakeCloudWatch(
-            describe_alarms=[{"MetricAlarms": [alarm]}],
-            get_metric_data=[{"MetricDataResults": results}],
-        )
+    fake = FakeCloudWatch(
+        describe_alarms=[{"MetricAlarms": [alarm]}],
+        get_metric_data=[{"MetricDataResults": results}],
     )
+    cw = CloudWatchApi(AwsCallPath.over({"cloudwatch": fake}))
     [reading] = _alarms(cw)
     assert reading.reason is not None and "\x1b" not in reading.reason
     assert "\n" not in reading.reason and not reading.reason.startswith("::")
