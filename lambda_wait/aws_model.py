@@ -28,6 +28,11 @@ def operation_members(operation: str) -> tuple[str, ...]:
     return tuple(_service_model().operation_model(operation).input_shape.members)
 
 
+def enum_values(shape: str) -> tuple[str, ...]:
+    """The values of one of Lambda's enums (e.g. ``StateReasonCode``), offline."""
+    return tuple(getattr(_service_model().shape_for(shape), "enum", None) or ())
+
+
 def validate_request(operation: str, params: Mapping[str, Any], *, where: str) -> None:
     """Check ``params`` against the operation's input shape in botocore's model, offline.
 

@@ -350,8 +350,7 @@ class AwsCallPath:
             raise UnexpectedAnswerError(
                 f"{service.errors.title}'s answer to {service.errors.action(operation)} "
                 "is not a JSON object",
-                hint=f"Not an answer {service.errors.title} gives: "
-                f"{service.errors.endpoint_hint}.",
+                hint=f"Not an answer {service.errors.title} gives: {service.errors.endpoint_hint}.",
             )
         response.pop("ResponseMetadata", None)
         if service.check is not None:

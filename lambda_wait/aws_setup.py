@@ -246,8 +246,11 @@ def service_endpoint(
     names = (f"AWS_ENDPOINT_URL_{service.upper()}", "AWS_ENDPOINT_URL")
     own = next(((name, env[name]) for name in names if env.get(name)), None)
     if given and (service == "lambda" or own is None):
-        check_endpoint(given, "--endpoint-url")
-        return given, "--endpoint-url"
+        # The CLI reads --endpoint-url from AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL too.
+        lambdas = ("AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL")
+        where = next((name for name in lambdas if env.get(name) == given), "--endpoint-url")
+        check_endpoint(given, where)
+        return given, where
     if own is not None:
         check_endpoint(own[1], own[0])
     return None, None

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lambda_wait import reasons
+from lambda_wait import reasons, reasons_doc
 from lambda_wait.reasons import (
     ALIASES,
     CATALOGUE,
@@ -18,12 +18,13 @@ from lambda_wait.reasons import (
     DecodedReason,
     decode,
     lookup,
-    render_markdown,
 )
+from lambda_wait.reasons_doc import render_markdown
 from tests.imports import loaded_after
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "reason-codes.md"
+REGENERATE = "uv run python -m lambda_wait.reasons_doc"
 ENUMS = ("StateReasonCode", "LastUpdateStatusReasonCode")
 
 # Curated expectations from the reference facts (not derived from the catalogue itself).
@@ -70,7 +71,7 @@ def test_every_botocore_enum_value_has_a_catalogue_entry(
     missing = [code for code in values if code not in CATALOGUE]
     assert not missing, (
         f"{shape} values with no entry in lambda_wait/reasons.py CATALOGUE: {missing}. "
-        "Add curated entries, then regenerate docs: uv run python -m lambda_wait.reasons"
+        f"Add curated entries, then regenerate docs: {REGENERATE}"
     )
 
 
@@ -258,17 +259,15 @@ def test_decode_never_raises_and_keeps_input(code: str | None, message: str | No
 
 def test_docs_page_is_up_to_date() -> None:
     expected = render_markdown()
-    assert DOC.exists(), "docs/reason-codes.md is missing: run uv run python -m lambda_wait.reasons"
+    assert DOC.exists(), f"docs/reason-codes.md is missing: run {REGENERATE}"
     actual = DOC.read_text(encoding="utf-8")
-    assert actual == expected, (
-        "docs/reason-codes.md is stale; regenerate it with: uv run python -m lambda_wait.reasons"
-    )
+    assert actual == expected, f"docs/reason-codes.md is stale; regenerate it with: {REGENERATE}"
 
 
 def test_docs_page_covers_every_entry_and_alias() -> None:
     text = render_markdown()
     assert text.startswith("# ")
-    assert "python -m lambda_wait.reasons" in text
+    assert "python -m lambda_wait.reasons_doc" in text
     for code, info in CATALOGUE.items():
         assert f"### `{code}`" in text
         assert info.remedy in text
@@ -288,16 +287,16 @@ def test_docs_page_marks_enum_membership() -> None:
 
 
 def test_main_prints_to_stdout_with_dash(capsys: pytest.CaptureFixture[str]) -> None:
-    assert reasons.main(["-"]) == 0
+    assert reasons_doc.main(["-"]) == 0
     assert capsys.readouterr().out == render_markdown()
 
 
 def test_main_writes_the_given_path(tmp_path: Path) -> None:
     target = tmp_path / "out" / "reason-codes.md"
-    assert reasons.main([str(target)]) == 0
+    assert reasons_doc.main([str(target)]) == 0
     assert target.read_text(encoding="utf-8") == render_markdown()
 
 
 def test_main_rejects_extra_arguments(capsys: pytest.CaptureFixture[str]) -> None:
-    assert reasons.main(["a", "b"]) == 2
+    assert reasons_doc.main(["a", "b"]) == 2
     assert "usage" in capsys.readouterr().err
