@@ -11,7 +11,6 @@ wait earlier. The last read happens at the deadline itself.
 from __future__ import annotations
 
 import random
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -49,10 +48,7 @@ class PollPolicy:
 
     For callers that want a schedule of their own (tests poll a time-scaled sandbox
     fast with it). Without one, the waiter uses :class:`~lambda_wait.schedule.PollSchedule`.
-    ``max_consecutive_errors`` is kept for compatibility and ignored: transient errors
-    are retried for as long as the deadline allows. ``bands`` (the 0.1.0 elapsed-time
-    table) is deprecated: it still caps the interval when given, with a
-    DeprecationWarning, and goes in 0.3.0; use ``max_interval`` or a ``PollSchedule``.
+    Transient errors are retried for as long as the deadline allows.
     """
 
     initial: float = 0.25
@@ -60,34 +56,14 @@ class PollPolicy:
     max_interval: float = 6.0
     jitter: float = 0.2  # fraction of the interval, both ways
     not_found_grace: float = 10.0  # ResourceNotFound this early is eventual consistency
-    max_consecutive_errors: int = 0  # ignored (errors are retried by time)
-    # Deprecated: (elapsed seconds below which it applies, interval ceiling) pairs.
-    bands: tuple[tuple[float, float], ...] | None = None
 
-    def __post_init__(self) -> None:
-        if self.bands is not None:
-            warnings.warn(
-                "PollPolicy(bands=...) is deprecated and will be removed in 0.3.0: use "
-                "max_interval, or a PollSchedule for the model's schedule",
-                DeprecationWarning,
-                stacklevel=3,
-            )
-
-    def ceiling(self, elapsed: float | None) -> float:
-        """The largest interval allowed at ``elapsed`` seconds into the wait."""
-        if elapsed is not None:
-            for until, ceiling in self.bands or ():
-                if elapsed < until:
-                    return min(self.max_interval, ceiling)
-        return self.max_interval
-
-    def interval(self, poll_number: int, rng: random.Random, elapsed: float | None = None) -> float:
+    def interval(self, poll_number: int, rng: random.Random) -> float:
         """Seconds to sleep after the ``poll_number``-th read (1-based)."""
         try:
             grown = self.initial * self.multiplier ** max(0, poll_number - 1)
         except OverflowError:  # a wait of hours: 1.5**n overflows near n = 1,750
             grown = self.max_interval
-        base = min(self.ceiling(elapsed), grown)
+        base = min(self.max_interval, grown)
         return max(0.05, base * (1 + rng.uniform(-self.jitter, self.jitter)))
 
 
@@ -370,7 +346,7 @@ class Waiter:
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         if self.policy is not None:
-            interval = self.policy.interval(self._polls, self._rng, self._elapsed())
+            interval = self.policy.interval(self._polls, self._rng)
         elif self._errors_in_row:
             interval = self.schedule.backoff(self._errors_in_row, self._rng) * self._time_scale()
         else:

@@ -108,3 +108,23 @@ def test_past_deadline_lifts_it_for_this_thread_only() -> None:
     with past_deadline(), past_deadline():  # nests, and restores on the way out
         assert deadline_lifted()
     assert not deadline_lifted()
+
+
+def test_there_is_one_manual_clock_class() -> None:
+    """The sandbox, the client side of a test and the pure tests run on the same one."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "lambda_wait"
+    defined = [
+        f"{path.relative_to(package.parent)}:{node.name}"
+        for path in package.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef) and node.name.endswith("Clock")
+    ]
+    assert sorted(defined) == [
+        "lambda_wait/anchor.py:ServerClock",  # AWS's clock offset: not a Clock
+        "lambda_wait/clock.py:Clock",
+        "lambda_wait/clock.py:ManualClock",
+        "lambda_wait/clock.py:SystemClock",
+    ]

@@ -78,7 +78,7 @@ def simulate(
             run.sends[fn].append(when)
             run.all_sends.append(when)
             polls = len(run.sends[fn])
-            interval = policy.interval(polls, rng, elapsed=when)
+            interval = policy.interval(polls, rng)
             heapq.heappush(events, (when + interval, order, "ask", fn, None))
         order += 1
     run.lowest_rate = min(run.lowest_rate, max_rps)

@@ -252,11 +252,11 @@ def test_wait_records_how_long_the_update_took_unless_told_not_to(
     import threading
     import time
 
+    from lambda_wait.clock import ManualClock
     from lambda_wait.history import HistoryStore, history_key
-    from lambda_wait.sandbox.clock import ManualClock as SandboxClock
     from lambda_wait.schedule import OperationKind
 
-    clock = SandboxClock()  # the update ends only when the test says so
+    clock = ManualClock(1000.0)  # the update ends only when the test says so
     sb = sandbox_factory(None, time_scale=1.0, clock=clock)
     arn = sb.create_function("remembered", tags={"lambda-wait-sandbox:delay:create": "0"})[
         "FunctionArn"

@@ -549,15 +549,3 @@ def test_the_runs_deadline_keeps_the_last_real_answer() -> None:
     result = Waiter("x", read, timeout=2.0, clock=clock).run()
     assert result.exit_code is ExitCode.NOT_FOUND
     assert isinstance(result.error, FunctionNotFoundError)
-
-
-def test_policy_bands_are_deprecated_but_still_honoured() -> None:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        PollPolicy(max_interval=2.0)  # no bands: no warning
-    with pytest.warns(DeprecationWarning, match="bands"):
-        policy = PollPolicy(jitter=0.0, initial=5.0, bands=((10.0, 0.5),))
-    assert policy.interval(1, random.Random(1), elapsed=3.0) == pytest.approx(0.5)
-    assert policy.interval(1, random.Random(1), elapsed=30.0) == pytest.approx(5.0)

@@ -23,6 +23,7 @@ from lambda_wait.signals import exit_code
 from lambda_wait.ui.messages import internal_error_line
 
 if TYPE_CHECKING:
+    from lambda_wait.clock import Clock
     from lambda_wait.ui.output import Output
 
 
@@ -33,6 +34,7 @@ class Invocation:
     command: str = "lambda-wait"
     debug: bool = False
     output: Output | None = None
+    clock: Clock | None = None  # the run's one Clock (commands._common.run_clock)
 
     def fail(self, stop: BaseException) -> ExitCode:
         """Report why the command stopped; return its exit code. Interrupts (130/143),

@@ -32,17 +32,17 @@ def build_api(
     """The Lambda API for these options (fails before any request without region/credentials).
 
     Call it once per command: its request budgets are the process's one budget,
-    shared by every function the command handles. ``clock`` is the command's one
-    Clock (default: a new system clock), shared by the API and its budgets. The
+    shared by every function the command handles. ``clock`` is the run's one
+    Clock (default: :func:`run_clock`), shared by the API and its budgets. The
     set-up's own credential_process is bounded by the run's ``deadline`` (or, for a
     caller without one yet, by ``timeout`` seconds from now); bound the requests with
     ``LambdaApi.bounded_by``.
     """
     from lambda_wait.aws import AwsSettings, make_api
     from lambda_wait.budget import DEFAULT_MAX_RPS, RequestBudget, get_function_rps
-    from lambda_wait.clock import Deadline, SystemClock
+    from lambda_wait.clock import Deadline
 
-    clock = clock or SystemClock()
+    clock = clock or run_clock()
     if deadline is None and timeout is not None:
         deadline = Deadline(clock, timeout)  # a caller without the run's Deadline yet
     max_rps = budget.max_rps if budget is not None else DEFAULT_MAX_RPS
@@ -52,6 +52,17 @@ def build_api(
         get_function_budget=RequestBudget(get_function_rps(max_rps), clock=clock),
         credentials_by=deadline,
     )
+
+
+def run_clock() -> Clock:
+    """The run's one Clock (a SystemClock made once per run): the output's, the API's,
+    every wait's and sleep's, so cancelling it on Ctrl-C reaches them all."""
+    invocation = current_invocation()
+    if invocation.clock is None:
+        from lambda_wait.clock import SystemClock
+
+        invocation.clock = SystemClock()
+    return invocation.clock
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,6 @@ def run_command(opts: CommonOptions, command: str, body: CommandBody) -> int:
     """Run ``body`` with the command's :class:`Output`, show its result, and return the
     exit code. Whatever stops it early is the error boundary's
     (:mod:`lambda_wait.commands._boundary`), which prints through the same output."""
-    from lambda_wait.clock import SystemClock
     from lambda_wait.ui.output import Output
 
     output = Output(
@@ -79,7 +89,7 @@ def run_command(opts: CommonOptions, command: str, body: CommandBody) -> int:
         no_color=opts.no_color,
         ci_format=opts.ci_format,
         command=command,
-        clock=SystemClock(),
+        clock=run_clock(),
     )
     invocation = current_invocation()
     invocation.command, invocation.debug, invocation.output = command, opts.debug, output

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from lambda_wait.result import CommandResult
     from lambda_wait.ui.output import Output
 
-from ._common import build_api, run_command
+from ._common import build_api, run_clock, run_command
 
 EXAMPLES = """
 Examples:
@@ -43,7 +43,6 @@ def command(function: str, alias: str, to: str | None, dry_run: bool, opts: Comm
     """
 
     def body(output: Output) -> CommandResult:
-        from lambda_wait.clock import SystemClock
         from lambda_wait.deploy.reading import check_alias
         from lambda_wait.inputs import parse_function
         from lambda_wait.release.actions import rollback
@@ -51,9 +50,7 @@ def command(function: str, alias: str, to: str | None, dry_run: bool, opts: Comm
 
         check_alias(alias)
         ref = parse_function(function)
-        result = rollback(
-            build_api(opts), ref.api_name, alias, SystemClock(), to=to, dry_run=dry_run
-        )
+        result = rollback(build_api(opts), ref.api_name, alias, run_clock(), to=to, dry_run=dry_run)
         report = FunctionReport(ref.label, result.exit_code, message=result.lines()[0])
         payload = ReleasePayload("rollback", result.lines(), result.to_dict())
         return CommandResult(result.exit_code, [report], payload)

@@ -22,7 +22,7 @@ from lambda_wait.options import (
 from lambda_wait.usecases.functions import FunctionsRequest
 from lambda_wait.usecases.status import StatusRequest, run_status
 
-from ._common import ApiFactory, run_command
+from ._common import ApiFactory, run_clock, run_command
 
 EXAMPLES = """
 Examples:
@@ -100,4 +100,6 @@ def command(
         watch=interval if watch else None,
         json_output=opts.json,
     )
-    return run_command(opts, "status", partial(run_status, request, ApiFactory(opts, budget)))
+    return run_command(
+        opts, "status", partial(run_status, request, ApiFactory(opts, budget), clock=run_clock())
+    )

@@ -26,7 +26,7 @@ from lambda_wait.targets.registry import GOALS, Goal, goals_help, named_goal
 from lambda_wait.usecases.functions import FunctionsRequest
 from lambda_wait.usecases.wait import WaitRequest, run_wait
 
-from ._common import ApiFactory, run_command
+from ._common import ApiFactory, run_clock, run_command
 
 EXAMPLES = """
 Examples:
@@ -145,4 +145,6 @@ def command(
         wake=wake,
         history=not no_history,
     )
-    return run_command(opts, "wait", partial(run_wait, request, ApiFactory(opts, budget)))
+    return run_command(
+        opts, "wait", partial(run_wait, request, ApiFactory(opts, budget), clock=run_clock())
+    )

@@ -78,8 +78,8 @@ class Sandbox:
     and the cooldown are multiplied by ``time_scale``; ``throttling`` switches
     AWS's real-time quotas on; ``faults`` injects 500/503/dropped/slow answers;
     ``clock`` is a :class:`lambda_wait.clock.Clock` (its ``now()`` is the sandbox's
-    time) or, for tests, any callable giving monotonic seconds, such as
-    :class:`lambda_wait.sandbox.clock.ManualClock`; by default the system clock. Roles
+    time; a test's :class:`lambda_wait.clock.ManualClock`) or any callable giving
+    monotonic seconds; by default the system clock. Roles
     named in CreateFunction are created in moto's IAM when missing unless
     ``auto_create_roles`` is False (then moto answers "cannot be assumed").
     """

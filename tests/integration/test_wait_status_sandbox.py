@@ -9,8 +9,8 @@ import time
 from click.testing import CliRunner
 
 from lambda_wait.cli import cli
+from lambda_wait.clock import ManualClock
 from lambda_wait.errors import ExitCode
-from lambda_wait.sandbox.clock import ManualClock as SandboxClock
 from lambda_wait.sandbox.pytest_plugin import SandboxFactory
 from lambda_wait.sandbox.server import SandboxHandle
 
@@ -40,7 +40,7 @@ def test_wait_follows_a_vpc_create_from_pending_to_active(
     assert code == ExitCode.READY and "READY" in out and "VPC" in out
 
 
-def _finish_after_the_next_read(sb: SandboxHandle, clock: SandboxClock, name: str) -> None:
+def _finish_after_the_next_read(sb: SandboxHandle, clock: ManualClock, name: str) -> None:
     """Move the sandbox's clock past every delay once ``name`` has been read again."""
     reads_before = len(_reads(sb, name))
 
@@ -55,10 +55,10 @@ def _finish_after_the_next_read(sb: SandboxHandle, clock: SandboxClock, name: st
     threading.Thread(target=advance, daemon=True).start()
 
 
-def _on_a_manual_clock(sandbox_factory: SandboxFactory) -> tuple[SandboxHandle, SandboxClock, Run]:
+def _on_a_manual_clock(sandbox_factory: SandboxFactory) -> tuple[SandboxHandle, ManualClock, Run]:
     """A sandbox whose updates end only when the test moves its clock (not when the
     machine gets round to it), and the CLI against it."""
-    clock = SandboxClock()
+    clock = ManualClock(1000.0)
     sb = sandbox_factory(None, time_scale=1.0, clock=clock)
 
     def run(*args: str) -> tuple[int, str, str]:

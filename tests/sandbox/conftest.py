@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lambda_wait.sandbox.clock import ManualClock
+from lambda_wait.clock import ManualClock
 from tests.sandbox.helpers import Manual
 
 
@@ -16,7 +16,7 @@ def manual(sandbox_factory: Callable[..., Any]) -> Callable[..., Manual]:
     """Start a sandbox on a manual clock: ``manual(scenario=None, **kwargs)``."""
 
     def start(scenario: Any = None, **kwargs: Any) -> Manual:
-        clock = ManualClock()
+        clock = ManualClock(1000.0)
         handle = sandbox_factory(
             scenario, time_scale=kwargs.pop("time_scale", 1.0), clock=clock, **kwargs
         )

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from lambda_wait.clock import ManualClock
 from lambda_wait.sandbox import SandboxHandle
-from lambda_wait.sandbox.clock import ManualClock
 
 PENDING_MSG = (
     "The operation cannot be performed at this time. "

@@ -264,7 +264,7 @@ def test_boto3_waiters_block_while_pending_and_in_progress(manual: ManualFactory
             m.advance(0.1)
 
     handle.sandbox.on_call = tick
-    created = m.clock()
+    created = m.clock.now()
     handle.create_function("peer")
     lam.get_waiter("function_active_v2").wait(FunctionName="peer", WaiterConfig={"Delay": 0.01})
     # The waiter read more than once and its last read came after the Pending window.
@@ -273,7 +273,7 @@ def test_boto3_waiters_block_while_pending_and_in_progress(manual: ManualFactory
     assert len(polls) >= 3
 
     handle.sandbox.reset_calls()
-    updated = m.clock()
+    updated = m.clock.now()
     lam.update_function_configuration(FunctionName="peer", Timeout=9)
     lam.get_waiter("function_updated_v2").wait(FunctionName="peer", WaiterConfig={"Delay": 0.01})
     polls = _polls(handle, "peer")
