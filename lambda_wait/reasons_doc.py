@@ -41,8 +41,6 @@ def _enum_membership() -> dict[str, list[str]]:
 
 def render_markdown() -> str:
     """The full text of docs/reason-codes.md, generated from :data:`CATALOGUE`."""
-    member = _enum_membership()
-    yes_no = {True: "yes", False: "no"}
     lines = [
         "# Lambda reason codes",
         "",
@@ -69,20 +67,7 @@ def render_markdown() -> str:
     if ALIASES:
         spellings = ", ".join(f"`{alias}` (= `{code}`)" for alias, code in sorted(ALIASES.items()))
         lines += [f"Also accepted: {spellings}, the spelling used in the AWS docs.", ""]
-    lines += [
-        "## Summary",
-        "",
-        "| Code | Title | Transient | Cooldown | Enums |",
-        "|---|---|---|---|---|",
-    ]
-    short = {"StateReasonCode": "State", "LastUpdateStatusReasonCode": "Update"}
-    for info in CATALOGUE.values():
-        enums = ", ".join(short[s] for s in member.get(info.code, [])) or "(not in botocore)"
-        lines.append(
-            f"| `{info.code}` | {_cell(info.title)} | {yes_no[info.transient]} "
-            f"| {yes_no[info.cooldown]} | {enums} |"
-        )
-    lines += ["", "## Codes", ""]
+    lines += [*_summary(), "", "## Codes", ""]
     for info in CATALOGUE.values():
         flags = [
             "transient" if info.transient else "needs a change from you",
@@ -100,6 +85,27 @@ def render_markdown() -> str:
         ]
     lines += _serving_sections()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _summary() -> list[str]:
+    """The summary table: each code, its title, whether transient or under cooldown,
+    and which of botocore's enums list it."""
+    member = _enum_membership()
+    yes_no = {True: "yes", False: "no"}
+    short = {"StateReasonCode": "State", "LastUpdateStatusReasonCode": "Update"}
+    lines = [
+        "## Summary",
+        "",
+        "| Code | Title | Transient | Cooldown | Enums |",
+        "|---|---|---|---|---|",
+    ]
+    for info in CATALOGUE.values():
+        enums = ", ".join(short[s] for s in member.get(info.code, [])) or "(not in botocore)"
+        lines.append(
+            f"| `{info.code}` | {_cell(info.title)} | {yes_no[info.transient]} "
+            f"| {yes_no[info.cooldown]} | {enums} |"
+        )
+    return lines
 
 
 def _entries(label: str, catalogue: dict[str, ReasonInfo]) -> list[str]:
