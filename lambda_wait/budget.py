@@ -215,7 +215,7 @@ class RequestBudget:
                     raise Interrupted("interrupted")
                 if until is not None and self._clock() >= until:
                     raise DeadlineReachedError(
-                        "the --timeout ran out before the next request to Lambda could be sent"
+                        "the --timeout ran out before the next request to AWS could be sent"
                     )
             self._acquire_slot(until)
         finally:
@@ -230,7 +230,7 @@ class RequestBudget:
         while True:
             if until is not None and slot.go >= until:
                 raise DeadlineReachedError(
-                    "the --timeout ran out before the next request to Lambda could be sent"
+                    "the --timeout ran out before the next request to AWS could be sent"
                 )
             delay = slot.go - self._clock()
             if delay > 0:
