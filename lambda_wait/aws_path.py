@@ -134,6 +134,8 @@ class SessionClients:
             )
         except ValueError as err:  # botocore rejects a malformed endpoint URL this way
             raise UsageError(f"invalid endpoint URL {endpoint!r} ({where}): {err}") from None
+        except botocore.exceptions.NoRegionError:
+            raise no_region_error() from None
         except botocore.exceptions.BotoCoreError as err:
             raise setup_error(err) from None
 
@@ -359,6 +361,13 @@ class AwsCallPath:
         return cleaned
 
 
+def no_region_error() -> UsageError:
+    return UsageError(
+        "no AWS region configured.",
+        hint="Pass --region, or set AWS_REGION / AWS_DEFAULT_REGION (or region in a profile).",
+    )
+
+
 def open_path(
     settings: AwsSettings,
     *,
@@ -377,10 +386,7 @@ def open_path(
     except botocore.exceptions.BotoCoreError as err:
         raise setup_error(err) from None
     if not region:
-        raise UsageError(
-            "no AWS region configured.",
-            hint="Pass --region, or set AWS_REGION / AWS_DEFAULT_REGION (or region in a profile).",
-        )
+        raise no_region_error()
     if credentials is None:
         raise no_credentials_error()
     return AwsCallPath(SessionClients(session, settings.endpoint_url), budgets=budgets)

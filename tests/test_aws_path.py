@@ -13,7 +13,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from lambda_wait.aws import CONTROL_PLANE, AwsSettings, LambdaApi, make_api
+from lambda_wait.aws import CONTROL_PLANE, AwsSettings, LambdaApi, api_for, make_api
 from lambda_wait.aws_errors import readable, translate_error
 from lambda_wait.aws_path import AwsCallPath
 from lambda_wait.aws_setup import check_endpoint
@@ -216,6 +216,17 @@ def test_a_path_over_given_clients_names_the_one_missing(clock: ManualClock) -> 
     api = LambdaApi(lam, clock=clock)
     with pytest.raises(UsageError, match="no CloudWatch client was given"):
         CloudWatchApi.beside(api).describe_alarms(["errors"])
+
+
+def test_a_python_callers_session_without_a_region_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    api = api_for(boto3.Session(aws_access_key_id="a", aws_secret_access_key="b"))
+    with pytest.raises(UsageError, match="no AWS region configured"):
+        api.get_function_configuration("orders")
 
 
 # --- the pieces: readable error text, endpoint URLs --------------------------------------
