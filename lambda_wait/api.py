@@ -181,6 +181,7 @@ def wait_for_function(
     """
     ref = as_ref(function, qualifier)
     api = _api(client)
+    one_clock = clock if clock is not None else api.clock
     return InactiveAwareWait(
         api,
         ref,
@@ -191,7 +192,7 @@ def wait_for_function(
         policy=policy,
         listener=listener,
         poll_api=poll_api,
-        clock=clock if clock is not None else api.clock,
+        clock=one_clock,
         rng=rng,
         schedule=schedule,
         history=history_store(history),
