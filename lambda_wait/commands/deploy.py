@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from lambda_wait.release.executor import ShiftOptions
     from lambda_wait.usecases.deploy import DeployRequest
 
-from ._common import build_api, run_command
+from ._common import build_api, run_clock, run_command
 from ._release import (
     CheckedRelease,
     ReleaseFlags,
@@ -218,7 +218,8 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     request = _request(opts, params)
     from lambda_wait.usecases.deploy import run_deploy
 
-    return run_command(opts, "deploy", partial(run_deploy, request, _Setup(opts, release)))
+    setup = _Setup(opts, release)
+    return run_command(opts, "deploy", partial(run_deploy, request, setup, clock=run_clock()))
 
 
 def _request(opts: CommonOptions, params: dict[str, Any]) -> DeployRequest:

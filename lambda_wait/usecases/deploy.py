@@ -93,6 +93,7 @@ def run_deploy(
     setup: DeploySetup,
     progress: Progress,
     env: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
 ) -> CommandResult:
     """Validate everything offline (exit 2, nothing sent), then deploy each function:
     one spec (or none) in this thread, several concurrently under one request budget
@@ -100,7 +101,7 @@ def run_deploy(
     included, comes back as the result."""
     from lambda_wait.result import CommandResult, DeployPayload
 
-    results, many = _deploy(request, setup, progress, env)
+    results, many = _deploy(request, setup, progress, env, clock or SystemClock())
     reports = [_report(result) for result in results]
     payload = DeployPayload(results, request.timeout, many=many)
     error = None if many else results[0].error
@@ -112,6 +113,7 @@ def _deploy(
     setup: DeploySetup,
     progress: Progress,
     env: Mapping[str, str] | None,
+    clock: Clock,
 ) -> tuple[list[DeployResult], bool]:
     """The results, and whether several specs ran at once."""
     from lambda_wait.aws import BotocoreRequestModel
@@ -124,21 +126,24 @@ def _deploy(
     environ = os.environ if env is None else env
     if len(files) > 1:
         desired = build_all(files, request.flags, BotocoreRequestModel(), environ)
-        return _deploy_many(request, setup, desired, progress), True
+        return _deploy_many(request, setup, desired, progress, clock), True
     flags = replace(request.flags, spec=files[0] if files else None)
     one = build_desired(flags, BotocoreRequestModel(), environ)
-    return [_deploy_one(request, setup, one, progress)], False
+    return [_deploy_one(request, setup, one, progress, clock)], False
 
 
 def _deploy_one(
-    request: DeployRequest, setup: DeploySetup, desired: DesiredFunction, progress: Progress
+    request: DeployRequest,
+    setup: DeploySetup,
+    desired: DesiredFunction,
+    progress: Progress,
+    clock: Clock,  # the run's one clock: the deploy's, the API's
 ) -> DeployResult:
     from lambda_wait.api import history_store
     from lambda_wait.inputs import check_region, parse_function
 
     ref = parse_function(desired.name)
     check_region(ref, request.region)  # else the ARN's Region is used
-    clock = SystemClock()  # the deploy's one clock
     api = setup.api(clock, request.timeout).in_region(ref.region)
     # The run's one deadline: --timeout counts from here, after the client set-up.
     api = api.bounded_by(Deadline(clock, request.timeout))
@@ -154,6 +159,7 @@ def _deploy_many(
     setup: DeploySetup,
     desired: Sequence[DesiredFunction],
     progress: Progress,
+    clock: Clock,  # one for every deploy and the API: cancelling it wakes them all
 ) -> list[DeployResult]:
     """Several functions at once: one thread each, one API (one request budget), one
     deadline."""
@@ -162,7 +168,6 @@ def _deploy_many(
     from lambda_wait.inputs import check_region, parse_function
     from lambda_wait.peers import Peers
 
-    clock = SystemClock()  # one for every deploy and the API: cancelling it wakes them all
     api = setup.api(clock, request.timeout)
     for one in desired:
         check_region(parse_function(one.name), request.region)  # else the ARN's Region

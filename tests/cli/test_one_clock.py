@@ -14,8 +14,13 @@ from lambda_wait.clock import SystemClock
 
 @pytest.mark.parametrize(
     "args",
-    [["status", "{fn}"], ["wait", "{fn}", "--timeout", "30s"], ["versions", "{fn}"]],
-    ids=["status", "wait", "versions"],
+    [
+        ["status", "{fn}"],
+        ["wait", "{fn}", "--timeout", "30s"],
+        ["versions", "{fn}"],
+        ["deploy", "--function-name", "{fn}", "--memory-size", "256", "--dry-run"],
+    ],
+    ids=["status", "wait", "versions", "deploy"],
 )
 def test_a_run_makes_one_system_clock(
     args: list[str], moto_function: str, monkeypatch: pytest.MonkeyPatch
