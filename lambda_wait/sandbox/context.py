@@ -19,6 +19,7 @@ from lambda_wait.sandbox.errors import ApiError, UnknownFunctionError
 from lambda_wait.sandbox.routing import split_function_name
 from lambda_wait.sandbox.scenario import Failure, Resolved, Scenario
 from lambda_wait.sandbox.serving import MappingRecord
+from lambda_wait.sandbox.shape import shape_config
 from lambda_wait.sandbox.state import FunctionRecord, VersionRecord
 from lambda_wait.sandbox.timeline import Op
 from lambda_wait.sandbox.wsgi import Moto, Response, WSGIEnviron, error_response
@@ -163,18 +164,20 @@ class Context:
         data = resp.json()
         if not isinstance(data, dict):
             return resp
-        configs: list[Any] = []
+        configs: list[tuple[Any, bool]] = []
         if "Configuration" in data:
-            configs.append(data["Configuration"])
-        for key in ("Functions", "Versions"):
-            configs.extend(data.get(key) or [])
+            configs.append((data["Configuration"], False))
+        configs.extend((c, False) for c in data.get("Functions") or [])
+        configs.extend((c, True) for c in data.get("Versions") or [])
         if "FunctionName" in data and "Version" in data:
-            configs.append(data)
-        changed = False
-        for config in configs:
+            configs.append((data, False))
+        for config, listed in configs:
             if isinstance(config, dict):
-                changed = self._patch_config(config, region, now) or changed
-        if changed:
+                self._patch_config(config, region, now)
+                record = self.records.get((region, str(config.get("FunctionName"))))
+                empty_env = record is not None and record.environment_given
+                shape_config(config, region, empty_environment=empty_env, listed=listed)
+        if configs:
             resp.set_json(data)
         return resp
 

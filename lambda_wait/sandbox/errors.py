@@ -15,6 +15,7 @@ class ApiError:
     code: str
     message: str
     message_key: str = "message"
+    typed: bool = True  # the body carries "Type" (AWS leaves it out of a few answers)
 
 
 class UnknownFunctionError(UsageError):

@@ -124,6 +124,8 @@ class FunctionRecord:
     changed_since_publish: bool = True  # PublishVersion makes a version only when True
     # LastModified as Lambda sets it when it accepts an update (moto keeps the create's).
     last_modified: str | None = None
+    # An Environment was given: AWS answers {"Variables": {}} for it even when empty.
+    environment_given: bool = False
 
     def rotate_revision(self) -> str:
         """Give $LATEST a new RevisionId (a mutation applied, or an operation ended)."""

@@ -29,6 +29,7 @@ class Response:
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    shaped: bool = False  # an error body already in Lambda's shape (made by the sandbox)
 
     @classmethod
     def of_json(cls, status: int, data: Any) -> Response:
@@ -84,8 +85,11 @@ class Response:
 
 def error_response(err: ApiError, extra_headers: Iterable[tuple[str, str]] = ()) -> Response:
     """An error body botocore's rest-json parser understands."""
-    payload: dict[str, Any] = {"Type": "User" if err.status < 500 else "Service"}
-    payload[err.message_key] = err.message
+    payload: dict[str, Any] = {}
+    if err.typed and err.code != "ValidationException":  # AWS's ValidationException: neither
+        payload["Type"] = "User" if err.status < 500 else "Service"
+    key = "Message" if err.code == "ResourceNotFoundException" else err.message_key
+    payload[key] = err.message
     resp = Response(
         err.status,
         [
@@ -96,6 +100,7 @@ def error_response(err: ApiError, extra_headers: Iterable[tuple[str, str]] = ())
         ],
     )
     resp.set_json(payload)
+    resp.shaped = True
     return resp
 
 

@@ -12,6 +12,7 @@ from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.handlers import functions, invoke, mappings, provisioned, tags, versions
 from lambda_wait.sandbox.routing import LambdaRequest
+from lambda_wait.sandbox.shape import shape_error
 from lambda_wait.sandbox.state import FunctionRecord
 from lambda_wait.sandbox.wsgi import Response
 
@@ -55,7 +56,11 @@ UNBOUND_HANDLERS: dict[str, Unbound] = {
 
 
 def dispatch(ctx: Context, req: LambdaRequest, info: CallInfo) -> Response:
-    """Answer one Lambda request (call under ``ctx.lock``)."""
+    """Answer one Lambda request (call under ``ctx.lock``); errors in Lambda's body shape."""
+    return shape_error(_answer(ctx, req, info))
+
+
+def _answer(ctx: Context, req: LambdaRequest, info: CallInfo) -> Response:
     now = ctx.clock()
     op = info.operation
     record = ctx.record(req.region, info.name)
@@ -72,4 +77,18 @@ def dispatch(ctx: Context, req: LambdaRequest, info: CallInfo) -> Response:
     handler = HANDLERS.get(op)
     if handler is not None and record is not None:
         return handler(ctx, req, info, record, now)
-    return ctx.patched(ctx.apply(info, req.environ), req.region, now)
+    resp = ctx.patched(ctx.apply(info, req.environ), req.region, now)
+    if record is not None and op in ("GetFunction", "GetFunctionConfiguration"):
+        alias_arn(resp, record, info.qualifier)
+    return resp
+
+
+def alias_arn(resp: Response, record: FunctionRecord, qualifier: str | None) -> None:
+    """A function read through an alias names the alias's ARN (AWS), not the version's."""
+    if not resp.ok or not qualifier or qualifier not in record.alias_versions:
+        return
+    data = resp.json()
+    config = data.get("Configuration", data) if isinstance(data, dict) else None
+    if isinstance(config, dict):
+        config["FunctionArn"] = f"{record.arn}:{qualifier}"
+        resp.set_json(data)

@@ -66,12 +66,21 @@ def create(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Resp
         snapstart=snapstart_on(request),
         tags=tags,
         start_inactive=behaviour.start_inactive,
+        environment_given="Environment" in request,
     )
     ctx.records[(req.region, record.name)] = record
     record.changed_since_publish = not request.get("Publish")
     if request.get("Publish"):
-        # Version 1 is published once the function itself is ready.
+        # Version 1 is Active (or Failed) when $LATEST is: it is a copy of it.
         ctx.register_version(record, {"Version": "1"}, now, start=record.create.end)
+        # The answer is $LATEST's (Pending, its RevisionId) with Version 1 (AWS).
+        config["Version"] = "$LATEST"
+        resp.set_json(config)
+        resp = ctx.patched(resp, req.region, now)
+        config = resp.json()
+        config["Version"] = "1"
+        resp.set_json(config)
+        return resp
     return ctx.patched(resp, req.region, now)
 
 
@@ -137,6 +146,8 @@ def _forward_update(
         new_vpc = request.get("VpcConfig")
         if new_vpc is not None:
             record.vpc_config = new_vpc
+        if "Environment" in request:
+            record.environment_given = True
         if "SnapStart" in request:
             record.snapstart = snapstart_on(request)
     return resp

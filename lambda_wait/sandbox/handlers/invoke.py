@@ -18,6 +18,9 @@ def invoke(
     ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, now: float
 ) -> Response:
     """Invoke, InvokeAsync, InvokeWithResponseStream."""
+    qualifier = req.qualifier or "$LATEST"
+    if qualifier != "$LATEST" and not resolve_qualifier(ctx, req, record):
+        return ctx.not_found(info, req.region, record.name, qualifier)  # no such alias
     err = _guard(ctx, req, info, record, now)
     if err is not None:
         return ctx.reject(info, err)

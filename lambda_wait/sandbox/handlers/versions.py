@@ -17,6 +17,30 @@ from lambda_wait.sandbox.state import (
 )
 from lambda_wait.sandbox.wsgi import Response
 
+# AWS's texts for refused aliases and routing configurations (recorded answers).
+ALIAS_NAME_PATTERN = (
+    "1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: "
+    "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)"
+)
+WEIGHT_VALUES = (
+    "1 validation error detected: Value '{value}' at 'routingConfig.additionalVersionWeights' "
+    "failed to satisfy constraint: Map value must satisfy constraint: [Member must have value "
+    "less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member "
+    "must not be null]"
+)
+WEIGHT_KEYS = (
+    "1 validation error detected: Value '{value}' at 'routingConfig.additionalVersionWeights' "
+    "failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length "
+    "less than or equal to 1024, Member must have length greater than or equal to 1, Member "
+    "must satisfy regular expression pattern: [0-9]+]"
+)
+TOO_MANY_WEIGHTS = "Number of items in AdditionalVersionWeights cannot be greater than 1"
+LATEST_WEIGHTS = "$LATEST is not supported for an alias pointing to more than 1 version"
+SAME_VERSION = (
+    "Invalid function version {version}. "
+    "Function version {version} is already included in routing configuration."
+)
+
 
 def publish(
     ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, now: float
@@ -61,15 +85,9 @@ def alias(
     op = info.operation
     request = req.json()
     name = str(req.params.get("Name") or request.get("Name") or "")
-    if op == "UpdateAlias":
-        current = record.alias_revisions.get(name)
-        given = request.get("RevisionId")
-        if current is not None and given is not None and given != current:
-            return ctx.reject(info, ApiError(412, "PreconditionFailedException", REVISION_MISMATCH))
-    if op in ("CreateAlias", "UpdateAlias"):
-        refused = _routing_refusal(ctx, req, info, record, name)
-        if refused is not None:
-            return refused
+    refused = _alias_refusal(ctx, req, info, record, name)
+    if refused is not None:
+        return refused
     resp = ctx.apply(info, req.environ)
     if not resp.ok:
         return resp
@@ -77,13 +95,16 @@ def alias(
         resp.status = 200  # moto answers 201 (AWS: 200; only CreateAlias is 201)
     if op == "DeleteAlias":
         forget_alias(record, name)
-        return resp
+        return Response(204, [], b"")  # moto: 201 with a body
     data = resp.json()
     if not isinstance(data, dict):
         return resp
     if op in ("CreateAlias", "UpdateAlias"):
         record.alias_revisions[name] = new_revision()
     aliases = (data.get("Aliases") or []) if op == "ListAliases" else [data]
+    wanted = (req.query.get("FunctionVersion") or [None])[0]
+    if op == "ListAliases" and wanted:  # moto ignores the filter
+        aliases = data["Aliases"] = [a for a in aliases if a.get("FunctionVersion") == wanted]
     for item in aliases:
         if isinstance(item, dict):
             key = str(item.get("Name") or "")
@@ -91,34 +112,74 @@ def alias(
                 key, str(item.get("RevisionId") or new_revision())
             )
             _track(ctx, record, key, item, now)
+            routing = item.get("RoutingConfig")
+            if isinstance(routing, dict) and not routing.get("AdditionalVersionWeights"):
+                del item["RoutingConfig"]  # AWS leaves an empty routing config out
     resp.set_json(data)
     return resp
+
+
+def _alias_refusal(
+    ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, name: str
+) -> Response | None:
+    """What AWS refuses before touching an alias: names, revisions, existence, routing."""
+    op = info.operation
+    request = req.json()
+    arn = f"{record.arn}:{name}"
+    if op == "CreateAlias" and name.isdigit():
+        message = ALIAS_NAME_PATTERN.format(name=name)
+        return ctx.reject(info, ApiError(400, "ValidationException", message))
+    if op == "CreateAlias" and name in record.alias_versions:
+        message = f"Alias already exists: {arn}"
+        return ctx.reject(info, ApiError(409, "ResourceConflictException", message))
+    if op == "UpdateAlias":
+        if name not in record.alias_versions:
+            message = f"Alias not found: {arn}"
+            return ctx.reject(info, ApiError(404, "ResourceNotFoundException", message))
+        current = record.alias_revisions.get(name)
+        given = request.get("RevisionId")
+        if current is not None and given is not None and given != current:
+            return ctx.reject(info, ApiError(412, "PreconditionFailedException", REVISION_MISMATCH))
+    if op in ("CreateAlias", "UpdateAlias"):
+        return _routing_refusal(ctx, req, info, record, name)
+    return None
 
 
 def _routing_refusal(
     ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, name: str
 ) -> Response | None:
-    """AWS's checks of RoutingConfig.AdditionalVersionWeights (wording partly inferred)."""
+    """AWS's checks of RoutingConfig.AdditionalVersionWeights (texts as AWS answers)."""
     request = req.json()
     routing = request.get("RoutingConfig")
     weights = routing.get("AdditionalVersionWeights") if isinstance(routing, dict) else None
-    if not weights:
-        return None
     primary = str(request.get("FunctionVersion") or record.alias_versions.get(name) or "")
-    problem = None
-    if not isinstance(weights, dict) or len(weights) > 1:
-        problem = "An alias can route to at most one additional version."
-    elif primary == "$LATEST" or "$LATEST" in weights:
-        problem = "$LATEST is not supported for an alias pointing to more than 1 version"
-    elif primary in weights:
-        problem = f"The additional version {primary} is the alias's own FunctionVersion."
+    if not weights:
+        return _missing_version(ctx, req, info, record, [primary])
+    shown = "{" + ", ".join(f"{k}={float(v)}" for k, v in weights.items()) + "}"
+    error: ApiError | None = None
+    if any(not str(k).isdigit() for k in weights):
+        error = ApiError(400, "ValidationException", WEIGHT_KEYS.format(value=shown))
     elif any(not 0.0 <= float(w) <= 1.0 for w in weights.values()):
-        problem = "AdditionalVersionWeights must be between 0.0 and 1.0."
-    if problem is not None:
-        return ctx.reject(info, ApiError(400, "InvalidParameterValueException", problem))
-    missing = [str(v) for v in weights if str(v) not in record.versions]
-    if missing:
-        return ctx.not_found(info, req.region, record.name, missing[0])
+        error = ApiError(400, "ValidationException", WEIGHT_VALUES.format(value=shown))
+    elif len(weights) > 1:
+        error = ApiError(400, "InvalidParameterValueException", TOO_MANY_WEIGHTS)
+    elif primary == "$LATEST":
+        error = ApiError(400, "InvalidParameterValueException", LATEST_WEIGHTS, typed=False)
+    elif primary in weights:
+        message = SAME_VERSION.format(version=primary)
+        error = ApiError(400, "InvalidParameterValueException", message)
+    if error is not None:
+        return ctx.reject(info, error)
+    return _missing_version(ctx, req, info, record, [primary, *map(str, weights)])
+
+
+def _missing_version(
+    ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, versions: list[str]
+) -> Response | None:
+    """404 for the first version named that does not exist."""
+    for version in versions:
+        if version and version != "$LATEST" and version not in record.versions:
+            return ctx.not_found(info, req.region, record.name, version)
     return None
 
 
