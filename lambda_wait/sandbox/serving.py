@@ -36,6 +36,8 @@ class ProvisionedConfig:
     version: str
     op: Op
     last_modified: str = field(default_factory=aws_timestamp)
+    # Environments of the previous allocation, still serving while an alias move re-allocates.
+    carried: int = 0
 
     def busy(self, now: float) -> bool:
         """True while the allocation is IN_PROGRESS."""
@@ -54,7 +56,7 @@ class ProvisionedConfig:
             # Environments come up over the allocation: a linear ramp, never complete early.
             span = self.op.end - self.op.start
             done = (now - self.op.start) / span if span > 0 else 1.0
-            allocated = min(self.requested - 1, int(self.requested * done))
+            allocated = max(self.carried, min(self.requested - 1, int(self.requested * done)))
         else:
             allocated = self.requested if status == "READY" else 0
         out: dict[str, Any] = {
@@ -65,7 +67,8 @@ class ProvisionedConfig:
             "LastModified": self.last_modified,
         }
         if status == "FAILED" and self.op.failure is not None:
-            out["StatusReason"] = self.op.failure.text
+            # AWS's StatusReason is the bare code (FUNCTION_ERROR_INIT_FAILURE), or the knob's text.
+            out["StatusReason"] = self.op.failure.reason or self.op.failure.code
         return out
 
 

@@ -43,8 +43,8 @@ REVISION_MISMATCH = (
 )
 # AWS's answer (HTTP 400) to PublishVersion with a CodeSha256 that is not $LATEST's.
 CODE_SHA_MISMATCH = (
-    "CodeSha256 ({given}) is different from current CodeSha256 in $LATEST ({current}). "
-    "Please try again."
+    "CodeSHA256 ({given}) is different from current CodeSHA256 in $LATEST ({current}). "
+    "Please try again with the CodeSHA256 in $LATEST."
 )
 
 

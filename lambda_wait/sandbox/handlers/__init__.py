@@ -72,7 +72,7 @@ def _answer(ctx: Context, req: LambdaRequest, info: CallInfo) -> Response:
         return functions.delete(ctx, req, info, record)
     if op in OWN_HANDLERS:
         if record is None:
-            return ctx.not_found(info, req.region, info.name or "")
+            return provisioned.missing(ctx, info, req.region, info.name or "", req.qualifier or "")
         return OWN_HANDLERS[op](ctx, req, info, record, now)
     handler = HANDLERS.get(op)
     if handler is not None and record is not None:

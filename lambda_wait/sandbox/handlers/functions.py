@@ -161,6 +161,9 @@ def delete(
     A version an alias points to (or routes weight to) is refused, as AWS does.
     """
     version = info.qualifier if info.qualifier and info.qualifier != "$LATEST" else None
+    if record is None and info.name:
+        # AWS names the function, not the qualifier, when the function does not exist.
+        return ctx.not_found(info, req.region, info.name)
     if record is not None and version is not None:
         aliases = sorted(
             alias

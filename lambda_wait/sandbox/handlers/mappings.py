@@ -29,20 +29,64 @@ from lambda_wait.sandbox.wsgi import Response
 
 # Inferred wording: AWS documents ResourceInUseException, not its text.
 IN_USE = "Cannot {action} the event source mapping because it is in use (state {state})."
+# AWS's texts (recorded answers).
+UNKNOWN = "The resource you requested does not exist."
+DUPLICATE = (
+    'An event source mapping with SQS arn (" {source} ") and function (" {function} ") already '
+    "exists. Please update or delete the existing mapping with UUID {uuid}"
+)
 
 
 def create(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Response:
-    """CreateEventSourceMapping: moto stores it; it is Creating for the ``mapping`` delay."""
+    """CreateEventSourceMapping: 202, Creating for the ``mapping`` delay (Disabled at once
+    with ``Enabled=false``); refused as AWS refuses it."""
+    refused = _create_refusal(ctx, req, info, now)
+    if refused is not None:
+        return refused
     resp = ctx.apply(info, req.environ)
     data = resp.json()
     if not resp.ok or not isinstance(data, dict) or not data.get("UUID"):
         return resp
     name = info.name or _function_of(data)
-    mapping = MappingRecord(str(data["UUID"]), name, data, Op(now, now), CREATING)
-    enabled = req.json().get("Enabled", True) is not False
-    _begin(ctx, req, mapping, now, CREATING, enabled=enabled)
+    mapping = MappingRecord(str(data["UUID"]), name, _shaped(data), Op(now, now), CREATING)
+    if req.json().get("Enabled", True) is False:
+        mapping.begin(now, now, CREATING, enabled=False, outcome=None)  # Disabled at once
+    else:
+        _begin(ctx, req, mapping, now, CREATING, enabled=True)
     ctx.mappings[mapping.uuid] = mapping
-    return Response.of_json(resp.status, mapping.patch(data, now))
+    return Response.of_json(202, mapping.patch(_shaped(data), now))
+
+
+def _create_refusal(
+    ctx: Context, req: LambdaRequest, info: CallInfo, now: float
+) -> Response | None:
+    """AWS's 400s and the 409 of a duplicate, in the order AWS checks them."""
+    request = req.json()
+    source = request.get("EventSourceArn")
+    problem = None
+    if not isinstance(source, str) or not source:
+        problem = "Unrecognized event source."
+    elif ":sqs:" in source and request.get("DestinationConfig"):
+        problem = "Unsupported DestinationConfig parameter for given event source mapping type."
+    elif ctx.record(req.region, info.name) is None:
+        problem = "Function does not exist"
+    if problem is not None:
+        return ctx.reject(info, ApiError(400, "InvalidParameterValueException", problem))
+    wanted = split_function_name(str(request.get("FunctionName") or ""))
+    for mapping in ctx.mappings.values():
+        same = split_function_name(str(mapping.config.get("FunctionArn") or "")) == wanted
+        if same and mapping.config.get("EventSourceArn") == source and not mapping.gone(now):
+            message = DUPLICATE.format(source=source, function=wanted[0], uuid=mapping.uuid)
+            return ctx.reject(info, ApiError(409, "ResourceConflictException", message))
+    return None
+
+
+def _shaped(data: dict[str, Any]) -> dict[str, Any]:
+    """AWS's defaults moto leaves out of a mapping's answer."""
+    data.setdefault("FunctionResponseTypes", [])
+    if ":sqs:" in str(data.get("EventSourceArn")):
+        data.setdefault("MaximumBatchingWindowInSeconds", 0)
+    return data
 
 
 def get(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Response:
@@ -78,14 +122,16 @@ def list_mappings(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) 
 def update(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Response:
     """UpdateEventSourceMapping: 409 while transitional; Enabling/Disabling/Updating."""
     mapping = _mapping(ctx, req, info, now)
+    if mapping is None or mapping.deleted:
+        return ctx.reject(info, ApiError(404, "ResourceNotFoundException", UNKNOWN))
     refused = _in_use(ctx, info, mapping, "update", now)
-    if refused is not None or mapping is None:
-        return refused or ctx.apply(info, req.environ)
+    if refused is not None:
+        return refused
     resp = ctx.apply(info, req.environ)
     data = resp.json()
     if not resp.ok or not isinstance(data, dict):
         return resp
-    mapping.config = data
+    mapping.config = data = _shaped(data)
     asked = req.json().get("Enabled")
     was_enabled = mapping.settled == ENABLED
     if asked is True and not was_enabled:
@@ -94,24 +140,26 @@ def update(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Resp
         _begin(ctx, req, mapping, now, DISABLING, enabled=False)
     else:  # other settings: Updating, then back where it was
         _begin(ctx, req, mapping, now, UPDATING, enabled=None)
-    return Response.of_json(resp.status, mapping.patch(data, now))
+    return Response.of_json(202, mapping.patch(data, now))
 
 
 def delete(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Response:
     """DeleteEventSourceMapping: 409 while transitional; Deleting, then gone."""
     mapping = _mapping(ctx, req, info, now)
+    if mapping is None or mapping.deleted:
+        return ctx.reject(info, ApiError(404, "ResourceNotFoundException", UNKNOWN))
     refused = _in_use(ctx, info, mapping, "delete", now)
     if refused is not None:
         return refused
     resp = ctx.apply(info, req.environ)
     data = resp.json()
-    if mapping is None or not resp.ok or not isinstance(data, dict):
+    if not resp.ok or not isinstance(data, dict):
         return resp
-    mapping.config = data
+    mapping.config = data = _shaped(data)
     mapping.deleted = True
     end = now + ctx.scaled(ctx.behaviour_of(req.region, mapping.function).timings.mapping)
     mapping.op, mapping.state = Op(now, end), DELETING
-    return Response.of_json(resp.status, mapping.patch(data, now))
+    return Response.of_json(202, mapping.patch(data, now))
 
 
 def _begin(
@@ -153,7 +201,7 @@ def _patched(resp: Response, mapping: MappingRecord | None, now: float) -> Respo
     data = resp.json()
     if mapping is None or not resp.ok or not isinstance(data, dict):
         return resp
-    mapping.config = dict(data)
+    mapping.config = dict(_shaped(data))
     return Response.of_json(resp.status, mapping.patch(data, now))
 
 

@@ -9,15 +9,24 @@ re-allocates its config on the new version (see :func:`reallocate`).
 from __future__ import annotations
 
 from lambda_wait.sandbox.calls import CallInfo
-from lambda_wait.sandbox.context import Context
+from lambda_wait.sandbox.context import ACCOUNT, Context
 from lambda_wait.sandbox.errors import ApiError
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.serving import ProvisionedConfig
-from lambda_wait.sandbox.state import FunctionRecord
+from lambda_wait.sandbox.state import FunctionRecord, new_revision
 from lambda_wait.sandbox.timeline import Op
 from lambda_wait.sandbox.wsgi import Response
 
 UNPUBLISHED = "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+NOT_ALIAS_OR_VERSION = "The function resource provided must be an alias or a published version."
+ALIAS_ON_PROVISIONED_VERSION = (
+    "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version"
+)
+VERSION_UNDER_ALIAS = "Version is pointed by a Provisioned Concurrency alias"
+ZERO = (
+    "1 validation error detected: Value '{count}' at 'provisionedConcurrentExecutions' failed "
+    "to satisfy constraint: Member must have value greater than or equal to 1"
+)
 WEIGHTED = "Alias with weights can not be used with Provisioned Concurrency"
 NO_CONFIG = "No Provisioned Concurrency Config found for this function"
 # Inferred wording: AWS documents the exception, not its text.
@@ -31,14 +40,13 @@ def put(
     ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, now: float
 ) -> Response:
     """PutProvisionedConcurrencyConfig: 202, IN_PROGRESS."""
-    refused = _refusal(ctx, req, info, record, now)
+    count = req.json().get("ProvisionedConcurrentExecutions")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        return ctx.reject(info, ApiError(400, "ValidationException", ZERO.format(count=count)))
+    refused = _refusal(ctx, req, info, record, now) or _overlap(ctx, req, info, record)
     if refused is not None:
         return refused
     qualifier = str(req.qualifier)
-    count = req.json().get("ProvisionedConcurrentExecutions")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        message = f"ProvisionedConcurrentExecutions must be a positive integer, got {count!r}"
-        return ctx.reject(info, ApiError(400, "InvalidParameterValueException", message))
     version = _version_of(record, qualifier) or qualifier
     config = ProvisionedConfig(qualifier, count, version, Op(now, now))
     record.provisioned[qualifier] = config
@@ -52,8 +60,11 @@ def get(
 ) -> Response:
     """GetProvisionedConcurrencyConfig of an alias or version."""
     qualifier = req.qualifier or ""
+    if qualifier in ("", "$LATEST"):
+        err = ApiError(400, "InvalidParameterValueException", NOT_ALIAS_OR_VERSION)
+        return ctx.reject(info, err)
     if _version_of(record, qualifier) is None:
-        return ctx.not_found(info, req.region, record.name, qualifier)
+        return missing(ctx, info, req.region, record.name, qualifier)
     config = record.provisioned.get(qualifier)
     if config is None:
         err = ApiError(404, "ProvisionedConcurrencyConfigNotFoundException", NO_CONFIG)
@@ -89,6 +100,7 @@ def reallocate(ctx: Context, record: FunctionRecord, alias: str, version: str, n
     config = record.provisioned.get(alias)
     if config is None or config.version == version:
         return
+    config.carried = config.view(now)["AllocatedProvisionedConcurrentExecutions"]
     config.version = version
     _allocate(ctx, record, config, now)
 
@@ -102,6 +114,8 @@ def forget_alias(record: FunctionRecord, alias: str) -> None:
 
 def _allocate(ctx: Context, record: FunctionRecord, config: ProvisionedConfig, now: float) -> None:
     behaviour = ctx.behaviour(record)
+    if config.version in record.versions:  # AWS: provisioning gives the version a new RevisionId
+        record.versions[config.version].revision_id = new_revision()
     record.allocations += 1
     failure = behaviour.provisioned
     if failure is not None and not failure.applies(record.allocations):
@@ -122,9 +136,10 @@ def _refusal(
     """Why a Put or Delete on this qualifier is refused now, if it is."""
     qualifier = req.qualifier or ""
     if qualifier in ("", "$LATEST"):
-        return ctx.reject(info, ApiError(400, "InvalidParameterValueException", UNPUBLISHED))
+        text = UNPUBLISHED if info.operation.startswith("Put") else NOT_ALIAS_OR_VERSION
+        return ctx.reject(info, ApiError(400, "InvalidParameterValueException", text))
     if _version_of(record, qualifier) is None:
-        return ctx.not_found(info, req.region, record.name, qualifier)
+        return missing(ctx, info, req.region, record.name, qualifier)
     if record.alias_weights.get(qualifier):
         return ctx.reject(info, ApiError(400, "InvalidParameterValueException", WEIGHTED))
     config = record.provisioned.get(qualifier)
@@ -132,3 +147,29 @@ def _refusal(
         message = IN_PROGRESS.format(arn=record.arn, qualifier=qualifier)
         return ctx.reject(info, ApiError(409, "ResourceConflictException", message))
     return None
+
+
+def _overlap(
+    ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord
+) -> Response | None:
+    """AWS refuses a config on an alias whose version has one, and the reverse (409)."""
+    qualifier = req.qualifier or ""
+    if not qualifier.isdigit():
+        version = record.alias_versions.get(qualifier)
+        if version is not None and version in record.provisioned:
+            err = ApiError(409, "ResourceConflictException", ALIAS_ON_PROVISIONED_VERSION)
+            return ctx.reject(info, err)
+        return None
+    for alias, config in record.provisioned.items():
+        if alias != qualifier and not alias.isdigit() and config.version == qualifier:
+            return ctx.reject(info, ApiError(409, "ResourceConflictException", VERSION_UNDER_ALIAS))
+    return None
+
+
+def missing(ctx: Context, info: CallInfo, region: str, name: str, qualifier: str) -> Response:
+    """Lambda's 404 for a qualifier (or function) that does not exist, as these calls word it."""
+    if qualifier and not qualifier.isdigit() and qualifier != "$LATEST":
+        arn = f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}:{qualifier}"
+        err = ApiError(404, "ResourceNotFoundException", f"Cannot find alias arn: {arn}")
+        return ctx.reject(info, err)
+    return ctx.not_found(info, region, name, qualifier)
