@@ -182,27 +182,33 @@ def test_failed_update_keeps_previous_configuration(manual: ManualFactory) -> No
     assert len(m.handle.sandbox.mutating_calls("keep")) == 5
 
 
-def test_publish_version_is_pending_then_active(manual: ManualFactory) -> None:
+def test_publish_of_an_idle_function_is_active_at_once(manual: ManualFactory) -> None:
+    # AWS (recorded): the version of a settled $LATEST is Active/Successful in the answer.
     m = manual()
     m.handle.create_function("pub")
     m.advance(3)
     version = m.lam.publish_version(FunctionName="pub")
-    assert (version["Version"], version["State"]) == ("1", "Pending")
-    assert m.config("pub", Qualifier="1")["State"] == "Pending"
-    assert m.config("pub")["State"] == "Active"  # $LATEST keeps its own state
-    with pytest.raises(m.lam.exceptions.ResourceConflictException):
-        m.lam.invoke(FunctionName="pub", Qualifier="1")
-    m.lam.create_alias(FunctionName="pub", Name="live", FunctionVersion="1")
-    assert m.config("pub", Qualifier="live")["State"] == "Pending"
-    m.advance(1)  # default publish delay: 1 s
-    assert m.config("pub", Qualifier="1")["State"] == "Active"
-    assert m.config("pub", Qualifier="live")["State"] == "Active"
-    assert m.lam.invoke(FunctionName="pub", Qualifier="live")["StatusCode"] == 200
-    # Publishing again with nothing changed returns version 1 as it is (no new Pending).
+    assert (version["Version"], version["State"]) == ("1", "Active")
+    assert version["LastUpdateStatus"] == "Successful"
+    assert m.lam.invoke(FunctionName="pub", Qualifier="1")["StatusCode"] == 200
+    # Publishing again with nothing changed returns version 1 as it is.
     again = m.lam.publish_version(FunctionName="pub")
     assert (again["Version"], again["State"]) == ("1", "Active")
+    # ListVersionsByFunction entries carry no state fields (AWS).
     versions = m.lam.list_versions_by_function(FunctionName="pub")["Versions"]
-    assert {v["Version"]: v["State"] for v in versions} == {"$LATEST": "Active", "1": "Active"}
+    assert [v["Version"] for v in versions] == ["$LATEST", "1"]
+    assert not any("State" in v or "LastUpdateStatus" in v for v in versions)
+
+
+def test_a_publish_delay_still_gives_a_pending_version(manual: ManualFactory) -> None:
+    m = manual({"delays": {"publish": 1}})
+    m.handle.create_function("slowpub")
+    m.advance(3)
+    assert m.lam.publish_version(FunctionName="slowpub")["State"] == "Pending"
+    with pytest.raises(m.lam.exceptions.ResourceConflictException):
+        m.lam.invoke(FunctionName="slowpub", Qualifier="1")
+    m.advance(1)
+    assert m.config("slowpub", Qualifier="1")["State"] == "Active"
 
 
 def test_snapstart_publish_takes_longer(manual: ManualFactory) -> None:
@@ -224,10 +230,10 @@ def test_snapstart_publish_takes_longer(manual: ManualFactory) -> None:
 def test_publish_failure_and_create_with_publish(manual: ManualFactory) -> None:
     m = manual({"rules": [{"match": "pf", "publish": {"fail": "FunctionError.InitTimeout"}}]})
     m.handle.create_function("pf", publish=True)
-    m.advance(3.5)
+    m.advance(2.5)
     cfg = m.config("pf", Qualifier="1")
-    assert cfg["State"] == "Pending"  # version 1 starts once the function is ready
-    m.advance(1)
+    assert cfg["State"] == "Pending"  # version 1 settles when $LATEST does (3 s)
+    m.advance(0.5)
     cfg = m.config("pf", Qualifier="1")
     assert (cfg["State"], cfg["StateReasonCode"]) == ("Failed", "FunctionError.InitTimeout")
     assert m.config("pf")["State"] == "Active"

@@ -22,7 +22,10 @@ def _mapping(m: Manual, name: str, **kwargs: Any) -> str:
     answer = m.lam.create_event_source_mapping(
         FunctionName=name, EventSourceArn=m.handle.create_queue(f"{name}-q"), **kwargs
     )
-    assert (answer["State"], answer["StateTransitionReason"]) == ("Creating", "USER_INITIATED")
+    # AWS (recorded): 202, Creating; Disabled at once when created with Enabled=False.
+    first = "Disabled" if kwargs.get("Enabled") is False else "Creating"
+    assert (answer["State"], answer["StateTransitionReason"]) == (first, "USER_INITIATED")
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 202
     return str(answer["UUID"])
 
 
@@ -78,8 +81,30 @@ def test_disabling_enabling_and_updating_go_through_their_states(manual: ManualF
 def test_created_disabled_settles_disabled_by_the_user(manual: ManualFactory) -> None:
     m = manual()
     uuid = _mapping(m, "off", Enabled=False)
-    m.advance(15)
     assert _state(m, uuid) == ("Disabled", "USER_INITIATED", None)
+
+
+def test_a_duplicate_mapping_and_unknown_uuids_are_refused(manual: ManualFactory) -> None:
+    m = manual()
+    uuid = _mapping(m, "dup")
+    queue = m.lam.get_event_source_mapping(UUID=uuid)["EventSourceArn"]
+    with pytest.raises(ClientError) as excinfo:
+        m.lam.create_event_source_mapping(FunctionName="dup", EventSourceArn=queue)
+    code, message, status = client_error(excinfo)
+    assert (code, status) == ("ResourceConflictException", 409)
+    assert message.endswith(f"Please update or delete the existing mapping with UUID {uuid}")
+    unknown = "c0ffee00-0000-4000-8000-000000000000"
+    for call in (
+        lambda: m.lam.delete_event_source_mapping(UUID=unknown),
+        lambda: m.lam.update_event_source_mapping(UUID=unknown, Enabled=False),
+    ):
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert client_error(excinfo) == (
+            "ResourceNotFoundException",
+            "The resource you requested does not exist.",
+            404,
+        )
 
 
 def test_knob_ends_the_mapping_disabled_by_lambda(manual: ManualFactory) -> None:

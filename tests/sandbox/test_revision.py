@@ -57,7 +57,7 @@ def test_publish_checks_revision_and_code_sha(sandbox: SandboxHandle) -> None:
         lam.publish_version(FunctionName="pub", CodeSha256="A" * 43 + "=", RevisionId=revision)
     code, message, status = client_error(excinfo)
     assert (code, status) == ("InvalidParameterValueException", 400)
-    assert sha in message and "is different from current CodeSha256" in message
+    assert sha in message and "is different from current CodeSHA256" in message
     with pytest.raises(ClientError) as excinfo:
         lam.publish_version(FunctionName="pub", CodeSha256=sha, RevisionId="not-the-revision")
     assert client_error(excinfo)[2] == 412
