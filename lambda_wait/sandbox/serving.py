@@ -85,6 +85,11 @@ class MappingRecord:
     reason: str = USER_INITIATED
     problem: str | None = None
     deleted: bool = False
+    function_arn: str | None = None  # the function as named (AWS keeps $LATEST and aliases)
+    # AWS's StateTransitionReason for a user's change: "User action" on stream sources.
+    user_reason: str = USER_INITIATED
+    # LastProcessingResult with nothing to report (stream sources: "No records processed").
+    idle_result: str | None = None
 
     def busy(self, now: float) -> bool:
         """True while the mapping is in a transitional state (Update/Delete answer 409)."""
@@ -113,25 +118,29 @@ class MappingRecord:
             return
         self.problem = None
         if not enabled:
-            self.settled, self.reason = DISABLED, USER_INITIATED
+            self.settled, self.reason = DISABLED, self.user_reason
         elif outcome is not None and outcome.disable:
             self.settled, self.reason = DISABLED, outcome.disable
         else:
-            self.settled, self.reason = ENABLED, USER_INITIATED
+            self.settled, self.reason = ENABLED, self.user_reason
             self.problem = outcome.problem if outcome is not None else None
 
     def view(self, now: float) -> dict[str, Any]:
         """The state fields the timeline says are current (None: remove the key)."""
         if self.op.running(now):
-            return {"State": self.state, "StateTransitionReason": USER_INITIATED}
+            return {"State": self.state, "StateTransitionReason": self.user_reason}
         return {
             "State": self.settled,
             "StateTransitionReason": self.reason,
-            "LastProcessingResult": f"PROBLEM: {self.problem}" if self.problem else None,
+            "LastProcessingResult": f"PROBLEM: {self.problem}"
+            if self.problem
+            else self.idle_result,
         }
 
     def patch(self, config: dict[str, Any], now: float) -> dict[str, Any]:
         """``config`` with the timeline's state fields written in."""
+        if self.function_arn is not None:
+            config["FunctionArn"] = self.function_arn
         for key, value in self.view(now).items():
             if value is None:
                 config.pop(key, None)

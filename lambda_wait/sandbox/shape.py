@@ -69,9 +69,7 @@ def shape_config(
         config["LoggingConfig"] = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"}
     runtime = config.get("Runtime")
     if isinstance(runtime, str) and "RuntimeVersionConfig" not in config:
-        config["RuntimeVersionConfig"] = {
-            "RuntimeVersionArn": runtime_version_arn(region, runtime)
-        }
+        config["RuntimeVersionConfig"] = {"RuntimeVersionArn": runtime_version_arn(region, runtime)}
     if listed:
         for key in UNLISTED:
             config.pop(key, None)

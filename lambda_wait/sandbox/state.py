@@ -126,6 +126,11 @@ class FunctionRecord:
     last_modified: str | None = None
     # An Environment was given: AWS answers {"Variables": {}} for it even when empty.
     environment_given: bool = False
+    reserved: int | None = None  # PutFunctionConcurrency's ReservedConcurrentExecutions
+
+    def provisioned_total(self, *, besides: str | None = None) -> int:
+        """Provisioned concurrency requested over all configs (except ``besides``)."""
+        return sum(c.requested for q, c in self.provisioned.items() if q != besides)
 
     def rotate_revision(self) -> str:
         """Give $LATEST a new RevisionId (a mutation applied, or an operation ended)."""

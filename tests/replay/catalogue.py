@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from tests.replay import seq_aliases as al
 from tests.replay import seq_concurrency as pc
+from tests.replay import seq_more as more
+from tests.replay import seq_sqs as sqs
 from tests.replay import seq_versions as fv
 from tests.replay.driver import Replay
 
@@ -36,6 +38,38 @@ _INVOKES = frozenset(
     }
 )
 
+SNAPSTART_RUNTIMES = (
+    "java11",
+    "java17",
+    "java21",
+    "java25",
+    "python3.12",
+    "python3.13",
+    "dotnet8",
+    "dotnet10",
+)
+
+# test_sqs_event_filter's recorded parameter ids (two recordings per filter, old and new ids).
+EVENT_FILTERS = (
+    *(f"filter{i}-item_matching{i}-item_not_matching{i}" for i in (0, 1, 2, 3, 5, 6, 7)),
+    "filter4-item_matching4-this is a test string",
+    "single-filter",
+    "or-filter",
+    "and-filter",
+    "exists-filter",
+    "numeric-bigger",
+    "numeric-smaller",
+    "numeric-range",
+    "numeric-prefix",
+    "single",
+    "or",
+    "and",
+    "exists",
+    "valid-json-filter",
+    "prefix",
+)
+_DYNAMODB = frozenset({"update_table_response"})  # DynamoDB's answer, not Lambda's
+
 CATALOGUE: tuple[Recorded, ...] = (
     Recorded(API, "TestLambdaFunction::test_function_lifecycle", fv.function_lifecycle),
     Recorded(API, "TestLambdaFunction::test_redundant_updates", fv.redundant_updates),
@@ -48,7 +82,9 @@ CATALOGUE: tuple[Recorded, ...] = (
         for op in ("get_function", "get_function_configuration")
     ),
     Recorded(
-        API, "TestLambdaFunction::test_delete_on_nonexisting_version", fv.delete_on_nonexisting_version
+        API,
+        "TestLambdaFunction::test_delete_on_nonexisting_version",
+        fv.delete_on_nonexisting_version,
     ),
     *(
         Recorded(
@@ -71,7 +107,9 @@ CATALOGUE: tuple[Recorded, ...] = (
         API, "TestLambdaVersions::test_publish_version_on_create", fv.publish_version_on_create
     ),
     Recorded(API, "TestLambdaVersions::test_version_lifecycle", fv.version_lifecycle),
-    Recorded(API, "TestLambdaVersions::test_publish_with_wrong_sha256", fv.publish_with_wrong_sha256),
+    Recorded(
+        API, "TestLambdaVersions::test_publish_with_wrong_sha256", fv.publish_with_wrong_sha256
+    ),
     Recorded(API, "TestLambdaVersions::test_publish_with_update", fv.publish_with_update),
     Recorded(API, "TestLambdaAlias::test_alias_lifecycle", al.alias_lifecycle),
     Recorded(
@@ -79,7 +117,9 @@ CATALOGUE: tuple[Recorded, ...] = (
         "TestLambdaAlias::test_notfound_and_invalid_routingconfigs",
         al.notfound_and_invalid_routingconfigs,
     ),
-    Recorded(API, "TestLambdaAlias::test_non_existent_alias_deletion", al.non_existent_alias_deletion),
+    Recorded(
+        API, "TestLambdaAlias::test_non_existent_alias_deletion", al.non_existent_alias_deletion
+    ),
     Recorded(API, "TestLambdaAlias::test_non_existent_alias_update", al.non_existent_alias_update),
     Recorded(API, "TestLambdaAlias::test_alias_naming", al.alias_naming),
     Recorded(
@@ -122,6 +162,203 @@ CATALOGUE: tuple[Recorded, ...] = (
         not_api=frozenset({"events", "events_postupdate"}),
     ),
     Recorded(
-        SQS, "TestSQSEventSourceMapping::test_duplicate_event_source_mappings", pc.duplicate_mappings
+        SQS,
+        "TestSQSEventSourceMapping::test_duplicate_event_source_mappings",
+        pc.duplicate_mappings,
+    ),
+    Recorded(API, "TestLambdaRevisions::test_function_revisions_basic", more.revisions_basic),
+    Recorded(
+        API,
+        "TestLambdaRevisions::test_function_revisions_version_and_alias",
+        more.revisions_version_and_alias,
+    ),
+    *(
+        Recorded(
+            API,
+            f"TestLambdaSnapStart::test_snapstart_lifecycle[{runtime}]",
+            more.snapstart_lifecycle(runtime),
+        )
+        for runtime in SNAPSTART_RUNTIMES
+    ),
+    Recorded(
+        LAMBDA,
+        "TestLambdaVersions::test_lambda_versions_with_code_changes",
+        more.versions_with_code_changes,
+        not_api=frozenset(
+            {
+                "invocation_result_latest",
+                "invocation_result_v1",
+                "invocation_result_v2",
+                "invocation_result_v3",
+                "invocation_result_latest_end",
+                "invocation_result_v2_end",
+                "invocation_result_v1_end",
+            }
+        ),
+    ),
+    Recorded(
+        LAMBDA,
+        "TestLambdaVersions::test_lambda_handler_update",
+        more.handler_update,
+        not_api=frozenset(
+            {
+                "invoke_result_handler_one",
+                "invoke_result_handler_two",
+                "invoke_result_handler_two_postpublish",
+            }
+        ),
+    ),
+    Recorded(
+        LAMBDA, "TestLambdaConcurrency::test_provisioned_concurrency", more.provisioned_concurrency
+    ),
+    Recorded(
+        LAMBDA,
+        "TestLambdaConcurrency::test_reserved_provisioned_overlap",
+        more.reserved_provisioned_overlap,
+    ),
+    Recorded(LAMBDA, "TestLambdaAliases::test_alias_routingconfig", more.alias_routingconfig),
+    Recorded(
+        SQS,
+        "TestSQSEventSourceMapping::test_sqs_event_source_mapping",
+        more.sqs_event_source_mapping,
+        not_api=frozenset({"events"}),
+    ),
+    Recorded(SQS, "test_esm_with_not_existing_sqs_queue", more.esm_with_not_existing_sqs_queue),
+    Recorded(
+        API,
+        "TestLambdaEventSourceMappings::test_function_name_variations",
+        more.function_name_variations,
+    ),
+    Recorded(
+        API,
+        "TestLambdaEventSourceMappings::test_event_source_mapping_lifecycle",
+        more.stream_mapping_lifecycle,
+        not_api=_DYNAMODB,
+    ),
+    Recorded(
+        API,
+        "TestLambdaEventSourceMappings::test_event_source_mapping_lifecycle_delete_function",
+        more.stream_mapping_lifecycle_delete_function,
+        not_api=_DYNAMODB,
+    ),
+    Recorded(
+        API,
+        "TestLambdaEventSourceMappings::test_create_event_source_validation",
+        more.dynamodb_source_validation,
+    ),
+    Recorded(
+        API,
+        "TestLambdaEventSourceMappings::test_create_event_source_validation_kinesis",
+        more.kinesis_source_validation,
+    ),
+    *(
+        Recorded(
+            SQS,
+            f"TestSQSEventSourceMapping::test_sqs_event_filter[{param}]",
+            sqs.event_filter(f"TestSQSEventSourceMapping::test_sqs_event_filter[{param}]"),
+            not_api=frozenset({"invocation_events"}),
+        )
+        for param in EVENT_FILTERS
+    ),
+    *(
+        Recorded(
+            SQS,
+            f"TestSQSEventSourceMapping::test_sqs_invalid_event_filter[{param}]",
+            sqs.invalid_event_filter(pattern),
+        )
+        for param, pattern in sqs.INVALID_FILTERS.items()
+    ),
+    *(
+        Recorded(
+            SQS,
+            f"TestSQSEventSourceMapping::test_sqs_event_source_mapping_batch_size[{size}]",
+            sqs.batch_size(size),
+            not_api=frozenset(
+                {"send-message-batch-result-10", "send-message-batch-result-5", "Records"}
+            ),
+        )
+        for size in (15, 100, 1000, 10000)
+    ),
+    Recorded(
+        SQS,
+        "TestSQSEventSourceMapping::test_sqs_event_source_mapping_batching_reserved_concurrency",
+        sqs.batching_reserved_concurrency,
+        not_api=frozenset({"batch_info", "Records"}),
+    ),
+    Recorded(
+        SQS,
+        "TestSQSEventSourceMapping::test_event_source_mapping_default_batch_size",
+        sqs.default_batch_size,
     ),
 )
+
+
+# Recorded tests about these resources that are not replayed, and why.
+_NOT_API = (
+    "its answers are about invocation results, logs or other services, not control-plane state"
+)
+_OTHER = "about another resource (tags, URLs, layers, permissions, invoke configs, code signing)"
+_KAFKA = "needs a self-managed Kafka source moto does not offer"
+SKIPPED: dict[tuple[str, str], str] = {
+    (API, "TestLambdaVersions::test_publish_with_wrong_revisionid"): (
+        "no call sequence: the test is gone from the LocalStack source at the recorded commit"
+    ),
+    **{
+        (API, f"TestLambdaFunction::test_ops_on_nonexisting_fn[{op}]"): _OTHER
+        for op in (
+            "get_function_url_config",
+            "get_function_code_signing_config",
+            "get_function_event_invoke_config",
+            "get_function_concurrency",
+        )
+    },
+    (
+        API,
+        "TestLambdaFunction::test_ops_on_nonexisting_version[get_function_event_invoke_config]",
+    ): _OTHER,
+    (API, "TestLambdaTag::test_tag_lifecycle"): _OTHER,
+    (API, "TestLambdaTag::test_tag_nonexisting_resource"): _OTHER,
+    (API, "TestLambdaTag::test_tag_lifecycle[lambda_function]"): _OTHER,
+    (API, "TestLambdaTag::test_tag_lifecycle[event_source_mapping]"): _OTHER,
+    (API, "TestLambdaTag::test_create_tag_on_esm_create"): _OTHER,
+    (API, "TestLambdaTag::test_tag_exceptions[event_source_mapping]"): _OTHER,
+    (API, "TestLambdaTags::test_tag_lifecycle"): _OTHER,
+    (API, "TestLambdaTags::test_tag_versions"): _OTHER,
+    (API, "TestLambdaUrl::test_url_config_lifecycle"): _OTHER,
+    (API, "TestLambdaLayer::test_layer_lifecycle"): _OTHER,
+    (API, "TestLambdaLayer::test_layer_policy_lifecycle"): _OTHER,
+    (API, "TestLambdaEventInvokeConfig::test_lambda_eventinvokeconfig_lifecycle"): _OTHER,
+    (API, "TestLambdaPermissions::test_lambda_permission_versioning"): _OTHER,
+    (API, "TestLambdaPermissions::test_lambda_permission_fn_versioning"): _OTHER,
+    (API, "TestLambdaPermissions::test_lambda_permission_revisions"): _OTHER,
+    (API, "TestLambdaRevisions::test_function_revisions_permissions"): _OTHER,
+    (API, "TestLambdaImages::test_lambda_image_versions"): (
+        "container images: moto cannot pull an image, the sandbox takes zip packages"
+    ),
+    (API, "TestLambdaProvisionedConcurrency::test_provisioned_concurrency_limits"): (
+        "account quota errors that depend on the recording account's concurrency limit"
+    ),
+    (API, "TestLambdaEventSourceMappings::test_create_event_source_self_managed"): _KAFKA,
+    (API, "TestLambdaEventSourceMappings::test_create_event_filter_criteria_validation"): (
+        "a validation error of FilterCriteria, unrelated to a mapping's state"
+    ),
+    (LAMBDA, "TestLambdaConcurrency::test_lambda_provisioned_concurrency_scheduling"): _NOT_API,
+    (LAMBDA, "TestLambdaVersions::test_async_invoke_queue_upon_function_update"): _NOT_API,
+    (LAMBDA, "TestLambdaVersions::test_function_update_during_invoke"): _NOT_API,
+    (LAMBDA, "TestLambdaURL::test_lambda_url_persists_after_alias_delete"): _OTHER,
+}
+
+# Families of recorded tests skipped as a whole (test name prefix -> why).
+SKIPPED_FAMILIES: dict[str, str] = {
+    "TestLambdaFunction::test_function_name_and_qualifier_validation[": (
+        "validation errors of malformed names, ARNs and qualifiers (the request's shape), "
+        "unrelated to any state"
+    ),
+}
+
+
+def skipped(file: str, test: str) -> str | None:
+    """Why ``test`` is not replayed, or None."""
+    if (file, test) in SKIPPED:
+        return SKIPPED[(file, test)]
+    return next((why for prefix, why in SKIPPED_FAMILIES.items() if test.startswith(prefix)), None)

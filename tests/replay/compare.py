@@ -11,6 +11,8 @@ botocore parses) and ``code-sha256``.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +23,8 @@ RECORDED_ACCOUNT = "111111111111"  # LocalStack's stand-in for the recording acc
 TOKEN = re.compile(r"<([a-z0-9-]+)(?::(\d+))?>")
 # Placeholders that stand for "some value" and promise nothing across answers.
 UNBOUND = frozenset({"code-size", "location", "partition", "region", "datetime"})
+# Numbers a recording hid under their key's name (LocalStack's key_value transformer).
+HIDDEN_NUMBERS = frozenset({"maximum-batching-window-in-seconds"})
 # Lambda's one LastModified format: 2026-01-01T00:00:00.000+0000.
 LAMBDA_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000")
 # The fields a waiting tool reads: states, reasons, and what an error is.
@@ -102,6 +106,10 @@ def normalise(answer: Any) -> Any:
 
 def compare(recorded: Any, actual: Any, bindings: Bindings, path: str = "") -> list[Diff]:
     """Every difference between ``recorded`` and ``actual`` (already normalised)."""
+    if isinstance(recorded, dict) and isinstance(actual, str):
+        # LocalStack records a JSON string field (a filter Pattern) parsed.
+        with contextlib.suppress(ValueError):
+            actual = json.loads(actual)
     if isinstance(recorded, dict):
         if not isinstance(actual, dict):
             return [Diff(path or "$", recorded, actual)]
@@ -127,21 +135,30 @@ def compare(recorded: Any, actual: Any, bindings: Bindings, path: str = "") -> l
     return [] if ok else [Diff(path, recorded, actual)]
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# Fixed replacements that stand for a whole value, and what the value must be.
+WHOLE_VALUES: dict[str, Any] = {
+    "date": lambda v: isinstance(v, str) and LAMBDA_DATE.fullmatch(v) is not None,
+    "<datetime>": lambda v: isinstance(v, datetime),
+    "datetime": lambda v: isinstance(v, datetime),
+    "code-sha256": lambda v: isinstance(v, str) and bool(v),
+    **{name: _is_int for name in HIDDEN_NUMBERS},
+}
+
+
 def _scalar_matches(recorded: Any, actual: Any, bindings: Bindings) -> bool:
-    if isinstance(recorded, str):
-        if recorded == "date":
-            return isinstance(actual, str) and LAMBDA_DATE.fullmatch(actual) is not None
-        if recorded == "<datetime>":
-            return isinstance(actual, datetime)
-        if recorded == "code-sha256":
-            return isinstance(actual, str) and bool(actual)
-        if isinstance(actual, (int, float)) and not isinstance(actual, bool):
-            # A number the recording replaced (e.g. CodeSize: "<code-size>").
-            return TOKEN.fullmatch(recorded) is not None
-        return isinstance(actual, str) and _string_matches(recorded, actual, bindings)
-    if recorded is None or isinstance(recorded, (bool, int, float)):
-        return type(actual) is type(recorded) and actual == recorded
-    return bool(recorded == actual)
+    if not isinstance(recorded, str):
+        # None, booleans and numbers: same type, same value (True is not 1).
+        return type(actual) is type(recorded) and bool(actual == recorded)
+    if recorded in WHOLE_VALUES:
+        return bool(WHOLE_VALUES[recorded](actual))
+    if isinstance(actual, (int, float)) and not isinstance(actual, bool):
+        # A number the recording replaced (e.g. CodeSize: "<code-size>").
+        return TOKEN.fullmatch(recorded) is not None
+    return isinstance(actual, str) and _string_matches(recorded, actual, bindings)
 
 
 def _string_matches(recorded: str, actual: str, bindings: Bindings) -> bool:

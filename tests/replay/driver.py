@@ -8,6 +8,7 @@ clock past every delay instead of sleeping.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -27,13 +28,26 @@ WAIT = 3600.0  # seconds a recorded waiter may take: longer than any sandbox del
 _names = itertools.count(1)
 
 
+@functools.cache
+def _load(file: str) -> dict[str, dict[str, Any]]:
+    data = json.loads((RECORDINGS / file).read_text())
+    return {
+        key.split("::", 1)[1]: value.get("recorded-content") or {} for key, value in data.items()
+    }
+
+
 def recorded(file: str, test: str) -> dict[str, Any]:
     """The recorded answers of ``test`` (``Class::test`` or ``test``) in ``file``."""
-    data = json.loads((RECORDINGS / file).read_text())
-    for key, value in data.items():
-        if key.split("::", 1)[1] == test:
-            return dict(value["recorded-content"])
-    raise KeyError(f"{test} is not recorded in {file}")
+    try:
+        return dict(_load(file)[test])
+    except KeyError:
+        raise KeyError(f"{test} is not recorded in {file}") from None
+
+
+def recorded_tests() -> list[tuple[str, str, int]]:
+    """Every recorded test: (file, test, number of recorded answers)."""
+    files = sorted(p.name for p in RECORDINGS.glob("*.snapshot.json"))
+    return [(f, test, len(answers)) for f in files for test, answers in _load(f).items()]
 
 
 def code(label: str = "v0") -> bytes:

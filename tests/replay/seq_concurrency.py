@@ -59,9 +59,7 @@ def lambda_provisioned_lifecycle(r: Replay) -> None:
     v = r.call("publish_version_result", "publish_version", FunctionName=fn)["Version"]
     r.wait()
     alias = r.name("alias")
-    r.call(
-        "create_alias_result", "create_alias", FunctionName=fn, Name=alias, FunctionVersion=v
-    )
+    r.call("create_alias_result", "create_alias", FunctionName=fn, Name=alias, FunctionVersion=v)
     put = "put_provisioned_concurrency_config"
     one = {"FunctionName": fn, "ProvisionedConcurrentExecutions": 1}
     r.call("put_provisioned_on_version", put, Qualifier=v, **one)
@@ -88,9 +86,7 @@ def lambda_provisioned_lifecycle(r: Replay) -> None:
         FunctionName=fn,
         Qualifier=alias,
     )
-    r.call(
-        "list_response_postdeletes", "list_provisioned_concurrency_configs", FunctionName=fn
-    )
+    r.call("list_response_postdeletes", "list_provisioned_concurrency_configs", FunctionName=fn)
 
 
 def provisioned_moves_with_alias(r: Replay) -> None:
@@ -145,9 +141,7 @@ def provisioned_moves_with_alias(r: Replay) -> None:
     get_pc = "get_provisioned_concurrency_config"
     r.call("get_provisioned_config_after_alias_move", get_pc, FunctionName=fn, Qualifier=alias)
     r.wait()
-    r.call(
-        "provisioned_concurrency_notfound", get_pc, FunctionName=fn, Qualifier=second["Version"]
-    )
+    r.call("provisioned_concurrency_notfound", get_pc, FunctionName=fn, Qualifier=second["Version"])
 
 
 def provisioned_init_failure(r: Replay) -> None:
@@ -191,7 +185,9 @@ def event_source_mapping_exceptions(r: Replay) -> None:
     r.call(None, "list_event_source_mappings")
     r.call(None, "list_event_source_mappings", FunctionName="doesnotexist")
     r.call(None, "list_event_source_mappings", EventSourceArn=queue)
-    r.unchecked("create_no_event_source_arn", "create_event_source_mapping", FunctionName="doesnotexist")
+    r.unchecked(
+        "create_no_event_source_arn", "create_event_source_mapping", FunctionName="doesnotexist"
+    )
     r.call(
         "create_unknown_params",
         "create_event_source_mapping",
@@ -232,9 +228,7 @@ def sqs_mapping_update(r: Replay) -> None:
     v2 = r.call(None, "publish_version", FunctionName=fn)
     r.wait()
     uuid = created["UUID"]
-    r.call(
-        "updated_esm", "update_event_source_mapping", UUID=uuid, FunctionName=v2["FunctionArn"]
-    )
+    r.call("updated_esm", "update_event_source_mapping", UUID=uuid, FunctionName=v2["FunctionArn"])
     r.wait()
     r.call("updated_event_source_mapping", "get_event_source_mapping", UUID=uuid)
 

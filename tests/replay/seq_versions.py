@@ -133,9 +133,7 @@ def version_lifecycle(r: Replay) -> None:
         Description="Second version :))",
     )
     r.wait()
-    r.call(
-        "first_publish_get_function_after_update", "get_function", FunctionName=fn, Qualifier=v1
-    )
+    r.call("first_publish_get_function_after_update", "get_function", FunctionName=fn, Qualifier=v1)
     r.call("second_publish_response", "publish_version", FunctionName=fn)
     r.call(
         "third_publish_response",
@@ -184,7 +182,11 @@ def publish_with_update(r: Replay) -> None:
 def concurrent_code_updates(r: Replay) -> None:
     fn = r.name()
     r.create(
-        "create-function-response", fn, Runtime=PY, Handler="handler.handler", Code={"ZipFile": code()}
+        "create-function-response",
+        fn,
+        Runtime=PY,
+        Handler="handler.handler",
+        Code={"ZipFile": code()},
     )
     r.call(None, "update_function_code", FunctionName=fn, ZipFile=code("v1"))
     r.call(

@@ -101,7 +101,7 @@ def test_latest_and_unknown_qualifiers_are_refused(
     code, message, status = client_error(excinfo)
     assert (code, status) == (expected[0], expected[2])
     arn = m.config("refuse")["FunctionArn"]
-    # AWS's texts: a missing alias "Cannot find alias arn: ...", a missing version "Function not found".
+    # AWS's texts: "Cannot find alias arn: ..." for an alias, "Function not found" for a version.
     missing = "Cannot find alias arn: " if not qualifier.isdigit() else "Function not found: "
     assert message == (expected[1] or f"{missing}{arn}:{qualifier}")
     applied = m.handle.sandbox.mutating_calls("refuse")
@@ -203,9 +203,10 @@ def test_delete_removes_the_config_and_deleting_the_alias_takes_it_along(
         404,
     )
     _put(m, "gone", "live")
-    assert m.lam.delete_alias(FunctionName="gone", Name="live")["ResponseMetadata"][
-        "HTTPStatusCode"
-    ] == 204
+    assert (
+        m.lam.delete_alias(FunctionName="gone", Name="live")["ResponseMetadata"]["HTTPStatusCode"]
+        == 204
+    )
     assert (
         m.lam.list_provisioned_concurrency_configs(FunctionName="gone")[
             "ProvisionedConcurrencyConfigs"
@@ -252,9 +253,9 @@ def test_a_config_on_an_alias_and_on_its_version_conflict(manual: ManualFactory)
         409,
     )
     listed = m.lam.list_provisioned_concurrency_configs(FunctionName="both")
-    assert [c["FunctionArn"].rsplit(":", 1)[1] for c in listed["ProvisionedConcurrencyConfigs"]] == [
-        "live"
-    ]
+    assert [
+        c["FunctionArn"].rsplit(":", 1)[1] for c in listed["ProvisionedConcurrencyConfigs"]
+    ] == ["live"]
 
 
 def test_get_on_latest_is_an_invalid_parameter(manual: ManualFactory) -> None:

@@ -34,6 +34,8 @@ HANDLERS: dict[str, Handler] = {
     "InvokeWithResponseStream": invoke.invoke,
     "TagResource": tags.tag,
     "UntagResource": tags.untag,
+    "PutFunctionConcurrency": provisioned.reserve,
+    "DeleteFunctionConcurrency": provisioned.reserve,
 }
 
 # Operations moto does not implement: the sandbox answers them, 404 for an unknown function.

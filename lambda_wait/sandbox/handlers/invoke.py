@@ -11,7 +11,7 @@ from lambda_wait.sandbox.invocations import error_payload, steps_up
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.state import SNAPSTART_NOT_READY, STATE_CONFLICT, FunctionRecord
 from lambda_wait.sandbox.timeline import Op
-from lambda_wait.sandbox.wsgi import Response
+from lambda_wait.sandbox.wsgi import Response, error_response
 
 
 def invoke(
@@ -24,6 +24,9 @@ def invoke(
     err = _guard(ctx, req, info, record, now)
     if err is not None:
         return ctx.reject(info, err)
+    if _throttled_on_demand(ctx, req, record, now):
+        info.rejected = True
+        return reserved_throttle()
     executed = _executed_version(ctx, req, record)
     resp = ctx.apply(info, req.environ)
     if not resp.ok or not executed:
@@ -94,3 +97,25 @@ def _version_error(record: FunctionRecord, version: str, now: float) -> ApiError
     if vrec.op.failure is not None:
         return ApiError(409, "ResourceConflictException", STATE_CONFLICT.format(state="Failed"))
     return None
+
+
+def _throttled_on_demand(
+    ctx: Context, req: LambdaRequest, record: FunctionRecord, now: float
+) -> bool:
+    """AWS: provisioned concurrency comes out of the reservation; when it takes all of it,
+    invocations that no provisioned environment serves are throttled."""
+    if record.reserved is None or record.reserved > record.provisioned_total():
+        return False
+    qualifier = req.qualifier or "$LATEST"
+    version = resolve_qualifier(ctx, req, record)
+    served = [c for q, c in record.provisioned.items() if q == qualifier or c.version == version]
+    return not any(c.status(now) == "READY" for c in served)
+
+
+def reserved_throttle() -> Response:
+    """AWS's 429 for an invocation beyond the function's reserved concurrency."""
+    resp = error_response(ApiError(429, "TooManyRequestsException", "Rate Exceeded."))
+    payload = resp.json()
+    payload["Reason"] = "ReservedFunctionConcurrentInvocationLimitExceeded"
+    resp.set_json(payload)
+    return resp

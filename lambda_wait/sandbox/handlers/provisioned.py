@@ -20,9 +20,18 @@ from lambda_wait.sandbox.wsgi import Response
 UNPUBLISHED = "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
 NOT_ALIAS_OR_VERSION = "The function resource provided must be an alias or a published version."
 ALIAS_ON_PROVISIONED_VERSION = (
-    "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version"
+    "Alias can't be used for Provisioned Concurrency configuration on an already "
+    "Provisioned version"
 )
 VERSION_UNDER_ALIAS = "Version is pointed by a Provisioned Concurrency alias"
+OVER_RESERVED = (
+    "Requested Provisioned Concurrency should not be greater than the "
+    "reservedConcurrentExecution for function"
+)
+UNDER_PROVISIONED = (
+    " ReservedConcurrentExecutions  {reserved} should not be lower than function's total "
+    "provisioned concurrency [{total}]."
+)
 ZERO = (
     "1 validation error detected: Value '{count}' at 'provisionedConcurrentExecutions' failed "
     "to satisfy constraint: Member must have value greater than or equal to 1"
@@ -47,6 +56,10 @@ def put(
     if refused is not None:
         return refused
     qualifier = str(req.qualifier)
+    total = record.provisioned_total(besides=qualifier) + count
+    if record.reserved is not None and total > record.reserved:
+        err = ApiError(400, "InvalidParameterValueException", OVER_RESERVED)
+        return ctx.reject(info, err)
     version = _version_of(record, qualifier) or qualifier
     config = ProvisionedConfig(qualifier, count, version, Op(now, now))
     record.provisioned[qualifier] = config
@@ -173,3 +186,25 @@ def missing(ctx: Context, info: CallInfo, region: str, name: str, qualifier: str
         err = ApiError(404, "ResourceNotFoundException", f"Cannot find alias arn: {arn}")
         return ctx.reject(info, err)
     return ctx.not_found(info, region, name, qualifier)
+
+
+def reserve(
+    ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, now: float
+) -> Response:
+    """PutFunctionConcurrency / DeleteFunctionConcurrency: moto stores it; AWS refuses a
+    reservation below the function's provisioned concurrency (the sandbox remembers it)."""
+    if info.operation == "DeleteFunctionConcurrency":
+        resp = ctx.apply(info, req.environ)
+        if resp.ok:
+            record.reserved = None
+        return resp
+    reserved = req.json().get("ReservedConcurrentExecutions")
+    total = record.provisioned_total()
+    if isinstance(reserved, int) and reserved < total:
+        message = UNDER_PROVISIONED.format(reserved=reserved, total=total)
+        err = ApiError(400, "InvalidParameterValueException", message, typed=False)
+        return ctx.reject(info, err)
+    resp = ctx.apply(info, req.environ)
+    if resp.ok and isinstance(reserved, int):
+        record.reserved = reserved
+    return resp

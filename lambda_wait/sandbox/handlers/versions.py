@@ -102,7 +102,7 @@ def alias(
     if op in ("CreateAlias", "UpdateAlias"):
         record.alias_revisions[name] = new_revision()
     aliases = (data.get("Aliases") or []) if op == "ListAliases" else [data]
-    wanted = (req.query.get("FunctionVersion") or [None])[0]
+    wanted = req.arg("FunctionVersion")
     if op == "ListAliases" and wanted:  # moto ignores the filter
         aliases = data["Aliases"] = [a for a in aliases if a.get("FunctionVersion") == wanted]
     for item in aliases:
