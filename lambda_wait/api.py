@@ -364,7 +364,7 @@ def wait_for_serving(
     if provisioned not in ("auto", "require", "off"):
         raise UsageError(f"provisioned must be 'auto', 'require' or 'off', not {provisioned!r}")
     ref = as_ref(function, qualifier)
-    if provisioned == "require" and ref.qualifier is None:
+    if provisioned == "require" and ref.qualifier in (None, "$LATEST"):
         raise UsageError(
             "waiting for provisioned concurrency needs a qualifier (an alias or a version)"
         )

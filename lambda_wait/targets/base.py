@@ -84,7 +84,8 @@ class ServingTarget(ABC, Generic[S]):
 
     def applies(self, qualifier: str | None) -> bool:
         """Whether it can be read for a function named with ``qualifier``."""
-        return qualifier is not None or not self.needs_qualifier
+        # $LATEST is no qualifier here: AWS answers a read of it with a 400 (recorded).
+        return qualifier not in (None, "$LATEST") or not self.needs_qualifier
 
     @abstractmethod
     def read(self, reader: Any, function_name: str, qualifier: str | None) -> S | None:
