@@ -27,14 +27,17 @@ def alias_lifecycle(r: Replay) -> None:
     fn = r.name("alias-fn")
     _create(r, "create_response", fn, Environment=STAGING)
     _two_versions(r, fn)
+    weighted = {
+        "Description": "custom-alias",
+        "RoutingConfig": {"AdditionalVersionWeights": {"2": 0.2}},
+    }
     a11 = r.call(
         "create_alias_1_1",
         "create_alias",
         FunctionName=fn,
         Name="aliasname1_1",
         FunctionVersion="1",
-        Description="custom-alias",
-        RoutingConfig={"AdditionalVersionWeights": {"2": 0.2}},
+        **weighted,
     )
     r.call("get_alias_1_1", "get_alias", FunctionName=fn, Name="aliasname1_1")
     r.call("get_function_alias_1_1", "get_function", FunctionName=fn, Qualifier="aliasname1_1")
@@ -50,21 +53,7 @@ def alias_lifecycle(r: Replay) -> None:
         "get_function",
         FunctionName=a11["AliasArn"].replace("aliasname1_1", "aliasdoesnotexist"),
     )
-    for name, version, extra in (
-        ("aliasname1_2", "1", {"Description": "custom-alias"}),
-        ("aliasname1_3", "1", {}),
-        ("aliasname2", "2", {"Description": "custom-alias"}),
-    ):
-        suffix = name.removeprefix("aliasname")
-        r.call(
-            f"create_alias_{suffix}",
-            "create_alias",
-            FunctionName=fn,
-            Name=name,
-            FunctionVersion=version,
-            **extra,
-        )
-        r.call(f"get_alias_{suffix}", "get_alias", FunctionName=fn, Name=name)
+    _three_more_aliases(r, fn)
     pages = r.lam.get_paginator("list_aliases").paginate(
         FunctionName=fn, PaginationConfig={"PageSize": 1}
     )
@@ -84,6 +73,25 @@ def alias_lifecycle(r: Replay) -> None:
     _list_sorted(r, "list_aliases_for_version", FunctionName=fn, FunctionVersion="1")
     r.call("delete_alias_response", "delete_alias", FunctionName=fn, Name="aliasname1_1")
     _list_sorted(r, "list_aliases_for_fnname_afterdelete", FunctionName=fn)
+
+
+def _three_more_aliases(r: Replay, fn: str) -> None:
+    """test_alias_lifecycle's aliases 1_2, 1_3 (on version 1) and 2, each read back."""
+    for name, version, extra in (
+        ("aliasname1_2", "1", {"Description": "custom-alias"}),
+        ("aliasname1_3", "1", {}),
+        ("aliasname2", "2", {"Description": "custom-alias"}),
+    ):
+        suffix = name.removeprefix("aliasname")
+        r.call(
+            f"create_alias_{suffix}",
+            "create_alias",
+            FunctionName=fn,
+            Name=name,
+            FunctionVersion=version,
+            **extra,
+        )
+        r.call(f"get_alias_{suffix}", "get_alias", FunctionName=fn, Name=name)
 
 
 def _sorted_aliases(answer: dict[str, Any]) -> dict[str, Any]:
