@@ -167,7 +167,8 @@ class Context:
         configs: list[tuple[Any, bool]] = []
         if "Configuration" in data:
             configs.append((data["Configuration"], False))
-        configs.extend((c, False) for c in data.get("Functions") or [])
+        # AWS lists functions and versions without their state fields.
+        configs.extend((c, True) for c in data.get("Functions") or [])
         configs.extend((c, True) for c in data.get("Versions") or [])
         if "FunctionName" in data and "Version" in data:
             configs.append((data, False))

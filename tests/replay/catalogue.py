@@ -73,6 +73,7 @@ _DYNAMODB = frozenset({"update_table_response"})  # DynamoDB's answer, not Lambd
 CATALOGUE: tuple[Recorded, ...] = (
     Recorded(API, "TestLambdaFunction::test_function_lifecycle", fv.function_lifecycle),
     Recorded(API, "TestLambdaFunction::test_redundant_updates", fv.redundant_updates),
+    Recorded(API, "TestLambdaFunction::test_list_functions", fv.list_functions),
     *(
         Recorded(
             API,

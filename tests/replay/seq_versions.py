@@ -217,3 +217,16 @@ def function_state(r: Replay) -> None:
     fn = r.name()
     r.create("create-fn-response", fn, Runtime=PY, Handler="handler.handler")
     r.call("get-fn-response", "get_function", FunctionName=fn)
+
+
+def list_functions(r: Replay) -> None:
+    """The recorded test keeps only its own two functions and sorts them by ARN."""
+    fn1, fn2 = r.name("list-fn-1"), r.name("list-fn-2")
+    r.create_fixture("create_response_1", fn1, Publish=True)
+    r.create_fixture("create_response_2", fn2, Code={"ZipFile": code("two")})
+    r.call("list_functions_invalid_functionversion", "list_functions", FunctionVersion="invalid")
+    pages = r.lam.get_paginator("list_functions")
+    for key, params in (("list_all", {"FunctionVersion": "ALL"}), ("list_default", {})):
+        listed = pages.paginate(PaginationConfig={"PageSize": 1}, **params).build_full_result()
+        mine = [f for f in listed["Functions"] if f["FunctionName"] in (fn1, fn2)]
+        r.keep(key, {"Functions": sorted(mine, key=lambda f: f["FunctionArn"])})

@@ -125,7 +125,7 @@ def test_the_docs_state_the_figures_and_the_differences(outcomes: list[Outcome])
 def test_the_catalogue_covers_every_recorded_test_about_these_resources() -> None:
     about = re.compile(
         r"alias|version|provisioned|event_source|mapping|publish|lifecycle|nonexisting|"
-        r"concurrent_|function_state|revision",
+        r"concurrent_|function_state|revision|list_functions",
         re.IGNORECASE,
     )
     replayed = {(e.file, e.test) for e in CATALOGUE}

@@ -49,6 +49,7 @@ OWN_HANDLERS: dict[str, Handler] = {
 # Handlers of calls not about one function record (a mapping is named by its UUID).
 UNBOUND_HANDLERS: dict[str, Unbound] = {
     "CreateFunction": functions.create,
+    "ListFunctions": functions.list_functions,
     "CreateEventSourceMapping": mappings.create,
     "GetEventSourceMapping": mappings.get,
     "ListEventSourceMappings": mappings.list_mappings,

@@ -84,6 +84,18 @@ def create(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Resp
     return ctx.patched(resp, req.region, now)
 
 
+def list_functions(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Response:
+    """ListFunctions; ``FunctionVersion`` takes only ``ALL`` (AWS's enum check)."""
+    version = req.arg("FunctionVersion")
+    if version is not None and version != "ALL":
+        message = (
+            f"1 validation error detected: Value '{version}' at 'functionVersion' failed to "
+            "satisfy constraint: Member must satisfy enum value set: [ALL]"
+        )
+        return ctx.reject(info, ApiError(400, "ValidationException", message))
+    return ctx.patched(ctx.apply(info, req.environ), req.region, now)
+
+
 def update(
     ctx: Context, req: LambdaRequest, info: CallInfo, record: FunctionRecord, now: float
 ) -> Response:
