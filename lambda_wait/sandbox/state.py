@@ -61,7 +61,8 @@ def new_revision() -> str:
 
 @dataclass
 class VersionRecord:
-    """A published version: Pending while its publish operation runs."""
+    """A published version: Pending while the operation it waits on runs (an update or
+    create that published it, a SnapStart snapshot, a publish delay if one is set)."""
 
     version: str
     op: Op

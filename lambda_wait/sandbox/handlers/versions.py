@@ -1,4 +1,5 @@
-"""PublishVersion and aliases: versions go Pending -> Active; aliases carry RevisionIds."""
+"""PublishVersion and aliases: a version of an idle $LATEST is Active at once (AWS), one
+published by an update or create settles with it; aliases carry RevisionIds."""
 
 from __future__ import annotations
 
