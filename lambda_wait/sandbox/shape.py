@@ -6,7 +6,8 @@ those differences. Everything here is a pure rewrite of a JSON answer:
 
 - function configurations: one ``LastModified`` format (``...T12:00:00.000+0000``),
   ``LoggingConfig`` and ``RuntimeVersionConfig`` always present, an Environment
-  given empty stays ``{"Variables": {}}``, no ``Layers: []``;
+  given empty stays ``{"Variables": {}}``, no ``Layers: []``, a ``VpcConfig`` with
+  ``VpcId`` and ``Ipv6AllowedForDualStack``;
 - ``ListVersionsByFunction`` entries carry no state fields and no
   ``RuntimeVersionConfig`` (AWS lists versions without them);
 - error bodies: ``{"Type": "User", "message": ...}``, ``Message`` for
@@ -64,6 +65,10 @@ def shape_config(
         del config["Layers"]
     if empty_environment and "Environment" not in config:
         config["Environment"] = {"Variables": {}}
+    vpc = config.get("VpcConfig")
+    if isinstance(vpc, dict):  # AWS's fields of a VpcConfig, also once detached
+        vpc.setdefault("Ipv6AllowedForDualStack", False)
+        vpc.setdefault("VpcId", "")
     name = config.get("FunctionName")
     if "LoggingConfig" not in config and isinstance(name, str):
         config["LoggingConfig"] = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"}

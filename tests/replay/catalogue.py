@@ -74,6 +74,14 @@ CATALOGUE: tuple[Recorded, ...] = (
     Recorded(API, "TestLambdaFunction::test_function_lifecycle", fv.function_lifecycle),
     Recorded(API, "TestLambdaFunction::test_redundant_updates", fv.redundant_updates),
     Recorded(API, "TestLambdaFunction::test_list_functions", fv.list_functions),
+    Recorded(API, "TestLambdaFunction::test_vpc_config", fv.vpc_config),
+    Recorded(
+        API, "TestLambdaFunction::test_lambda_code_location_zipfile", fv.code_location_zipfile
+    ),
+    Recorded(API, "TestLambdaFunction::test_lambda_code_location_s3", fv.code_location_s3),
+    Recorded(
+        API, "TestLambdaFunction::test_lambda_code_location_s3_errors", fv.code_location_s3_errors
+    ),
     *(
         Recorded(
             API,
@@ -104,6 +112,7 @@ CATALOGUE: tuple[Recorded, ...] = (
         fv.concurrent_config_updates,
     ),
     Recorded(LAMBDA, "TestLambdaBaseFeatures::test_function_state", fv.function_state),
+    Recorded(LAMBDA, "TestLambdaCleanup::test_recreate_function", fv.recreate_function),
     Recorded(
         API, "TestLambdaVersions::test_publish_version_on_create", fv.publish_version_on_create
     ),
@@ -349,11 +358,23 @@ SKIPPED: dict[tuple[str, str], str] = {
     (LAMBDA, "TestLambdaURL::test_lambda_url_persists_after_alias_delete"): _OTHER,
 }
 
+_SHAPE = (
+    "validation errors of the request's shape (malformed or foreign names, ARNs, regions, "
+    "qualifiers, parameters), unrelated to any state"
+)
 # Families of recorded tests skipped as a whole (test name prefix -> why).
 SKIPPED_FAMILIES: dict[str, str] = {
-    "TestLambdaFunction::test_function_name_and_qualifier_validation[": (
-        "validation errors of malformed names, ARNs and qualifiers (the request's shape), "
-        "unrelated to any state"
+    "TestLambdaFunction::test_function_name_and_qualifier_validation[": _SHAPE,
+    "TestLambdaFunction::test_ops_with_arn_qualifier_mismatch[": _SHAPE,
+    "TestLambdaFunction::test_get_function_wrong_region[": _SHAPE,
+    "TestLambdaFunction::test_function_arns": _SHAPE,
+    "TestLambdaFunction::test_create_lambda_exceptions": _SHAPE,
+    "TestLambdaFunction::test_update_lambda_exceptions": _SHAPE,
+    "TestLambdaFunction::test_invalid_invoke": _SHAPE,
+    "TestLambdaFunction::test_invalid_vpc_config_": _SHAPE,
+    "TestLoggingConfig::": (
+        "advanced logging settings (JSON format, log levels): moto does not store them, "
+        "the sandbox answers the default LoggingConfig (docs/sandbox.md, Limits)"
     ),
 }
 

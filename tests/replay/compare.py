@@ -20,7 +20,7 @@ from typing import Any
 
 ACCOUNT = "123456789012"  # the sandbox's account
 RECORDED_ACCOUNT = "111111111111"  # LocalStack's stand-in for the recording account
-TOKEN = re.compile(r"<([a-z0-9-]+)(?::(\d+))?>")
+TOKEN = re.compile(r"<([a-z0-9_-]+)(?::(\d+))?>")
 # Placeholders that stand for "some value" and promise nothing across answers.
 UNBOUND = frozenset({"code-size", "location", "partition", "region", "datetime"})
 # Numbers a recording hid under their key's name (LocalStack's key_value transformer).

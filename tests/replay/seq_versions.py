@@ -7,6 +7,8 @@ recorded source and why.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.replay.driver import Replay, code
 
 PY = "python3.12"
@@ -230,3 +232,122 @@ def list_functions(r: Replay) -> None:
         listed = pages.paginate(PaginationConfig={"PageSize": 1}, **params).build_full_result()
         mine = [f for f in listed["Functions"] if f["FunctionName"] in (fn1, fn2)]
         r.keep(key, {"Functions": sorted(mine, key=lambda f: f["FunctionArn"])})
+
+
+def vpc_config(r: Replay) -> None:
+    """A VPC function created, moved to other subnets, then detached (EC2 from moto)."""
+    ec2 = r.handle.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    groups = [
+        ec2.create_security_group(VpcId=vpc, GroupName=r.name("sg"), Description="test")["GroupId"]
+        for _ in range(2)
+    ]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")["Subnet"]["SubnetId"]
+        for i in range(2)
+    ]
+    fn = r.name()
+    first = {"SubnetIds": subnets[:1], "SecurityGroupIds": groups[:1]}
+    r.create_fixture("create_response", fn, MemorySize=256, Timeout=5, VpcConfig=first)
+    r.call("get_function_response", "get_function", FunctionName=fn)
+    second = {"SubnetIds": subnets[1:], "SecurityGroupIds": groups[1:]}
+    r.call(
+        "update_vpcconfig_update_response",
+        "update_function_configuration",
+        FunctionName=fn,
+        VpcConfig=second,
+    )
+    r.wait()
+    r.call("update_vpcconfig_get_function_response", "get_function", FunctionName=fn)
+    none: dict[str, list[str]] = {"SubnetIds": [], "SecurityGroupIds": []}
+    r.call(
+        "delete_vpcconfig_update_response",
+        "update_function_configuration",
+        FunctionName=fn,
+        VpcConfig=none,
+    )
+    r.wait()
+    r.call("delete_vpcconfig_get_function_response", "get_function", FunctionName=fn)
+
+
+def code_location_zipfile(r: Replay) -> None:
+    fn = r.name("code-function")
+    _create_aws(r, "create-response-zip-file", fn, Code={"ZipFile": code("echo")})
+    r.call("get-function-response", "get_function", FunctionName=fn)
+    r.call("update-function-response", "update_function_code", FunctionName=fn, ZipFile=code("v"))
+    r.call("get-function-response-updated", "get_function", FunctionName=fn)
+
+
+def _bucket(r: Replay, package: bytes) -> tuple[Any, str]:
+    s3, bucket = r.handle.client("s3"), r.name("bucket")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key=CODE_KEY, Body=package)
+    return s3, bucket
+
+
+CODE_KEY = "code/code-function.zip"
+
+
+def code_location_s3(r: Replay) -> None:
+    fn = r.name("code-function")
+    s3, bucket = _bucket(r, code("echo"))
+    _create_aws(r, "create_response_s3", fn, Code={"S3Bucket": bucket, "S3Key": CODE_KEY})
+    r.call("get-function-response", "get_function", FunctionName=fn)
+    s3.put_object(Bucket=bucket, Key=CODE_KEY, Body=code("v"))
+    r.call(
+        "update-function-response",
+        "update_function_code",
+        FunctionName=fn,
+        S3Bucket=bucket,
+        S3Key=CODE_KEY,
+    )
+    r.call("get-function-response-updated", "get_function", FunctionName=fn)
+
+
+def code_location_s3_errors(r: Replay) -> None:
+    fn = r.name("code-function")
+    _, bucket = _bucket(r, code("echo"))
+    missing = f"some-random-non-existent-bucket-{fn}"
+    create = {
+        "FunctionName": fn,
+        "Handler": "index.handler",
+        "PackageType": "Zip",
+        "Role": r.role,
+        "Runtime": PY,
+    }
+    r.call(
+        "create-error-wrong-bucket",
+        "create_function",
+        Code={"S3Bucket": missing, "S3Key": CODE_KEY},
+        **create,
+    )
+    r.call(
+        "create-error-wrong-key",
+        "create_function",
+        Code={"S3Bucket": bucket, "S3Key": "non/existent.zip"},
+        **create,
+    )
+    _create_aws(r, None, fn, Code={"S3Bucket": bucket, "S3Key": CODE_KEY})
+    update = {"FunctionName": fn}
+    r.call(
+        "update-error-wrong-bucket",
+        "update_function_code",
+        S3Bucket=missing,
+        S3Key=CODE_KEY,
+        **update,
+    )
+    r.call(
+        "update-error-wrong-key",
+        "update_function_code",
+        S3Bucket=bucket,
+        S3Key="non/existent.zip",
+        **update,
+    )
+
+
+def recreate_function(r: Replay) -> None:
+    """test_lambda.py: a function deleted and created again at once under its name."""
+    fn = r.name("test-function")
+    r.create_fixture("create_function_response_one", fn, Handler="lambda_echo.handler")
+    r.call(None, "delete_function", FunctionName=fn)
+    r.create_fixture("create_function_response_two", fn, Handler="lambda_echo.handler")

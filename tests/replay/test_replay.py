@@ -115,7 +115,7 @@ def test_the_sandbox_answers_as_recorded() -> None:
 def test_the_catalogue_covers_every_recorded_test_about_these_resources() -> None:
     about = re.compile(
         r"alias|version|provisioned|event_source|mapping|publish|lifecycle|nonexisting|"
-        r"concurrent_|function_state|revision|list_functions",
+        r"concurrent_|function_state|revision|list_functions|TestLambdaFunction::|LoggingConfig|Cleanup",
         re.IGNORECASE,
     )
     replayed = {(e.file, e.test) for e in CATALOGUE}

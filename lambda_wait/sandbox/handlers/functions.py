@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from lambda_wait.errors import UsageError
 from lambda_wait.sandbox.calls import CallInfo
@@ -21,6 +21,7 @@ from lambda_wait.sandbox.state import FunctionRecord, lambda_timestamp
 from lambda_wait.sandbox.timeline import Op
 from lambda_wait.sandbox.wsgi import Response, WSGIEnviron, json_body
 
+S3_MISSING = "Error occurred while GetObject. S3 Error Code: {code}. S3 Error Message: {text}"
 IN_USE_VERSION = "Unable to delete version because the following aliases reference it: [{aliases}]"
 _ROLE_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:iam::(\d{12}):role/(.+)$")
 _TRUST_POLICY = json.dumps(
@@ -50,6 +51,9 @@ def create(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Resp
         return ctx.invalid(info, exc)
     if ctx.auto_create_roles and isinstance(request.get("Role"), str):
         _ensure_role(ctx, req.environ, request["Role"])
+    missing = _missing_code(ctx, req, request.get("Code") or {})
+    if missing is not None:
+        return ctx.reject(info, missing)
     resp = ctx.apply(info, req.environ)
     if not resp.ok:
         return resp
@@ -106,9 +110,11 @@ def update(
     request = json_body(req.body)
     if not isinstance(request, dict):
         return ctx.apply(info, req.environ)
-    revision = record.revision_conflict(request.get("RevisionId"))
-    if revision is not None:
-        return ctx.reject(info, revision)
+    refused = record.revision_conflict(request.get("RevisionId")) or _missing_code(
+        ctx, req, request
+    )
+    if refused is not None:
+        return ctx.reject(info, refused)
     if request.get("DryRun"):
         return ctx.apply(info, req.environ)  # validates only; nothing changes
     behaviour = ctx.behaviour(record)
@@ -193,6 +199,22 @@ def delete(
         else:
             ctx.records.pop((req.region, record.name), None)
     return resp
+
+
+def _missing_code(ctx: Context, req: LambdaRequest, code: Mapping[str, Any]) -> ApiError | None:
+    """AWS's 400 when the S3 object named for the code does not exist (moto accepts it,
+    and the function would then have no code)."""
+    bucket, key = code.get("S3Bucket"), code.get("S3Key")
+    if not isinstance(bucket, str) or not isinstance(key, str):
+        return None
+    found = ctx.moto.request(req.environ, "HEAD", f"/{quote(bucket)}/{quote(key)}", service="s3")
+    if found.ok:
+        return None
+    if not ctx.moto.request(req.environ, "HEAD", f"/{quote(bucket)}", service="s3").ok:
+        text = S3_MISSING.format(code="NoSuchBucket", text="The specified bucket does not exist")
+    else:
+        text = S3_MISSING.format(code="NoSuchKey", text="The specified key does not exist.")
+    return ApiError(400, "InvalidParameterValueException", text)
 
 
 def snapstart_on(request: Mapping[str, Any]) -> bool:
