@@ -9,8 +9,8 @@ from collections.abc import Callable
 from click.testing import CliRunner
 
 from lambda_wait.cli import cli
+from lambda_wait.clock import ManualClock
 from lambda_wait.errors import ExitCode
-from lambda_wait.sandbox.clock import ManualClock
 from lambda_wait.sandbox.server import SandboxHandle
 
 from .conftest import Run

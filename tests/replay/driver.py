@@ -18,8 +18,8 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from lambda_wait.clock import ManualClock
 from lambda_wait.sandbox import SandboxHandle
-from lambda_wait.sandbox.clock import ManualClock
 from lambda_wait.sandbox.server import zip_bytes
 from tests.replay.compare import normalise
 

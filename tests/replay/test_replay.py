@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from lambda_wait.clock import ManualClock
 from lambda_wait.sandbox import SandboxHandle, running_sandbox
-from lambda_wait.sandbox.clock import ManualClock
 from tests.replay.catalogue import CATALOGUE, SKIPPED, Recorded, skipped
 from tests.replay.compare import Bindings, Diff, compare
 from tests.replay.driver import Replay, recorded, recorded_tests
