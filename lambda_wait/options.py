@@ -17,6 +17,7 @@ from click.core import ParameterSource
 
 from lambda_wait.errors import UsageError
 from lambda_wait.inputs import FunctionRef, parse_duration, parse_function
+from lambda_wait.output_mode import OutputMode, output_help
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,7 +29,7 @@ class CommonOptions:
     region: str | None
     profile: str | None
     endpoint_url: str | None
-    output: str
+    output: OutputMode
     quiet: bool
     debug: bool
     no_color: bool
@@ -37,7 +38,8 @@ class CommonOptions:
 
     @property
     def json(self) -> bool:
-        return self.output == "json"
+        """Whether stdout carries JSON (one document, or a stream ending in one)."""
+        return self.output is not OutputMode.TEXT
 
     @property
     def color(self) -> bool:
@@ -148,10 +150,11 @@ def _common_decorators() -> list[Any]:
             click.option(
                 "--output",
                 "-o",
-                type=click.Choice(["text", "json"]),
-                default="text",
+                type=click.Choice([mode.value for mode in OutputMode]),
+                metavar="MODE",  # the help names each mode
+                default=OutputMode.TEXT.value,
                 show_default=True,
-                help="json: exactly one JSON document on stdout (also on failure).",
+                help=output_help(),
             ),
             click.option(
                 "--quiet",
@@ -222,6 +225,7 @@ def common_options(func: F) -> F:
 
         cache.begin_run(disabled=bool(values["no_cache"]))  # and the run may warn once
         untrusted.forget_secrets()  # the secrets this run learns are masked in every output
+        values["output"] = OutputMode(values["output"])
         return func(*args, opts=CommonOptions(**values), **kwargs)
 
     return _with_options(wrapper, _common_decorators())  # type: ignore[no-any-return]

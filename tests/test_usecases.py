@@ -12,7 +12,7 @@ import pytest
 from lambda_wait.clock import Deadline, ManualClock
 from lambda_wait.errors import ExitCode, UsageError
 from lambda_wait.inputs import FunctionRef, parse_function
-from lambda_wait.states import FunctionSnapshot, Target, assess
+from lambda_wait.states import Assessment, FunctionSnapshot, Target, assess
 from lambda_wait.targets.mappings import MAPPINGS
 from lambda_wait.targets.provisioned import PROVISIONED
 from lambda_wait.targets.registry import named_goal
@@ -47,8 +47,8 @@ class Sink:
     def progress(self, event: WaitEvent) -> None:
         pass
 
-    def info(self, message: str) -> None:
-        self.lines.append(message)
+    def serving(self, label: str, verdict: Assessment) -> None:
+        self.lines.append(f"{label}: {verdict.summary}")
 
 
 class FakeApi:

@@ -84,7 +84,7 @@ def run_command(opts: CommonOptions, command: str, body: CommandBody) -> int:
     from lambda_wait.ui.output import Output
 
     output = Output(
-        json_mode=opts.json,
+        mode=opts.output,
         quiet=opts.quiet,
         no_color=opts.no_color,
         ci_format=opts.ci_format,

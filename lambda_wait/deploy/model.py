@@ -15,6 +15,7 @@ from lambda_wait.clock import Clock
 from lambda_wait.deploy.plan import Plan
 from lambda_wait.errors import ConflictError, ExitCode, LambdaWaitError
 from lambda_wait.reasons import DecodedReason
+from lambda_wait.release.executor import ShiftProgress
 from lambda_wait.release.outcome import ShiftReport
 from lambda_wait.states import Assessment, FunctionSnapshot
 
@@ -40,6 +41,7 @@ class EventKind(StrEnum):
     START = "start"
     END = "end"
     NOTE = "note"
+    SHIFT = "shift"  # a traffic shift's progress (``StepEvent.shift``)
 
 
 # "create", "update", "none" (nothing to change) or "blocked" (refused before acting).
@@ -179,6 +181,7 @@ class StepEvent:
     step: Step
     elapsed: float
     message: str | None = None
+    shift: ShiftProgress | None = None  # with EventKind.SHIFT
 
 
 StepListener = Callable[[StepEvent], None]
@@ -253,6 +256,10 @@ class Ledger:
     def note(self, step: Step | None, message: str) -> None:
         step = step or Step("deploy", "", False)
         self._emit(StepEvent(EventKind.NOTE, step, self.elapsed(), message))
+
+    def shift(self, step: Step, progress: ShiftProgress) -> None:
+        """A traffic shift's progress, as data: each output mode shows it its way."""
+        self._emit(StepEvent(EventKind.SHIFT, step, self.elapsed(), shift=progress))
 
     def _emit(self, event: StepEvent) -> None:
         if self._listener is not None:

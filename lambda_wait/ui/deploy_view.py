@@ -15,34 +15,22 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lambda_wait.errors import worst
+from lambda_wait.ui.lines import STATUS_WORDS
 
 if TYPE_CHECKING:
     from lambda_wait.deploy.model import DeployResult, StepEvent
-
-_MARK = {
-    "applied": "done",
-    "skipped": "skipped",
-    "failed": "FAILED",
-    "unknown": "unfinished",
-    "not-applied": "not applied",
-}
 
 
 def progress_line(event: StepEvent, function: str | None = None) -> str | None:
     """One stderr line for a step starting, ending or saying something; with several
     deploys at once, ``function`` prefixes it so interleaved lines stay readable."""
-    at = f"[{event.elapsed:6.1f}s]" + (f" {function}:" if function else "")
-    step = event.step
-    if event.kind == "start":
-        return f"{at} {step.name}: {step.action}"
-    if event.kind == "end":
-        detail = f": {step.detail}" if step.detail else ""
-        mark = _MARK.get(step.status, step.status)
-        return f"{at} {step.name}: {mark} in {step.seconds:.1f}s{detail}"
-    if event.message:
-        prefix = f"{step.name}: " if step.name != "deploy" else ""
-        return f"{at} {prefix}{event.message}"
-    return None
+    from lambda_wait.ui.adapt import from_step
+    from lambda_wait.ui.lines import DeployEvent, deploy_line
+
+    typed = from_step(event, function or "")
+    if not isinstance(typed, DeployEvent):
+        return None
+    return deploy_line(typed, several=function is not None)
 
 
 def changed_text(result: DeployResult) -> str:
@@ -88,7 +76,7 @@ def summary_lines(result: DeployResult) -> list[str]:
     if result.code_sha256:
         rows.append(("CodeSha256", result.code_sha256))
     rows.append(("Changed", changed_text(result)))
-    steps = ", ".join(f"{s.name} {_MARK.get(s.status, s.status)}" for s in result.steps)
+    steps = ", ".join(f"{s.name} {STATUS_WORDS.get(s.status, s.status)}" for s in result.steps)
     if steps:
         rows.append(("Steps", steps))
     lines.extend(f"  {label:<11} {value}" for label, value in rows)

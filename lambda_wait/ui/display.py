@@ -1,5 +1,7 @@
-"""Which kind of progress display fits where the command runs, and whether to colour.
-Pure: decided from the environment and whether stderr is a terminal.
+"""Which progress display fits where the command runs, and whether to colour.
+Pure: decided from the environment and whether stderr is a terminal. Each
+display's renderer is registered in :mod:`lambda_wait.ui.modes` (stdout's modes,
+``--output``, are :class:`lambda_wait.output_mode.OutputMode`).
 """
 
 from __future__ import annotations

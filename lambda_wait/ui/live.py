@@ -8,6 +8,7 @@ frame can be pinned in tests.
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 
@@ -17,10 +18,27 @@ from rich.table import Table
 from rich.text import Text
 
 from lambda_wait.clock import Clock
+from lambda_wait.events import (
+    CooldownHeld,
+    Event,
+    Retrying,
+    ServingChanged,
+    ShiftProgressed,
+    StepEnded,
+    StepNote,
+    StepStarted,
+    WaitNote,
+    WaitPolled,
+    WaitSleeping,
+)
+from lambda_wait.result import CommandResult
 from lambda_wait.states import Phase
 from lambda_wait.ui import theme
+from lambda_wait.ui.lines import deploy_line
+from lambda_wait.ui.streams import Streams
 from lambda_wait.ui.tables import duration_text
-from lambda_wait.waiter import WaitEvent
+
+WaitEvent = WaitPolled | WaitSleeping | WaitNote | CooldownHeld | Retrying
 
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 SPINNER_FPS = 12.5
@@ -45,7 +63,7 @@ class Row:
 
 
 class LiveView:
-    """A rich Live table on ``console`` (stderr), fed with :class:`WaitEvent`."""
+    """A rich Live table on ``console`` (stderr), fed with a wait's events."""
 
     def __init__(
         self,
@@ -65,40 +83,15 @@ class LiveView:
 
     # feeding ------------------------------------------------------------------
     def update(self, event: WaitEvent) -> None:
-        """Record one waiter event; starts the display on the first one."""
+        """Record one wait event; starts the display on the first one."""
         with self._lock:
             if self._stopped:
                 return
             now = self._clock.now()
-            row = self._rows.get(event.function)
+            row = self._rows.get(event.label)
             if row is None:
-                row = self._rows[event.function] = Row(event.function, now - event.elapsed)
-            if event.kind == "poll" and event.snapshot is not None:
-                snap = event.snapshot
-                row.state = snap.state or "(no State)"
-                row.update = snap.last_update_status or "-"
-                row.next_poll_at = None
-                row.message = ""
-                if event.assessment is not None:
-                    row.phase = event.assessment.phase
-                    row.done = event.assessment.done
-                    row.ended = now if row.done else None
-                    reason = event.assessment.reason
-                    row.reason = _reason_text(reason.code, reason.title) if reason else ""
-                    if snap.state == "Active" and snap.last_update_status == "InProgress":
-                        # AWS may say "Creating" for an update: it is an update all the same
-                        code = reason.code if reason is not None else None
-                        row.reason = (
-                            f"update in progress ({code})" if code else "update in progress"
-                        )
-            elif event.kind in ("sleep", "cooldown"):
-                row.next_poll_at = now + event.sleep_seconds
-                if event.kind == "cooldown" and event.message:
-                    row.message = event.message
-            elif event.kind == "retry" and event.error is not None:
-                row.message = f"retrying: {event.error.message}"
-            elif event.kind == "note" and event.message:
-                row.message = event.message
+                row = self._rows[event.label] = Row(event.label, now - event.elapsed)
+            _feed(row, event, now)
         self._show()
 
     def _show(self) -> None:
@@ -200,6 +193,93 @@ class LiveView:
             Text(row.message or row.reason, style=theme.QUIET if row.message else ""),
             next_poll,
         ]
+
+
+def _feed(row: Row, event: WaitEvent, now: float) -> None:
+    """What one wait event changes in its function's row."""
+    if isinstance(event, WaitPolled):
+        snap = event.snapshot
+        row.state = snap.state or "(no State)"
+        row.update = snap.last_update_status or "-"
+        row.next_poll_at = None
+        row.message = ""
+        row.phase = event.assessment.phase
+        row.done = event.assessment.done
+        row.ended = now if row.done else None
+        reason = event.assessment.reason
+        row.reason = _reason_text(reason.code, reason.title) if reason else ""
+        if snap.state == "Active" and snap.last_update_status == "InProgress":
+            # AWS may say "Creating" for an update: it is an update all the same
+            code = reason.code if reason is not None else None
+            row.reason = f"update in progress ({code})" if code else "update in progress"
+    elif isinstance(event, WaitSleeping | CooldownHeld):
+        row.next_poll_at = now + event.seconds
+        if isinstance(event, CooldownHeld) and event.message:
+            row.message = event.message
+    elif isinstance(event, Retrying):
+        row.message = f"retrying: {event.message}"
+    elif event.message:
+        row.message = event.message
+
+
+class LiveRenderer:
+    """The live mode: wait events feed the table; a deploy's steps and the serving
+    changes are lines above it."""
+
+    def __init__(self, streams: Streams, *, animate: bool = True) -> None:
+        self._s = streams
+        self._animate = animate
+        self._view: LiveView | None = None  # built with the first wait event
+        self._ended = False
+
+    def event(self, event: Event) -> None:
+        """Show one event (from any thread)."""
+        self.on(event)
+
+    @functools.singledispatchmethod
+    def on(self, event: object) -> None:
+        raise TypeError(f"{type(self).__name__} cannot show {type(event).__name__}")
+
+    @on.register
+    def _(self, event: WaitPolled | WaitSleeping | WaitNote | CooldownHeld | Retrying) -> None:
+        view = self._live_view()
+        if view is not None:
+            view.update(event)
+
+    @on.register
+    def _(self, event: StepStarted | StepEnded | StepNote | ShiftProgressed) -> None:
+        self.say(deploy_line(event, several=self._s.several_deploys))
+
+    @on.register
+    def _(self, event: ServingChanged) -> None:
+        self.say(f"{event.label}: {event.summary}")
+
+    def say(self, message: str) -> None:
+        """A line above the table (no timestamp: the terminal is watched live)."""
+        with self._s.lock:
+            self._s.say(message)
+
+    def _live_view(self) -> LiveView | None:
+        """The live view, built with the first wait event (none once progress ended,
+        as a stopped view ignores events)."""
+        with self._s.lock:
+            if self._view is None and not self._ended:
+                self._view = LiveView(self._s.err, clock=self._s.clock, auto_refresh=self._animate)
+            return self._view
+
+    def close(self) -> None:
+        """Stop the live view: its frame is erased, the result replaces it (idempotent)."""
+        with self._s.lock:  # no live view is built from here on
+            self._ended = True
+            view = self._view
+        if view is not None:
+            view.stop()
+
+    def show(self, command: str, result: CommandResult) -> None:
+        """Results are stdout's: nothing here."""
+
+    def end(self, command: str, result: CommandResult) -> None:
+        """Nothing more to say."""
 
 
 def _reason_text(code: str | None, title: str) -> str:

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 class Progress(Protocol):
     """Where a deploy's progress goes (``lambda_wait.ui.output.Output`` is one)."""
 
-    def step(self, event: StepEvent, function: str | None = None) -> None:
-        """A step started, ended or said something (``function``: with several)."""
+    def step(self, event: StepEvent, function: str, *, several: bool = False) -> None:
+        """A step of ``function``'s deploy started, ended or said something;
+        ``several`` when more than one deploy runs at once."""
 
     def progress(self, event: WaitEvent) -> None:
         """A wait's event, while a step waits."""
@@ -150,7 +151,7 @@ def _deploy_one(
     alias = request.alias
     shift = None if alias is None else setup.shift(api, desired.name, alias)
     run = Run(clock, api.deadline, history=history_store(request.history))
-    deployer = _deployer(request, api, desired, _Sinks(progress, None), run, shift=shift)
+    deployer = _deployer(request, api, desired, _Sinks(progress, desired.name), run, shift=shift)
     return deployer.run()  # a signal too comes back as a result
 
 
@@ -182,7 +183,7 @@ def _deploy_many(
             request,
             api.in_region(parse_function(one.name).region),
             one,
-            _Sinks(progress, one.name),
+            _Sinks(progress, one.name, several=True),
             run,
         )
         for one in desired
@@ -203,14 +204,15 @@ class Run:
 
 @dataclass(frozen=True)
 class _Sinks:
-    """One deploy's listeners: its step events (named by ``function`` when several run
-    at once) and its waits."""
+    """One deploy's listeners: its step events (of ``function``; ``several`` when more
+    than one deploy runs at once) and its waits."""
 
     progress: Progress
-    function: str | None
+    function: str
+    several: bool = False
 
     def step(self, event: StepEvent) -> None:
-        self.progress.step(event, self.function)
+        self.progress.step(event, self.function, several=self.several)
 
 
 def _deployer(

@@ -46,13 +46,13 @@ def status_with_serving(api: LambdaApi, ref: FunctionRef, report: FunctionReport
 class ServingWaits:
     """``wait``: after each function is ready (or without waiting for it, for a goal
     that does not wait on its state), wait on what serves it inside the run's deadline;
-    each change is one line through ``say``."""
+    each change goes to ``changed`` (the function's label, the joined verdict)."""
 
     api: LambdaApi
     check: ServingCheck
     clock: Clock
     deadline: Deadline
-    say: Callable[[str], None]
+    changed: Callable[[str, Assessment], None]
 
     def all(self, refs: list[FunctionRef], reports: list[FunctionReport]) -> list[FunctionReport]:
         pairs = list(zip(refs, reports, strict=True))
@@ -75,7 +75,7 @@ class ServingWaits:
                 check,
                 clock=self.clock,
                 deadline=self.deadline,
-                on_change=_Announce(ref.label, self.say),
+                on_change=_Announce(ref.label, self.changed),
             )
         except AuthError as err:
             if check.only_auto:
@@ -104,10 +104,11 @@ class ServingWaits:
 
 @dataclass(frozen=True)
 class _Announce:
-    """The live view's line when what serves a function changes: its joined verdict."""
+    """What serves a function changed: its label and joined verdict, as data (each
+    output mode shows it its way)."""
 
     label: str
-    say: Callable[[str], None]
+    changed: Callable[[str, Assessment], None]
 
     def __call__(self, _snapshot: ServingSnapshot, verdict: Assessment) -> None:
-        self.say(f"{self.label}: {verdict.summary}")
+        self.changed(self.label, verdict)

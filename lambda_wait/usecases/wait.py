@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
     from lambda_wait.inputs import FunctionRef
     from lambda_wait.result import CommandResult, FunctionReport
+    from lambda_wait.states import Assessment
     from lambda_wait.waiter import WaitEvent, WaitResult
 
 # Builds the run's client on its one clock; the Deadline bounds the set-up's own
@@ -30,7 +31,7 @@ class Progress(Protocol):
 
     def progress(self, event: WaitEvent) -> None: ...
 
-    def info(self, message: str) -> None: ...
+    def serving(self, label: str, verdict: Assessment) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def run_wait(
     api = connect(clock, deadline).bounded_by(deadline)
     refs, _ = select(api, request.functions, refs)
     reports = _wait_functions(api, refs, request, progress, deadline)
-    serving = ServingWaits(api, request.check(), clock, deadline, progress.info)
+    serving = ServingWaits(api, request.check(), clock, deadline, progress.serving)
     reports = serving.all(refs, reports)
     code = worst([r.exit_code for r in reports])
     return CommandResult(code, reports, WaitPayload(request.timeout))

@@ -11,7 +11,7 @@ from lambda_wait.errors import AuthError, ExitCode
 from lambda_wait.inputs import parse_function
 from lambda_wait.result import FunctionReport
 from lambda_wait.serving.watch import ServingCheck
-from lambda_wait.states import FunctionSnapshot, assess
+from lambda_wait.states import Assessment, FunctionSnapshot, assess
 from lambda_wait.usecases.serving import ServingWaits, status_with_serving
 
 DENIED = AuthError("permission denied for lambda:GetProvisionedConcurrencyConfig: no")
@@ -25,8 +25,8 @@ class Denied:
         raise DENIED
 
 
-def quiet(message: str) -> None:
-    raise AssertionError(message)
+def quiet(label: str, verdict: Assessment) -> None:
+    raise AssertionError(f"{label}: {verdict.summary}")
 
 
 def ready_report() -> FunctionReport:

@@ -41,11 +41,11 @@ class Sink:
     """A fake progress sink: what the use case reports, kept."""
 
     def __init__(self) -> None:
-        self.steps: list[tuple[str, str | None]] = []
+        self.steps: list[tuple[str, str, bool]] = []
         self.waits: list[WaitEvent] = []
 
-    def step(self, event: StepEvent, function: str | None = None) -> None:
-        self.steps.append((event.step.name, function))
+    def step(self, event: StepEvent, function: str, *, several: bool = False) -> None:
+        self.steps.append((event.step.name, function, several))
 
     def progress(self, event: WaitEvent) -> None:
         self.waits.append(event)
@@ -72,7 +72,7 @@ def test_the_use_case_deploys_and_returns_a_typed_run(
     (result,) = run.payload.results
     assert result.applied == ["create", "publish", "alias"] and result.version == "1"
     assert [r.function for r in run.reports] == ["uc"]
-    assert ("create", None) in sink.steps and setup.checked == [("live", 0)]
+    assert ("create", "uc", False) in sink.steps and setup.checked == [("live", 0)]
     assert capsys.readouterr() == ("", "")  # a use case never prints
 
     dry = run_deploy(

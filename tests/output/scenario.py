@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from lambda_wait.clock import ManualClock
 from lambda_wait.errors import ExitCode, worst
+from lambda_wait.output_mode import OutputMode
 from lambda_wait.result import CommandResult, FunctionReport, WaitPayload
 from lambda_wait.states import FunctionSnapshot, Target, assess
 from lambda_wait.ui.output import Output
@@ -73,13 +74,13 @@ def make_output(
     *,
     env: Mapping[str, str] | None = None,
     terminal: bool = False,
-    json_mode: bool = False,
+    mode: OutputMode = OutputMode.TEXT,
     ci_format: str = "auto",
     no_color: bool = False,
 ) -> tuple[Output, io.StringIO, io.StringIO]:
     stdout, stderr = io.StringIO(), io.StringIO()
     output = Output(
-        json_mode=json_mode,
+        mode=mode,
         no_color=no_color,
         ci_format=ci_format,
         command="wait",

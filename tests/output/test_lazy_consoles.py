@@ -8,6 +8,7 @@ import json
 
 from lambda_wait.clock import ManualClock
 from lambda_wait.errors import ExitCode
+from lambda_wait.output_mode import OutputMode
 from lambda_wait.result import CommandResult, FunctionReport, WaitPayload
 from lambda_wait.waiter import WaitEvent
 
@@ -23,11 +24,11 @@ def ready(name: str) -> CommandResult:
 def test_text_mode_builds_its_consoles_while_the_waiter_sleeps() -> None:
     output, stdout, stderr = make_output(ManualClock())
     output.quiet = True
-    assert (output._out, output._err) == (None, None)  # nothing built at the start
+    assert output.streams.built == (None, None)  # nothing built at the start
     output.progress(SLEEP)
     assert output._preparing is not None
     output._preparing.join(timeout=30)
-    assert output._out is not None and output._err is not None
+    assert None not in output.streams.built
     output.progress(SLEEP)  # once per run
     output.result("wait", ready("orders-api"))
     assert "orders-api" in stdout.getvalue()
@@ -35,10 +36,10 @@ def test_text_mode_builds_its_consoles_while_the_waiter_sleeps() -> None:
 
 
 def test_json_mode_builds_no_console_for_a_success() -> None:
-    output, stdout, _ = make_output(ManualClock(), json_mode=True)
+    output, stdout, _ = make_output(ManualClock(), mode=OutputMode.JSON)
     output.quiet = True
     output.progress(SLEEP)
     assert output._preparing is None
     output.result("wait", ready("orders-api"))
     assert json.loads(stdout.getvalue())["exit_code"] == 0
-    assert (output._out, output._err) == (None, None)
+    assert output.streams.built == (None, None)

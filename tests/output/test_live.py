@@ -9,10 +9,10 @@ import io
 from rich.console import Console
 
 from lambda_wait.clock import ManualClock
+from lambda_wait.events import WaitPolled
 from lambda_wait.states import Target, assess
 from lambda_wait.ui.live import SPINNER_FRAMES, LiveView
 from lambda_wait.ui.tables import duration_text
-from lambda_wait.waiter import WaitEvent
 
 from .scenario import snapshot
 
@@ -31,7 +31,15 @@ def text_of(live: LiveView, console: Console) -> list[str]:
 
 def poll(live: LiveView, name: str, state: str, update: str | None, at: float = 1.0) -> None:
     snap = snapshot(name, state, update)
-    live.update(WaitEvent("poll", name, at, snap, assess(snap, Target.READY), True))
+    live.update(
+        WaitPolled(
+            function=name,
+            elapsed=at,
+            snapshot=snap,
+            assessment=assess(snap, Target.READY),
+            changed=True,
+        )
+    )
 
 
 def test_unfinished_rows_come_first_and_finished_ones_collapse_when_short() -> None:
@@ -75,7 +83,15 @@ def test_an_update_in_progress_is_called_an_update_whatever_the_code() -> None:
     live, console = view(clock)
     poll(live, "fn", "Active", "InProgress")
     snap = snapshot("fn", "Active", "InProgress", "Creating")
-    live.update(WaitEvent("poll", "fn", 1.0, snap, assess(snap, Target.READY), True))
+    live.update(
+        WaitPolled(
+            function="fn",
+            elapsed=1.0,
+            snapshot=snap,
+            assessment=assess(snap, Target.READY),
+            changed=True,
+        )
+    )
     (row,) = text_of(live, console)[1:]
     assert "update in progress" in row and "Being created" not in row
     live.stop()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lambda_wait.errors import ExitCode
+from lambda_wait.output_mode import OutputMode
 from lambda_wait.ui.display import Display
 from lambda_wait.ui.output import HEARTBEAT_SECONDS
 
@@ -94,7 +95,7 @@ def test_ci_format_plain_wins_over_github_actions(tmp_path: Path) -> None:
 
 def test_json_mode_prints_one_document_and_no_human_text_on_stdout() -> None:
     clock = scenario_clock()
-    output, stdout, stderr = make_output(clock, json_mode=True)
+    output, stdout, stderr = make_output(clock, mode=OutputMode.JSON)
     play(output, clock)
     doc = json.loads(stdout.getvalue())  # the whole of stdout is the document
     check_golden("json.stdout.json", stdout.getvalue())
@@ -154,14 +155,14 @@ def test_ci_at_a_terminal_is_plain() -> None:
         {"GITHUB_ACTIONS": "true"},
     ],
 )
-@pytest.mark.parametrize("json_mode", [False, True])
+@pytest.mark.parametrize("mode", [OutputMode.TEXT, OutputMode.JSON])
 def test_no_ansi_escape_reaches_output_that_is_not_a_terminal(
-    env: dict[str, str], json_mode: bool, monkeypatch: pytest.MonkeyPatch
+    env: dict[str, str], mode: OutputMode, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)  # rich reads some of these from os.environ itself
     clock = scenario_clock()
-    output, stdout, stderr = make_output(clock, env=env, json_mode=json_mode)
+    output, stdout, stderr = make_output(clock, env=env, mode=mode)
     play(output, clock)
     assert "\x1b" not in stdout.getvalue() + stderr.getvalue()
 

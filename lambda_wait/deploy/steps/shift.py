@@ -112,7 +112,7 @@ def shift_alias(
         sender.deadline,
         report,
         smoke_test=None if smoke is None else (lambda: smoke(version)),
-        listener=lambda progress: ledger.note(step, progress.line()),
+        listener=lambda progress: ledger.shift(step, progress),
     )
     shift.run()
     if report.exit_code is ExitCode.READY:

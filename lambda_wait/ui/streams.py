@@ -1,0 +1,115 @@
+"""The two streams of a command run and what every renderer shares: stdout and stderr,
+their rich consoles (built on first use), the run's clock and start, and one lock.
+
+:class:`~lambda_wait.ui.output.Output` builds one; the renderers of the run's output
+modes write through it and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, TextIO
+
+from lambda_wait.clock import Clock
+from lambda_wait.ui.display import color_enabled
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class Streams:
+    """stdout (results) and stderr (progress, errors) of one run."""
+
+    def __init__(
+        self,
+        *,
+        stdout: TextIO | None,
+        stderr: TextIO | None,
+        env: Mapping[str, str],
+        terminal: bool | None,
+        width: int | None,
+        no_color: bool,
+        clock: Clock,
+    ) -> None:
+        self.stdout = sys.stdout if stdout is None else stdout
+        self.stderr = sys.stderr if stderr is None else stderr
+        out_tty = _isatty(self.stdout) if terminal is None else terminal
+        self.err_is_terminal = _isatty(self.stderr) if terminal is None else terminal
+        self._out_settings = (
+            color_enabled(no_color=no_color, is_terminal=out_tty, env=env),
+            out_tty,
+            width,
+        )
+        self._err_settings = (
+            color_enabled(no_color=no_color, is_terminal=self.err_is_terminal, env=env),
+            self.err_is_terminal,
+            width,
+        )
+        self._out: Console | None = None
+        self._err: Console | None = None
+        self._consoles_lock = threading.Lock()  # builds each console once
+        self.lock = threading.RLock()  # the waiter reports from several threads
+        self.clock = clock
+        self.t0 = clock.now()
+        # Called before anything is printed on the stdout console (ends the progress).
+        self.before_result: Callable[[], None] | None = None
+        self.several_deploys = False  # step lines then name their function
+
+    @property
+    def built(self) -> tuple[Console | None, Console | None]:
+        """The consoles built so far (stdout, stderr)."""
+        return self._out, self._err
+
+    @property
+    def out(self) -> Console:
+        """The stdout console (results)."""
+        if self._out is None:
+            from lambda_wait.ui.consoles import ResultConsole, make_console
+
+            with self._consoles_lock:
+                if self._out is None:
+                    out = make_console(self.stdout, *self._out_settings, cls=ResultConsole)
+                    assert isinstance(out, ResultConsole)
+                    out.before_print = self._before_result
+                    self._out = out
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        """The stderr console (progress, errors)."""
+        if self._err is None:
+            from lambda_wait.ui.consoles import make_console
+
+            with self._consoles_lock:
+                if self._err is None:
+                    self._err = make_console(self.stderr, *self._err_settings)
+        return self._err
+
+    def _before_result(self) -> None:
+        if self.before_result is not None:
+            self.before_result()
+
+    def say(self, line: str) -> None:
+        """One line on stderr, as text (never read as rich markup)."""
+        from rich.text import Text
+
+        self.err.print(Text(line))
+
+    def raw(self, line: str) -> None:
+        """A line exactly as given (workflow commands): no styling, no wrapping."""
+        self.err.file.write(line + "\n")
+        self.err.file.flush()
+
+    def write_out(self, text: str) -> None:
+        """Text exactly as given on stdout (machine documents), flushed."""
+        self.stdout.write(text)
+        self.stdout.flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed or not a real stream
+        return False
