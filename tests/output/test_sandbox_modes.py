@@ -40,6 +40,7 @@ MODES = {
     "text": ((), {}),
     "plain": (("--ci-format", "plain"), {"CI": "true"}),
     "json": (("--output", "json"), {}),
+    "ndjson": (("--output", "ndjson"), {}),
     "quiet": (("--quiet",), {}),
     "colour-forced": ((), {"FORCE_COLOR": "1"}),
 }
@@ -69,6 +70,10 @@ def test_secrets_are_masked_in_every_mode(
         if (tmp_path / name).exists():
             everything += (tmp_path / name).read_text(encoding="utf-8")
     assert CANARY not in everything
+    if mode == "ndjson":
+        for stream in (out, s_out, one_out):
+            [json.loads(line) for line in stream.splitlines()]  # every line one object
+        s_out, out = s_out.splitlines()[-1], out.splitlines()[-1]  # the envelope
     if "json" in mode:
         doc = json.loads(s_out)
         assert doc["functions"][0]["snapshot"]["environment_variable_names"] == [

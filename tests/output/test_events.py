@@ -1,0 +1,130 @@
+"""The event stream's seams: every event type has a renderer in every output mode,
+each mode renders every type without failing, and ndjson lines are masked.
+
+The stderr progress modes (live, plain, GitHub) register each type they show: a new
+event type fails here until each says how it reads. stdout's modes take any event
+by design (text and JSON print none, ndjson prints each as its ``data()``)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import pytest
+
+from lambda_wait.clock import ManualClock
+from lambda_wait.events import (
+    CooldownHeld,
+    Event,
+    Retrying,
+    ServingChanged,
+    ShiftProgressed,
+    StepEnded,
+    StepNote,
+    StepStarted,
+    WaitNote,
+    WaitPolled,
+    WaitSleeping,
+    event_types,
+)
+from lambda_wait.output_mode import OutputMode
+from lambda_wait.release.executor import ShiftProgress
+from lambda_wait.states import Target, assess
+from lambda_wait.ui.live import LiveRenderer
+from lambda_wait.ui.ndjson import NdjsonResults
+from lambda_wait.ui.progress import GithubRenderer, PlainRenderer
+from lambda_wait.ui.results import JsonResults, TextResults
+
+from .scenario import make_output, scenario_clock, snapshot
+
+RENDERERS = [LiveRenderer, PlainRenderer, GithubRenderer, TextResults, JsonResults, NdjsonResults]
+SECRET = "hunter2-is-not-a-password"
+
+
+def sample(cls: type[Event]) -> Event:
+    """One event of each type, as the producers make them."""
+    snap = snapshot("orders-api", "Pending", None, "Creating")
+    where: dict[str, Any] = {"function": "orders-api", "qualifier": "live", "elapsed": 1.5}
+    made: dict[type[Event], Event] = {
+        WaitPolled: WaitPolled(
+            **where, snapshot=snap, assessment=assess(snap, Target.READY), changed=True
+        ),
+        WaitSleeping: WaitSleeping(**where, seconds=2.5),
+        WaitNote: WaitNote(**where, message="a note"),
+        CooldownHeld: CooldownHeld(**where, seconds=30.0, message="cooling down"),
+        Retrying: Retrying(**where, error_type="ThrottledError", message="Rate exceeded"),
+        StepStarted: StepStarted(**where, step="create", action="CreateFunction"),
+        StepEnded: StepEnded(
+            **where, step="create", status="failed", seconds=1.0, detail=f"quoted {SECRET}"
+        ),
+        StepNote: StepNote(**where, step="deploy", message=f"said {SECRET}"),
+        ShiftProgressed: ShiftProgressed(
+            **where, step="alias", progress=ShiftProgress("holding", 10, 1, 1, 5.0, "ok")
+        ),
+        ServingChanged: ServingChanged(**where, phase="ready", done=True, summary="READY"),
+    }
+    return made[cls]
+
+
+def dispatcher(renderer: type[Any]) -> Any:
+    """The renderer's single-dispatch table (its ``on`` method)."""
+    for klass in renderer.__mro__:
+        found = vars(klass).get("on")
+        if isinstance(found, functools.singledispatchmethod):
+            return found.dispatcher
+    raise AssertionError(f"{renderer.__name__} has no `on` dispatch")
+
+
+@pytest.mark.parametrize("renderer", RENDERERS, ids=lambda r: r.__name__)
+@pytest.mark.parametrize("event_type", event_types(), ids=lambda e: e.__name__)
+def test_every_event_type_has_a_renderer_in_every_mode(
+    renderer: type[Any], event_type: type[Event]
+) -> None:
+    table = dispatcher(renderer)
+    # The base (registered for `object`) raises: a type that reaches it was forgotten.
+    assert table.dispatch(event_type) is not table.dispatch(object), (
+        f"{renderer.__name__} has no renderer for {event_type.__name__}: register one"
+    )
+
+
+def test_the_sample_covers_every_event_type() -> None:
+    for cls in event_types():
+        assert type(sample(cls)) is cls
+        assert cls.type and cls.type not in {c.type for c in event_types() if c is not cls}
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+@pytest.mark.parametrize("mode", list(OutputMode))
+def test_each_mode_shows_every_event_without_failing(terminal: bool, mode: OutputMode) -> None:
+    clock = scenario_clock()
+    output, stdout, stderr = make_output(clock, mode=mode, terminal=terminal)
+    for cls in event_types():
+        output.emit(sample(cls))
+    output.end_progress()
+    if mode is OutputMode.NDJSON:
+        types = [json.loads(line)["type"] for line in stdout.getvalue().splitlines()]
+        assert types == [cls.type for cls in event_types()]
+        assert stderr.getvalue() == ""
+    else:
+        assert stdout.getvalue() == ""
+
+
+def test_ndjson_masks_known_secrets_in_every_string_field() -> None:
+    clock = ManualClock(100.0, epoch=1_767_225_600.0 - 100.0)
+    output, stdout, _ = make_output(clock, mode=OutputMode.NDJSON)
+    output.keep_secret([SECRET, "short"])  # under 8 characters: no secret (untrusted.scrub)
+    output.emit(sample(StepEnded))
+    output.emit(sample(StepNote))
+    first, second = (json.loads(line) for line in stdout.getvalue().splitlines())
+    assert first["detail"] == "quoted ***" and second["message"] == "said ***"
+    assert first["timestamp"] == "2026-01-01T00:00:00.000Z"
+    assert (first["function"], first["qualifier"], first["elapsed"]) == ("orders-api", "live", 1.5)
+    assert SECRET not in stdout.getvalue()
+
+
+def test_quiet_ndjson_is_the_result_only() -> None:
+    output, stdout, _ = make_output(scenario_clock(), mode=OutputMode.NDJSON)
+    output.quiet = True
+    output.emit(sample(WaitSleeping))
+    assert stdout.getvalue() == ""
