@@ -145,47 +145,7 @@ def _common_decorators() -> list[Any]:
                 help="Lambda endpoint, e.g. the sandbox's http://127.0.0.1:PORT.",
             ),
         ),
-        cloup.option_group(
-            "Output",
-            click.option(
-                "--output",
-                "-o",
-                type=click.Choice([mode.value for mode in OutputMode]),
-                metavar="MODE",  # the help names each mode
-                default=OutputMode.TEXT.value,
-                show_default=True,
-                help=output_help(),
-            ),
-            click.option(
-                "--quiet",
-                "-q",
-                is_flag=True,
-                help="Print only the result (and errors); no progress.",
-            ),
-            click.option(
-                "--debug",
-                is_flag=True,
-                help="Show tracebacks for unexpected errors (secrets stay masked).",
-            ),
-            click.option(
-                "--no-color",
-                is_flag=True,
-                envvar="NO_COLOR",
-                help="Disable colour (also when NO_COLOR is set).",
-            ),
-            click.option(
-                "--ci-format",
-                type=click.Choice(["auto", "plain", "github"]),
-                default="auto",
-                show_default=True,
-                envvar="LAMBDA_WAIT_CI_FORMAT",
-                show_envvar=True,
-                help="How progress is shown. auto: GitHub Actions format when GITHUB_ACTIONS=true, "
-                "plain lines when CI is set or stderr is not a terminal, else a live view; plain: "
-                "timestamped lines; github: plain inside a log group, plus annotations, the step "
-                "summary and step outputs (docs/ci.md).",
-            ),
-        ),
+        _output_group(),
         cloup.option_group(
             "Cache",
             click.option(
@@ -199,6 +159,51 @@ def _common_decorators() -> list[Any]:
             ),
         ),
     ]
+
+
+def _output_group() -> Any:
+    """The "Output" help section: what stdout carries and how progress shows."""
+    return cloup.option_group(
+        "Output",
+        click.option(
+            "--output",
+            "-o",
+            type=click.Choice([mode.value for mode in OutputMode]),
+            metavar="MODE",  # the help names each mode
+            default=OutputMode.TEXT.value,
+            show_default=True,
+            help=output_help(),
+        ),
+        click.option(
+            "--quiet",
+            "-q",
+            is_flag=True,
+            help="Print only the result (and errors); no progress.",
+        ),
+        click.option(
+            "--debug",
+            is_flag=True,
+            help="Show tracebacks for unexpected errors (secrets stay masked).",
+        ),
+        click.option(
+            "--no-color",
+            is_flag=True,
+            envvar="NO_COLOR",
+            help="Disable colour (also when NO_COLOR is set).",
+        ),
+        click.option(
+            "--ci-format",
+            type=click.Choice(["auto", "plain", "github"]),
+            default="auto",
+            show_default=True,
+            envvar="LAMBDA_WAIT_CI_FORMAT",
+            show_envvar=True,
+            help="How progress is shown. auto: GitHub Actions format when GITHUB_ACTIONS=true, "
+            "plain lines when CI is set or stderr is not a terminal, else a live view; plain: "
+            "timestamped lines; github: plain inside a log group, plus annotations, the step "
+            "summary and step outputs (docs/ci.md).",
+        ),
+    )
 
 
 def common_options(func: F) -> F:

@@ -36,7 +36,12 @@ DOMAIN = [
     "lambda_wait.peers",
     "lambda_wait.release",  # a package: every module in it
     "lambda_wait.serving",
+<<<<<<< HEAD
     "lambda_wait.targets",  # a package: the wait-target registry
+=======
+    "lambda_wait.events",  # what the renderers are handed: pure data
+    "lambda_wait.output_mode",
+>>>>>>> 7643948 (Docs for the event stream: docs/json-output.md's versioned ndjson schema (each event type, its keys), docs/architecture.md's presentation section and the recipes 'a new output mode' (three source files) and 'a new progress event'; CHANGELOG. Renderers say whether they own the events (ndjson) and print through rich (text), so the sink tests no mode itself; _output_group keeps _common_decorators under 60 lines)
 ]
 FORBIDDEN_IN_DOMAIN = ("boto3", "botocore", "click", "rich")
 # Known exceptions, each waiting for a fix by its owner; remove the entry when it lands.

@@ -226,6 +226,9 @@ class LiveRenderer:
     """The live mode: wait events feed the table; a deploy's steps and the serving
     changes are lines above it."""
 
+    owns_events = False  # see ui/modes.py's Renderer
+    uses_consoles = False
+
     def __init__(self, streams: Streams, *, animate: bool = True) -> None:
         self._s = streams
         self._animate = animate

@@ -22,7 +22,15 @@ from lambda_wait.ui.streams import Streams
 class Renderer(Protocol):
     """One output mode. ``event`` shows an event as it happens (any thread);
     ``close`` ends the progress display; ``show`` prints the result for people,
-    ``end`` what follows once progress has ended (a document, GitHub's files)."""
+    ``end`` what follows once progress has ended (a document, GitHub's files).
+    A stdout mode that ``owns_events`` takes them from stderr's progress display;
+    one that ``uses_consoles`` prints through rich (built while the waiter sleeps)."""
+
+    @property
+    def owns_events(self) -> bool: ...
+
+    @property
+    def uses_consoles(self) -> bool: ...
 
     def event(self, event: Event) -> None: ...
 

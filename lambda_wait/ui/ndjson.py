@@ -18,6 +18,9 @@ from lambda_wait.ui.streams import Streams
 class NdjsonResults:
     """Events and the result as JSON lines; no progress on stderr."""
 
+    owns_events = True  # see ui/modes.py's Renderer
+    uses_consoles = False
+
     def __init__(self, streams: Streams) -> None:
         self._s = streams
 

@@ -108,7 +108,7 @@ class Output:
             self._prepare_while_waiting()
         if self.quiet:
             return
-        if self.mode is not OutputMode.NDJSON:  # ndjson: the events are stdout's
+        if not self._results.owns_events:  # else (ndjson) the events are stdout's alone
             self._progress.event(event)
         self._results.event(event)
 
@@ -144,10 +144,10 @@ class Output:
     def _prepare_while_waiting(self) -> None:
         """At the waiter's first sleep, build the consoles and load the tables (rich) in
         the background, so that neither the first read (they are built on first use)
-        nor the exit after the last read waits for them. Only in text mode, the one
-        whose stdout needs rich; a failure here is met again, and reported, on first use."""
+        nor the exit after the last read waits for them. Only for a stdout mode that
+        prints through rich (text); a failure here is met again, and reported, on first use."""
         with self.streams.lock:
-            if self.mode is not OutputMode.TEXT or self._preparing is not None:
+            if not self._results.uses_consoles or self._preparing is not None:
                 return
             self._preparing = threading.Thread(
                 target=self._prepare, name="lambda-wait-output", daemon=True

@@ -34,6 +34,9 @@ HEARTBEAT_SECONDS = 30.0
 class PlainRenderer:
     """Timestamped lines on stderr, for CI logs and pipes."""
 
+    owns_events = False  # see ui/modes.py's Renderer
+    uses_consoles = False
+
     def __init__(self, streams: Streams, command: str) -> None:
         self._s = streams
         self._command = command

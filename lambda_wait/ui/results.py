@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 class TextResults:
     """``--output text``: the result for people, on the stdout console."""
 
+    owns_events = False  # see ui/modes.py's Renderer
+    uses_consoles = True
+
     def __init__(self, streams: Streams) -> None:
         self._s = streams
 
@@ -137,6 +140,9 @@ class TextResults:
 
 class JsonResults(TextResults):
     """``--output json``: exactly one JSON document on stdout, at the end."""
+
+    owns_events = False  # see ui/modes.py's Renderer
+    uses_consoles = False
 
     def show(self, command: str, result: CommandResult) -> None:
         """No text: stdout is the document."""
