@@ -179,8 +179,9 @@ class LazyGroup(cloup.Group):
         if not standalone_mode:
             return code
         try:
-            sys.stdout.flush()
-        except BrokenPipeError:  # the reader closed the pipe: not a failure
+            if sys.stdout is not None:  # None: started with stdout closed (`>&-`)
+                sys.stdout.flush()
+        except (OSError, ValueError):  # gone or full: the outcome stands (ui/streams.py)
             silence_stdout()
         sys.exit(int(code))
 

@@ -26,6 +26,7 @@ SLOW_FIRST = (
     "tests/reliability/test_untrusted.py",
     "tests/reliability/test_bad_input.py",
     "tests/reliability/test_pipes.py",
+    "tests/output/test_stream_errors.py",
     "tests/reliability/test_malformed.py",
     "tests/reliability/test_secrets.py",
     "tests/reliability/test_cache.py",

@@ -90,6 +90,7 @@ class Output:
         )
         self._results = result_renderer(mode, self.streams)
         self._preparing: threading.Thread | None = None  # see _prepare_while_waiting
+        self._warned = False  # about a stream that failed (_stream_trouble)
 
     @property
     def out(self) -> Console:
@@ -185,6 +186,20 @@ class Output:
         self.end_progress()
         self._progress.end(command, result)
         self._results.end(command, result)
+        self._stream_trouble(result)
+
+    def _stream_trouble(self, result: CommandResult) -> None:
+        """A result stdout could not take is one warning on stderr (if it can take
+        one), never another outcome: the exit code stays the functions'."""
+        trouble = self.streams.trouble()
+        if trouble is not None and not self._warned:
+            self._warned = True
+            code = result.exit_code
+            self.streams.stderr.write(
+                f"lambda-wait: warning: the result was not fully written ({trouble}); "
+                f"exit {int(code)} ({code.label}) is the command's outcome.\n"
+            )
+            self.streams.stderr.flush()
 
     def failed(self, command: str, error: LambdaWaitError) -> None:
         """The command stopped with ``error`` before it had a result."""
@@ -204,7 +219,7 @@ class Output:
         """A bug (exit 70): one line, and the traceback only with --debug."""
         self.end_progress()
         if debug:
-            traceback.print_exception(err)
+            traceback.print_exception(err, file=self.streams.stderr)
         self.err.print(internal_error_line(err))
         internal = LambdaWaitError(f"internal error: {type(err).__name__}")
         internal.exit_code = ExitCode.INTERNAL

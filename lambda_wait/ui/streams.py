@@ -2,21 +2,82 @@
 their rich consoles (built on first use), the run's clock and start, and one lock.
 
 :class:`~lambda_wait.ui.output.Output` builds one; the renderers of the run's output
-modes write through it and nowhere else.
+modes write through it and nowhere else. It is also the one place where a stream
+that fails (a reader gone, EPIPE; a descriptor closed, ``>&-``; a full disk, ENOSPC)
+is handled: the write is dropped and remembered (:class:`Guarded`), the run goes on,
+and its exit code still says what happened to the functions (docs/reliability.md).
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from lambda_wait.clock import Clock
 from lambda_wait.ui.display import color_enabled
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+class Guarded:
+    """A text stream whose failures are recorded instead of raised. After the first,
+    its descriptor points at /dev/null (so Python's own flush at exit cannot fail
+    again) and what follows is dropped."""
+
+    def __init__(self, raw: TextIO | None, name: str) -> None:
+        self.raw = raw
+        self.name = name
+        self.failure: str | None = None if raw is not None else "closed"
+        self.reader_left = False  # EPIPE: the reader has what it wanted (`| head -1`)
+
+    def write(self, text: str) -> int:
+        if self.raw is not None and self.failure is None:
+            try:
+                return self.raw.write(text)
+            except (OSError, ValueError) as err:
+                self._failed(err)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.raw is not None and self.failure is None:
+            try:
+                self.raw.flush()
+            except (OSError, ValueError) as err:
+                self._failed(err)
+
+    def isatty(self) -> bool:
+        if self.raw is None or self.failure is not None:
+            return False
+        try:
+            return self.raw.isatty()
+        except (AttributeError, OSError, ValueError):  # closed or not a real stream
+            return False
+
+    def fileno(self) -> int:
+        if self.raw is None:
+            raise OSError(errno.EBADF, "closed")
+        return self.raw.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return str(getattr(self.raw, "encoding", None) or "utf-8")
+
+    def _failed(self, err: OSError | ValueError) -> None:
+        self.reader_left = isinstance(err, BrokenPipeError)
+        self.failure = (
+            os.strerror(err.errno) if isinstance(err, OSError) and err.errno else str(err)
+        )
+        try:  # what is still buffered goes nowhere, quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.fileno())
+            os.close(devnull)
+        except (AttributeError, OSError, ValueError):  # no real descriptor (tests)
+            pass
 
 
 class Streams:
@@ -33,10 +94,10 @@ class Streams:
         no_color: bool,
         clock: Clock,
     ) -> None:
-        self.stdout = sys.stdout if stdout is None else stdout
-        self.stderr = sys.stderr if stderr is None else stderr
-        out_tty = _isatty(self.stdout) if terminal is None else terminal
-        self.err_is_terminal = _isatty(self.stderr) if terminal is None else terminal
+        self.stdout = Guarded(sys.stdout if stdout is None else stdout, "stdout")
+        self.stderr = Guarded(sys.stderr if stderr is None else stderr, "stderr")
+        out_tty = self.stdout.isatty() if terminal is None else terminal
+        self.err_is_terminal = self.stderr.isatty() if terminal is None else terminal
         self._out_settings = (
             color_enabled(no_color=no_color, is_terminal=out_tty, env=env),
             out_tty,
@@ -70,7 +131,7 @@ class Streams:
 
             with self._consoles_lock:
                 if self._out is None:
-                    out = make_console(self.stdout, *self._out_settings, cls=ResultConsole)
+                    out = make_console(_io(self.stdout), *self._out_settings, cls=ResultConsole)
                     assert isinstance(out, ResultConsole)
                     out.before_print = self._before_result
                     self._out = out
@@ -84,7 +145,7 @@ class Streams:
 
             with self._consoles_lock:
                 if self._err is None:
-                    self._err = make_console(self.stderr, *self._err_settings)
+                    self._err = make_console(_io(self.stderr), *self._err_settings)
         return self._err
 
     def _before_result(self) -> None:
@@ -107,9 +168,17 @@ class Streams:
         self.stdout.write(text)
         self.stdout.flush()
 
+    def trouble(self) -> str | None:
+        """Why stdout lost part of the result (None when it did not, or when its reader
+        left on purpose, ``| head -1``), for one warning on stderr."""
+        self.stdout.flush()
+        out = self.stdout
+        if out.failure is None or out.reader_left:
+            return None
+        return f"stdout: {out.failure}"
 
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):  # closed or not a real stream
-        return False
+
+def _io(stream: Guarded) -> TextIO:
+    """A guarded stream where rich expects a text file (it uses write, flush, isatty,
+    fileno and encoding, which :class:`Guarded` has)."""
+    return cast(TextIO, stream)
