@@ -8,6 +8,7 @@ by design (text and JSON print none, ndjson prints each as its ``data()``)."""
 from __future__ import annotations
 
 import functools
+import io
 import json
 from typing import Any
 
@@ -128,3 +129,29 @@ def test_quiet_ndjson_is_the_result_only() -> None:
     output.quiet = True
     output.emit(sample(WaitSleeping))
     assert stdout.getvalue() == ""
+
+
+def test_every_mode_is_registered_with_a_renderer_checked_above() -> None:
+    """The recipe "a new output mode" (docs/architecture.md): its member, its renderer,
+    its line in ui/modes.py; `--output`'s choices and help follow the member."""
+    import click
+
+    from lambda_wait.cli import cli
+    from lambda_wait.output_mode import OUTPUT_HELP
+    from lambda_wait.ui.display import Display
+    from lambda_wait.ui.modes import progress_renderer, result_renderer
+    from lambda_wait.ui.streams import Streams
+
+    streams = Streams(
+        stdout=io.StringIO(), stderr=io.StringIO(), env={}, terminal=False, width=80,
+        no_color=True, clock=ManualClock(),
+    )  # fmt: skip
+    for mode in OutputMode:
+        assert type(result_renderer(mode, streams, set())) in RENDERERS, mode
+        assert OUTPUT_HELP[mode]
+    for display in Display:
+        made = progress_renderer(display, streams, command="wait", env={}, animate=False)
+        assert type(made) in RENDERERS, display
+    (option,) = [p for p in cli.params if p.name == "output"]
+    assert isinstance(option.type, click.Choice)
+    assert list(option.type.choices) == [mode.value for mode in OutputMode]
