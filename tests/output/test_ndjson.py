@@ -146,3 +146,22 @@ def test_a_failure_still_ends_in_the_envelope(sandbox: SandboxHandle, lw: LW) ->
     assert run.code == 4
     _, last = lines_of(run.stdout, "status")
     assert last["exit_status"] == "not-found"
+
+
+def test_wait_streams_what_serves_the_function_as_it_changes(
+    sandbox: SandboxHandle,
+    lw: LW,  # noqa: F811
+) -> None:
+    from tests.integration.test_serving_sandbox import _alias_with_config
+
+    _alias_with_config(sandbox, "ndj-serving", tags={"lambda-wait-sandbox:delay:provisioned": "30"})
+    run = lw("wait", "ndj-serving", "--qualifier", "live", "-o", "ndjson")
+    assert run.code == 0, run.stderr
+    events, last = lines_of(run.stdout, "wait")
+    changes = [e for e in events if e["type"] == "serving.change"]
+    assert changes and {(e["function"], e["qualifier"]) for e in changes} == {
+        ("ndj-serving", "live")
+    }
+    assert changes[-1]["done"] is True and changes[-1]["phase"] == "ready"
+    assert "provisioned concurrency READY" in changes[-1]["summary"]
+    assert last["functions"][0]["provisioned_concurrency"]["status"] == "READY"
