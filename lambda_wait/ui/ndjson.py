@@ -23,6 +23,7 @@ class NdjsonResults:
 
     def __init__(self, streams: Streams) -> None:
         self._s = streams
+        self._ended = False  # the envelope is the last line: nothing after it
 
     def event(self, event: Event) -> None:
         self.on(event)
@@ -36,9 +37,12 @@ class NdjsonResults:
         """Every event is one object: its ``type`` and ``data()`` say what it is."""
         self._line(event_document(event, self._s.clock.wall()))
 
-    def _line(self, doc: dict[str, Any]) -> None:
+    def _line(self, doc: dict[str, Any], *, last: bool = False) -> None:
         text = json.dumps(doc, separators=(",", ":"))
         with self._s.lock:  # one line at a time from every thread
+            if self._ended:
+                return  # a straggler after the result (a worker stopped by Ctrl-C)
+            self._ended = last
             self._s.write_out(text + "\n")
 
     def close(self) -> None:
@@ -49,4 +53,4 @@ class NdjsonResults:
 
     def end(self, command: str, result: CommandResult) -> None:
         """The last line: the result envelope."""
-        self._line(envelope(command, result))
+        self._line(envelope(command, result), last=True)

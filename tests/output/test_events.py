@@ -155,3 +155,16 @@ def test_every_mode_is_registered_with_a_renderer_checked_above() -> None:
     (option,) = [p for p in cli.params if p.name == "output"]
     assert isinstance(option.type, click.Choice)
     assert list(option.type.choices) == [mode.value for mode in OutputMode]
+
+
+def test_the_envelope_is_the_last_ndjson_line_whatever_comes_after() -> None:
+    from lambda_wait.errors import ExitCode
+    from lambda_wait.result import CommandResult
+
+    output, stdout, _ = make_output(scenario_clock(), mode=OutputMode.NDJSON)
+    output.emit(sample(WaitSleeping))
+    output.result("wait", CommandResult(ExitCode.READY, []))
+    output.emit(sample(WaitSleeping))  # a worker that reports after the result
+    lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert [line.get("type") for line in lines] == ["wait.sleep", None]
+    assert lines[-1]["exit_status"] == "ready"
