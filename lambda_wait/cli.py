@@ -146,7 +146,36 @@ class LazyGroup(cloup.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        """Parse and run; usage errors are one stderr line and exit 2."""
+        """Parse and run; usage errors are one stderr line and exit 2. Every write goes
+        through the stream guard (``ui/guard.py``): a closed or full stream never changes
+        the exit code, and a lost result is one warning on stderr."""
+        from lambda_wait.ui.guard import guarding, lost_warning
+
+        with guarding() as (out, err):
+            code = self._main(args, prog_name, complete_var, **extra)
+            try:
+                warning = lost_warning(out, ExitCode(code))
+            except ValueError:  # a code of Click's own: no outcome to vouch for
+                warning = None
+            if warning is not None:
+                err.write(warning + "\n")
+        if not standalone_mode:
+            return code
+        try:
+            if sys.stdout is not None:  # None: started with stdout closed (`>&-`)
+                sys.stdout.flush()
+        except (OSError, ValueError):  # gone or full: the outcome stands (ui/guard.py)
+            silence_stdout()
+        sys.exit(int(code))
+
+    def _main(
+        self,
+        args: Sequence[str] | None,
+        prog_name: str | None,
+        complete_var: str | None,
+        **extra: Any,
+    ) -> int:
+        """Click's main, with its usage errors and whatever else stops it as exit codes."""
         invocation = Invocation()
         try:
             rv = super().main(
@@ -176,14 +205,7 @@ class LazyGroup(cloup.Group):
             code = invocation.fail(Stopped())
         except Exception as err:  # a bug before any command ran: the same boundary
             code = invocation.fail(err)
-        if not standalone_mode:
-            return code
-        try:
-            if sys.stdout is not None:  # None: started with stdout closed (`>&-`)
-                sys.stdout.flush()
-        except (OSError, ValueError):  # gone or full: the outcome stands (ui/streams.py)
-            silence_stdout()
-        sys.exit(int(code))
+        return int(code)
 
 
 @click.group(

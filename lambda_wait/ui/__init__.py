@@ -3,8 +3,8 @@
 - :mod:`.output`: :class:`~.output.Output`, the sink of a command run: typed events
   (:mod:`lambda_wait.events`) and the result in, each output mode's renderer out.
 - :mod:`.modes`: which renderer shows each mode, and the ``Renderer`` protocol.
-- :mod:`.streams`: stdout and stderr, their consoles, and the one place a failing
-  stream is handled.
+- :mod:`.streams`: stdout and stderr of a run and their consoles; :mod:`.guard`:
+  the one place a failing stream is handled.
 - :mod:`.live`, :mod:`.progress`: stderr's progress modes (the terminal's live
   table; plain and GitHub lines).
 - :mod:`.results`, :mod:`.ndjson`: stdout's modes (text and JSON; ndjson).

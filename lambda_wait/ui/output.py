@@ -25,6 +25,7 @@ from lambda_wait.result import CommandResult, DeployPayload
 from lambda_wait.ui import theme
 from lambda_wait.ui.adapt import from_step, from_wait
 from lambda_wait.ui.display import resolve_display
+from lambda_wait.ui.guard import lost_warning
 from lambda_wait.ui.messages import internal_error_line, interrupted_line
 from lambda_wait.ui.modes import progress_renderer, result_renderer
 from lambda_wait.ui.progress import HEARTBEAT_SECONDS
@@ -90,7 +91,6 @@ class Output:
         )
         self._results = result_renderer(mode, self.streams)
         self._preparing: threading.Thread | None = None  # see _prepare_while_waiting
-        self._warned = False  # about a stream that failed (_stream_trouble)
 
     @property
     def out(self) -> Console:
@@ -191,14 +191,9 @@ class Output:
     def _stream_trouble(self, result: CommandResult) -> None:
         """A result stdout could not take is one warning on stderr (if it can take
         one), never another outcome: the exit code stays the functions'."""
-        trouble = self.streams.trouble()
-        if trouble is not None and not self._warned:
-            self._warned = True
-            code = result.exit_code
-            self.streams.stderr.write(
-                f"lambda-wait: warning: the result was not fully written ({trouble}); "
-                f"exit {int(code)} ({code.label}) is the command's outcome.\n"
-            )
+        warning = lost_warning(self.streams.stdout, result.exit_code)
+        if warning is not None:
+            self.streams.stderr.write(warning + "\n")
             self.streams.stderr.flush()
 
     def failed(self, command: str, error: LambdaWaitError) -> None:

@@ -109,3 +109,13 @@ def test_a_reader_that_leaves_keeps_the_functions_outcome(env: dict[str, str]) -
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 4, err
     assert WARNING not in err and "Traceback" not in err, err
+
+
+@pytest.mark.skipif(not HAVE_DEV_FULL, reason="no /dev/full here")
+@pytest.mark.parametrize("args", [["--help"], ["completion", "bash"]], ids=" ".join)
+def test_what_click_writes_is_guarded_too(args: list[str], tmp_path: Path) -> None:
+    """Click's own writes (help, completion) were an internal error (exit 70) on a full disk."""
+    env = {**os.environ, "NO_COLOR": "1", "LAMBDA_WAIT_CACHE_DIR": str(tmp_path)}
+    got, _, err = run(env, args, stdout="full")
+    assert got == 0, err
+    assert WARNING in err and "internal error" not in err and "Traceback" not in err, err
