@@ -37,8 +37,7 @@ class CommonOptions:
     no_cache: bool = False
 
     @property
-    def json(self) -> bool:
-        """Whether stdout carries JSON (one document, or a stream ending in one)."""
+    def json(self) -> bool:  # stdout carries JSON (a document, or a stream ending in one)
         return self.output is not OutputMode.TEXT
 
     @property

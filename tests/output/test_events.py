@@ -112,11 +112,16 @@ def test_each_mode_shows_every_event_without_failing(terminal: bool, mode: Outpu
 
 
 def test_ndjson_masks_known_secrets_in_every_string_field() -> None:
+    from lambda_wait.untrusted import forget_secrets, remember_secrets
+
     clock = ManualClock(100.0, epoch=1_767_225_600.0 - 100.0)
     output, stdout, _ = make_output(clock, mode=OutputMode.NDJSON)
-    output.keep_secret([SECRET, "short"])  # under 8 characters: no secret (untrusted.scrub)
-    output.emit(sample(StepEnded))
-    output.emit(sample(StepNote))
+    remember_secrets([SECRET])  # as the deploy does with its spec's environment values
+    try:
+        output.emit(sample(StepEnded))
+        output.emit(sample(StepNote))
+    finally:
+        forget_secrets()
     first, second = (json.loads(line) for line in stdout.getvalue().splitlines())
     assert first["detail"] == "quoted ***" and second["message"] == "said ***"
     assert first["timestamp"] == "2026-01-01T00:00:00.000Z"
@@ -147,7 +152,7 @@ def test_every_mode_is_registered_with_a_renderer_checked_above() -> None:
         no_color=True, clock=ManualClock(),
     )  # fmt: skip
     for mode in OutputMode:
-        assert type(result_renderer(mode, streams, set())) in RENDERERS, mode
+        assert type(result_renderer(mode, streams)) in RENDERERS, mode
         assert OUTPUT_HELP[mode]
     for display in Display:
         made = progress_renderer(display, streams, command="wait", env={}, animate=False)
