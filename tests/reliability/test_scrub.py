@@ -13,14 +13,15 @@ import pytest
 
 from lambda_wait import untrusted
 from lambda_wait.clock import ManualClock
-from lambda_wait.commands.deploy import _report
 from lambda_wait.cooldown import CooldownStore
 from lambda_wait.deploy.runner import Deployer
 from lambda_wait.errors import InvalidRequestError
+from lambda_wait.output_mode import OutputMode
 from lambda_wait.result import CommandResult, DeployPayload
 from lambda_wait.ui import github
 from lambda_wait.ui.envelope import envelope
 from lambda_wait.ui.output import Output
+from lambda_wait.usecases.deploy import _report
 from tests.deploy.fakes import FakeLambda
 from tests.deploy.test_steps import desired
 
@@ -59,15 +60,17 @@ def test_the_github_annotations_and_summary_mask_it(failed: CommandResult) -> No
         assert SECRET not in text, text
 
 
-@pytest.mark.parametrize("json_mode", [False, True])
-def test_every_output_mode_masks_it(failed: CommandResult, json_mode: bool, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", list(OutputMode))
+def test_every_output_mode_masks_it(
+    failed: CommandResult, mode: OutputMode, tmp_path: Path
+) -> None:
     out, err = io.StringIO(), io.StringIO()
     env = {
         "GITHUB_ACTIONS": "true",
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
         "GITHUB_OUTPUT": str(tmp_path / "output"),
     }
-    output = Output(json_mode=json_mode, stdout=out, stderr=err, env=env, terminal=False)
+    output = Output(mode=mode, stdout=out, stderr=err, env=env, terminal=False)
     output.result("deploy", failed)
     texts = [out.getvalue(), err.getvalue()]
     texts += [p.read_text() for p in tmp_path.iterdir()]
