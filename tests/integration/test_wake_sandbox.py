@@ -66,8 +66,10 @@ def test_restore_failing_with_a_cooldown_code_exits_6_when_the_timeout_is_shorte
     assert fn["cooldown"]["code"] == cooldown_code
     assert fn["cooldown"]["retry_not_before"].endswith("Z")
     assert len(invokes(sandbox, "cool-fn")) == 1
-    # A re-run inside the window is told at once, and sends no invocation.
-    code, out, _ = lw("wait", "cool-fn", "--wake", "--timeout", "1s")
+    # A re-run inside the window is told at once, and sends no invocation. 5s, still far
+    # under the cooldown: --timeout counts from the command's start (one Deadline), and on
+    # a loaded machine the set-up alone once took over 1.5 s, so a 1s run had no read left.
+    code, out, _ = lw("wait", "cool-fn", "--wake", "--timeout", "5s")
     assert code == ExitCode.COOLDOWN
     assert len(invokes(sandbox, "cool-fn")) == 1
     code, out, _ = lw("status", "cool-fn")
