@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import pwd
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,12 +15,15 @@ from pathlib import Path
 import pytest
 
 from lambda_wait import cache
+from lambda_wait.clock import ManualClock
 from lambda_wait.cooldown import CooldownStore, cooldown_key
 from lambda_wait.history import HistoryStore, history_key
 from lambda_wait.sandbox import SandboxHandle
+from lambda_wait.sandbox.pytest_plugin import SandboxFactory
 from lambda_wait.schedule import OperationKind
-from tests.reliability.conftest import TAG, CliRun
+from tests.reliability.conftest import CliRun
 
+READS = {"GetFunction", "GetFunctionConfiguration"}
 WARNING = "lambda-wait: warning: "  # "the cache is not used: ...", "cache file ... moved"
 DEEP = "[" * 200_000 + "]" * 200_000  # 400 KB: json.loads raises RecursionError on it
 
@@ -117,15 +122,24 @@ def test_a_broken_cache_never_fails_a_wait(
     case: Case,
     lw: CliRun,
     sandbox: SandboxHandle,
+    sandbox_factory: SandboxFactory,
     aws_env: dict[str, str | None],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A ready wait clears the cooldown memory; history is read and recorded only for an
-    # operation the wait saw in progress: for those cases the function is Pending 1.5 s.
-    pending = {f"{TAG}delay:create": "150"} if "history" in case.name else {}
-    sandbox.create_function("ready", Handler="app.handler", Tags=pending)
+    # operation the wait saw in progress: for those cases the function is Pending on a
+    # manual sandbox clock until the wait has read it (a scaled 1.5 s of Pending was
+    # outlasted by the set-up under load, and then no history was read at all).
     env: dict[str, str | None] = {}
+    if "history" in case.name:
+        clock = ManualClock(1000.0)
+        manual = sandbox_factory(None, time_scale=1.0, clock=clock)
+        manual.create_function("ready", Handler="app.handler")
+        _finish_after_the_first_read(manual, clock, "ready")
+        env["AWS_ENDPOINT_URL_LAMBDA"] = manual.endpoint_url
+    else:
+        sandbox.create_function("ready", Handler="app.handler")
     case.setup(tmp_path, env, monkeypatch)
     run = lw("wait", "ready", *case.args, env=env or None)
     assert run.code == 0, run.stderr
@@ -134,6 +148,20 @@ def test_a_broken_cache_never_fails_a_wait(
     if case.set_aside:
         moved = list((tmp_path / "cache").glob(f"{case.set_aside}.json.corrupt-*"))
         assert len(moved) == 1, sorted(p.name for p in (tmp_path / "cache").iterdir())
+
+
+def _finish_after_the_first_read(sb: SandboxHandle, clock: ManualClock, name: str) -> None:
+    """Move the sandbox's clock past every delay once ``name`` has been read."""
+
+    def advance() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any(c.function == name and c.operation in READS for c in sb.calls):
+                clock.advance(600.0)
+                return
+            time.sleep(0.02)
+
+    threading.Thread(target=advance, daemon=True).start()
 
 
 def test_the_environment_variable_turns_the_cache_off(
