@@ -95,6 +95,16 @@ class Service:
         return self.quotas.get(operation, self.quota)
 
 
+class TransferFuture(Protocol):
+    """What a managed transfer hands back (s3transfer's ``TransferFuture``)."""
+
+    def done(self) -> bool: ...
+
+    def result(self) -> Any: ...
+
+    def cancel(self) -> None: ...
+
+
 class ClientSource(Protocol):
     """Where the call path's clients come from."""
 
@@ -298,6 +308,43 @@ class AwsCallPath:
         finally:
             _CALL.read_timeout = None
         return self._answer(service, operation, response)
+
+    def transfer(
+        self,
+        service: Service,
+        region: str | None,
+        operation: str,
+        start: Callable[[Any], TransferFuture],
+    ) -> None:
+        """Run a library's managed transfer (s3transfer's multipart upload) with the
+        service's client, as far as the path can reach into it: one slot of the budget
+        before it starts, none sent past the deadline (cancelled when it passes, and on
+        :meth:`cancel`), every failure the tool's own error. The exception to
+        :meth:`call`: the library sends its parts itself, in its own threads, so they are
+        not budgeted one by one and their read time-outs are not clamped."""
+        client = self.client(service, region)
+        budget = self.budget(service.quota_of(operation), region)
+        self._acquire(budget)
+        params = {"operation": operation}
+        try:
+            future = start(client)
+            while not future.done():
+                remaining = self._remaining()
+                if remaining is not None and remaining <= 0:
+                    future.cancel()
+                    raise DeadlineReachedError(
+                        f"the --timeout ran out during {service.errors.title}'s {operation}"
+                    )
+                try:
+                    self.clock.sleep(0.05)
+                except BaseException:  # Ctrl-C, SIGTERM, a cancelled clock: stop the parts
+                    future.cancel()
+                    raise
+            future.result()
+        except botocore.exceptions.ClientError as err:
+            raise translate_error(dict(err.response), operation, params, service.errors) from None
+        except (*SETUP_ERRORS, *CONNECTION_ERRORS) as err:
+            raise self._failure(err, service, operation) from None
 
     def _remaining(self) -> float | None:
         """Seconds left until the hard limit (deadline plus grace), or None (no deadline,

@@ -143,6 +143,9 @@ SPREAD = 0.6
 FAST = _one(3.0, SPREAD)  # non-VPC create or update: "usually a few seconds"
 CONFIG_FAST = _one(2.0, SPREAD)  # a configuration-only change re-provisions nothing heavy
 IMAGE = _one(15.0, 0.9)  # container image: Lambda optimises the image first (inferred)
+# A new image function stays Pending while Lambda optimises the image: minutes for a
+# large one (inferred from AWS's "can take several minutes"; wide on purpose).
+IMAGE_CREATE = _one(45.0, 0.9)
 # New network interfaces: "when you first connect a function to a VPC ... about a
 # minute"; new Hyperplane ENIs: "several minutes".
 VPC = Prior((Component(0.7, 60.0, SPREAD), Component(0.3, 240.0, SPREAD)))
@@ -159,7 +162,8 @@ def prior_for(kind: OperationKind, *, image: bool = False, in_vpc: bool = False)
     """The prior for ``kind`` on a Zip (or ``image``) function, in a VPC or not."""
     fast = IMAGE if image else FAST
     if kind is OperationKind.CREATE:
-        return fast.mixed(VPC, 0.5) if in_vpc else fast
+        create = IMAGE_CREATE if image else FAST
+        return create.mixed(VPC, 0.5) if in_vpc else create
     if kind is OperationKind.CODE_UPDATE:
         return fast
     if kind is OperationKind.CONFIG_UPDATE:

@@ -40,17 +40,20 @@ def code_sha256(data: bytes) -> str:
     return base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
 
 
-def _check_size(size: int, what: str) -> None:
-    if size > MAX_DIRECT_UPLOAD_BYTES:
+def _check_size(size: int, what: str, *, via_s3: bool = False) -> None:
+    """A zip sent in the request is at most 50 MB; through S3 (``via_s3``) only the
+    unzipped size is limited, and Lambda checks that."""
+    if size > MAX_DIRECT_UPLOAD_BYTES and not via_s3:
         raise UsageError(
             f"{what} is {size / 1_048_576:.1f} MB, over Lambda's 50 MB limit for a zip sent "
-            "directly: upload it to S3 and deploy with --s3-bucket/--s3-key."
+            "in the request: add --s3-bucket BUCKET (in the function's Region) to upload it "
+            "through S3."
         )
 
 
-def check_zip_bytes(data: bytes, what: str) -> None:
+def check_zip_bytes(data: bytes, what: str, *, via_s3: bool = False) -> None:
     """Raise UsageError unless ``data`` is a readable, non-empty zip archive within the limit."""
-    _check_size(len(data), what)
+    _check_size(len(data), what, via_s3=via_s3)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
@@ -63,8 +66,9 @@ def check_zip_bytes(data: bytes, what: str) -> None:
         raise UsageError(f"{what} is an empty zip archive: Lambda needs at least one file.")
 
 
-def read_zip_file(path: str | Path) -> bytes:
-    """Read and validate a deployment zip; every problem is a one-line UsageError."""
+def read_zip_file(path: str | Path, *, via_s3: bool = False) -> bytes:
+    """Read and validate a deployment zip; every problem is a one-line UsageError
+    (over 50 MB too, unless it goes ``via_s3``)."""
     p = Path(path)
     what = f"zip file {str(p)!r}"
     try:
@@ -75,12 +79,13 @@ def read_zip_file(path: str | Path) -> bytes:
         raise UsageError(f"{what} cannot be read: {err.strerror or err}.") from None
     if not stat.S_ISREG(info.st_mode):
         raise UsageError(f"{what} is not a regular file.")
-    _check_size(info.st_size, what)  # before reading: never load a huge file to refuse it
+    # Before reading: never load a huge file to refuse it.
+    _check_size(info.st_size, what, via_s3=via_s3)
     try:
         data = p.read_bytes()
     except OSError as err:
         raise UsageError(f"{what} cannot be read: {err.strerror or err}.") from None
-    check_zip_bytes(data, what)
+    check_zip_bytes(data, what, via_s3=via_s3)
     return data
 
 
@@ -156,7 +161,9 @@ def list_sources(root: Path, *, symlinks_outside: bool = False) -> list[tuple[st
     return entries
 
 
-def pack_directory(path: str | Path, *, symlinks_outside: bool = False) -> bytes:
+def pack_directory(
+    path: str | Path, *, symlinks_outside: bool = False, via_s3: bool = False
+) -> bytes:
     """Zip a directory deterministically: sorted entries, fixed timestamps and permissions.
 
     Files only (no directory entries); symbolic links to files inside the directory
@@ -194,8 +201,8 @@ def pack_directory(path: str | Path, *, symlinks_outside: bool = False) -> bytes
                 stat.S_IFREG | (EXECUTABLE_MODE if executable else FILE_MODE)
             ) << 16
             archive.writestr(info, data, compresslevel=COMPRESS_LEVEL)
-            if buffer.tell() > MAX_DIRECT_UPLOAD_BYTES:
+            if buffer.tell() > MAX_DIRECT_UPLOAD_BYTES and not via_s3:
                 break  # the size check below reports it; stop compressing early
     data = buffer.getvalue()
-    _check_size(len(data), f"the zip packed from {what}")
+    _check_size(len(data), f"the zip packed from {what}", via_s3=via_s3)
     return data

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambda_wait.deploy.spec import CodeSource, DesiredFunction
+from lambda_wait.deploy.source import CodeSource
+from lambda_wait.deploy.spec import DesiredFunction
 
 MASK = "***"
 _UNORDERED = frozenset({"SubnetIds", "SecurityGroupIds"})

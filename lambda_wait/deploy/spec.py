@@ -10,11 +10,11 @@ size) is :mod:`.reading`'s. Pure apart from reading files.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from lambda_wait.deploy.package import code_sha256, pack_directory, read_zip_file
+from lambda_wait.deploy.package import pack_directory, read_zip_file
 from lambda_wait.deploy.reading import (
     RequestModel,
     check_environment,
@@ -22,54 +22,14 @@ from lambda_wait.deploy.reading import (
     parse_key_value,
     read_spec,
 )
+from lambda_wait.deploy.source import (
+    CodeSource as CodeSource,  # re-exported: the code source's home was this module
+    s3_source,
+    spec_code_source,
+    zip_source,
+)
 from lambda_wait.errors import UsageError
 from lambda_wait.inputs import FunctionRef, parse_function
-
-FILEB = "fileb://"
-
-CodeKind = Literal["zip-file", "code-dir", "s3", "image", "none"]
-
-
-@dataclass(frozen=True)
-class CodeSource:
-    """Where the function's code comes from; zip kinds carry the bytes and CodeSha256."""
-
-    kind: CodeKind
-    label: str
-    zip_bytes: bytes | None = field(default=None, repr=False)
-    sha256: str | None = None
-    s3_bucket: str | None = None
-    s3_key: str | None = None
-    s3_object_version: str | None = None
-    image_uri: str | None = None
-
-    @property
-    def package_type(self) -> str:
-        return "Image" if self.kind == "image" else "Zip"
-
-    def create_code(self) -> dict[str, Any]:
-        """CreateFunction's ``Code``."""
-        if self.zip_bytes is not None:
-            return {"ZipFile": self.zip_bytes}
-        if self.image_uri is not None:
-            return {"ImageUri": self.image_uri}
-        code: dict[str, Any] = {"S3Bucket": self.s3_bucket, "S3Key": self.s3_key}
-        if self.s3_object_version:
-            code["S3ObjectVersion"] = self.s3_object_version
-        return code
-
-    def update_params(self) -> dict[str, Any]:
-        """UpdateFunctionCode's code parameters (same keys, at the top level)."""
-        return self.create_code()
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form (never the bytes)."""
-        return {
-            "kind": self.kind,
-            "source": self.label,
-            "code_sha256": self.sha256,
-            "size_bytes": None if self.zip_bytes is None else len(self.zip_bytes),
-        }
 
 
 @dataclass(frozen=True)
@@ -84,6 +44,7 @@ class FlagValues:
     s3_bucket: str | None = None
     s3_key: str | None = None
     s3_object_version: str | None = None
+    s3_prefix: str | None = None  # with --s3-bucket and a zip or directory: upload under it
     image_uri: str | None = None
     role: str | None = None
     runtime: str | None = None
@@ -108,8 +69,6 @@ class FlagValues:
     publish: bool = False
 
 
-# No code given: deploy updates only the configuration (creating needs code).
-NO_CODE = CodeSource("none", "no code given (configuration only)")
 CODE_FLAGS = "code (--zip-file, --code-dir, --s3-bucket/--s3-key or --image-uri)"
 
 # A zip function cannot be created without these (an image brings its own).
@@ -159,81 +118,62 @@ class DesiredFunction:
 # --- the code source ----------------------------------------------------------------
 
 
+def _uploads(flags: FlagValues) -> bool:
+    """--s3-bucket beside --zip-file or --code-dir (no --s3-key): upload the package."""
+    packaged = flags.zip_file is not None or flags.code_dir is not None
+    return bool(flags.s3_bucket) and packaged and not (flags.s3_key or flags.s3_object_version)
+
+
 def _flag_code(flags: FlagValues) -> list[tuple[str, CodeSource | None]]:
     sources: list[tuple[str, CodeSource | None]] = []
     if flags.zip_file is not None:
         sources.append(("--zip-file", None))
     if flags.code_dir is not None:
         sources.append(("--code-dir", None))
-    if flags.s3_bucket or flags.s3_key or flags.s3_object_version:
+    if (flags.s3_bucket or flags.s3_key or flags.s3_object_version) and not _uploads(flags):
         sources.append(("--s3-bucket/--s3-key", None))
     if flags.image_uri is not None:
         sources.append(("--image-uri", None))
     return sources
 
 
-def _zip_source(kind: CodeKind, label: str, data: bytes) -> CodeSource:
-    return CodeSource(kind, label, zip_bytes=data, sha256=code_sha256(data))
+def _upload_bucket(flags: FlagValues, spec_code: Mapping[str, Any]) -> str | None:
+    """The bucket a zip or directory package is uploaded to: --s3-bucket, or the spec's
+    ``Code.S3Bucket`` when it names no key (None: sent in the request)."""
+    if _uploads(flags):
+        return flags.s3_bucket
+    if spec_code.get("S3Bucket") and not spec_code.get("S3Key"):
+        return str(spec_code["S3Bucket"])
+    if flags.s3_prefix:
+        raise UsageError(
+            "--s3-prefix goes with --s3-bucket and a --zip-file or --code-dir to upload."
+        )
+    return None
 
 
-def _s3_source(bucket: Any, key: Any, version: Any, *, where: str) -> CodeSource:
-    if not bucket or not key:
-        raise UsageError(f"{where}: code from S3 needs both a bucket and a key.")
-    label = f"s3://{bucket}/{key}" + (f"?versionId={version}" if version else "")
-    return CodeSource(
-        "s3", label, s3_bucket=str(bucket), s3_key=str(key), s3_object_version=version or None
-    )
-
-
-def resolve_code(flags: FlagValues, spec_code: Mapping[str, Any], spec_dir: Path) -> CodeSource:  # noqa: PLR0911 -- one return per code source
+def resolve_code(flags: FlagValues, spec_code: Mapping[str, Any], spec_dir: Path) -> CodeSource:
     """Exactly one code source: from the flags if any, else from the spec's ``Code``."""
     given = _flag_code(flags)
     if len(given) > 1:
         names = " and ".join(name for name, _ in given)
         raise UsageError(f"two code sources given ({names}): give exactly one.")
+    bucket = _upload_bucket(flags, spec_code)
+    via_s3 = bucket is not None
+    if flags.zip_file is not None:
+        data = read_zip_file(flags.zip_file, via_s3=via_s3)
+        return zip_source("zip-file", flags.zip_file, data, bucket, flags.s3_prefix)
+    if flags.code_dir is not None:
+        data = pack_directory(
+            flags.code_dir, symlinks_outside=flags.allow_symlinks_outside, via_s3=via_s3
+        )
+        return zip_source("code-dir", flags.code_dir, data, bucket, flags.s3_prefix)
+    if flags.image_uri is not None:
+        return CodeSource("image", flags.image_uri, image_uri=flags.image_uri)
     if given:
-        if flags.zip_file is not None:
-            return _zip_source("zip-file", flags.zip_file, read_zip_file(flags.zip_file))
-        if flags.code_dir is not None:
-            data = pack_directory(flags.code_dir, symlinks_outside=flags.allow_symlinks_outside)
-            return _zip_source("code-dir", flags.code_dir, data)
-        if flags.image_uri is not None:
-            return CodeSource("image", flags.image_uri, image_uri=flags.image_uri)
-        return _s3_source(
+        return s3_source(
             flags.s3_bucket, flags.s3_key, flags.s3_object_version, where="--s3-bucket/--s3-key"
         )
-    where = "Code in the spec"
-    kinds = [
-        k
-        for k, present in (
-            ("ZipFile", "ZipFile" in spec_code),
-            ("S3Bucket/S3Key", "S3Bucket" in spec_code or "S3Key" in spec_code),
-            ("ImageUri", "ImageUri" in spec_code),
-        )
-        if present
-    ]
-    if len(kinds) > 1:
-        raise UsageError(f"{where} names two code sources ({' and '.join(kinds)}): keep one.")
-    if not kinds:  # configuration only: an existing function keeps its code
-        return NO_CODE
-    if "ZipFile" in spec_code:
-        value = spec_code["ZipFile"]
-        if not isinstance(value, str) or not value.startswith(FILEB):
-            raise UsageError(
-                f'{where}: "ZipFile" must be "fileb://PATH" (relative to the spec file).'
-            )
-        path = Path(value[len(FILEB) :]).expanduser()
-        if not path.is_absolute():
-            path = spec_dir / path
-        return _zip_source("zip-file", str(path), read_zip_file(path))
-    if "ImageUri" in spec_code:
-        return CodeSource("image", str(spec_code["ImageUri"]), image_uri=str(spec_code["ImageUri"]))
-    return _s3_source(
-        spec_code.get("S3Bucket"),
-        spec_code.get("S3Key"),
-        spec_code.get("S3ObjectVersion"),
-        where=where,
-    )
+    return spec_code_source(spec_code, spec_dir, bucket, flags.s3_prefix)
 
 
 # --- merging ------------------------------------------------------------------------

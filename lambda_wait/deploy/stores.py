@@ -1,0 +1,213 @@
+"""Where a deploy's code is kept besides Lambda: an S3 bucket (a package uploaded under a
+content-addressed key) and an ECR repository (an image tag resolved to its digest).
+
+The ports (:class:`ObjectStore`, :class:`ImageRegistry`) are what the steps need;
+:class:`~lambda_wait.s3.S3Api` and :class:`~lambda_wait.ecr.EcrApi` satisfy them, and
+the tests' fakes do too. The decisions here are pure: the key, the Region check, the
+image reference's parts, the platform of a manifest list, the nearest tags.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from lambda_wait.errors import UsageError
+
+if TYPE_CHECKING:
+    from lambda_wait.aws import LambdaApi
+
+
+class ObjectStore(Protocol):
+    """The S3 requests of a code upload (:class:`lambda_wait.s3.S3Api`)."""
+
+    def bucket_region(self, bucket: str) -> str: ...
+
+    def head_object(self, bucket: str, key: str) -> dict[str, Any] | None: ...
+
+    def upload(
+        self,
+        bucket: str,
+        key: str,
+        data: bytes,
+        metadata: Mapping[str, str],
+        on_bytes: Callable[[int], None],
+    ) -> None: ...
+
+
+class ImageRegistry(Protocol):
+    """The ECR reads of an image deploy (:class:`lambda_wait.ecr.EcrApi`)."""
+
+    def image(
+        self,
+        registry: str | None,
+        repository: str,
+        *,
+        tag: str | None = None,
+        digest: str | None = None,
+    ) -> tuple[str, dict[str, Any]] | None: ...
+
+    def tags(self, registry: str | None, repository: str) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class CodeStores:
+    """The stores one deploy may use (None: that kind of code cannot be deployed)."""
+
+    s3: ObjectStore | None = None
+    ecr: ImageRegistry | None = None
+
+    @classmethod
+    def beside(cls, api: LambdaApi) -> CodeStores:
+        """S3 and ECR on ``api``'s path, in its Region (no client is built until used)."""
+        from lambda_wait.ecr import EcrApi
+        from lambda_wait.s3 import S3Api
+
+        return cls(S3Api.beside(api), EcrApi.beside(api))
+
+
+# --- S3 -------------------------------------------------------------------------------
+
+SHA_METADATA = "code-sha256"  # x-amz-meta-code-sha256: the package's CodeSha256
+
+
+def content_key(prefix: str | None, sha256: str) -> str:
+    """The package's key: ``PREFIX/<sha256 hex>.zip`` (the same bytes, the same key)."""
+    hex_digest = base64.b64decode(sha256).hex()
+    head = (prefix or "").strip("/")
+    return f"{head}/{hex_digest}.zip" if head else f"{hex_digest}.zip"
+
+
+def same_object(head: Mapping[str, Any] | None, sha256: str, size: int) -> bool:
+    """Whether HeadObject's answer is this package already (its checksum and size)."""
+    if head is None:
+        return False
+    metadata = {str(k).lower(): v for k, v in (head.get("Metadata") or {}).items()}
+    return metadata.get(SHA_METADATA) == sha256 and head.get("ContentLength") == size
+
+
+def check_bucket_region(bucket: str, bucket_region: str, function_region: str | None) -> None:
+    """Lambda reads code only from a bucket in the function's Region: else exit 2."""
+    if function_region and bucket_region != function_region:
+        raise UsageError(
+            f"S3 bucket {bucket!r} is in {bucket_region}, the function in {function_region}: "
+            "Lambda reads code only from a bucket in the function's Region.",
+            hint=f"Give --s3-bucket a bucket in {function_region}.",
+        )
+
+
+# --- ECR ------------------------------------------------------------------------------
+
+_ECR_URI = re.compile(
+    r"^(?P<host>(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?)"
+    r"/(?P<repo>[a-z0-9._/-]+?)(?::(?P<tag>[\w][\w.-]{0,127}))?(?:@(?P<digest>sha256:[0-9a-f]{64}))?$"
+)
+# Lambda's Architectures -> an image platform's architecture.
+PLATFORMS = {"x86_64": "amd64", "arm64": "arm64"}
+
+
+@dataclass(frozen=True)
+class ImageName:
+    """An ECR image URI's parts."""
+
+    host: str
+    account: str
+    region: str
+    repository: str
+    tag: str | None
+    digest: str | None
+
+    def pinned(self, digest: str) -> str:
+        """The URI of ``digest`` in this repository."""
+        return f"{self.host}/{self.repository}@{digest}"
+
+
+def parse_image_uri(uri: str) -> ImageName | None:
+    """The parts of an ECR image URI, or None (not ECR: left to Lambda to judge)."""
+    match = _ECR_URI.match(uri)
+    if not match:
+        return None
+    tag, digest = match.group("tag"), match.group("digest")
+    return ImageName(
+        match.group("host"),
+        match.group("account"),
+        match.group("region"),
+        match.group("repo"),
+        tag if tag or digest else "latest",
+        digest,
+    )
+
+
+@dataclass(frozen=True)
+class ResolvedImage:
+    """An image reference resolved in ECR: the URI deployed (by digest) and what it is."""
+
+    given: str
+    uri: str
+    digest: str
+    note: str  # what was checked about its platform
+
+    @property
+    def sha256(self) -> str:
+        """Lambda's CodeSha256 of an image function: the digest's hex."""
+        return self.digest.removeprefix("sha256:")
+
+
+def resolve_image(registry: ImageRegistry, uri: str, architecture: str) -> ResolvedImage | None:
+    """``uri`` by digest (None: not an ECR URI). A tag that is not there is exit 2 with
+    the repository's nearest tags; a manifest list gives the digest of the platform
+    ``architecture`` runs (exit 2 if it has none)."""
+    name = parse_image_uri(uri)
+    if name is None:
+        return None
+    found = registry.image(name.account, name.repository, tag=name.tag, digest=name.digest)
+    if found is None:
+        raise _missing(registry, name, uri)
+    digest, manifest = found
+    if name.digest and digest != name.digest:
+        digest = name.digest
+    child, note = platform_of(manifest, architecture, uri)
+    return ResolvedImage(uri, name.pinned(child or digest), child or digest, note)
+
+
+def platform_of(manifest: Mapping[str, Any], architecture: str, uri: str) -> tuple[str | None, str]:
+    """(the digest of the platform to run, or None: the image itself; what was checked)."""
+    wanted = PLATFORMS.get(architecture, architecture)
+    entries = manifest.get("manifests")
+    if not isinstance(entries, list):
+        return None, "a single-platform image (its manifest does not name the platform)"
+    offered: list[str] = []
+    for entry in entries:
+        platform = entry.get("platform") if isinstance(entry, dict) else None
+        if not isinstance(platform, dict) or platform.get("architecture") == "unknown":
+            continue  # attestation manifests (buildx) name no platform
+        offered.append(f"{platform.get('os')}/{platform.get('architecture')}")
+        if platform.get("os") == "linux" and platform.get("architecture") == wanted:
+            return str(entry.get("digest")), f"linux/{wanted} from a multi-platform index"
+    raise UsageError(
+        f"image {uri} has no linux/{wanted} image for Architectures {architecture} "
+        f"(it has: {', '.join(offered) or 'none'}).",
+        hint=f"Build and push a linux/{wanted} image, or deploy with --architecture "
+        f"{'arm64' if wanted == 'amd64' else 'x86_64'}.",
+    )
+
+
+def _missing(registry: ImageRegistry, name: ImageName, uri: str) -> UsageError:
+    if name.digest:
+        return UsageError(
+            f"image {uri} is not in repository {name.repository!r} (deleted?).",
+            hint="Push it again, or deploy another tag or digest.",
+        )
+    tags = registry.tags(name.account, name.repository)
+    near = difflib.get_close_matches(name.tag or "", tags, n=3, cutoff=0.3)
+    listed = near or sorted(tags)[:3]
+    which = "nearest tags" if near else "some tags"
+    said = f"; {which}: {', '.join(listed)}" if listed else "; the repository has no tags"
+    return UsageError(
+        f"image tag {name.tag!r} is not in repository {name.repository!r}{said}.",
+        hint="Push the tag, or give --image-uri a tag or digest that exists.",
+    )

@@ -1,0 +1,127 @@
+"""ECR's typed adapter for container-image deploys: BatchGetImage (a tag's digest and
+manifest) and ListImages (the repository's tags, for a tag that does not resolve).
+
+Thin, as every service's adapter is: :class:`EcrApi` hands each request to the one call
+path (:mod:`lambda_wait.aws_path`), which budgets it, bounds it by the run's Deadline,
+reads the server clock, translates its errors (:data:`ECR_ERRORS`) and cleans its text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from lambda_wait.answers import PageGuard
+from lambda_wait.aws_errors import ServiceErrors
+from lambda_wait.aws_path import AwsCallPath, Quota, Service
+from lambda_wait.errors import LambdaWaitError, UsageError
+
+if TYPE_CHECKING:
+    from lambda_wait.aws import LambdaApi
+
+# Manifest media types BatchGetImage may answer with; Lambda pulls any of them.
+ACCEPTED_MEDIA_TYPES = [
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+]
+
+
+class ImageNotFoundError(LambdaWaitError):
+    """The tag (or digest) is not in the repository."""
+
+    exit_code = UsageError.exit_code
+
+
+def _ecr_specific(code: str, message: str, params: Mapping[str, Any]) -> LambdaWaitError | None:
+    repository = params.get("repositoryName", "")
+    if code == "RepositoryNotFoundException":
+        return UsageError(
+            f"ECR repository {repository!r} does not exist: {message}",
+            hint="Check --image-uri's repository, its account and Region.",
+        )
+    if code == "ImageNotFoundException":
+        return ImageNotFoundError(f"image not found in {repository!r}: {message}")
+    return None
+
+
+ECR_ERRORS = ServiceErrors(
+    "ECR",
+    "ecr",
+    throttled=frozenset({"ThrottlingException", "TooManyRequestsException"}),
+    invalid=frozenset({"InvalidParameterException", "ValidationException"}),
+    auth_remedy="or give --image-uri as repo@sha256:DIGEST (then nothing is resolved)",
+    specific=_ecr_specific,
+    endpoint_hint="check AWS_ENDPOINT_URL_ECR / --endpoint-url and any proxy",
+)
+# ECR's per-account rates: BatchGetImage 2,000 req/s, ListImages 20, DescribeImages 20.
+ECR = Service("ecr", ECR_ERRORS, Quota("ecr:reads", 5.0))
+
+
+class EcrApi:
+    """The ECR reads an image deploy needs, in one Region; raises only lambda-wait errors."""
+
+    def __init__(self, path: AwsCallPath, region: str | None = None) -> None:
+        self.path = path
+        self.region = path.region_of(region)
+
+    @classmethod
+    def beside(cls, api: LambdaApi) -> EcrApi:
+        """ECR on ``api``'s path, in its Region (the function's)."""
+        return cls(api.path, api.region)
+
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        return self.path.call(ECR, self.region, operation, params)
+
+    def image(
+        self,
+        registry: str | None,
+        repository: str,
+        *,
+        tag: str | None = None,
+        digest: str | None = None,
+    ) -> tuple[str, dict[str, Any]] | None:
+        """(digest, manifest) of the image ``tag`` or ``digest`` names, or None if absent."""
+        image_id = {"imageTag": tag} if tag is not None else {"imageDigest": digest}
+        params: dict[str, Any] = {
+            "repositoryName": repository,
+            "imageIds": [image_id],
+            "acceptedMediaTypes": ACCEPTED_MEDIA_TYPES,
+        }
+        if registry:
+            params["registryId"] = registry
+        try:
+            answer = self._call("batch_get_image", **params)
+        except ImageNotFoundError:
+            return None
+        for image in answer.get("images") or []:
+            found = str((image.get("imageId") or {}).get("imageDigest") or "")
+            if found:
+                return found, _manifest(image.get("imageManifest"))
+        return None
+
+    def tags(self, registry: str | None, repository: str) -> list[str]:
+        """Every tag in the repository (ListImages, paged)."""
+        params: dict[str, Any] = {"repositoryName": repository, "filter": {"tagStatus": "TAGGED"}}
+        if registry:
+            params["registryId"] = registry
+        found: list[str] = []
+        guard = PageGuard("list_images")
+        while True:
+            page = self._call("list_images", **params)
+            found += [str(i["imageTag"]) for i in page.get("imageIds") or [] if i.get("imageTag")]
+            token = guard.next(page.get("nextToken"))
+            if token is None:
+                return found
+            params["nextToken"] = token
+
+
+def _manifest(text: Any) -> dict[str, Any]:
+    """The manifest's JSON ({} when absent or unreadable: then nothing is checked)."""
+    try:
+        value = json.loads(str(text)) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
