@@ -169,7 +169,8 @@ def test_a_deploy_records_its_update_and_the_next_deploy_reads_around_the_expect
     from lambda_wait.cooldown import CooldownStore
     from lambda_wait.deploy.package import code_sha256
     from lambda_wait.deploy.runner import Deployer
-    from lambda_wait.deploy.spec import CodeSource, DesiredFunction
+    from lambda_wait.deploy.source import CodeSource
+    from lambda_wait.deploy.spec import DesiredFunction
     from lambda_wait.errors import ExitCode
     from tests.deploy.fakes import FakeLambda
 

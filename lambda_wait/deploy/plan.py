@@ -87,7 +87,10 @@ class Plan:
     def lines(self) -> list[str]:
         """The plan for people, one line each."""
         if self.action == "create":
-            out = [f"create the function (code {self.code.new_sha256 or self.code.reason})"]
+            shown = self.code.new_sha256 or self.code.reason
+            if self.code.reason.startswith("image "):  # both the tag and its digest
+                shown = self.code.reason
+            out = [f"create the function (code {shown})"]
         else:
             out = []
             if self.code.update:
@@ -234,6 +237,11 @@ def code_change(  # noqa: PLR0911 -- one return per code source against what is 
             old,
             source.sha256,
         )
+    if source.image_given is not None:  # an ECR image resolved to its digest
+        if source.sha256 == old or source.image_uri == current_image_uri:
+            return CodeChange(False, source.label, old, source.sha256)
+        was = current_image_uri or f"CodeSha256 {old}"
+        return CodeChange(True, f"{source.label}, was {was}", old, source.sha256)
     if source.sha256 is not None:
         if source.sha256 == old:
             return CodeChange(False, f"CodeSha256 {old}", old, source.sha256)

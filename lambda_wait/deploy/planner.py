@@ -7,11 +7,12 @@ preflight (what Lambda would refuse is exit 2 before any change)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lambda_wait.deploy.model import Config, Step
 from lambda_wait.deploy.plan import Plan, make_plan
 from lambda_wait.deploy.sender import Sender
+from lambda_wait.deploy.source import CodeSource
 from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.deploy.steps.alias import Weights, alias_step, read_alias, routing
 from lambda_wait.deploy.steps.create import create_step
@@ -20,6 +21,9 @@ from lambda_wait.deploy.steps.publish import publish_step
 from lambda_wait.deploy.steps.shift import ShiftRecord, shift_step
 from lambda_wait.deploy.steps.tags import tags_step
 from lambda_wait.deploy.steps.update import code_step, configuration_step
+from lambda_wait.deploy.steps.upload import upload_step
+from lambda_wait.deploy.stores import CodeStores, check_bucket_region, resolve_image
+from lambda_wait.errors import UsageError
 from lambda_wait.release.executor import ShiftOptions
 
 
@@ -40,9 +44,13 @@ def plan_deploy(
     current: Config | None,
     intent: Intent,
     record: ShiftRecord,
+    stores: CodeStores | None = None,
 ) -> tuple[Plan, list[Step]]:
-    """The plan against ``current`` (None: the function does not exist) and its steps."""
+    """The plan against ``current`` (None: the function does not exist) and its steps;
+    ``stores``: S3 for a package to upload, ECR to resolve an image tag to its digest."""
     name, api = sender.name, sender.api
+    stores = stores or CodeStores()
+    desired = _pinned(sender, desired, current, stores)
     image_uri = None
     if current is not None and desired.code.kind == "image":
         image_uri = sender.with_read_retries(lambda: api.get_function_image_uri(name))
@@ -58,7 +66,7 @@ def plan_deploy(
         alias_weights=weights,
     )
     sender.current = current
-    steps = _change_steps(sender, desired, plan)
+    steps = _upload_steps(sender, desired, plan, stores) + _change_steps(sender, desired, plan)
     if plan.publish:
         reuse = intent.alias if not plan.changes_anything else None
         steps.append(
@@ -73,6 +81,45 @@ def plan_deploy(
         if provisioned is not None:
             steps.append(provisioned_step(sender, provisioned))
     return plan, steps
+
+
+def _pinned(
+    sender: Sender, desired: DesiredFunction, current: Config | None, stores: CodeStores
+) -> DesiredFunction:
+    """An ECR image by tag, resolved to its digest (reads only, before any change): the
+    desired function deploys the digest; a tag that is not there is exit 2."""
+    code = desired.code
+    if code.kind != "image" or code.image_uri is None or stores.ecr is None:
+        return desired
+    architecture = (desired.architectures or (current or {}).get("Architectures") or ["x86_64"])[0]
+    ecr, uri = stores.ecr, code.image_uri
+    resolved = sender.with_read_retries(lambda: resolve_image(ecr, uri, str(architecture)))
+    if resolved is None:  # not an ECR URI: Lambda judges it
+        return desired
+    pinned = CodeSource(
+        "image",
+        f"image {uri} = {resolved.digest} ({resolved.note})",
+        image_uri=resolved.uri,
+        sha256=resolved.sha256,
+        image_given=uri,
+    )
+    return replace(desired, code=pinned)
+
+
+def _upload_steps(
+    sender: Sender, desired: DesiredFunction, plan: Plan, stores: CodeStores
+) -> list[Step]:
+    """A package to send through S3, when the code is sent at all (an unchanged
+    CodeSha256 uploads nothing): the bucket's Region checked now, then the upload step."""
+    target = desired.code.upload
+    if target is None or not (plan.action == "create" or plan.code.update):
+        return []
+    if stores.s3 is None:
+        raise UsageError("uploading the package through S3 needs an S3 client: pass a session.")
+    s3 = stores.s3
+    region = sender.with_read_retries(lambda: s3.bucket_region(target.bucket))
+    check_bucket_region(target.bucket, region, sender.api.region)
+    return [upload_step(sender, s3, desired.code)]
 
 
 def _change_steps(sender: Sender, desired: DesiredFunction, plan: Plan) -> list[Step]:

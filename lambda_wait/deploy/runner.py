@@ -47,6 +47,7 @@ from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.deploy.steps.previous import previous_step
 from lambda_wait.deploy.steps.recreate import recreate_step
 from lambda_wait.deploy.steps.shift import ShiftRecord
+from lambda_wait.deploy.stores import CodeStores
 from lambda_wait.errors import DeadlineReachedError, ExitCode, LambdaWaitError
 from lambda_wait.history import HistoryStore
 from lambda_wait.peers import Peers
@@ -87,8 +88,10 @@ class Deployer:
         history: HistoryStore | None = None,
         peers: Peers | None = None,
         detailed_exitcode: bool = False,
+        stores: CodeStores | None = None,
     ) -> None:
         self.api = api
+        self.stores = stores  # S3 for a package to upload, ECR to resolve an image tag
         self.history = history  # how long this function's changes took before
         self.peers = peers  # the other deploys of the same run (lambda_wait.peers)
         self.recreate_failed = recreate_failed
@@ -201,7 +204,9 @@ class Deployer:
             self.desired.check_creatable()  # before CreateFunction, dry run or not
         else:
             current = self._check(sender, current)
-        plan, planned = plan_deploy(sender, self.desired, current, self.intent, self._shift)
+        plan, planned = plan_deploy(
+            sender, self.desired, current, self.intent, self._shift, self.stores
+        )
         self.plan = plan
         self._action = "update" if plan.changes_anything else "none"
         if plan.action == "create":

@@ -23,7 +23,7 @@ from lambda_wait.deploy.reading import (
     read_spec,
 )
 from lambda_wait.deploy.source import (
-    CodeSource as CodeSource,  # re-exported: the code source's home was this module
+    CodeSource,
     s3_source,
     spec_code_source,
     zip_source,

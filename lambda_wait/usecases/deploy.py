@@ -225,6 +225,7 @@ def _deployer(
     shift: ShiftOptions | None = None,
 ) -> Deployer:
     from lambda_wait.deploy.runner import Deployer
+    from lambda_wait.deploy.stores import CodeStores
 
     return Deployer(
         api,
@@ -244,6 +245,7 @@ def _deployer(
         wait_listener=sinks.progress.progress,
         history=run.history,
         peers=run.peers,
+        stores=CodeStores.beside(api),  # S3 and ECR in the function's Region, same session
     )
 
 

@@ -24,7 +24,8 @@ from lambda_wait.clock import ManualClock
 from lambda_wait.cooldown import CooldownStore
 from lambda_wait.deploy.package import code_sha256
 from lambda_wait.deploy.runner import Deployer
-from lambda_wait.deploy.spec import CodeSource, DesiredFunction
+from lambda_wait.deploy.source import CodeSource
+from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.errors import AwsUnavailableError, ThrottledError
 from tests.deploy.fakes import FakeLambda, Fault
 from tests.reliability.test_faults import RUNS_PROPERTY, Want, expected_changes, plan

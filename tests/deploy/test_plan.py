@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from lambda_wait.deploy.plan import MASK, code_change, config_changes, make_plan, matches
-from lambda_wait.deploy.spec import CodeSource, DesiredFunction
+from lambda_wait.deploy.source import CodeSource
+from lambda_wait.deploy.spec import DesiredFunction
 
 CURRENT = {
     "FunctionName": "fn",

@@ -17,7 +17,8 @@ from lambda_wait.deploy.model import DeployResult, EventKind, StepEvent, StepSta
 from lambda_wait.deploy.package import code_sha256
 from lambda_wait.deploy.runner import Deployer
 from lambda_wait.deploy.sender import RetryPolicy
-from lambda_wait.deploy.spec import CodeSource, DesiredFunction
+from lambda_wait.deploy.source import CodeSource
+from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.errors import (
     AwsUnavailableError,
     ConflictError,
