@@ -29,7 +29,6 @@ import contextlib
 import copy
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import botocore.exceptions
@@ -37,7 +36,8 @@ import botocore.parsers
 
 from lambda_wait.anchor import TIME_SCALE_HEADER, ServerClock
 from lambda_wait.answers import clean_tree
-from lambda_wait.aws_errors import ServiceErrors, first_line, translate_error
+from lambda_wait.aws_errors import first_line, translate_error
+from lambda_wait.aws_service import Answer, Quota, Service
 from lambda_wait.aws_setup import (
     CONNECTION_ERRORS,
     SETUP_ERRORS,
@@ -46,6 +46,7 @@ from lambda_wait.aws_setup import (
     client_config,
     make_session,
     no_credentials_error,
+    no_region_error,
     service_endpoint,
     setup_error,
 )
@@ -61,48 +62,24 @@ from lambda_wait.errors import (
     UsageError,
 )
 
+__all__ = [
+    "DEADLINE_GRACE",
+    "Answer",
+    "AwsCallPath",
+    "ClientSource",
+    "GivenClients",
+    "Quota",
+    "Service",
+    "SessionClients",
+    "open_path",
+]
+
 # How far past the deadline a request may still be answered: the waiter's last read
 # happens at the deadline itself, and it needs a usable read time-out.
 DEADLINE_GRACE = 0.5
 
 # The read time-out of the request this thread is sending (None: the client's own).
 _CALL = threading.local()
-
-Answer = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Quota:
-    """One of AWS's request quotas (per account and Region) and the rate, in requests a
-    second, this process keeps to by default (well under AWS's: others share it)."""
-
-    name: str
-    rps: float
-
-
-@dataclass(frozen=True)
-class Service:
-    """What the call path must know of one AWS service; its adapter declares it."""
-
-    name: str  # botocore's ("lambda", "cloudwatch")
-    errors: ServiceErrors
-    quota: Quota  # what every operation counts against, unless ``quotas`` names another
-    quotas: Mapping[str, Quota] = field(default_factory=dict)
-    # The answer's shape, checked before anything reads it (UnexpectedAnswerError if bad).
-    check: Callable[[str, Answer], None] | None = None
-
-    def quota_of(self, operation: str) -> Quota:
-        return self.quotas.get(operation, self.quota)
-
-
-class TransferFuture(Protocol):
-    """What a managed transfer hands back (s3transfer's ``TransferFuture``)."""
-
-    def done(self) -> bool: ...
-
-    def result(self) -> Any: ...
-
-    def cancel(self) -> None: ...
 
 
 class ClientSource(Protocol):
@@ -310,39 +287,30 @@ class AwsCallPath:
         return self._answer(service, operation, response)
 
     def transfer(
-        self,
-        service: Service,
-        region: str | None,
-        operation: str,
-        start: Callable[[Any], TransferFuture],
+        self, service: Service, region: str | None, operation: str, start: Callable[[Any], Any]
     ) -> None:
-        """Run a library's managed transfer (s3transfer's multipart upload) with the
-        service's client, as far as the path can reach into it: one slot of the budget
-        before it starts, none sent past the deadline (cancelled when it passes, and on
-        :meth:`cancel`), every failure the tool's own error. The exception to
-        :meth:`call`: the library sends its parts itself, in its own threads, so they are
-        not budgeted one by one and their read time-outs are not clamped."""
-        client = self.client(service, region)
-        budget = self.budget(service.quota_of(operation), region)
-        self._acquire(budget)
-        params = {"operation": operation}
+        """A library's managed transfer (``start(client)`` returns s3transfer's future):
+        one budget slot first, cancelled at the deadline and on Ctrl-C, failures
+        translated. The one exception to :meth:`call`: the library's threads send the
+        parts, so they are not budgeted one by one nor their read time-outs clamped."""
+        self._acquire(self.budget(service.quota_of(operation), region))
         try:
-            future = start(client)
-            while not future.done():
-                remaining = self._remaining()
-                if remaining is not None and remaining <= 0:
-                    future.cancel()
-                    raise DeadlineReachedError(
-                        f"the --timeout ran out during {service.errors.title}'s {operation}"
-                    )
-                try:
+            future = start(self.client(service, region))
+            try:
+                while not future.done():
+                    left = self._remaining()
+                    if left is not None and left <= 0:
+                        title = service.errors.title
+                        raise DeadlineReachedError(
+                            f"the --timeout ran out in {title}'s {operation}"
+                        )
                     self.clock.sleep(0.05)
-                except BaseException:  # Ctrl-C, SIGTERM, a cancelled clock: stop the parts
-                    future.cancel()
-                    raise
+            except BaseException:  # the deadline, Ctrl-C, a cancelled clock: stop the parts
+                future.cancel()
+                raise
             future.result()
         except botocore.exceptions.ClientError as err:
-            raise translate_error(dict(err.response), operation, params, service.errors) from None
+            raise translate_error(dict(err.response), operation, {}, service.errors) from None
         except (*SETUP_ERRORS, *CONNECTION_ERRORS) as err:
             raise self._failure(err, service, operation) from None
 
@@ -406,13 +374,6 @@ class AwsCallPath:
             service.check(operation, response)
         cleaned: Answer = clean_tree(response)  # AWS text reaches terminals and CI logs
         return cleaned
-
-
-def no_region_error() -> UsageError:
-    return UsageError(
-        "no AWS region configured.",
-        hint="Pass --region, or set AWS_REGION / AWS_DEFAULT_REGION (or region in a profile).",
-    )
 
 
 def open_path(

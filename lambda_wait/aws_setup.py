@@ -279,3 +279,10 @@ def check_endpoint(url: str, where: str) -> None:
             hint="Give a URL such as http://127.0.0.1:4566 or "
             "https://lambda.us-east-1.amazonaws.com (a port from 1 to 65535), or leave it out.",
         )
+
+
+def no_region_error() -> UsageError:
+    return UsageError(
+        "no AWS region configured.",
+        hint="Pass --region, or set AWS_REGION / AWS_DEFAULT_REGION (or region in a profile).",
+    )

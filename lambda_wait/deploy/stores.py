@@ -14,12 +14,9 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from lambda_wait.errors import UsageError
-
-if TYPE_CHECKING:
-    from lambda_wait.aws import LambdaApi
 
 
 class ObjectStore(Protocol):
@@ -60,14 +57,6 @@ class CodeStores:
 
     s3: ObjectStore | None = None
     ecr: ImageRegistry | None = None
-
-    @classmethod
-    def beside(cls, api: LambdaApi) -> CodeStores:
-        """S3 and ECR on ``api``'s path, in its Region (no client is built until used)."""
-        from lambda_wait.ecr import EcrApi
-        from lambda_wait.s3 import S3Api
-
-        return cls(S3Api.beside(api), EcrApi.beside(api))
 
 
 # --- S3 -------------------------------------------------------------------------------

@@ -226,6 +226,8 @@ def _deployer(
 ) -> Deployer:
     from lambda_wait.deploy.runner import Deployer
     from lambda_wait.deploy.stores import CodeStores
+    from lambda_wait.ecr import EcrApi
+    from lambda_wait.s3 import S3Api
 
     return Deployer(
         api,
@@ -245,7 +247,8 @@ def _deployer(
         wait_listener=sinks.progress.progress,
         history=run.history,
         peers=run.peers,
-        stores=CodeStores.beside(api),  # S3 and ECR in the function's Region, same session
+        # S3 and ECR on the function's path and in its Region (a client only when used).
+        stores=CodeStores(S3Api.beside(api), EcrApi.beside(api)),
     )
 
 
