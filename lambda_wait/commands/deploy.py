@@ -72,7 +72,7 @@ _SPEC = click.Path(path_type=str)
 )
 @cloup.option_group(
     "Code (one source)",
-    click.option("--zip-file", type=_ZIP, help="Code: a zip file (at most 50 MB)."),
+    click.option("--zip-file", type=_ZIP, help="Code: a zip file (over 50 MB: add --s3-bucket)."),
     click.option(
         "--code-dir",
         type=_DIR,
@@ -84,10 +84,24 @@ _SPEC = click.Path(path_type=str)
         help="With --code-dir: pack symbolic links that lead outside the directory (refused "
         "by default, so a link to ~/.aws/credentials is never uploaded by accident).",
     ),
-    click.option("--s3-bucket", help="Code: S3 bucket of the zip (with --s3-key)."),
-    click.option("--s3-key", help="Code: S3 key of the zip."),
+    click.option(
+        "--s3-bucket",
+        help="With --zip-file or --code-dir: upload the package to this bucket (in the "
+        "function's Region) under a key from its SHA-256, unless it is there, and deploy from "
+        "it (needed over 50 MB). With --s3-key: code already in S3.",
+    ),
+    click.option(
+        "--s3-prefix",
+        metavar="PREFIX",
+        help="With --s3-bucket and a package to upload: the keys' prefix (PREFIX/<sha256>.zip).",
+    ),
+    click.option("--s3-key", help="Code already in S3: the zip's key (with --s3-bucket)."),
     click.option("--s3-object-version", help="Code: S3 object version of the zip."),
-    click.option("--image-uri", help="Code: a container image URI in ECR."),
+    click.option(
+        "--image-uri",
+        help="Code: a container image in ECR (REPO_URI:TAG or @sha256:DIGEST); a tag is "
+        "resolved to its digest before anything is sent, and an unchanged digest is not updated.",
+    ),
 )
 @cloup.option_group(
     "Configuration",

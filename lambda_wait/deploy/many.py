@@ -43,6 +43,7 @@ SINGLE_FUNCTION_FLAGS: dict[str, str] = {
     "s3_bucket": "--s3-bucket",
     "s3_key": "--s3-key",
     "s3_object_version": "--s3-object-version",
+    "s3_prefix": "--s3-prefix",
     "image_uri": "--image-uri",
 }
 
