@@ -6,6 +6,7 @@ import contextlib
 import http
 import io
 import json
+import os
 import re
 import socket
 import uuid
@@ -197,7 +198,10 @@ class Moto:
         return self._app
 
     def configure(self) -> None:
-        """Invoke without Docker: moto's "lambda-simple" backend echoes the payload."""
+        """Invoke without Docker: moto's "lambda-simple" backend echoes the payload. An
+        image function's ImageUri is looked up in moto's ECR, as Lambda does (its
+        CodeSha256 is then the image's digest), not stubbed."""
+        os.environ.setdefault("MOTO_LAMBDA_STUB_ECR", "false")
         body = json.dumps({"lambda": {"use_docker": False}}).encode()
         self.request({}, "POST", "/moto-api/config", body=body, service=None)
 

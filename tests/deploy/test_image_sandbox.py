@@ -1,0 +1,114 @@
+"""deploy --image-uri against the sandbox's ECR: a tag is resolved to its digest before
+anything is sent, the plan shows both, an unchanged digest sends no update, a tag moved
+to a new image does, and a tag that is not there is exit 2 with the nearest tags."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from lambda_wait.deploy.model import DeployResult
+from lambda_wait.deploy.spec import FlagValues
+from lambda_wait.errors import ExitCode
+from lambda_wait.result import DeployPayload
+from lambda_wait.sandbox import SandboxHandle
+from lambda_wait.usecases.deploy import DeployRequest, run_deploy
+from tests.deploy.test_s3_sandbox import ROLE, Notes, Requests, Setup
+
+
+def push(sandbox: SandboxHandle, repository: str, tag: str, layer: str) -> str:
+    """Put an image (one layer named ``layer``) under ``tag``; its digest."""
+    ecr = sandbox.client("ecr")
+    layer_digest = "sha256:" + hashlib.sha256(layer.encode()).hexdigest()
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 7023,
+            "digest": "sha256:" + hashlib.sha256(b"config" + layer.encode()).hexdigest(),
+        },
+        "layers": [
+            {
+                "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                "size": 100,
+                "digest": layer_digest,
+            }
+        ],
+    }
+    answer = ecr.put_image(
+        repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag
+    )
+    return str(answer["image"]["imageId"]["imageDigest"])
+
+
+@pytest.fixture
+def repo(sandbox: SandboxHandle) -> str:
+    answer = sandbox.client("ecr").create_repository(repositoryName="app")
+    return str(answer["repository"]["repositoryUri"])
+
+
+def deploy_image(
+    sandbox: SandboxHandle, uri: str, requests: Requests, *, dry_run: bool = False
+) -> DeployResult:
+    flags = FlagValues(function_name="img", image_uri=uri, role=ROLE)
+    request = DeployRequest(flags=flags, timeout=120.0, history=False, dry_run=dry_run)
+    run = run_deploy(request, Setup(sandbox, requests), Notes(), env={})
+    assert isinstance(run.payload, DeployPayload)
+    (result,) = run.payload.results
+    return result
+
+
+def test_a_tag_deploys_its_digest_and_an_unchanged_tag_sends_no_update(
+    sandbox: SandboxHandle, aws_env: None, repo: str
+) -> None:
+    digest = push(sandbox, "app", "v1", "first")
+    requests = Requests()
+    created = deploy_image(sandbox, f"{repo}:v1", requests)
+    assert created.exit_code is ExitCode.READY, created.error
+    assert created.plan is not None
+    (line,) = [x for x in created.plan.lines() if x.startswith("create")]
+    assert f"{repo}:v1 = {digest}" in line  # the plan shows the tag and its digest
+    assert requests.of("ecr") == {"BatchGetImage": 1}
+    live = sandbox.client().get_function(FunctionName="img")
+    assert live["Code"]["ImageUri"] == f"{repo}@{digest}"
+    assert live["Configuration"]["CodeSha256"] == digest.removeprefix("sha256:")
+
+    again = Requests()
+    same = deploy_image(sandbox, f"{repo}:v1", again)
+    assert same.exit_code is ExitCode.READY and same.applied == []
+    assert "UpdateFunctionCode" not in again.of("lambda")
+
+    moved = push(sandbox, "app", "v1", "second")  # the tag now names another image
+    updated = deploy_image(sandbox, f"{repo}:v1", Requests())
+    assert updated.applied == ["update-code"]
+    assert sandbox.client().get_function(FunctionName="img")["Code"]["ImageUri"].endswith(moved)
+
+
+def test_a_tag_that_is_not_there_is_exit_2_with_the_nearest_tags(
+    sandbox: SandboxHandle, aws_env: None, repo: str
+) -> None:
+    for tag, layer in (("v1.2", "a"), ("v1.3", "b"), ("latest", "c")):
+        push(sandbox, "app", tag, layer)
+    requests = Requests()
+    result = deploy_image(sandbox, f"{repo}:v1.4", requests)
+    assert result.exit_code is ExitCode.USAGE and result.error is not None
+    line = result.error.one_line()
+    assert "image tag 'v1.4' is not in repository 'app'; nearest tags: v1.3, v1.2" in line
+    assert "\n" not in line
+    assert "CreateFunction" not in requests.of("lambda")
+    assert requests.of("ecr") == {"BatchGetImage": 1, "ListImages": 1}
+
+
+def test_a_dry_run_resolves_the_tag_and_sends_nothing(
+    sandbox: SandboxHandle, aws_env: None, repo: str, tmp_path: Path
+) -> None:
+    digest = push(sandbox, "app", "v1", "first")
+    requests = Requests()
+    result = deploy_image(sandbox, f"{repo}:v1", requests, dry_run=True)
+    assert result.exit_code is ExitCode.READY
+    assert result.plan is not None and digest in " ".join(result.plan.lines())
+    assert set(requests.of("lambda")) == {"GetFunction"}

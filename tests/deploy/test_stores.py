@@ -1,0 +1,126 @@
+"""The pure decisions of S3 uploads and ECR images: the key, the checksum match, the
+Region check, an image URI's parts, a manifest list's platform, the nearest tags."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+
+from lambda_wait.deploy.package import code_sha256
+from lambda_wait.deploy.stores import (
+    SHA_METADATA,
+    check_bucket_region,
+    content_key,
+    parse_image_uri,
+    platform_of,
+    resolve_image,
+    same_object,
+)
+from lambda_wait.errors import UsageError
+
+HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+DIGEST = "sha256:" + "a" * 64
+ARM = "sha256:" + "b" * 64
+
+
+class Registry:
+    """An ImageRegistry over a dict of tags (and an index for the tag ``multi``)."""
+
+    def __init__(self, tags: dict[str, str], manifest: dict[str, Any] | None = None) -> None:
+        self.tags_, self.manifest = tags, manifest or {"schemaVersion": 2}
+        self.listed = 0
+
+    def image(
+        self,
+        registry: str | None,
+        repository: str,
+        *,
+        tag: str | None = None,
+        digest: str | None = None,
+    ) -> tuple[str, dict[str, Any]] | None:
+        if digest is not None:
+            return (digest, self.manifest) if digest in self.tags_.values() else None
+        found = self.tags_.get(tag or "")
+        return None if found is None else (found, self.manifest)
+
+    def tags(self, registry: str | None, repository: str) -> list[str]:
+        self.listed += 1
+        return list(self.tags_)
+
+
+def test_the_key_is_the_packages_sha256_in_hex_under_the_prefix() -> None:
+    sha = code_sha256(b"zip bytes")
+    hexed = hashlib.sha256(b"zip bytes").hexdigest()
+    assert content_key(None, sha) == f"{hexed}.zip"
+    assert content_key("/builds/fn/", sha) == f"builds/fn/{hexed}.zip"
+
+
+def test_an_object_is_the_package_only_with_the_same_checksum_and_size() -> None:
+    sha = code_sha256(b"x")
+    head = {"ContentLength": 1, "Metadata": {SHA_METADATA: sha}}
+    assert same_object(head, sha, 1)
+    assert not same_object(head, code_sha256(b"y"), 1)
+    assert not same_object({**head, "ContentLength": 2}, sha, 1)
+    assert not same_object({"ContentLength": 1}, sha, 1)
+    assert not same_object(None, sha, 1)
+
+
+def test_a_bucket_in_another_region_is_one_line_naming_the_fix() -> None:
+    check_bucket_region("b", "us-east-1", "us-east-1")
+    with pytest.raises(UsageError) as caught:
+        check_bucket_region("b", "eu-west-1", "us-east-1")
+    assert "--s3-bucket" in caught.value.one_line() and "us-east-1" in caught.value.hint
+
+
+def test_an_ecr_uri_is_parsed_and_a_bare_repository_means_latest() -> None:
+    name = parse_image_uri(f"{HOST}/team/app:v1")
+    assert name is not None and (name.repository, name.tag, name.digest) == ("team/app", "v1", None)
+    assert name.region == "eu-west-1" and name.account == "123456789012"
+    bare = parse_image_uri(f"{HOST}/app")
+    assert bare is not None and bare.tag == "latest"
+    pinned = parse_image_uri(f"{HOST}/app@{DIGEST}")
+    assert pinned is not None and (pinned.tag, pinned.digest) == (None, DIGEST)
+    assert pinned.pinned(ARM) == f"{HOST}/app@{ARM}"
+    assert parse_image_uri("docker.io/library/python:3.12") is None
+
+
+def test_a_tag_resolves_to_its_digest() -> None:
+    resolved = resolve_image(Registry({"v1": DIGEST}), f"{HOST}/app:v1", "x86_64")
+    assert resolved is not None
+    assert (resolved.uri, resolved.sha256) == (f"{HOST}/app@{DIGEST}", "a" * 64)
+    assert "single-platform" in resolved.note
+
+
+def test_a_missing_tag_names_the_nearest_ones_and_a_missing_digest_says_so() -> None:
+    registry = Registry({"release-1.2": DIGEST, "release-1.3": ARM, "dev": DIGEST})
+    with pytest.raises(UsageError, match=r"nearest tags: release-1\.3, release-1\.2"):
+        resolve_image(registry, f"{HOST}/app:release-1.4", "x86_64")
+    with pytest.raises(UsageError, match="some tags: dev"):
+        resolve_image(registry, f"{HOST}/app:zzzzzzzzzzzzzzzzz", "x86_64")
+    with pytest.raises(UsageError, match="deleted"):
+        resolve_image(registry, f"{HOST}/app@sha256:{'c' * 64}", "x86_64")
+    with pytest.raises(UsageError, match="has no tags"):
+        resolve_image(Registry({}), f"{HOST}/app:v1", "x86_64")
+
+
+INDEX = {
+    "mediaType": "application/vnd.oci.image.index.v1+json",
+    "manifests": [
+        {"digest": DIGEST, "platform": {"os": "linux", "architecture": "amd64"}},
+        {"digest": ARM, "platform": {"os": "linux", "architecture": "arm64"}},
+        {"digest": "sha256:" + "d" * 64, "platform": {"os": "unknown", "architecture": "unknown"}},
+    ],
+}
+
+
+def test_a_manifest_list_gives_the_digest_of_the_functions_platform() -> None:
+    assert platform_of(INDEX, "arm64", "u")[0] == ARM
+    assert platform_of(INDEX, "x86_64", "u")[0] == DIGEST
+    only_amd = {"manifests": INDEX["manifests"][:1]}
+    with pytest.raises(UsageError, match=r"no linux/arm64 image .*it has: linux/amd64"):
+        platform_of(only_amd, "arm64", "u")
+    index_digest = "sha256:" + "e" * 64
+    resolved = resolve_image(Registry({"multi": index_digest}, INDEX), f"{HOST}/app:multi", "arm64")
+    assert resolved is not None and resolved.uri == f"{HOST}/app@{ARM}"
