@@ -29,7 +29,10 @@ from lambda_wait.release.prune import (
     PruneSelection,
     VersionRow,
     aliases_by_version,
+    image_digest,
     select_prune,
+    served_images,
+    short_digest,
 )
 from lambda_wait.release.record import AliasRecord
 from lambda_wait.release.scaffold import spec_from_function
@@ -155,12 +158,18 @@ class VersionsResult:
         return ExitCode.READY
 
     def lines(self) -> list[str]:
-        out = [f"{'VERSION':<9} {'ALIASES':<20} {'PROVISIONED':>11} {'SIZE':>10}  LAST MODIFIED"]
+        images = any(row.image_digest for row in self.rows)  # a column for image functions
+        digest = f"  {'IMAGE DIGEST':<19}" if images else ""
+        out = [
+            f"{'VERSION':<9} {'ALIASES':<20} {'PROVISIONED':>11} {'SIZE':>10}{digest}  "
+            "LAST MODIFIED"
+        ]
         for row in self.rows:
+            shown = f"  {short_digest(row.image_digest or '-'):<19}" if images else ""
             out.append(
                 f"{row.version:<9} {','.join(row.aliases) or '-':<20} "
                 f"{(row.provisioned or '-') if self.provisioned_known else '?':>11} "
-                f"{row.code_size or '-':>10}  "
+                f"{row.code_size or '-':>10}{shown}  "
                 f"{row.last_modified or '-'}"
             )
         if self.prune is not None:
@@ -239,10 +248,14 @@ def versions(
             v.get("CodeSize"),
             v.get("LastModified"),
             v.get("Description") or None,
+            image_digest(v),
         )
         for v in sorted(listed, key=lambda v: int(str(v.get("Version"))), reverse=True)
     ]
     result = VersionsResult(function, rows, provisioned_known=known is not None)
+    digests = {row.version: row.image_digest for row in rows}
+    for version, why in served_images(digests, in_use).items():  # the image an alias serves
+        protected.setdefault(version, []).extend(why)
     if not prune:
         return result
     if known is None:

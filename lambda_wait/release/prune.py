@@ -2,7 +2,8 @@
 
 Never ``$LATEST``; never a version an alias points at (its main version or one
 in its RoutingConfig weights); never a version with provisioned concurrency;
-never one of the ``keep`` newest published versions.
+never one of the ``keep`` newest published versions; never a version of a container
+image whose digest an alias serves (through another version).
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ class VersionRow:
     code_size: int | None = None
     last_modified: str | None = None
     description: str | None = None
+    image_digest: str | None = None  # an Image version's digest (sha256:...)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "version": self.version,
+            "image_digest": self.image_digest,
             "aliases": list(self.aliases),
             "provisioned_concurrency": self.provisioned,
             "code_size": self.code_size,
@@ -65,6 +68,37 @@ def aliases_by_version(aliases: Mapping[str, Mapping[str, object]]) -> dict[str,
         for version in dict.fromkeys(targets):
             found.setdefault(version, []).append(name)
     return found
+
+
+def image_digest(version: Mapping[str, object]) -> str | None:
+    """An Image version's digest: Lambda's CodeSha256 of an image is its digest's hex."""
+    sha = version.get("CodeSha256")
+    if version.get("PackageType") != "Image" or not isinstance(sha, str) or not sha:
+        return None
+    return sha if sha.startswith("sha256:") else f"sha256:{sha}"
+
+
+def short_digest(digest: str) -> str:
+    """``sha256:`` and the first 12 hex digits, as docker shows an image id."""
+    return digest[:19]
+
+
+def served_images(
+    digests: Mapping[str, str | None], in_use: Mapping[str, Iterable[str]]
+) -> dict[str, list[str]]:
+    """{version: why it stays} for the versions whose image an alias serves through
+    another version: deleting them would not free the image, and a rollback may name them."""
+    served: dict[str, list[str]] = {}
+    for version, aliases in in_use.items():
+        digest = digests.get(version)
+        if digest:
+            served.setdefault(digest, []).extend(aliases)
+    kept: dict[str, list[str]] = {}
+    for version, digest in digests.items():
+        if digest in served and version not in in_use:
+            names = ", ".join(dict.fromkeys(served[digest]))
+            kept[version] = [f"{names} (serves the same image {short_digest(digest)})"]
+    return kept
 
 
 def select_prune(

@@ -52,10 +52,15 @@ def repo(sandbox: SandboxHandle) -> str:
 
 
 def deploy_image(
-    sandbox: SandboxHandle, uri: str, requests: Requests, *, dry_run: bool = False
+    sandbox: SandboxHandle,
+    uri: str,
+    requests: Requests,
+    *,
+    dry_run: bool = False,
+    alias: str | None = None,
 ) -> DeployResult:
     flags = FlagValues(function_name="img", image_uri=uri, role=ROLE)
-    request = DeployRequest(flags=flags, timeout=120.0, history=False, dry_run=dry_run)
+    request = DeployRequest(flags=flags, timeout=120.0, history=False, dry_run=dry_run, alias=alias)
     run = run_deploy(request, Setup(sandbox, requests), Notes(), env={})
     assert isinstance(run.payload, DeployPayload)
     (result,) = run.payload.results
@@ -112,3 +117,26 @@ def test_a_dry_run_resolves_the_tag_and_sends_nothing(
     assert result.exit_code is ExitCode.READY
     assert result.plan is not None and digest in " ".join(result.plan.lines())
     assert set(requests.of("lambda")) == {"GetFunction"}
+
+
+def test_prune_keeps_a_version_whose_image_an_alias_serves(
+    sandbox: SandboxHandle, aws_env: None, repo: str
+) -> None:
+    from lambda_wait.aws import LambdaApi
+    from lambda_wait.release.actions import versions
+
+    served = push(sandbox, "app", "a", "image-a")
+    push(sandbox, "app", "b", "image-b")
+    push(sandbox, "app", "c", "image-c")
+    for tag in ("a", "b", "c", "a"):  # versions 1..4; live on 4, whose image is 1's too
+        result = deploy_image(sandbox, f"{repo}:{tag}", Requests(), alias="live")
+        assert result.exit_code is ExitCode.READY, result.error
+    api = LambdaApi(sandbox.client())
+    listed = versions(api, "img")
+    assert [(r.version, r.image_digest) for r in listed.rows][0] == ("4", served)
+    assert "IMAGE DIGEST" in listed.lines()[0] and served[:19] in listed.lines()[1]
+    pruned = versions(api, "img", prune=True, keep=0)
+    assert pruned.deleted == ["2", "3"]  # 1 holds the image live serves: kept
+    assert pruned.prune is not None
+    assert pruned.prune.kept["1"] == f"alias live (serves the same image {served[:19]})"
+    assert pruned.prune.kept["4"] == "alias live"
