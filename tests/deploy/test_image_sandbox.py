@@ -133,7 +133,7 @@ def test_prune_keeps_a_version_whose_image_an_alias_serves(
         assert result.exit_code is ExitCode.READY, result.error
     api = LambdaApi(sandbox.client())
     listed = versions(api, "img")
-    assert [(r.version, r.image_digest) for r in listed.rows][0] == ("4", served)
+    assert (listed.rows[0].version, listed.rows[0].image_digest) == ("4", served)
     assert "IMAGE DIGEST" in listed.lines()[0] and served[:19] in listed.lines()[1]
     pruned = versions(api, "img", prune=True, keep=0)
     assert pruned.deleted == ["2", "3"]  # 1 holds the image live serves: kept
