@@ -30,6 +30,14 @@ def test_deploy_is_the_default_and_publishes_as_aws_lambda_deploy_does() -> None
     assert "--publish" not in args_for(function_name="fn", publish="false")
 
 
+def test_s3_bucket_with_a_package_uploads_it_as_aws_lambda_deploy_does() -> None:
+    args = args_for(function_name="fn", code_artifacts_dir="src", s3_bucket="b", s3_prefix="p")
+    assert args[:9] == [
+        "deploy", "--function-name", "fn", "--code-dir", "src", "--s3-bucket", "b",
+        "--s3-prefix", "p",
+    ]  # fmt: skip
+
+
 def test_upstream_flags_map_to_lambda_wait_flags() -> None:
     args = args_for(
         function_name="fn",
@@ -197,7 +205,8 @@ def test_the_logged_command_masks_environment_values() -> None:
         ({"function_name": "fn", "package_type": "Jar"}, "expected Zip or Image"),
         ({"function_name": "fn", "package_type": "Image"}, "set image-uri too"),
         ({"function_name": "fn", "package_type": "Zip", "image_uri": "x"}, "package-type Image"),
-        ({"function_name": "fn", "s3_bucket": "b", "code_artifacts_dir": "s"}, "does not upload"),
+        ({"function_name": "fn", "s3_key": "k", "code_artifacts_dir": "s"}, "drop s3-key"),
+        ({"function_name": "fn", "s3_prefix": "p", "zip_file": "f.zip"}, "goes with s3-bucket"),
         ({"function_name": "fn", "extra_args": "--tag 'open"}, "input extra-args"),
     ],
 )

@@ -114,6 +114,7 @@ INPUTS: tuple[ActionInput, ...] = (
     # lambda-wait's own
     ActionInput("zip-file", DEPLOY, text("--zip-file")),
     ActionInput("s3-object-version", DEPLOY, text("--s3-object-version")),
+    ActionInput("s3-prefix", DEPLOY, text("--s3-prefix")),
     ActionInput("alias", DEPLOY, text("--alias")),
     ActionInput("version-description", DEPLOY, text("--version-description")),
     ActionInput("force", DEPLOY, switch("--force"), boolean=True),
@@ -222,11 +223,14 @@ def _deploy_flags(values: Mapping[str, str]) -> list[str]:
         raise UsageError("input package-type is Image: set image-uri too.")
     if package_type == "Zip" and values["image-uri"]:
         raise UsageError("input image-uri is for package-type Image, not Zip.")
-    if values["s3-bucket"] and (values["code-artifacts-dir"] or values["zip-file"]):
+    packaged = values["code-artifacts-dir"] or values["zip-file"]
+    if packaged and (values["s3-key"] or values["s3-object-version"]):
         raise UsageError(
-            "inputs s3-bucket/s3-key name code already in S3: lambda-wait does not upload. "
-            "Copy the zip there first (aws s3 cp), or drop s3-bucket to upload directly."
+            "input s3-key (or s3-object-version) with a package to upload: lambda-wait names "
+            "the object from the package's SHA-256 (s3-prefix sets its folder): drop s3-key."
         )
+    if values["s3-prefix"] and not (values["s3-bucket"] and packaged):
+        raise UsageError("input s3-prefix goes with s3-bucket and a package to upload.")
     # Publishing is the default, as in aws-actions/aws-lambda-deploy.
     return ["--publish"] if boolean("publish", values["publish"] or "true") else []
 
