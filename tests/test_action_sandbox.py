@@ -234,3 +234,27 @@ def test_install_script_installs_the_locked_package_and_names_its_python(tmp_pat
     # no inputs: deploy with nothing to deploy reaches lambda-wait's own check, not a crash
     assert "Traceback" not in probe.stderr
     assert probe.stderr.startswith("$ lambda-wait deploy --publish --output json")
+
+
+def test_s3_bucket_uploads_the_package_and_deploys_from_it(
+    step: Step, sandbox: SandboxHandle
+) -> None:
+    sandbox.client("s3").create_bucket(Bucket="action-code")
+    done, outputs = step(
+        {
+            "DEMO_ROLE_ARN": "arn:aws:iam::123456789012:role/deployer",
+            "DEMO_API_TOKEN": SECRET,
+            "AWS_ENDPOINT_URL_S3": sandbox.endpoint_url,
+        },
+        spec="function.json",
+        code_artifacts_dir="src",
+        s3_bucket="action-code",
+        s3_prefix="hello",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--code-dir src --s3-bucket action-code --s3-prefix hello" in done.stderr
+    assert "uploaded 100%" in done.stderr
+    (listed,) = sandbox.client("s3").list_objects_v2(Bucket="action-code")["Contents"]
+    assert listed["Key"].startswith("hello/") and listed["Key"].endswith(".zip")
+    live = sandbox.client().get_function_configuration(FunctionName="hello-vpc")
+    assert outputs["code-sha256"] == live["CodeSha256"]
