@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambda_wait.aws_errors import ServiceErrors
 from lambda_wait.aws_path import AwsCallPath, Quota, Service
-from lambda_wait.errors import LambdaWaitError, UsageError
+from lambda_wait.errors import AuthError, LambdaWaitError, UsageError
 
 if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
@@ -40,6 +40,11 @@ def _s3_specific(code: str, message: str, params: Mapping[str, Any]) -> LambdaWa
         )
     if code in ("404", "NoSuchKey", "NotFound"):
         return S3NotFoundError(f"s3://{bucket}/{params.get('Key', '')} does not exist")
+    if code == "403":  # a HEAD request's refusal carries no body, hence no error code
+        return AuthError(
+            f"permission denied reading s3://{bucket}/{params.get('Key', '')} (HTTP 403)",
+            hint="Grant s3:GetObject on the bucket's objects (HeadObject needs it) to the caller.",
+        )
     return None
 
 

@@ -16,6 +16,7 @@ from lambda_wait.errors import ExitCode
 from lambda_wait.result import DeployPayload
 from lambda_wait.sandbox import SandboxHandle
 from lambda_wait.usecases.deploy import DeployRequest, run_deploy
+from tests.deploy.conftest import Deploy, base_args
 from tests.deploy.test_s3_sandbox import ROLE, Notes, Requests, Setup
 
 
@@ -140,3 +141,21 @@ def test_prune_keeps_a_version_whose_image_an_alias_serves(
     assert pruned.prune is not None
     assert pruned.prune.kept["1"] == f"alias live (serves the same image {served[:19]})"
     assert pruned.prune.kept["4"] == "alias live"
+
+
+def test_the_cli_says_a_missing_tag_and_a_far_bucket_in_one_line_each(
+    sandbox: SandboxHandle, deploy: Deploy, repo: str, src: Path
+) -> None:
+    push(sandbox, "app", "v1", "first")
+    missing = deploy("--function-name", "img", "--image-uri", f"{repo}:v2", "--role", ROLE)
+    assert missing.code == 2  # the deploy's failure block: its first line says it all
+    line = missing.stderr.splitlines()[0]
+    assert "image tag 'v2' is not in repository 'app'; nearest tags: v1" in line
+    sandbox.client("s3").create_bucket(
+        Bucket="far-code", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    far = deploy(*base_args("far", src), "--s3-bucket", "far-code")
+    assert far.code == 2
+    line = far.stderr.splitlines()[0]
+    assert "S3 bucket 'far-code' is in eu-west-1, the function in us-east-1" in line
+    assert [c.operation for c in sandbox.calls if c.mutating] == []

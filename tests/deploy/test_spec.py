@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -195,3 +196,50 @@ def test_image_function_refuses_runtime_and_handler() -> None:
 def test_qualified_function_name_is_refused(src: Path) -> None:
     with pytest.raises(UsageError, match="qualifier"):
         build_desired(FlagValues(function_name="f:live", code_dir=str(src)), MODEL, {})
+
+
+def test_s3_bucket_beside_a_package_uploads_it_under_its_content_key(
+    tmp_path: Path, src: Path
+) -> None:
+    flags = FlagValues(function_name="f", code_dir=str(src), s3_bucket="code-bkt", s3_prefix="p/")
+    desired = build_desired(flags, MODEL, ENV)
+    hexed = base64.b64decode(desired.code.sha256 or "").hex()
+    assert desired.code.kind == "code-dir" and desired.code.upload is not None
+    assert desired.create_request()["Code"] == {"S3Bucket": "code-bkt", "S3Key": f"p/{hexed}.zip"}
+    desired.code.upload.version_id = "v7"  # learnt by the upload step
+    assert desired.code.update_params()["S3ObjectVersion"] == "v7"
+
+
+def test_a_specs_code_s3_bucket_without_a_key_uploads_the_package(
+    tmp_path: Path, src: Path
+) -> None:
+    (tmp_path / "fn.zip").write_bytes(pack_directory(src))
+    doc = skeleton(Code={"ZipFile": "fileb://fn.zip", "S3Bucket": "spec-bucket"})
+    desired = build_desired(FlagValues(spec=write_spec(tmp_path, doc)), MODEL, ENV)
+    assert desired.code.upload is not None and desired.code.upload.bucket == "spec-bucket"
+    with_flag = build_desired(
+        FlagValues(
+            spec=write_spec(tmp_path, skeleton(Code={"S3Bucket": "spec-bucket"})), code_dir=str(src)
+        ),
+        MODEL,
+        ENV,
+    )
+    assert with_flag.code.upload is not None and with_flag.code.upload.bucket == "spec-bucket"
+    alone = skeleton(Code={"S3Bucket": "spec-bucket"})
+    with pytest.raises(UsageError, match='"S3Bucket" without "S3Key" uploads a package'):
+        build_desired(FlagValues(spec=write_spec(tmp_path, alone)), MODEL, ENV)
+
+
+def test_s3_key_keeps_meaning_code_already_in_s3_and_a_lone_prefix_is_refused(
+    src: Path,
+) -> None:
+    existing = build_desired(
+        FlagValues(function_name="f", s3_bucket="code-bkt", s3_key="k.zip"), MODEL, ENV
+    )
+    assert existing.code.kind == "s3" and existing.code.upload is None
+    with pytest.raises(UsageError, match="two code sources"):
+        build_desired(
+            FlagValues(function_name="f", code_dir=str(src), s3_bucket="b", s3_key="k"), MODEL, ENV
+        )
+    with pytest.raises(UsageError, match="--s3-prefix goes with --s3-bucket"):
+        build_desired(FlagValues(function_name="f", code_dir=str(src), s3_prefix="p"), MODEL, ENV)
