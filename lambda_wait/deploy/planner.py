@@ -93,7 +93,8 @@ def _pinned(
         return desired
     architecture = (desired.architectures or (current or {}).get("Architectures") or ["x86_64"])[0]
     ecr, uri = stores.ecr, code.image_uri
-    resolved = sender.with_read_retries(lambda: resolve_image(ecr, uri, str(architecture)))
+    region = sender.api.region
+    resolved = sender.with_read_retries(lambda: resolve_image(ecr, uri, str(architecture), region))
     if resolved is None:  # not an ECR URI: Lambda judges it
         return desired
     pinned = CodeSource(

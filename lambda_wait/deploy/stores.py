@@ -146,13 +146,22 @@ class ResolvedImage:
         return self.digest.removeprefix("sha256:")
 
 
-def resolve_image(registry: ImageRegistry, uri: str, architecture: str) -> ResolvedImage | None:
-    """``uri`` by digest (None: not an ECR URI). A tag that is not there is exit 2 with
-    the repository's nearest tags; a manifest list gives the digest of the platform
-    ``architecture`` runs (exit 2 if it has none)."""
+def resolve_image(
+    registry: ImageRegistry, uri: str, architecture: str, function_region: str | None = None
+) -> ResolvedImage | None:
+    """``uri`` by digest (None: not an ECR URI). A repository in another Region than the
+    function, or a tag that is not there, is exit 2 (the latter with the repository's
+    nearest tags); a manifest list gives the digest of the platform ``architecture`` runs
+    (exit 2 if it has none)."""
     name = parse_image_uri(uri)
     if name is None:
         return None
+    if function_region and name.region != function_region:
+        raise UsageError(
+            f"image {uri} is in ECR in {name.region}, the function in {function_region}: "
+            "Lambda pulls images only from the function's Region.",
+            hint=f"Push the image to a repository in {function_region} (or replicate it).",
+        )
     found = registry.image(name.account, name.repository, tag=name.tag, digest=name.digest)
     if found is None:
         raise _missing(registry, name, uri)

@@ -124,3 +124,10 @@ def test_a_manifest_list_gives_the_digest_of_the_functions_platform() -> None:
     index_digest = "sha256:" + "e" * 64
     resolved = resolve_image(Registry({"multi": index_digest}, INDEX), f"{HOST}/app:multi", "arm64")
     assert resolved is not None and resolved.uri == f"{HOST}/app@{ARM}"
+
+
+def test_an_image_in_another_regions_ecr_is_exit_2_before_any_read() -> None:
+    registry = Registry({"v1": DIGEST})
+    with pytest.raises(UsageError, match="in ECR in eu-west-1, the function in us-east-1"):
+        resolve_image(registry, f"{HOST}/app:v1", "x86_64", "us-east-1")
+    assert resolve_image(registry, f"{HOST}/app:v1", "x86_64", "eu-west-1") is not None
