@@ -36,7 +36,7 @@ class Notes:
     lines: list[str] = field(default_factory=list)
     steps: list[tuple[str, str]] = field(default_factory=list)
 
-    def step(self, event: StepEvent, function: str | None = None) -> None:
+    def step(self, event: StepEvent, function: str, *, several: bool = False) -> None:
         self.steps.append((event.step.name, str(event.kind)))
         if event.kind is EventKind.NOTE and event.message:
             self.lines.append(event.message)
