@@ -162,6 +162,35 @@ class StepNote(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class UploadProgressed(Event):
+    """A package upload to S3 (``deploy --s3-bucket``) passed another tenth of its bytes."""
+
+    type: ClassVar[str] = "deploy.upload"
+    step: str
+    sent_bytes: int
+    total_bytes: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.sent_bytes * 100 // max(self.total_bytes, 1))
+
+    def line(self) -> str:
+        mb = 1_048_576
+        return (
+            f"uploaded {self.percent}% ({self.sent_bytes / mb:.1f} of "
+            f"{self.total_bytes / mb:.1f} MB)"
+        )
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "sent_bytes": self.sent_bytes,
+            "total_bytes": self.total_bytes,
+            "percent": self.percent,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
 class ShiftProgressed(Event):
     """A gradual traffic shift moved, held or rolled back."""
 

@@ -42,6 +42,7 @@ class EventKind(StrEnum):
     END = "end"
     NOTE = "note"
     SHIFT = "shift"  # a traffic shift's progress (``StepEvent.shift``)
+    UPLOAD = "upload"  # a package upload's progress (``StepEvent.upload``)
 
 
 # "create", "update", "none" (nothing to change) or "blocked" (refused before acting).
@@ -182,6 +183,7 @@ class StepEvent:
     elapsed: float
     message: str | None = None
     shift: ShiftProgress | None = None  # with EventKind.SHIFT
+    upload: tuple[int, int] | None = None  # with EventKind.UPLOAD: (bytes sent, total)
 
 
 StepListener = Callable[[StepEvent], None]
@@ -256,6 +258,10 @@ class Ledger:
     def note(self, step: Step | None, message: str) -> None:
         step = step or Step("deploy", "", False)
         self._emit(StepEvent(EventKind.NOTE, step, self.elapsed(), message))
+
+    def upload(self, step: Step, sent: int, total: int) -> None:
+        """A package upload's progress, as data: each output mode shows it its way."""
+        self._emit(StepEvent(EventKind.UPLOAD, step, self.elapsed(), upload=(sent, total)))
 
     def shift(self, step: Step, progress: ShiftProgress) -> None:
         """A traffic shift's progress, as data: each output mode shows it its way."""

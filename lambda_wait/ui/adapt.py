@@ -14,6 +14,7 @@ from lambda_wait.events import (
     StepEnded,
     StepNote,
     StepStarted,
+    UploadProgressed,
     WaitNote,
     WaitPolled,
     WaitSleeping,
@@ -65,6 +66,9 @@ def from_step(event: StepEvent, function: str) -> Event | None:
             seconds=step.seconds,
             detail=step.detail,
         )
+    if event.kind == "upload" and event.upload is not None:
+        sent, total = event.upload
+        return UploadProgressed(**at, step=step.name, sent_bytes=sent, total_bytes=total)
     if event.kind == "shift" and event.shift is not None:
         return ShiftProgressed(**at, step=step.name, progress=event.shift)
     if event.message:

@@ -3,7 +3,13 @@ plain and GitHub logs alike."""
 
 from __future__ import annotations
 
-from lambda_wait.events import ShiftProgressed, StepEnded, StepNote, StepStarted
+from lambda_wait.events import (
+    ShiftProgressed,
+    StepEnded,
+    StepNote,
+    StepStarted,
+    UploadProgressed,
+)
 
 STATUS_WORDS = {
     "applied": "done",
@@ -13,7 +19,7 @@ STATUS_WORDS = {
     "not-applied": "not applied",
 }
 
-DeployEvent = StepStarted | StepEnded | StepNote | ShiftProgressed
+DeployEvent = StepStarted | StepEnded | StepNote | ShiftProgressed | UploadProgressed
 
 
 def deploy_line(event: DeployEvent, *, several: bool) -> str:
@@ -27,6 +33,11 @@ def deploy_line(event: DeployEvent, *, several: bool) -> str:
         detail = f": {event.detail}" if event.detail else ""
         mark = STATUS_WORDS.get(event.status, event.status)
         return f"{at} {event.step}: {mark} in {event.seconds:.1f}s{detail}"
-    message = event.progress.line() if isinstance(event, ShiftProgressed) else event.message
+    if isinstance(event, ShiftProgressed):
+        message = event.progress.line()
+    elif isinstance(event, UploadProgressed):
+        message = event.line()
+    else:
+        message = event.message
     prefix = f"{event.step}: " if event.step != "deploy" else ""
     return f"{at} {prefix}{message}"

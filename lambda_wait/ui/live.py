@@ -27,6 +27,7 @@ from lambda_wait.events import (
     StepEnded,
     StepNote,
     StepStarted,
+    UploadProgressed,
     WaitNote,
     WaitPolled,
     WaitSleeping,
@@ -250,7 +251,9 @@ class LiveRenderer:
             view.update(event)
 
     @on.register
-    def _(self, event: StepStarted | StepEnded | StepNote | ShiftProgressed) -> None:
+    def _(
+        self, event: StepStarted | StepEnded | StepNote | ShiftProgressed | UploadProgressed
+    ) -> None:
         self.say(deploy_line(event, several=self._s.several_deploys))
 
     @on.register

@@ -18,6 +18,7 @@ from lambda_wait.events import (
     StepEnded,
     StepNote,
     StepStarted,
+    UploadProgressed,
     WaitNote,
     WaitPolled,
     WaitSleeping,
@@ -94,7 +95,9 @@ class PlainRenderer:
         self._wait_line(event, line)
 
     @on.register
-    def _(self, event: StepStarted | StepEnded | StepNote | ShiftProgressed) -> None:
+    def _(
+        self, event: StepStarted | StepEnded | StepNote | ShiftProgressed | UploadProgressed
+    ) -> None:
         self.say(deploy_line(event, several=self._s.several_deploys))
 
     @on.register

@@ -40,6 +40,9 @@ class Notes:
         self.steps.append((event.step.name, str(event.kind)))
         if event.kind is EventKind.NOTE and event.message:
             self.lines.append(event.message)
+        if event.kind is EventKind.UPLOAD and event.upload is not None:
+            sent, total = event.upload
+            self.lines.append(f"uploaded {sent * 100 // total}% ({sent} of {total} bytes)")
 
     def progress(self, event: WaitEvent) -> None:
         pass

@@ -24,6 +24,7 @@ from lambda_wait.events import (
     StepEnded,
     StepNote,
     StepStarted,
+    UploadProgressed,
     WaitNote,
     WaitPolled,
     WaitSleeping,
@@ -64,6 +65,9 @@ def sample(cls: type[Event]) -> Event:
             **where, step="alias", progress=ShiftProgress("holding", 10, 1, 1, 5.0, "ok")
         ),
         ServingChanged: ServingChanged(**where, phase="ready", done=True, summary="READY"),
+        UploadProgressed: UploadProgressed(
+            **where, step="upload", sent_bytes=3 * 1_048_576, total_bytes=10 * 1_048_576
+        ),
     }
     return made[cls]
 
@@ -173,3 +177,17 @@ def test_the_envelope_is_the_last_ndjson_line_whatever_comes_after() -> None:
     lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
     assert [line.get("type") for line in lines] == ["wait.sleep", None]
     assert lines[-1]["exit_status"] == "ready"
+
+
+def test_an_upload_reads_as_a_percentage_in_logs_and_as_bytes_in_ndjson() -> None:
+    from lambda_wait.ui.lines import deploy_line
+
+    event = sample(UploadProgressed)
+    assert isinstance(event, UploadProgressed)
+    assert deploy_line(event, several=False) == "[   1.5s] upload: uploaded 30% (3.0 of 10.0 MB)"
+    assert event.data() == {
+        "step": "upload",
+        "sent_bytes": 3 * 1_048_576,
+        "total_bytes": 10 * 1_048_576,
+        "percent": 30,
+    }

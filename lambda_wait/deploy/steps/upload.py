@@ -39,7 +39,9 @@ def _live(_after: object) -> str:
 
 
 class UploadProgress:
-    """Bytes sent, told as one note per 10 % (s3transfer calls from its threads)."""
+    """Bytes sent, told as one progress event per 10 % (s3transfer calls from its
+    threads; the output modes show it: a line in the terminal and in CI logs, an
+    ndjson ``deploy.upload`` object)."""
 
     def __init__(self, sender: Sender, step: Step, total: int) -> None:
         self._sender, self._step, self._total = sender, step, max(total, 1)
@@ -54,10 +56,7 @@ class UploadProgress:
             if tenth <= self._told:
                 return
             self._told = tenth
-            self._sender.ledger.note(
-                self._step,
-                f"uploaded {tenth * 10}% ({self._sent / _MB:.1f} of {self._total / _MB:.1f} MB)",
-            )
+            self._sender.ledger.upload(self._step, self._sent, self._total)
 
 
 def upload(
