@@ -189,7 +189,7 @@ def _show_call(call: Any) -> None:
 
 def _exports(endpoint: str, access_key: str, secret_key: str, region: str) -> str:
     """The shell lines that point the AWS CLI and SDKs at the sandbox."""
-    services = ("LAMBDA", "IAM", "S3", "CLOUDWATCH", "SQS")
+    services = ("LAMBDA", "IAM", "S3", "ECR", "CLOUDWATCH", "SQS")
     lines = [f"export AWS_ENDPOINT_URL_{service}={endpoint}" for service in services]
     lines += [
         f"export AWS_ACCESS_KEY_ID={access_key}",
