@@ -52,7 +52,11 @@ def plan_deploy(
     stores = stores or CodeStores()
     desired = _pinned(sender, desired, current, stores)
     image_uri = None
-    if current is not None and desired.code.kind == "image":
+    pinned_and_live = (
+        desired.code.image_given is not None
+        and (current or {}).get("CodeSha256") == desired.code.sha256
+    )  # the digest is live already: its URI need not be read
+    if current is not None and desired.code.kind == "image" and not pinned_and_live:
         image_uri = sender.with_read_retries(lambda: api.get_function_image_uri(name))
     weights: Weights = {}
     if current is not None and intent.alias and intent.shift is None:

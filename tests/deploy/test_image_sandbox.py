@@ -86,7 +86,8 @@ def test_a_tag_deploys_its_digest_and_an_unchanged_tag_sends_no_update(
     again = Requests()
     same = deploy_image(sandbox, f"{repo}:v1", again)
     assert same.exit_code is ExitCode.READY and same.applied == []
-    assert "UpdateFunctionCode" not in again.of("lambda")
+    assert again.of("lambda") == {"GetFunction": 1}  # one read, no update
+    assert again.of("ecr") == {"BatchGetImage": 1}
 
     moved = push(sandbox, "app", "v1", "second")  # the tag now names another image
     updated = deploy_image(sandbox, f"{repo}:v1", Requests())
