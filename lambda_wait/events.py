@@ -175,10 +175,10 @@ class UploadProgressed(Event):
         return min(100, self.sent_bytes * 100 // max(self.total_bytes, 1))
 
     def line(self) -> str:
-        mb = 1_048_576
+        unit, size = ("MB", 1_048_576) if self.total_bytes >= 1_048_576 else ("KB", 1024)
         return (
-            f"uploaded {self.percent}% ({self.sent_bytes / mb:.1f} of "
-            f"{self.total_bytes / mb:.1f} MB)"
+            f"uploaded {self.percent}% ({self.sent_bytes / size:.1f} of "
+            f"{self.total_bytes / size:.1f} {unit})"
         )
 
     def data(self) -> dict[str, Any]:

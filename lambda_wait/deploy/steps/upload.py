@@ -83,9 +83,8 @@ def upload(
     target.version_id = _version(head)
     seconds = sender.clock.now() - started
     version = f", version {target.version_id}" if target.version_id else ""
-    sender.ledger.end(
-        step, StepStatus.APPLIED, f"{len(data) / _MB:.1f} MB to {where}{version} in {seconds:.1f}s"
-    )
+    size = f"{len(data) / _MB:.1f} MB" if len(data) >= _MB else f"{len(data) / 1024:.1f} KB"
+    sender.ledger.end(step, StepStatus.APPLIED, f"{size} to {where}{version} in {seconds:.1f}s")
 
 
 def _version(head: dict[str, object] | None) -> str | None:
