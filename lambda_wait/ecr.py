@@ -52,7 +52,7 @@ ECR_ERRORS = ServiceErrors(
     "ecr",
     throttled=frozenset({"ThrottlingException", "TooManyRequestsException"}),
     invalid=frozenset({"InvalidParameterException", "ValidationException"}),
-    auth_remedy="or give --image-uri as repo@sha256:DIGEST (then nothing is resolved)",
+    auth_remedy="or give --image-uri as REPO@sha256:DIGEST (then it is deployed unchecked)",
     specific=_ecr_specific,
     endpoint_hint="check AWS_ENDPOINT_URL_ECR / --endpoint-url and any proxy",
 )

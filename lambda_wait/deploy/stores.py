@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from lambda_wait.errors import UsageError
+from lambda_wait.errors import AuthError, UsageError
 
 
 class ObjectStore(Protocol):
@@ -162,7 +162,12 @@ def resolve_image(
             "Lambda pulls images only from the function's Region.",
             hint=f"Push the image to a repository in {function_region} (or replicate it).",
         )
-    found = registry.image(name.account, name.repository, tag=name.tag, digest=name.digest)
+    try:
+        found = registry.image(name.account, name.repository, tag=name.tag, digest=name.digest)
+    except AuthError:
+        if name.digest is None:
+            raise  # a tag cannot be deployed unresolved: its hint says what to grant
+        return ResolvedImage(uri, uri, name.digest, "not checked: no ecr:BatchGetImage")
     if found is None:
         raise _missing(registry, name, uri)
     digest, manifest = found

@@ -18,7 +18,7 @@ from lambda_wait.deploy.stores import (
     resolve_image,
     same_object,
 )
-from lambda_wait.errors import UsageError
+from lambda_wait.errors import AuthError, UsageError
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 DIGEST = "sha256:" + "a" * 64
@@ -124,6 +124,19 @@ def test_a_manifest_list_gives_the_digest_of_the_functions_platform() -> None:
     index_digest = "sha256:" + "e" * 64
     resolved = resolve_image(Registry({"multi": index_digest}, INDEX), f"{HOST}/app:multi", "arm64")
     assert resolved is not None and resolved.uri == f"{HOST}/app@{ARM}"
+
+
+class Denied(Registry):
+    def image(self, *args: Any, **kwargs: Any) -> tuple[str, dict[str, Any]] | None:
+        raise AuthError("permission denied for ecr:BatchGetImage")
+
+
+def test_without_ecr_read_a_digest_is_deployed_unchecked_and_a_tag_is_refused() -> None:
+    resolved = resolve_image(Denied({}), f"{HOST}/app@{DIGEST}", "x86_64")
+    assert resolved is not None and resolved.uri == f"{HOST}/app@{DIGEST}"
+    assert "not checked" in resolved.note
+    with pytest.raises(AuthError):
+        resolve_image(Denied({}), f"{HOST}/app:v1", "x86_64")
 
 
 def test_an_image_in_another_regions_ecr_is_exit_2_before_any_read() -> None:
