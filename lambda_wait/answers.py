@@ -194,3 +194,24 @@ class PageGuard:
         if len(self._seen) >= self.max_pages:
             raise unexpected(self.operation, f"goes on past {self.max_pages} pages")
         return marker
+
+
+def clean_except(answer: dict[str, Any], verbatim: tuple[tuple[str, ...], ...]) -> Any:
+    """:func:`clean_tree` of ``answer`` but the values at the ``verbatim`` key paths,
+    kept as they are (a secret's value: cleaning would cut or change it)."""
+    kept = [(path, _at(answer, path, take=True)) for path in verbatim]
+    cleaned = clean_tree(answer)
+    for path, value in kept:
+        parent = _at(cleaned, path[:-1]) if len(path) > 1 else cleaned
+        if value is not None and isinstance(parent, dict):
+            parent[path[-1]] = value
+    return cleaned
+
+
+def _at(node: Any, path: tuple[str, ...], *, take: bool = False) -> Any:
+    """The value at ``path`` (None when absent); ``take`` removes it."""
+    for key in path[:-1]:
+        node = node.get(key) if isinstance(node, dict) else None
+    if not isinstance(node, dict) or not path:
+        return None
+    return node.pop(path[-1], None) if take else node.get(path[-1])

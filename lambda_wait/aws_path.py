@@ -35,7 +35,7 @@ import botocore.exceptions
 import botocore.parsers
 
 from lambda_wait.anchor import TIME_SCALE_HEADER, ServerClock
-from lambda_wait.answers import clean_tree
+from lambda_wait.answers import clean_except
 from lambda_wait.aws_errors import first_line, translate_error
 from lambda_wait.aws_service import Answer, Quota, Service
 from lambda_wait.aws_setup import (
@@ -372,7 +372,8 @@ class AwsCallPath:
         response.pop("ResponseMetadata", None)
         if service.check is not None:
             service.check(operation, response)
-        cleaned: Answer = clean_tree(response)  # AWS text reaches terminals and CI logs
+        # AWS text reaches terminals and CI logs; a secret's value goes only to Lambda.
+        cleaned: Answer = clean_except(response, service.verbatim)
         return cleaned
 
 

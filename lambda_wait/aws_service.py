@@ -32,6 +32,10 @@ class Service:
     quotas: Mapping[str, Quota] = field(default_factory=dict)
     # The answer's shape, checked before anything reads it (UnexpectedAnswerError if bad).
     check: Callable[[str, Answer], None] | None = None
+    # Answer fields passed on verbatim, never cleaned: a secret's value goes to Lambda as
+    # it is (cleaning would cut or change it) and is masked wherever it could be shown.
+    # Each is a path of keys ("Parameter", "Value").
+    verbatim: tuple[tuple[str, ...], ...] = ()
 
     def quota_of(self, operation: str) -> Quota:
         return self.quotas.get(operation, self.quota)

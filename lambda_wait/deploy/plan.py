@@ -171,21 +171,31 @@ def matches(desired: Any, current: Any, key: str = "") -> bool:  # noqa: PLR0911
     return bool(desired == current)
 
 
-def _env_changes(desired: Mapping[str, str], current: Mapping[str, str]) -> list[FieldChange]:
+def _env_changes(
+    desired: Mapping[str, str],
+    current: Mapping[str, str],
+    sources: Mapping[str, str] | None = None,
+) -> list[FieldChange]:
+    """Masked: a value is never shown; one from SSM or Secrets Manager shows where it
+    comes from instead (``sources``: "(from ssm:/path/name)")."""
     changes: list[FieldChange] = []
+    sources = sources or {}
     for name in sorted(set(desired) | set(current)):
         where = f"Environment.Variables.{name}"
+        new = sources.get(name, MASK)
         if name not in current:
-            changes.append(FieldChange(where, None, MASK))
+            changes.append(FieldChange(where, None, new))
         elif name not in desired:
             changes.append(FieldChange(where, MASK, None))
         elif desired[name] != current[name]:
-            changes.append(FieldChange(where, MASK, MASK))
+            changes.append(FieldChange(where, MASK, new))
     return changes
 
 
 def config_changes(
-    desired: Mapping[str, Any], current: Mapping[str, Any]
+    desired: Mapping[str, Any],
+    current: Mapping[str, Any],
+    sources: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], list[FieldChange]]:
     """(UpdateFunctionConfiguration parameters for the differing fields, their changes)."""
     update: dict[str, Any] = {}
@@ -199,7 +209,7 @@ def config_changes(
         if key == "Environment":
             want_vars = dict((want or {}).get("Variables") or {})
             have_vars = dict((have or {}).get("Variables") or {})
-            env_lines = _env_changes(want_vars, have_vars)
+            env_lines = _env_changes(want_vars, have_vars, sources)
             for sub, value in (want or {}).items():  # e.g. a KMS key, not secret
                 if sub != "Variables" and not matches(value, (have or {}).get(sub)):
                     env_lines.append(FieldChange(f"Environment.{sub}", None, value))
@@ -282,7 +292,7 @@ def make_plan(
         architectures=desired.architectures,
         force=force,
     )
-    update, changes = config_changes(desired.config, current)
+    update, changes = config_changes(desired.config, current, desired.env_sources)
     ignored = tuple(sorted(k for k in desired.create_only if k not in ("PackageType",)))
     return Plan(
         "update",

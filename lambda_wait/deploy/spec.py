@@ -10,7 +10,7 @@ size) is :mod:`.reading`'s. Pure apart from reading files.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,9 @@ class DesiredFunction:
     create_only: dict[str, Any]  # keys only CreateFunction takes (Tags, PackageType, ...)
     publish: bool
     architectures: tuple[str, ...] | None = None  # UpdateFunctionCode takes these
+    # Variables whose value comes from SSM or Secrets Manager: what the plan shows
+    # instead ("(from ssm:/path/name)"); set when the references are resolved.
+    env_sources: Mapping[str, str] = field(default_factory=dict)
 
     def check_creatable(self) -> None:
         """CreateFunction's required fields, checked before it is sent: a missing one is

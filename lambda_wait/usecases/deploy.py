@@ -148,6 +148,7 @@ def _deploy_one(
     api = setup.api(clock, request.timeout).in_region(ref.region)
     # The run's one deadline: --timeout counts from here, after the client set-up.
     api = api.bounded_by(Deadline(clock, request.timeout))
+    desired = with_values(desired, api)  # before anything is sent to Lambda
     alias = request.alias
     shift = None if alias is None else setup.shift(api, desired.name, alias)
     run = Run(clock, api.deadline, history=history_store(request.history))
@@ -178,17 +179,39 @@ def _deploy_many(
     api = api.bounded_by(deadline)
     # The deploys' operations are evidence about each other's ends (Peers); one history.
     run = Run(clock, deadline, Peers(), history_store(request.history))
+    apis = [api.in_region(parse_function(one.name).region) for one in desired]
+    # Every reference resolved before any deploy starts: a missing one changes nothing.
+    resolved = [with_values(one, one_api) for one, one_api in zip(desired, apis, strict=True)]
     deployers = [
-        _deployer(
-            request,
-            api.in_region(parse_function(one.name).region),
-            one,
-            _Sinks(progress, one.name, several=True),
-            run,
-        )
-        for one in desired
+        _deployer(request, one_api, one, _Sinks(progress, one.name, several=True), run)
+        for one, one_api in zip(resolved, apis, strict=True)
     ]
     return run_all(api, deployers, clock=clock)
+
+
+class AwsValues:
+    """The references' source: SSM and Secrets Manager beside ``api`` (its path, its
+    Region: the function's), built on first use."""
+
+    def __init__(self, api: LambdaApi) -> None:
+        self.api = api
+
+    def parameter_value(self, name: str) -> str:
+        from lambda_wait.ssm import SsmApi
+
+        return SsmApi.beside(self.api).parameter_value(name)
+
+    def secret_string(self, name: str) -> str:
+        from lambda_wait.secretsmanager import SecretsApi
+
+        return SecretsApi.beside(self.api).secret_string(name)
+
+
+def with_values(desired: DesiredFunction, api: LambdaApi) -> DesiredFunction:
+    """``desired`` with its ``${ssm:...}`` and ``${secretsmanager:...}`` resolved."""
+    from lambda_wait.deploy.references import resolve_desired
+
+    return resolve_desired(desired, AwsValues(api))
 
 
 @dataclass(frozen=True)
