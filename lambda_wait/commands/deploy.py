@@ -187,6 +187,28 @@ _SPEC = click.Path(path_type=str)
     ),
 )
 @cloup.option_group(
+    "Function URL",
+    click.option(
+        "--function-url/--no-function-url",
+        "function_url",
+        default=None,
+        help="Create or update the function URL (on --alias when given: it follows the alias, "
+        "so a rollback moves it); --no-function-url deletes it and the public permissions "
+        "deploy added. Changed only where it differs.",
+    ),
+    click.option(
+        "--function-url-auth",
+        type=click.Choice(["AWS_IAM", "NONE"]),
+        help="AWS_IAM (default) or NONE: public, with the two permissions AWS requires "
+        "(lambda:InvokeFunctionUrl and lambda:InvokeFunction) added.",
+    ),
+    click.option(
+        "--function-url-cors",
+        metavar="FILE",
+        help="The URL's CORS as a JSON object (AllowOrigins, AllowMethods, ...).",
+    ),
+)
+@cloup.option_group(
     "Plan and waiting",
     click.option(
         "--dry-run",
@@ -239,6 +261,7 @@ def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
 def _request(opts: CommonOptions, params: dict[str, Any]) -> DeployRequest:
     """The options as the use case's request (no AWS, no file read yet)."""
     from lambda_wait.deploy.spec import FlagValues
+    from lambda_wait.deploy.steps.url import url_request
     from lambda_wait.usecases.deploy import DeployRequest
 
     for key in ("subnet_ids", "security_group_ids"):  # repeatable, or comma-separated
@@ -255,6 +278,11 @@ def _request(opts: CommonOptions, params: dict[str, Any]) -> DeployRequest:
         version_description=params.pop("version_description"),
         provisioned_concurrency=params.pop("provisioned_concurrency"),
         recreate_failed=params.pop("recreate_failed"),
+        function_url=url_request(
+            params.pop("function_url"),
+            params.pop("function_url_auth"),
+            params.pop("function_url_cors"),
+        ),
         history=not params.pop("no_history"),
         region=opts.region,
         flags=FlagValues(**params),

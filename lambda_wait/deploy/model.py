@@ -208,6 +208,7 @@ class DeployResult:
     live: str | None = None
     reason: DecodedReason | None = None
     shift: ShiftReport | None = None  # deploy --shift: how the alias moved (or went back)
+    function_url: str | None = None  # deploy --function-url: the URL in place
 
     def names(self, *statuses: StepStatus) -> list[str]:
         return [step.name for step in self.steps if step.status in statuses]

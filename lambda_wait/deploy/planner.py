@@ -22,6 +22,7 @@ from lambda_wait.deploy.steps.shift import ShiftRecord, shift_step
 from lambda_wait.deploy.steps.tags import tags_step
 from lambda_wait.deploy.steps.update import code_step, configuration_step
 from lambda_wait.deploy.steps.upload import upload_step
+from lambda_wait.deploy.steps.url import FunctionUrlRequest, UrlRecord, plan_url, url_step
 from lambda_wait.deploy.stores import CodeStores, check_bucket_region, resolve_image
 from lambda_wait.errors import UsageError
 from lambda_wait.release.executor import ShiftOptions
@@ -36,6 +37,7 @@ class Intent:
     shift: ShiftOptions | None = None  # an active shift, or None (a plain move)
     provisioned_concurrency: int | None = None
     version_description: str | None = None
+    function_url: FunctionUrlRequest | None = None  # --function-url / --no-function-url
 
 
 def plan_deploy(
@@ -45,6 +47,7 @@ def plan_deploy(
     intent: Intent,
     record: ShiftRecord,
     stores: CodeStores | None = None,
+    url_record: UrlRecord | None = None,
 ) -> tuple[Plan, list[Step]]:
     """The plan against ``current`` (None: the function does not exist) and its steps;
     ``stores``: S3 for a package to upload, ECR to resolve an image tag to its digest."""
@@ -84,6 +87,9 @@ def plan_deploy(
         provisioned = _provisioned(sender, plan.alias, intent.provisioned_concurrency)
         if provisioned is not None:
             steps.append(provisioned_step(sender, provisioned))
+    if intent.function_url is not None:  # on the alias when there is one: it follows it
+        url = plan_url(sender, intent.function_url, intent.alias)
+        steps.append(url_step(sender, url, url_record or UrlRecord()))
     return plan, steps
 
 

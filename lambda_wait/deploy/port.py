@@ -71,6 +71,10 @@ class LambdaPort(Protocol):
 
     def get_unreserved_concurrency(self) -> int | None: ...
 
+    # any other Lambda operation, typed where it is read (a function URL and its
+    # permissions: lambda_wait.targets.url, lambda_wait.deploy.steps.url)
+    def call(self, operation: str, **params: Any) -> dict[str, Any]: ...
+
     # event source mappings (read by the serving waits)
     def list_event_source_mappings(self, name: str) -> list[dict[str, Any]]: ...
 

@@ -38,6 +38,7 @@ def deploy_json(result: DeployResult, *, timeout: float) -> dict[str, Any]:
         "plan": None if result.plan is None else result.plan.to_dict(),
         "live": result.live,
         "shift": None if result.shift is None else result.shift.to_dict(),
+        "function_url": result.function_url,
         "elapsed_seconds": round(result.elapsed, 3),
         "timeout_seconds": timeout,
     }

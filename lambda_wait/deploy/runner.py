@@ -47,6 +47,7 @@ from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.deploy.steps.previous import previous_step
 from lambda_wait.deploy.steps.recreate import recreate_step
 from lambda_wait.deploy.steps.shift import ShiftRecord
+from lambda_wait.deploy.steps.url import FunctionUrlRequest, UrlRecord
 from lambda_wait.deploy.stores import CodeStores
 from lambda_wait.errors import DeadlineReachedError, ExitCode, LambdaWaitError
 from lambda_wait.history import HistoryStore
@@ -84,6 +85,7 @@ class Deployer:
         deadline: Deadline | None = None,
         shift: ShiftOptions | None = None,
         provisioned_concurrency: int | None = None,
+        function_url: FunctionUrlRequest | None = None,
         recreate_failed: bool = False,
         history: HistoryStore | None = None,
         peers: Peers | None = None,
@@ -100,9 +102,11 @@ class Deployer:
             force=force,
             shift=shift if shift is not None and shift.active else None,
             provisioned_concurrency=provisioned_concurrency,
+            function_url=function_url,
             version_description=version_description,
         )
         self._shift = ShiftRecord()  # the shift step's report, for the result
+        self._url = UrlRecord()  # the function URL step's, for the result
         self.desired = desired
         variables = (desired.config.get("Environment") or {}).get("Variables") or {}
         remember_secrets(str(v) for v in variables.values())  # masked in every output
@@ -205,7 +209,7 @@ class Deployer:
         else:
             current = self._check(sender, current)
         plan, planned = plan_deploy(
-            sender, self.desired, current, self.intent, self._shift, self.stores
+            sender, self.desired, current, self.intent, self._shift, self.stores, self._url
         )
         self.plan = plan
         self._action = "update" if plan.changes_anything else "none"
@@ -291,6 +295,7 @@ class Deployer:
             live=live,
             reason=getattr(error, "reason", None),
             shift=self._shift.report,
+            function_url=self._url.url,
         )
 
     def _exit_code(self, error: LambdaWaitError | None) -> ExitCode:

@@ -119,6 +119,7 @@ class FunctionRecord:
     alias_weights: dict[str, dict[str, float]] = field(default_factory=dict)
     # Provisioned concurrency configs by qualifier (alias or version).
     provisioned: dict[str, ProvisionedConfig] = field(default_factory=dict)
+    urls: dict[str, dict[str, Any]] = field(default_factory=dict)  # function URLs by qualifier
     allocations: int = 0  # provisioned concurrency allocations started (knobs count them)
     invocations: dict[str, int] = field(default_factory=dict)  # by executed version
     alias_invocations: dict[str, int] = field(default_factory=dict)  # by alias (weights)

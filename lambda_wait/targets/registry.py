@@ -19,9 +19,10 @@ from lambda_wait.states import Target
 from lambda_wait.targets.base import Need, ServingTarget
 from lambda_wait.targets.mappings import MAPPINGS
 from lambda_wait.targets.provisioned import PROVISIONED
+from lambda_wait.targets.url import URL
 
 # Every target beside the function's own state, in the order they show and serialise.
-SERVING: tuple[ServingTarget[Any], ...] = (PROVISIONED, MAPPINGS)
+SERVING: tuple[ServingTarget[Any], ...] = (PROVISIONED, MAPPINGS, URL)
 
 
 @dataclass(frozen=True, eq=False)  # one object per choice: compared and hashed by identity

@@ -75,6 +75,8 @@ def summary_lines(result: DeployResult) -> list[str]:
         rows.append(("Alias", f"{result.alias} -> {result.version}"))
     if result.code_sha256:
         rows.append(("CodeSha256", result.code_sha256))
+    if result.function_url:
+        rows.append(("URL", result.function_url))
     rows.append(("Changed", changed_text(result)))
     steps = ", ".join(f"{s.name} {STATUS_WORDS.get(s.status, s.status)}" for s in result.steps)
     if steps:

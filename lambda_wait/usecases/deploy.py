@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.deploy.model import DeployResult, StepEvent
 from lambda_wait.deploy.spec import DesiredFunction, FlagValues
+from lambda_wait.deploy.steps.url import FunctionUrlRequest
 from lambda_wait.errors import UsageError, worst
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class DeployRequest:
     recreate_failed: bool = False
     history: bool = True
     region: str | None = None  # --region: must agree with a function ARN's Region
+    function_url: FunctionUrlRequest | None = None  # --function-url / --no-function-url
 
 
 class DeploySetup(Protocol):
@@ -263,6 +265,7 @@ def _deployer(
         version_description=request.version_description,
         provisioned_concurrency=request.provisioned_concurrency,
         recreate_failed=request.recreate_failed,
+        function_url=request.function_url,
         shift=shift,
         clock=run.clock,
         deadline=run.deadline,

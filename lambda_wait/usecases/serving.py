@@ -13,6 +13,10 @@ from lambda_wait.errors import AuthError, ExitCode, LambdaWaitError, worst
 from lambda_wait.serving import combine
 from lambda_wait.serving.watch import ServingCheck, ServingSnapshot, read_serving, wait_serving
 from lambda_wait.states import Assessment
+from lambda_wait.targets.base import Need
+from lambda_wait.targets.mappings import MAPPINGS
+from lambda_wait.targets.provisioned import PROVISIONED
+from lambda_wait.targets.url import URL
 
 if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
@@ -21,7 +25,8 @@ if TYPE_CHECKING:
     from lambda_wait.result import FunctionReport
 
 MAX_THREADS = 32  # each sleeps most of the time; the request budget paces the reads
-STATUS_CHECK = ServingCheck(mappings=True)  # status: the qualifier's config, the mappings
+# status: the qualifier's provisioned concurrency, the mappings, the function URL.
+STATUS_CHECK = ServingCheck(needs={PROVISIONED: Need.AUTO, MAPPINGS: Need.AUTO, URL: Need.AUTO})
 
 
 def status_with_serving(api: LambdaApi, ref: FunctionRef, report: FunctionReport) -> FunctionReport:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +80,9 @@ class FakeLambda:
         # Asked on every call (operation name) after the queued faults: a fault or None.
         self.chaos: Callable[[str], Fault | None] | None = None
         self._nothing_made = False  # the mutation being applied answered without a change
+        # function URLs and resource-based policies, by (function, qualifier or "")
+        self.urls: dict[tuple[str, str], dict[str, Any]] = {}
+        self.policies: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
 
     # --- test controls ---------------------------------------------------------------
     def inject(self, operation: str, error: LambdaWaitError, *, applied: bool = False) -> None:
@@ -315,6 +319,40 @@ class FakeLambda:
     def list_event_source_mappings(self, name: str) -> list[dict[str, Any]]:
         self._call("list_event_source_mappings", {"FunctionName": name})
         return []
+
+    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """Function URLs and permissions (what LambdaApi.call sends for them)."""
+        key = (str(params.get("FunctionName")), str(params.get("Qualifier") or ""))
+        if operation.startswith("get_"):
+            self._call(operation, params)
+            found = self.urls.get(key) if operation == "get_function_url_config" else None
+            if operation == "get_policy" and self.policies.get(key):
+                statements = list(self.policies[key].values())
+                found = {"Policy": json.dumps({"Statement": statements})}
+            if found is None:
+                raise FunctionNotFoundError(f"{key} has no {operation[4:]}")
+            return dict(found)
+        return self._mutation(operation, params, lambda: self._url_change(operation, key, params))
+
+    def _url_change(
+        self, operation: str, key: tuple[str, str], params: dict[str, Any]
+    ) -> dict[str, Any]:
+        if operation in ("create_function_url_config", "update_function_url_config"):
+            doc = self.urls.setdefault(key, {"FunctionUrl": f"https://{key[0]}.lambda-url.on.aws/"})
+            doc.update({k: params[k] for k in ("AuthType", "Cors") if k in params})
+            return dict(doc)
+        if operation == "delete_function_url_config":
+            self.urls.pop(key, None)
+            return {}
+        sid = str(params.get("StatementId"))
+        if operation == "add_permission":
+            fields = {k: v for k, v in params.items() if k not in ("FunctionName", "Qualifier")}
+            self.policies.setdefault(key, {})[sid] = {"Sid": sid, "Effect": "Allow", **fields}
+            return {"Statement": json.dumps(fields)}
+        if operation == "remove_permission":
+            self.policies.get(key, {}).pop(sid, None)
+            return {}
+        raise AssertionError(f"FakeLambda.call does not know {operation}")
 
     # --- the simulation ----------------------------------------------------------------
     def _call(self, operation: str, params: dict[str, Any]) -> None:

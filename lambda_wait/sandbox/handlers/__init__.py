@@ -10,7 +10,15 @@ from collections.abc import Callable
 
 from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.context import Context
-from lambda_wait.sandbox.handlers import functions, invoke, mappings, provisioned, tags, versions
+from lambda_wait.sandbox.handlers import (
+    functions,
+    invoke,
+    mappings,
+    provisioned,
+    tags,
+    urls,
+    versions,
+)
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.shape import shape_error
 from lambda_wait.sandbox.state import FunctionRecord
@@ -44,6 +52,12 @@ OWN_HANDLERS: dict[str, Handler] = {
     "GetProvisionedConcurrencyConfig": provisioned.get,
     "DeleteProvisionedConcurrencyConfig": provisioned.delete,
     "ListProvisionedConcurrencyConfigs": provisioned.list_configs,
+    # moto keeps one URL per function whatever the Qualifier: the sandbox keeps one per
+    # qualifier, as Lambda does (an alias's URL follows the alias).
+    "CreateFunctionUrlConfig": urls.create,
+    "GetFunctionUrlConfig": urls.get,
+    "UpdateFunctionUrlConfig": urls.update,
+    "DeleteFunctionUrlConfig": urls.delete,
 }
 
 # Handlers of calls not about one function record (a mapping is named by its UUID).
