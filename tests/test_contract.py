@@ -73,6 +73,7 @@ FUNCTION_KEYS = {
     "cooldown",
     "provisioned_concurrency",
     "event_source_mappings",
+    "function_url",
 }
 SNAPSHOT_KEYS = {
     "function_name", "function_arn", "version", "state", "state_reason", "state_reason_code",
@@ -163,7 +164,7 @@ DEPLOY_ENVELOPE_KEYS = {"deploy", "deploys"}
 DEPLOY_KEYS = {
     "function", "action", "dry_run", "function_arn", "version", "alias", "code_sha256",
     "changed", "steps", "applied", "not_applied", "skipped", "plan", "live", "shift",
-    "elapsed_seconds", "timeout_seconds",
+    "function_url", "elapsed_seconds", "timeout_seconds",
 }  # fmt: skip
 
 

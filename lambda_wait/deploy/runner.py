@@ -108,8 +108,7 @@ class Deployer:
         self._shift = ShiftRecord()  # the shift step's report, for the result
         self._url = UrlRecord()  # the function URL step's, for the result
         self.desired = desired
-        variables = (desired.config.get("Environment") or {}).get("Variables") or {}
-        remember_secrets(str(v) for v in variables.values())  # masked in every output
+        remember_secrets(_env_values(desired))  # masked in every output
         self.alias = alias
         self.dry_run = dry_run
         self.detailed_exitcode = detailed_exitcode  # a dry run's changes: exit 11
@@ -118,10 +117,8 @@ class Deployer:
         self.poll = poll
         self.clock = clock or SystemClock()
         self.rng = rng or random.Random()
-        self.wait_listener = wait_listener
-        self.cooldowns = cooldowns
-        # The run's one Deadline (by default the API's: the same object); this deploy ends
-        # at the earlier of it and its own start + timeout (Deadline.within).
+        self.wait_listener, self.cooldowns = wait_listener, cooldowns
+        # The run's one Deadline (the API's by default); this deploy ends by it (.within).
         self.run_deadline = deadline if deadline is not None else api.deadline
         self.ledger = Ledger(self.clock, listener)
         self.plan: Plan | None = None
@@ -269,8 +266,7 @@ class Deployer:
         now = self.clock.now()
         failed = self._settle_steps(error, now)
         if error is not None:  # Lambda's messages can quote the environment it refused
-            variables = (self.desired.config.get("Environment") or {}).get("Variables") or {}
-            error.message = scrub(error.message, [str(v) for v in variables.values()])
+            error.message = scrub(error.message, _env_values(self.desired))
         sender = self._sender
         current = None if sender is None else sender.current
         version = None if sender is None else sender.version
@@ -327,3 +323,9 @@ class Deployer:
             elif step.status is StepStatus.FAILED and failed is None:
                 failed = step
         return failed
+
+
+def _env_values(desired: DesiredFunction) -> list[str]:
+    """The environment's values (resolved references included): secrets to mask."""
+    variables = (desired.config.get("Environment") or {}).get("Variables") or {}
+    return [str(v) for v in variables.values()]

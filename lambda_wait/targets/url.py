@@ -171,7 +171,7 @@ class UrlTarget(ServingTarget[UrlSnapshot]):
         return None if snap is None else (snap.url, snap.auth_type, snap.grants)
 
     def rows(self, snap: UrlSnapshot | None) -> list[Row]:
-        if snap is None:
+        if not snap:  # None: read, none there
             return [Row("URL", (Span("none", quiet=True),))]
         verdict = assess_url(snap)
         rows = [Row("URL", (Span(snap.url, verdict.phase), Span(f"  {snap.auth_type}")))]
