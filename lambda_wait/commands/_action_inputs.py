@@ -70,6 +70,11 @@ def each(flag: str) -> Translate:
     return lambda name, value: [arg for item in _items(value) for arg in (flag, item)]
 
 
+def function_url(name: str, value: str) -> list[str]:
+    """``true``: --function-url; ``false``: --no-function-url (removes it)."""
+    return ["--function-url" if boolean(name, value) else "--no-function-url"]
+
+
 def function_names(name: str, value: str) -> list[str]:
     return [item for line in value.split() for item in line.split(",") if item]
 

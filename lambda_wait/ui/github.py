@@ -33,6 +33,7 @@ FUNCTION_OUTPUT_KEYS = (
     "code-sha256",
     "state",
     "last-update-status",
+    "function-url",
     "exit-code",
     "exit-status",
 )
@@ -75,6 +76,7 @@ class FunctionOutcome:
     remedy: str | None = None
     summary: str | None = None
     elapsed: float | None = None
+    function_url: str | None = None  # deploy --function-url: the URL in place
 
     def tells_reason(self) -> bool:
         """The summary already names the reason code (no separate Reason line then)."""
@@ -87,6 +89,7 @@ class FunctionOutcome:
             "code-sha256": self.code_sha256,
             "state": self.state,
             "last-update-status": self.last_update_status,
+            "function-url": self.function_url,
             "exit-code": str(int(self.exit_code)),
             "exit-status": self.exit_code.label,
         }
@@ -127,6 +130,7 @@ def outcome(report: FunctionReport, deploy: DeployResult | None = None) -> Funct
         remedy=remedy,
         summary=summary,
         elapsed=report.elapsed,
+        function_url=ours.function_url if ours else None,
     )
 
 
