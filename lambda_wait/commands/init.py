@@ -69,9 +69,11 @@ def command(
             from lambda_wait.errors import UsageError
 
             raise UsageError(f"init reads $LATEST: give {ref.name} without a qualifier.")
+        api = build_api(opts)
         result = init(
-            build_api(opts),
+            api,
             ref.api_name,
+            urls=api,
             spec_file=spec_file,
             with_env_values=with_env_values,
             download=download,

@@ -21,7 +21,9 @@ from typing import Protocol
 from lambda_wait.deploy.reading import check_environment
 from lambda_wait.deploy.spec import DesiredFunction
 from lambda_wait.errors import UsageError
+from lambda_wait.release.scaffold import REFERENCES_TAG
 
+MAX_TAG_VALUE = 256  # characters of a tag value
 # ${ssm:NAME} or ${secretsmanager:NAME} / ${secretsmanager:NAME#KEY}; NAME has no "}".
 REFERENCE = re.compile(r"\$\{(ssm|secretsmanager):([^}#]+)(?:#([^}]+))?\}")
 
@@ -135,4 +137,10 @@ def resolve_desired(desired: DesiredFunction, source: ValueSource) -> DesiredFun
     resolved = Resolver(source).resolve(variables)
     check_environment(resolved)
     config = {**desired.config, "Environment": {**environment, "Variables": resolved}}
-    return replace(desired, config=config, env_sources=shown)
+    # The names (never the values) go into a tag, so `init` will not write them back.
+    names = " ".join(sorted(shown))
+    tags = {**(desired.create_only.get("Tags") or {}), REFERENCES_TAG: names}
+    if len(names) > MAX_TAG_VALUE:
+        tags[REFERENCES_TAG] = "*"
+    create_only = {**desired.create_only, "Tags": tags}
+    return replace(desired, config=config, create_only=create_only, env_sources=shown)

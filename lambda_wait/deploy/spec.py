@@ -89,6 +89,8 @@ class DesiredFunction:
     # Variables whose value comes from SSM or Secrets Manager: what the plan shows
     # instead ("(from ssm:/path/name)"); set when the references are resolved.
     env_sources: Mapping[str, str] = field(default_factory=dict)
+    # The spec's "FunctionUrl" ({"AuthType", "Cors"}): deploy --function-url's settings.
+    function_url: Mapping[str, Any] | None = None
 
     def check_creatable(self) -> None:
         """CreateFunction's required fields, checked before it is sent: a missing one is
@@ -272,7 +274,8 @@ def build_desired(
     code_in_spec = spec.get("Code")
     ref = _function_ref(flags, spec)
 
-    merged: dict[str, Any] = {k: v for k, v in spec.items() if k not in ("FunctionName", "Code")}
+    own = ("FunctionName", "Code", "FunctionUrl")
+    merged: dict[str, Any] = {k: v for k, v in spec.items() if k not in own}
     merged.update(_flag_config(flags, spec))
     variables = _environment(flags, spec)
     if variables is not None:
@@ -306,6 +309,7 @@ def build_desired(
         create_only=create_only,
         publish=publish,
         architectures=tuple(architectures) if architectures else None,
+        function_url=spec.get("FunctionUrl"),
     )
     _check_shape(desired, model)
     return desired

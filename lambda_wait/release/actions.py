@@ -35,7 +35,8 @@ from lambda_wait.release.prune import (
     short_digest,
 )
 from lambda_wait.release.record import AliasRecord
-from lambda_wait.release.scaffold import spec_from_function
+from lambda_wait.release.scaffold import referenced_names, spec_from_function
+from lambda_wait.targets.url import UrlReader, read_url_config
 
 
 @dataclass
@@ -322,8 +323,10 @@ def init(
     spec_file: str | None = None,
     with_env_values: bool = False,
     download: str | None = None,
+    urls: UrlReader | None = None,
 ) -> InitResult:
-    """Build the spec of a live function; with ``download``, fetch its zip there too."""
+    """Build the spec of a live function; with ``download``, fetch its zip there too;
+    with ``urls``, its function URL (on the function) as the spec's "FunctionUrl"."""
     if spec_file is not None:
         check_output_file(Path(spec_file), f"--spec-file {spec_file}")
     answer = api.get_function(function)
@@ -346,12 +349,18 @@ def init(
         base = Path(spec_file).resolve().parent if spec_file else Path.cwd()
         zip_path = os.path.relpath(target.resolve(), base)
     spec = spec_from_function(answer, with_env_values=with_env_values, zip_path=zip_path)
+    url = None if urls is None else read_url_config(urls, function, None)
+    if url:
+        spec["FunctionUrl"] = {
+            "AuthType": url.get("AuthType"),
+            **({"Cors": url["Cors"]} if url.get("Cors") else {}),
+        }
     variables = (spec.get("Environment") or {}).get("Variables") or {}
     result = InitResult(
         name,
         spec,
         code_file=code_file,
-        placeholders=[] if with_env_values else sorted(variables),
+        placeholders=sorted(referenced_names(answer, variables) if with_env_values else variables),
     )
     if spec_file is not None:
         from lambda_wait.writes import write_file

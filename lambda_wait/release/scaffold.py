@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+# deploy tags a function whose environment holds ${ssm:...} / ${secretsmanager:...}
+# with the names of those variables ("*": too many to list), so init never writes
+# their resolved values back (lambda_wait.deploy.references).
+REFERENCES_TAG = "lambda-wait:env-from-references"
 _SCALARS = ("Runtime", "Handler", "Description", "Timeout", "MemorySize", "KMSKeyArn")
 _LOG_GROUP_DEFAULT = "/aws/lambda/"
 
@@ -93,8 +97,7 @@ def spec_from_function(  # noqa: PLR0912 -- one branch per optional field of the
         spec["Architectures"] = list(config["Architectures"])
     variables = (config.get("Environment") or {}).get("Variables")
     if variables:
-        values = _escape(dict(variables)) if with_env_values else placeholders(variables)
-        spec["Environment"] = {"Variables": values}
+        spec["Environment"] = {"Variables": _env_values(function, variables, with_env_values)}
     if config.get("Layers"):
         spec["Layers"] = [layer.get("Arn") for layer in config["Layers"] if layer.get("Arn")]
     vpc = _vpc(config)
@@ -120,10 +123,29 @@ def spec_from_function(  # noqa: PLR0912 -- one branch per optional field of the
     logging = _logging(config)
     if logging:
         spec["LoggingConfig"] = _escape(logging)
-    tags = function.get("Tags")
+    tags = {k: v for k, v in (function.get("Tags") or {}).items() if k != REFERENCES_TAG}
     if tags:
-        spec["Tags"] = _escape(dict(tags))
+        spec["Tags"] = _escape(tags)
     return spec
+
+
+def _env_values(
+    function: Mapping[str, Any], variables: Mapping[str, Any], with_values: bool
+) -> dict[str, Any]:
+    """Placeholders, or the values; never a value resolved from SSM or Secrets Manager."""
+    values: dict[str, Any] = placeholders(variables)
+    if with_values:
+        hidden = referenced_names(function, variables)
+        values = {k: values[k] if k in hidden else _escape(v) for k, v in variables.items()}
+    return values
+
+
+def referenced_names(function: Mapping[str, Any], variables: Mapping[str, Any]) -> set[str]:
+    """The variables whose value deploy resolved from SSM or Secrets Manager."""
+    listed = str((function.get("Tags") or {}).get(REFERENCES_TAG) or "")
+    if listed.strip() == "*":
+        return set(variables)
+    return set(listed.split()) & set(variables)
 
 
 def secret_free(spec: Mapping[str, Any]) -> bool:

@@ -265,7 +265,7 @@ def _deployer(
         version_description=request.version_description,
         provisioned_concurrency=request.provisioned_concurrency,
         recreate_failed=request.recreate_failed,
-        function_url=request.function_url,
+        function_url=_function_url(request, desired),
         shift=shift,
         clock=run.clock,
         deadline=run.deadline,
@@ -276,6 +276,15 @@ def _deployer(
         # S3 and ECR on the function's path and in its Region (a client only when used).
         stores=CodeStores(S3Api.beside(api), EcrApi.beside(api)),
     )
+
+
+def _function_url(request: DeployRequest, desired: DesiredFunction) -> FunctionUrlRequest | None:
+    """--function-url / --no-function-url, else the spec's "FunctionUrl", if any."""
+    from lambda_wait.deploy.steps.url import url_from_spec
+
+    if request.function_url is not None or desired.function_url is None:
+        return request.function_url
+    return url_from_spec(desired.function_url)
 
 
 def _report(result: DeployResult) -> FunctionReport:

@@ -116,3 +116,23 @@ def test_url_flags_alone_are_bad_input(deploy: Deploy, src: Path) -> None:
     bad.write_text('{"Origins": ["*"]}')
     run = deploy(*base_args("x1", src, "--function-url", "--function-url-cors", str(bad)))
     assert run.code == 2 and "unknown key(s) Origins" in run.stderr
+
+
+def test_init_writes_the_url_into_the_spec_and_deploy_reads_it_back(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path
+) -> None:
+    cors = src.parent / "cors.json"
+    cors.write_text(json.dumps({"AllowOrigins": ["*"]}))
+    args = ("--function-url", "--function-url-auth", "NONE", "--function-url-cors", str(cors))
+    assert deploy(*base_args("scaf", src, *args)).code == 0
+    init = lw("init", "scaf")
+    assert init.code == 0, init.stderr
+    spec = json.loads(init.stdout)
+    assert spec["FunctionUrl"] == {"AuthType": "NONE", "Cors": {"AllowOrigins": ["*"]}}
+
+    path = src.parent / "scaf.json"
+    path.write_text(json.dumps({**spec, "FunctionName": "scaf2"}))
+    run = deploy("--spec", str(path), "--code-dir", str(src))
+    assert run.code == 0, run.stderr
+    assert sandbox.client().get_function_url_config(FunctionName="scaf2")["AuthType"] == "NONE"
+    assert sids(sandbox, "scaf2") == PUBLIC

@@ -8,9 +8,17 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from lambda_wait.cli import cli
 from lambda_wait.sandbox import SandboxHandle
-from tests.deploy.conftest import Deploy, base_args, ops
+from tests.deploy.conftest import Deploy, Run, base_args, ops
+
+
+def lw(*args: str) -> Run:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
 
 DB_PASSWORD = "pw-from-ssm-7c1e9a44"
 API_TOKEN = "token-from-secrets-55ab02"
@@ -125,3 +133,20 @@ def test_references_in_a_spec_file(deploy: Deploy, stored: SandboxHandle, src: P
     run = deploy("--spec", str(spec), *base_args("fromspec", src)[2:])
     assert run.code == 0, run.stderr
     assert env_of(stored, "fromspec") == {"DB": f"postgres://app:{DB_PASSWORD}@db"}
+
+
+def test_init_never_writes_a_resolved_value_back(
+    deploy: Deploy, stored: SandboxHandle, src: Path
+) -> None:
+    assert deploy(*base_args("scaf", src, *REFS, "--env", "PLAIN=visible-value-123")).code == 0
+    init = lw("init", "scaf", "--with-env-values")
+    assert init.code == 0, init.stderr
+    spec = json.loads(init.stdout)
+    assert spec["Environment"]["Variables"] == {
+        "DB_PASSWORD": "${DB_PASSWORD}",
+        "API_TOKEN": "${API_TOKEN}",
+        "PORT": "${PORT}",
+        "PLAIN": "visible-value-123",  # asked for with --with-env-values
+    }
+    assert "lambda-wait:env-from-references" not in (spec.get("Tags") or {})
+    assert DB_PASSWORD not in init.stdout + init.stderr

@@ -245,12 +245,28 @@ def url_request(
     return FunctionUrlRequest(True, auth or "AWS_IAM", cors)
 
 
+def url_from_spec(doc: Any) -> FunctionUrlRequest:
+    """A spec's ``"FunctionUrl": {"AuthType": "NONE", "Cors": {...}}`` (``init`` writes it)."""
+    where = 'the spec\'s "FunctionUrl"'
+    if not isinstance(doc, dict) or set(doc) - {"AuthType", "Cors"}:
+        raise UsageError(f'{where} must be an object with "AuthType" and optionally "Cors".')
+    auth = doc.get("AuthType", "AWS_IAM")
+    if auth not in AUTH_TYPES:
+        raise UsageError(f"{where}: AuthType must be AWS_IAM or NONE, not {auth!r}.")
+    cors = doc.get("Cors")
+    return FunctionUrlRequest(True, auth, None if cors is None else _check_cors(cors, where))
+
+
 def _read_cors(path: str) -> dict[str, Any]:
     where = f"--function-url-cors {path}"
     try:
         doc = json.loads(read_text(Path(path).expanduser(), where))
     except ValueError as err:
         raise UsageError(f"{where}: not JSON ({err}).") from None
+    return _check_cors(doc, where)
+
+
+def _check_cors(doc: Any, where: str) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise UsageError(f'{where}: must be a JSON object such as {{"AllowOrigins": ["*"]}}.')
     unknown = sorted(set(doc) - CORS_KEYS)
