@@ -25,7 +25,6 @@ from lambda_wait.targets.url import (
     UrlSnapshot,
     public_grants,
     read_statements,
-    read_url,
     read_url_config,
 )
 
@@ -87,11 +86,12 @@ def plan_url(sender: Sender, request: FunctionUrlRequest, qualifier: str | None)
     current = None
     sids: frozenset[str] = frozenset()
     if exists:
-        current = sender.with_read_retries(lambda: read_url(sender.api, sender.name, qualifier))
-        statements = sender.with_read_retries(
-            lambda: read_statements(sender.api, sender.name, qualifier)
-        )
+        name = sender.name
+        doc = sender.with_read_retries(lambda: read_url_config(sender.api, name, qualifier))
+        statements = sender.with_read_retries(lambda: read_statements(sender.api, name, qualifier))
         sids = frozenset(str(s.get("Sid")) for s in statements) & set(PUBLIC_STATEMENTS)
+        if doc is not None:
+            current = UrlSnapshot.from_config(doc, qualifier, public_grants(statements))
     return UrlPlan(request, qualifier, current, sids)
 
 
@@ -115,22 +115,28 @@ def _live(after: Aftermath) -> str:
 
 
 def _run(sender: Sender, plan: UrlPlan, record: UrlRecord, step: Step) -> None:
+    """Two reads (the config, the policy), then only the calls that change something."""
     sender.ledger.begin(step)
     name, qualifier = sender.name, plan.qualifier
-    snap = sender.with_read_retries(lambda: read_url(sender.api, name, qualifier))
+    doc = sender.with_read_retries(lambda: read_url_config(sender.api, name, qualifier))
+    statements = sender.with_read_retries(lambda: read_statements(sender.api, name, qualifier))
+    ours = [str(s.get("Sid")) for s in statements if s.get("Sid") in PUBLIC_STATEMENTS]
     if not plan.request.enabled:
-        removed = _remove(sender, step, qualifier, snap is not None, PUBLIC_STATEMENTS)
+        removed = _remove(sender, step, qualifier, doc is not None, ours)
         record.removed = bool(removed)
         status = StepStatus.APPLIED if removed else StepStatus.SKIPPED
         sender.ledger.end(step, status, ", ".join(removed) if removed else "no function URL")
         return
-    done = _configure(sender, step, plan.request, qualifier, snap)
+    snap = None if doc is None else UrlSnapshot.from_config(doc, qualifier, frozenset())
+    answer, done = _configure(sender, step, plan.request, qualifier, snap)
     if plan.request.auth == "NONE":
-        done += _grant(sender, step, qualifier)
+        done += _grant(sender, step, qualifier, public_grants(statements))
     else:  # an IAM URL keeps no public statement of ours
-        done += _remove(sender, step, qualifier, False, PUBLIC_STATEMENTS)
-    now = read_url_config(sender.api, name, qualifier) or {}
-    record.url = str(now.get("FunctionUrl") or "") or None
+        done += _remove(sender, step, qualifier, False, ours)
+    url = (answer or doc or {}).get("FunctionUrl")
+    if url is None:  # a lost answer that was applied after all: read it
+        url = (read_url_config(sender.api, name, qualifier) or {}).get("FunctionUrl")
+    record.url = str(url) if url else None
     detail = f"{record.url} ({plan.request.auth})"
     if done:
         sender.ledger.end(step, StepStatus.APPLIED, f"{detail}: {', '.join(done)}")
@@ -148,30 +154,31 @@ def _configure(
     request: FunctionUrlRequest,
     qualifier: str | None,
     snap: UrlSnapshot | None,
-) -> list[str]:
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """Create or update the config where it differs: (the answer, what was done)."""
     if snap is not None and not request.differs(snap):
-        return []
+        return None, []
     operation = "create_function_url_config" if snap is None else "update_function_url_config"
     params = _params(sender, qualifier, AuthType=request.auth)
     if request.cors is not None or (snap is not None and snap.cors):
         params["Cors"] = dict(request.cors or {})  # {} clears what is there
 
     def in_place(_current: Config | None) -> bool:
-        now = read_url(sender.api, sender.name, qualifier)
-        return now is not None and not request.differs(now)
+        now = read_url_config(sender.api, sender.name, qualifier)
+        return now is not None and not request.differs(
+            UrlSnapshot.from_config(now, qualifier, frozenset())
+        )
 
-    sender.mutate(
+    answer = sender.mutate(
         step, lambda: sender.api.call(operation, **params), already_done=in_place,
         conflict_is_final=True,
     )  # fmt: skip
-    return ["created" if snap is None else "updated"]
+    return answer, ["created" if snap is None else "updated"]
 
 
-def _grant(sender: Sender, step: Step, qualifier: str | None) -> list[str]:
+def _grant(sender: Sender, step: Step, qualifier: str | None, have: frozenset[str]) -> list[str]:
+    """AddPermission for each public statement the policy lacks (``have``: those it has)."""
     name = sender.name
-    have = sender.with_read_retries(
-        lambda: public_grants(read_statements(sender.api, name, qualifier))
-    )
     added: list[str] = []
     for sid, shape in PUBLIC_STATEMENTS.items():
         if sid in have:
@@ -190,13 +197,9 @@ def _grant(sender: Sender, step: Step, qualifier: str | None) -> list[str]:
 
 
 def _remove(
-    sender: Sender,
-    step: Step,
-    qualifier: str | None,
-    config: bool,
-    sids: Mapping[str, Any],
+    sender: Sender, step: Step, qualifier: str | None, config: bool, sids: list[str]
 ) -> list[str]:
-    """Delete the URL config (when ``config``) and our public statements present."""
+    """Delete the URL config (when ``config``) and the statements ``sids`` (ours)."""
     name = sender.name
     done: list[str] = []
     if config:
@@ -206,18 +209,14 @@ def _remove(
             already_done=lambda _c: read_url_config(sender.api, name, qualifier) is None,
         )
         done.append("URL config deleted")
-    statements = sender.with_read_retries(lambda: read_statements(sender.api, name, qualifier))
-    for sid in [str(s.get("Sid")) for s in statements if s.get("Sid") in sids]:
+    for sid in sids:
 
         def gone(_current: Config | None, sid: str = sid) -> bool:
             return all(s.get("Sid") != sid for s in read_statements(sender.api, name, qualifier))
 
+        params = _params(sender, qualifier, StatementId=sid)
         sender.mutate(
-            step,
-            partial(
-                sender.api.call, "remove_permission", **_params(sender, qualifier, StatementId=sid)
-            ),
-            already_done=gone,
+            step, partial(sender.api.call, "remove_permission", **params), already_done=gone
         )
         done.append(f"removed {sid}")
     return done
