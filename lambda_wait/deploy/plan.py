@@ -67,10 +67,18 @@ class Plan:
     alias: str | None = None
     # The routing weights the alias has now, which a plain move clears ({}: none).
     alias_weights: dict[str, float] = field(default_factory=dict)
+    # What later steps will change besides the function (a function URL), as their
+    # actions: counted by --detailed-exitcode.
+    other_changes: tuple[str, ...] = ()
 
     @property
     def changes_anything(self) -> bool:
-        return self.action == "create" or self.code.update or bool(self.config_update)
+        return (
+            self.action == "create"
+            or self.code.update
+            or bool(self.config_update)
+            or bool(self.other_changes)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -90,6 +90,8 @@ def plan_deploy(
     if intent.function_url is not None:  # on the alias when there is one: it follows it
         url = plan_url(sender, intent.function_url, intent.alias)
         steps.append(url_step(sender, url, url_record or UrlRecord()))
+        if url.changes:
+            plan = replace(plan, other_changes=(*plan.other_changes, url.description))
     return plan, steps
 
 

@@ -80,6 +80,18 @@ def test_a_dry_run_shows_the_url_step_and_sends_nothing(fake: FakeLambda) -> Non
     assert url_ops(fake) == []
 
 
+def test_a_url_that_differs_is_drift_and_one_in_place_is_not(fake: FakeLambda) -> None:
+    existing(fake)
+    drift = deploy(fake, desired(), function_url=PUBLIC, dry_run=True, detailed_exitcode=True)
+    assert drift.exit_code is ExitCode.CHANGES_PENDING
+    deploy(fake, desired(), function_url=PUBLIC)
+    same = deploy(fake, desired(), function_url=PUBLIC, dry_run=True, detailed_exitcode=True)
+    assert same.exit_code is ExitCode.READY, same.plan
+    del fake.policies[("fn", "")][INVOKE_SID]  # a public URL that lost a permission
+    lost = deploy(fake, desired(), function_url=PUBLIC, dry_run=True, detailed_exitcode=True)
+    assert lost.exit_code is ExitCode.CHANGES_PENDING
+
+
 def test_bad_url_input_is_one_line() -> None:
     with pytest.raises(UsageError, match="goes with --function-url"):
         url_request(None, "NONE", None)

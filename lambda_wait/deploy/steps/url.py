@@ -63,6 +63,17 @@ class UrlPlan:
     sids: frozenset[str] = field(default_factory=frozenset)  # our statements present
 
     @property
+    def changes(self) -> bool:
+        """The step will send something (for --dry-run --detailed-exitcode)."""
+        if not self.request.enabled:
+            return self.current is not None or bool(self.sids)
+        if self.current is None or self.request.differs(self.current):
+            return True
+        if self.request.auth == "NONE":
+            return bool(self.current.missing)
+        return bool(self.sids)
+
+    @property
     def description(self) -> str:
         where = f"on {self.qualifier}" if self.qualifier else "on the function"
         if not self.request.enabled:
