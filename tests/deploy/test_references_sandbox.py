@@ -150,3 +150,13 @@ def test_init_never_writes_a_resolved_value_back(
     }
     assert "lambda-wait:env-from-references" not in (spec.get("Tags") or {})
     assert DB_PASSWORD not in init.stdout + init.stderr
+
+
+def test_references_in_an_env_file(deploy: Deploy, stored: SandboxHandle, src: Path) -> None:
+    env_file = src.parent / "prod.env"
+    env_file.write_text(
+        'DB_PASSWORD=${ssm:/shop/db-password}\nexport TOKEN="${secretsmanager:shop/api#token}"\n'
+    )
+    run = deploy(*base_args("envfile", src, "--env-file", str(env_file)))
+    assert run.code == 0, run.stderr
+    assert env_of(stored, "envfile") == {"DB_PASSWORD": DB_PASSWORD, "TOKEN": API_TOKEN}
