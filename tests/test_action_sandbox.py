@@ -140,6 +140,31 @@ def test_deploy_step_creates_publishes_and_writes_the_outputs(
         assert flag not in done.stderr
 
 
+def test_a_public_url_and_a_secret_from_ssm_through_the_action(
+    step: Step, sandbox: SandboxHandle
+) -> None:
+    sandbox.client("ssm").put_parameter(Name="/hello/token", Value=SECRET, Type="SecureString")
+    done, outputs = step(
+        {"DEMO_ROLE_ARN": "arn:aws:iam::123456789012:role/deployer", "DEMO_API_TOKEN": "x"},
+        spec="function.json",
+        code_artifacts_dir="src",
+        alias="live",
+        environment=json.dumps({"API_TOKEN": "${ssm:/hello/token}"}),
+        function_url="true",
+        function_url_auth="NONE",
+        wait_timeout="2m",
+    )
+    assert done.returncode == 0, done.stderr
+    lam = sandbox.client()
+    url = lam.get_function_url_config(FunctionName="hello-vpc", Qualifier="live")
+    assert outputs["function-url"] == url["FunctionUrl"] and url["AuthType"] == "NONE"
+    assert "--function-url --function-url-auth NONE" in done.stderr
+    live = lam.get_function_configuration(FunctionName="hello-vpc", Qualifier="live")
+    assert live["Environment"]["Variables"]["API_TOKEN"] == SECRET
+    for text in (done.stdout, done.stderr, step.summary, *outputs.values()):
+        assert SECRET not in text
+
+
 def test_wait_step_on_two_functions_reports_the_failed_one(
     step: Step, sandbox: SandboxHandle
 ) -> None:
