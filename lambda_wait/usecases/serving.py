@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 MAX_THREADS = 32  # each sleeps most of the time; the request budget paces the reads
 # status: the qualifier's provisioned concurrency, the mappings, the function URL.
 STATUS_CHECK = ServingCheck(needs={PROVISIONED: Need.AUTO, MAPPINGS: Need.AUTO, URL: Need.AUTO})
+_WITHOUT_URL = ServingCheck(needs={PROVISIONED: Need.AUTO, MAPPINGS: Need.AUTO})
 
 
 def status_with_serving(api: LambdaApi, ref: FunctionRef, report: FunctionReport) -> FunctionReport:
@@ -35,16 +36,22 @@ def status_with_serving(api: LambdaApi, ref: FunctionRef, report: FunctionReport
     own status stays useful."""
     if report.snapshot is None:
         return report
+    notes = list(report.notes)
     try:
         serving = read_serving(api, ref.api_name, STATUS_CHECK.for_qualifier(ref.qualifier))
     except AuthError as err:
-        return replace(report, notes=[*report.notes, f"not read: {err.message}"])
+        # Without the URL's permissions the rest is still worth showing (they came first).
+        notes.append(f"not read: {err.message}")
+        try:
+            serving = read_serving(api, ref.api_name, _WITHOUT_URL.for_qualifier(ref.qualifier))
+        except AuthError:
+            return replace(report, notes=notes)
     verdict = serving.assess()
     assessment = combine(report.assessment, verdict) if verdict else report.assessment
     exit_code = report.exit_code
     if verdict is not None:
         exit_code = worst([report.exit_code, verdict.exit_code])
-    return replace(report, serving=serving, assessment=assessment, exit_code=exit_code)
+    return replace(report, serving=serving, assessment=assessment, exit_code=exit_code, notes=notes)
 
 
 @dataclass(frozen=True)

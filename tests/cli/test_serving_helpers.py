@@ -66,3 +66,25 @@ def test_status_without_the_permission_notes_it() -> None:
     assert report.exit_code is ExitCode.READY
     assert report.serving is None
     assert any("not read" in note for note in report.notes)
+
+
+class UrlDenied:
+    """Reads provisioned concurrency and mappings, but not the function URL."""
+
+    def get_provisioned_concurrency_config(self, name: str, qualifier: str) -> Any:
+        return None
+
+    def list_event_source_mappings(self, name: str) -> Any:
+        return []
+
+    def call(self, operation: str, **params: Any) -> Any:
+        raise AuthError(f"permission denied for lambda:{operation}: no")
+
+
+def test_status_without_the_url_permission_still_shows_the_rest() -> None:
+    report = status_with_serving(
+        cast(Any, UrlDenied()), parse_function("shop", "live"), ready_report()
+    )
+    assert report.exit_code is ExitCode.READY
+    assert report.serving is not None and report.serving.mappings == ()
+    assert any("get_function_url_config" in note for note in report.notes)
