@@ -122,6 +122,7 @@ class Plan:
         if self.alias_weights:
             shares = weights_text(self.alias_weights)
             out.append(f"clear alias {self.alias}'s routing weights ({shares})")
+        out.extend(self.other_changes)
         return out
 
 
