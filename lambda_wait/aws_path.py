@@ -372,8 +372,7 @@ class AwsCallPath:
         response.pop("ResponseMetadata", None)
         if service.check is not None:
             service.check(operation, response)
-        # AWS text reaches terminals and CI logs; a secret's value goes only to Lambda.
-        cleaned: Answer = clean_except(response, service.verbatim)
+        cleaned: Answer = clean_except(response, service.verbatim)  # text reaches terminals
         return cleaned
 
 
