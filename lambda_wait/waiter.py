@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
 
 import tenacity
 
@@ -40,86 +38,26 @@ from lambda_wait.schedule import (
 )
 from lambda_wait.states import PENDING, Assessment, FunctionSnapshot, Phase, Target, assess
 
+# The wait's data types live in wait_model.py; re-exported: callers import them from here.
+from lambda_wait.wait_model import (
+    STUCK_PENDING_SECONDS,
+    EventKind,
+    PollPolicy,
+    WaitEvent,
+    WaitResult,
+)
 
-@dataclass(frozen=True)
-class PollPolicy:
-    """A fixed schedule instead of the model's: ``initial * multiplier**n``, capped by
-    ``max_interval``, +-jitter.
-
-    For callers that want a schedule of their own (tests poll a time-scaled sandbox
-    fast with it). Without one, the waiter uses :class:`~lambda_wait.schedule.PollSchedule`.
-    Transient errors are retried for as long as the deadline allows.
-    """
-
-    initial: float = 0.25
-    multiplier: float = 1.5
-    max_interval: float = 6.0
-    jitter: float = 0.2  # fraction of the interval, both ways
-    not_found_grace: float = 10.0  # ResourceNotFound this early is eventual consistency
-
-    def interval(self, poll_number: int, rng: random.Random) -> float:
-        """Seconds to sleep after the ``poll_number``-th read (1-based)."""
-        try:
-            grown = self.initial * self.multiplier ** max(0, poll_number - 1)
-        except OverflowError:  # a wait of hours: 1.5**n overflows near n = 1,750
-            grown = self.max_interval
-        base = min(self.max_interval, grown)
-        return max(0.05, base * (1 + rng.uniform(-self.jitter, self.jitter)))
-
-
-EventKind = Literal["poll", "retry", "sleep", "note", "cooldown"]
-
-STUCK_PENDING_SECONDS = 360.0  # AWS: Pending for more than 6 minutes counts as stuck
-
-
-@dataclass(frozen=True)
-class WaitEvent:
-    """Something the waiter did, for progress display."""
-
-    kind: EventKind
-    function: str
-    elapsed: float
-    snapshot: FunctionSnapshot | None = None
-    assessment: Assessment | None = None
-    changed: bool = False
-    error: LambdaWaitError | None = None
-    sleep_seconds: float = 0.0
-    message: str | None = None
-
-
-@dataclass
-class WaitResult:
-    """How a wait ended, for one function."""
-
-    function: str
-    target: Target
-    exit_code: ExitCode
-    snapshot: FunctionSnapshot | None
-    assessment: Assessment | None
-    elapsed: float
-    polls: int
-    error: LambdaWaitError | None = None
-    timed_out: bool = False
-    notes: list[str] = field(default_factory=list)
-    cooldown: dict[str, object] | None = None
-    # What was awaited and, when it was seen in progress and then done, how long it took
-    # from its start (the history records this).
-    operation: Operation | None = None
-    duration: float | None = None
-
-    @property
-    def ready(self) -> bool:
-        return self.exit_code is ExitCode.READY
-
-    @property
-    def message(self) -> str:
-        """One line saying how it ended."""
-        if self.error is not None:
-            return self.error.one_line()
-        if self.timed_out:
-            where = self.assessment.summary if self.assessment else "no successful read"
-            return f"timed out after {self.elapsed:.1f}s, still {where}"
-        return self.assessment.summary if self.assessment else "no state read"
+__all__ = [
+    "STUCK_PENDING_SECONDS",
+    "EventKind",
+    "Listener",
+    "PollPolicy",
+    "Predictor",
+    "Reader",
+    "WaitEvent",
+    "WaitResult",
+    "Waiter",
+]
 
 
 class _Retry(Exception):

@@ -64,7 +64,7 @@ def placeholders(variables: Mapping[str, str]) -> dict[str, str]:
     return {name: "${" + name + "}" for name in variables}
 
 
-def spec_from_function(  # noqa: PLR0912 -- one branch per optional field of the spec
+def spec_from_function(
     function: Mapping[str, Any],
     *,
     with_env_values: bool = False,
@@ -79,20 +79,10 @@ def spec_from_function(  # noqa: PLR0912 -- one branch per optional field of the
     config: Mapping[str, Any] = function.get("Configuration") or {}
     code: Mapping[str, Any] = function.get("Code") or {}
     spec: dict[str, Any] = {"FunctionName": _escape(config.get("FunctionName"))}
-    package_type = config.get("PackageType") or "Zip"
     for key in ("Role", *_SCALARS):
         if config.get(key) not in (None, ""):
             spec[key] = _escape(config[key])
-    if package_type == "Image":
-        spec["PackageType"] = "Image"
-        uri = code.get("ImageUri") or code.get("ResolvedImageUri")
-        if uri:
-            spec["Code"] = {"ImageUri": _escape(uri)}
-        image_config = (config.get("ImageConfigResponse") or {}).get("ImageConfig")
-        if image_config:
-            spec["ImageConfig"] = _escape(dict(image_config))
-    elif zip_path is not None:
-        spec["Code"] = {"ZipFile": "fileb://" + zip_path.replace("${", "$${")}
+    spec.update(_package(config, code, zip_path))
     if config.get("Architectures"):
         spec["Architectures"] = list(config["Architectures"])
     variables = (config.get("Environment") or {}).get("Variables")
@@ -103,18 +93,7 @@ def spec_from_function(  # noqa: PLR0912 -- one branch per optional field of the
     vpc = _vpc(config)
     if vpc:
         spec["VpcConfig"] = vpc
-    dlq = (config.get("DeadLetterConfig") or {}).get("TargetArn")
-    if dlq:
-        spec["DeadLetterConfig"] = {"TargetArn": dlq}
-    mode = (config.get("TracingConfig") or {}).get("Mode")
-    if mode and mode != "PassThrough":
-        spec["TracingConfig"] = {"Mode": mode}
-    storage = (config.get("EphemeralStorage") or {}).get("Size")
-    if storage and storage != 512:
-        spec["EphemeralStorage"] = {"Size": storage}
-    apply_on = (config.get("SnapStart") or {}).get("ApplyOn")
-    if apply_on and apply_on != "None":
-        spec["SnapStart"] = {"ApplyOn": apply_on}
+    spec.update(_non_defaults(config))
     if config.get("FileSystemConfigs"):
         spec["FileSystemConfigs"] = [
             {"Arn": fs["Arn"], "LocalMountPath": fs["LocalMountPath"]}
@@ -146,6 +125,42 @@ def referenced_names(function: Mapping[str, Any], variables: Mapping[str, Any]) 
     if listed.strip() == "*":
         return set(variables)
     return set(listed.split()) & set(variables)
+
+
+def _package(
+    config: Mapping[str, Any], code: Mapping[str, Any], zip_path: str | None
+) -> dict[str, Any]:
+    """The spec's package keys: an image's PackageType, Code and ImageConfig, or a zip's Code."""
+    spec: dict[str, Any] = {}
+    if (config.get("PackageType") or "Zip") == "Image":
+        spec["PackageType"] = "Image"
+        uri = code.get("ImageUri") or code.get("ResolvedImageUri")
+        if uri:
+            spec["Code"] = {"ImageUri": _escape(uri)}
+        image_config = (config.get("ImageConfigResponse") or {}).get("ImageConfig")
+        if image_config:
+            spec["ImageConfig"] = _escape(dict(image_config))
+    elif zip_path is not None:
+        spec["Code"] = {"ZipFile": "fileb://" + zip_path.replace("${", "$${")}
+    return spec
+
+
+def _non_defaults(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The nested settings that differ from Lambda's defaults (DLQ, tracing, storage, SnapStart)."""
+    spec: dict[str, Any] = {}
+    dlq = (config.get("DeadLetterConfig") or {}).get("TargetArn")
+    if dlq:
+        spec["DeadLetterConfig"] = {"TargetArn": dlq}
+    mode = (config.get("TracingConfig") or {}).get("Mode")
+    if mode and mode != "PassThrough":
+        spec["TracingConfig"] = {"Mode": mode}
+    storage = (config.get("EphemeralStorage") or {}).get("Size")
+    if storage and storage != 512:
+        spec["EphemeralStorage"] = {"Size": storage}
+    apply_on = (config.get("SnapStart") or {}).get("ApplyOn")
+    if apply_on and apply_on != "None":
+        spec["SnapStart"] = {"ApplyOn": apply_on}
+    return spec
 
 
 def secret_free(spec: Mapping[str, Any]) -> bool:
