@@ -6,14 +6,13 @@ command so `lambda-wait --help` stays fast and works without the sandbox extra.
 
 from __future__ import annotations
 
-import contextlib
-import signal
+import socketserver
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from lambda_wait.signals import Stopped, interruptible
+from lambda_wait.errors import UsageError
 
 EXAMPLE_SPEC = "lambda_wait/examples/hello/function.json"
 EXAMPLE_API_TOKEN = "sandbox-token-not-a-secret"  # a dummy the example keeps in its environment
@@ -27,11 +26,6 @@ Examples:
   lambda-wait sandbox --time-scale 0.1 --scenario scenario.json
   lambda-wait sandbox --port 0 --throttling
 """
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"lambda-wait sandbox: {message}", err=True)
-    sys.exit(2)
 
 
 # Its own -h as well: click keeps a command's help option from its first use, and a
@@ -79,6 +73,9 @@ def command(
     Functions go Pending -> Active after a create, InProgress -> Successful after
     an update, and fail the way a scenario file or tags say (docs/sandbox.md).
     moto stores functions, IAM roles and S3 objects. Stop with Ctrl-C.
+
+    Bad input is a UsageError (exit 2) and Ctrl-C or SIGTERM a Stopped (130 or 143):
+    the error boundary (commands/_boundary.py) prints the line and decides the code.
     """
     if not time_scale > 0:
         raise click.BadParameter("must be > 0", param_hint="--time-scale")
@@ -88,12 +85,10 @@ def command(
 
         server = make_server(sandbox, host, port)
     except OSError as exc:
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     sandbox.reset()  # configure moto (Invoke without Docker) on an empty store
     _announce(server, sandbox, time_scale, scenario_path)
-    _serve(server)
-    click.echo("lambda-wait sandbox: stopped.", err=True)
-    sys.exit(130)  # ExitCode.INTERRUPTED: the only way out is Ctrl-C (or SIGTERM: 143)
+    _serve(server)  # the only way out is Ctrl-C (130) or SIGTERM (143), as Stopped
 
 
 def _build(
@@ -103,13 +98,10 @@ def _build(
     try:
         from lambda_wait.sandbox import Sandbox, load_scenario
     except ImportError as exc:  # the sandbox extra is not installed
-        _fail(f"needs the sandbox extra (pip install 'lambda-wait[sandbox]'): {exc}")
-    from lambda_wait.errors import UsageError
-
-    try:
-        scenario = load_scenario(scenario_path) if scenario_path else None
-    except UsageError as exc:
-        _fail(exc.one_line())
+        raise UsageError(
+            f"needs the sandbox extra (pip install 'lambda-wait[sandbox]'): {exc}"
+        ) from None
+    scenario = load_scenario(scenario_path) if scenario_path else None  # UsageError: exit 2
     return Sandbox(
         scenario,
         time_scale=time_scale,
@@ -147,19 +139,13 @@ def _announce(server: Any, sandbox: Any, time_scale: float, scenario_path: str |
 
 
 def _serve(server: Any) -> None:
-    """Serve until Ctrl-C or SIGTERM, then close the socket."""
-
-    def terminate(signum: int, frame: Any) -> None:
-        raise SystemExit(143)  # unwinds serve_forever; closed in the finally below
-
-    previous = signal.signal(signal.SIGTERM, terminate)
+    """Serve until Ctrl-C or SIGTERM (the boundary's ``sigterm_raises`` turns it into
+    Terminated), then close the socket; the interrupt goes on to the boundary."""
     try:
-        # werkzeug's serve_forever swallows KeyboardInterrupt and returns; Ctrl-C
-        # elsewhere leaves interruptible() as Stopped, the normal way out here.
-        with contextlib.suppress(Stopped), interruptible():
-            server.serve_forever(poll_interval=0.2)
+        # socketserver's loop, not werkzeug's override: that one swallows KeyboardInterrupt
+        # (and so Terminated) and returns, and the boundary could not tell 130 from 143.
+        socketserver.BaseServer.serve_forever(server, poll_interval=0.2)
     finally:
-        signal.signal(signal.SIGTERM, previous)
         server.server_close()
 
 
