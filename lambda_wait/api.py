@@ -25,7 +25,7 @@ from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.cooldown import CooldownStore, cooldown_key, iso
 from lambda_wait.errors import ExitCode, LambdaWaitError, UsageError
 from lambda_wait.history import HistoryStore, history_disabled
-from lambda_wait.inputs import FunctionRef, as_ref
+from lambda_wait.inputs import FunctionRef, PollApi, as_ref
 from lambda_wait.peers import Peers
 from lambda_wait.schedule import LatenessBound, PollSchedule
 from lambda_wait.selecting import Selection, list_selection
@@ -105,7 +105,7 @@ def get_status(
     qualifier: str | None = None,
     target: Target | str = Target.READY,
     cooldown_store: CooldownStore | None = None,
-    poll_api: str = "get-function-configuration",
+    poll_api: PollApi | str = PollApi.GET_FUNCTION_CONFIGURATION,
     configuration: Mapping[str, Any] | None = None,
 ) -> StatusResult:
     """Read ``function`` once; raises :class:`~lambda_wait.errors.LambdaWaitError` on API errors.
@@ -121,7 +121,7 @@ def get_status(
     if configuration is not None:
         snap = FunctionSnapshot.from_configuration(configuration)
     else:
-        snap = FUNCTION_STATE.read(api, ref, poll_api)
+        snap = FUNCTION_STATE.read(api, ref, PollApi(poll_api))
     assessment = FUNCTION_STATE.judge(snap, Target(target))
     if assessment.phase is Phase.INACTIVE:
         store = cooldown_store if cooldown_store is not None else CooldownStore.default()
@@ -154,7 +154,7 @@ def wait_for_function(
     wake: bool = False,
     policy: PollPolicy | None = None,
     listener: Listener | None = None,
-    poll_api: str = "get-function-configuration",
+    poll_api: PollApi | str = PollApi.GET_FUNCTION_CONFIGURATION,
     cooldown_store: CooldownStore | None = None,
     clock: Clock | None = None,
     rng: random.Random | None = None,
@@ -191,7 +191,7 @@ def wait_for_function(
         store=cooldown_store,
         policy=policy,
         listener=listener,
-        poll_api=poll_api,
+        poll_api=PollApi(poll_api),
         clock=one_clock,
         rng=rng,
         schedule=schedule,
@@ -216,7 +216,7 @@ def wait_for_functions(
     qualifier: str | None = None,
     policy: PollPolicy | None = None,
     listener: Listener | None = None,
-    poll_api: str = "get-function-configuration",
+    poll_api: PollApi | str = PollApi.GET_FUNCTION_CONFIGURATION,
     wake: bool = False,
     cooldown_store: CooldownStore | None = None,
     max_workers: int | None = None,
@@ -244,7 +244,7 @@ def wait_for_functions(
         store=cooldown_store,
         policy=policy,
         listener=listener,
-        poll_api=poll_api,
+        poll_api=PollApi(poll_api),
         schedule=schedule,
         history=history_store(history),
         # The functions' operations are evidence about each other (lambda_wait.peers).
@@ -275,7 +275,7 @@ class _Fleet:
     store: CooldownStore | None
     policy: PollPolicy | None
     listener: Listener | None
-    poll_api: str
+    poll_api: PollApi
     schedule: PollSchedule | None
     history: HistoryStore | None
     peers: Peers
@@ -311,7 +311,7 @@ def select_functions(
     client: Any = None,
     prefix: str | None = None,
     tags: Mapping[str, str | None] | None = None,
-    poll_api: str = "get-function-configuration",
+    poll_api: PollApi | str = PollApi.GET_FUNCTION_CONFIGURATION,
 ) -> Selection:
     """The functions whose name starts with ``prefix`` and that carry every tag in
     ``tags`` (a None value matches any value), sorted by name.
@@ -323,7 +323,7 @@ def select_functions(
     otherwise with ListTags (IAM ``lambda:ListTags``). ListFunctions does not carry
     the function states, so a status still needs a read of each function.
     """
-    return list_selection(_api(client), prefix, tags, poll_api)
+    return list_selection(_api(client), prefix, tags, PollApi(poll_api))
 
 
 # --- what serves traffic: provisioned concurrency and event source mappings ----------------

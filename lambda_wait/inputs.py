@@ -8,8 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from lambda_wait.errors import UsageError
+
+
+class PollApi(StrEnum):
+    """Which read polls a function's state (``--poll-api``): parsed once, an enum from
+    the option to the read (a str subclass, so the Python API's strings still compare)."""
+
+    GET_FUNCTION_CONFIGURATION = "get-function-configuration"
+    GET_FUNCTION = "get-function"
+
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)?")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}

@@ -16,7 +16,7 @@ import cloup
 from click.core import ParameterSource
 
 from lambda_wait.errors import UsageError
-from lambda_wait.inputs import FunctionRef, parse_duration, parse_function
+from lambda_wait.inputs import FunctionRef, PollApi, parse_duration, parse_function
 from lambda_wait.output_mode import OutputMode, output_help
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,20 +63,6 @@ class DurationType(click.ParamType[float]):
             self.fail(err.message, param, ctx)
 
 
-class FunctionType(click.ParamType[str]):
-    """A function name, ARN or partial ARN, checked against Lambda's pattern."""
-
-    name = "function"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        if isinstance(value, FunctionRef):
-            return value.given
-        try:
-            return parse_function(str(value)).given
-        except UsageError as err:
-            self.fail(err.message, param, ctx)
-
-
 class FunctionRefType(click.ParamType[FunctionRef]):
     """A function name, ARN or partial ARN, parsed once into a :class:`FunctionRef`
     (``status`` and ``wait`` merge ``--qualifier`` into it, never parse it again)."""
@@ -95,7 +81,6 @@ class FunctionRefType(click.ParamType[FunctionRef]):
 
 
 DURATION = DurationType()
-FUNCTION = FunctionType()
 FUNCTION_REF = FunctionRefType()
 
 
@@ -274,7 +259,7 @@ class BudgetOptions:
     """How many requests per second this process may send, and which read polls."""
 
     max_rps: float
-    poll_api: str
+    poll_api: PollApi
 
 
 class TagFilterType(click.ParamType[tuple[str, str | None]]):
@@ -302,7 +287,8 @@ def budget_options(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        budget = BudgetOptions(max_rps=kwargs.pop("max_rps"), poll_api=kwargs.pop("poll_api"))
+        poll_api = PollApi(kwargs.pop("poll_api"))  # the Choice below lists its values
+        budget = BudgetOptions(max_rps=kwargs.pop("max_rps"), poll_api=poll_api)
         return func(*args, budget=budget, **kwargs)
 
     decorators = [
@@ -324,8 +310,8 @@ def budget_options(func: F) -> F:
             ),
             click.option(
                 "--poll-api",
-                type=click.Choice(["get-function-configuration", "get-function"]),
-                default="get-function-configuration",
+                type=click.Choice([api.value for api in PollApi]),
+                default=PollApi.GET_FUNCTION_CONFIGURATION.value,
                 show_default=True,
                 envvar="LAMBDA_WAIT_POLL_API",
                 show_envvar=True,

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from lambda_wait.inputs import PollApi
+
 if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
 
@@ -24,7 +26,7 @@ def list_selection(
     api: LambdaApi,
     prefix: str | None,
     tags: Mapping[str, str | None] | None,
-    poll_api: str,
+    poll_api: PollApi,
 ) -> Selection:
     """What :func:`lambda_wait.api.select_functions` selects, through ``api``."""
     listed = api.list_functions()
@@ -41,7 +43,7 @@ def list_selection(
     selected: list[str] = []
     documents: dict[str, dict[str, Any]] = {}
     for name in names:
-        if poll_api == "get-function":
+        if poll_api == PollApi.GET_FUNCTION:
             doc = api.get_function(name)
             found = dict(doc.get("Tags") or {})
         else:

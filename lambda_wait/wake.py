@@ -21,7 +21,7 @@ from lambda_wait.clock import Clock, Deadline, SystemClock
 from lambda_wait.cooldown import Cooldown, CooldownStore, cooldown_key, is_cooldown_code, iso
 from lambda_wait.errors import ConflictError, ExitCode, FunctionNotReadyError
 from lambda_wait.history import HistoryStore, history_key
-from lambda_wait.inputs import FunctionRef
+from lambda_wait.inputs import FunctionRef, PollApi
 from lambda_wait.peers import Peers
 from lambda_wait.reasons import lookup
 from lambda_wait.schedule import Operation, OperationKind, PollSchedule, Prediction
@@ -59,7 +59,7 @@ class InactiveAwareWait:
         store: CooldownStore | None = None,
         policy: PollPolicy | None = None,
         listener: Listener | None = None,
-        poll_api: str = "get-function-configuration",
+        poll_api: PollApi = PollApi.GET_FUNCTION_CONFIGURATION,
         clock: Clock | None = None,
         rng: random.Random | None = None,
         schedule: PollSchedule | None = None,

@@ -12,6 +12,7 @@ import pytest
 from lambda_wait.clock import Deadline, ManualClock
 from lambda_wait.errors import ExitCode, UsageError
 from lambda_wait.inputs import FunctionRef, parse_function
+from lambda_wait.output_mode import OutputMode
 from lambda_wait.states import Assessment, FunctionSnapshot, Target, assess
 from lambda_wait.targets.mappings import MAPPINGS
 from lambda_wait.targets.provisioned import PROVISIONED
@@ -114,9 +115,12 @@ def test_a_goal_that_needs_a_qualifier_is_bad_input_before_any_client(clock: Man
         run_wait(request, connect, Sink(), clock)
 
 
-def test_status_watch_with_json_is_bad_input_without_click(clock: ManualClock) -> None:
-    request = StatusRequest(functions("shop"), watch=5.0, json_output=True)
-    with pytest.raises(UsageError, match="--watch"):
+@pytest.mark.parametrize("mode", [OutputMode.JSON, OutputMode.NDJSON])
+def test_status_watch_with_a_machine_mode_is_bad_input_naming_it(
+    clock: ManualClock, mode: OutputMode
+) -> None:
+    request = StatusRequest(functions("shop"), watch=5.0, mode=mode)
+    with pytest.raises(UsageError, match=f"cannot be combined with --output {mode.value}\\."):
         run_status(request, lambda *_: None, None, clock)  # type: ignore[arg-type]
 
 

@@ -77,6 +77,13 @@ class ApiFactory:
         return build_api(self.opts, self.budget, clock=clock, deadline=deadline)
 
 
+def attach(command: str, output: Output, *, debug: bool = False) -> None:
+    """Tell the error boundary which command runs and the output it prints through, so
+    whatever stops the command early is reported there (the demo's way in, and ours)."""
+    invocation = current_invocation()
+    invocation.command, invocation.debug, invocation.output = command, debug, output
+
+
 def run_command(opts: CommonOptions, command: str, body: CommandBody) -> int:
     """Run ``body`` with the command's :class:`Output`, show its result, and return the
     exit code. Whatever stops it early is the error boundary's
@@ -91,8 +98,7 @@ def run_command(opts: CommonOptions, command: str, body: CommandBody) -> int:
         command=command,
         clock=run_clock(),
     )
-    invocation = current_invocation()
-    invocation.command, invocation.debug, invocation.output = command, opts.debug, output
+    attach(command, output, debug=opts.debug)
     result = body(output)
     output.result(command, result)
     return int(result.exit_code)

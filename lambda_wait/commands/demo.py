@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from lambda_wait.commands._common import attach, run_clock
+
 EXAMPLES = """
 Examples:
 
@@ -46,16 +48,21 @@ def command(time_scale: float, no_color: bool) -> None:
     pipeline would get, and a canary release rolls back when its alarm fires.
     Needs the `sandbox` extra (moto).
     """
-    try:
-        from lambda_wait.sandbox import running_sandbox
-    except ImportError:  # pragma: no cover - depends on the install
-        raise click.ClickException(
-            "the demo needs the sandbox extra: pip install 'lambda-wait[sandbox]'"
-        ) from None
+    from lambda_wait.errors import LambdaWaitError
     from lambda_wait.ui.demo_view import DemoView
     from lambda_wait.ui.output import Output
 
-    view = DemoView(Output(no_color=no_color, command="demo"))
+    # Through the one error boundary, as every command: what stops the demo is printed by
+    # its output (commands/_boundary.py); its own failures are LambdaWaitErrors (exit 1).
+    output = Output(no_color=no_color, command="demo", clock=run_clock())
+    attach("demo", output)
+    try:
+        from lambda_wait.sandbox import running_sandbox
+    except ImportError:  # pragma: no cover - depends on the install
+        raise LambdaWaitError(
+            "the demo needs the sandbox extra: pip install 'lambda-wait[sandbox]'"
+        ) from None
+    view = DemoView(output)
     with running_sandbox(time_scale=time_scale) as handle, tempfile.TemporaryDirectory() as tmp:
         env = _environment(handle, Path(tmp), time_scale)
         view.intro(handle.endpoint_url, time_scale)
@@ -66,7 +73,7 @@ def command(time_scale: float, no_color: bool) -> None:
         view.summary(len(handle.calls), len(changes), len(refused))
         failed = [o for o in outcomes if o[1] != o[2]]
         if failed:
-            raise click.ClickException(f"the demo did not go as expected: {failed[0][0]}")
+            raise LambdaWaitError(f"the demo did not go as expected: {failed[0][0]}")
 
 
 def _environment(handle: Any, tmp: Path, time_scale: float) -> dict[str, str]:

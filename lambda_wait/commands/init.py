@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from lambda_wait.options import FUNCTION, CommonOptions, common_options
+from lambda_wait.options import FUNCTION_REF, CommonOptions, common_options
 
 if TYPE_CHECKING:
+    from lambda_wait.inputs import FunctionRef
     from lambda_wait.result import CommandResult
     from lambda_wait.ui.output import Output
 
@@ -25,7 +26,7 @@ Examples:
 
 
 @click.command(epilog=EXAMPLES)
-@click.argument("function", type=FUNCTION)
+@click.argument("function", type=FUNCTION_REF)
 @click.option(
     "--spec-file",
     type=click.Path(dir_okay=False, path_type=str),
@@ -45,7 +46,7 @@ Examples:
 )
 @common_options
 def command(
-    function: str,
+    function: FunctionRef,
     spec_file: str | None,
     with_env_values: bool,
     download: str | None,
@@ -60,11 +61,10 @@ def command(
     """
 
     def body(output: Output) -> CommandResult:
-        from lambda_wait.inputs import parse_function
         from lambda_wait.release.actions import init
         from lambda_wait.result import CommandResult, FunctionReport, ReleasePayload
 
-        ref = parse_function(function)
+        ref = function  # parsed once, by the argument type
         if ref.qualifier:
             from lambda_wait.errors import UsageError
 

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from lambda_wait.options import FUNCTION, CommonOptions, common_options
+from lambda_wait.options import FUNCTION_REF, CommonOptions, common_options
 
 if TYPE_CHECKING:
+    from lambda_wait.inputs import FunctionRef
     from lambda_wait.result import CommandResult
     from lambda_wait.ui.output import Output
 
@@ -25,14 +26,16 @@ Examples:
 
 
 @click.command(epilog=EXAMPLES)
-@click.argument("function", type=FUNCTION)
+@click.argument("function", type=FUNCTION_REF)
 @click.option("--alias", required=True, help="The alias to move back.")
 @click.option(
     "--to", "to", metavar="VERSION", help="The version to go to (default: the previous one)."
 )
 @click.option("--dry-run", is_flag=True, help="Say where the alias would go; change nothing.")
 @common_options
-def command(function: str, alias: str, to: str | None, dry_run: bool, opts: CommonOptions) -> int:
+def command(
+    function: FunctionRef, alias: str, to: str | None, dry_run: bool, opts: CommonOptions
+) -> int:
     """Point ALIAS back at the previous version, with no traffic weights.
 
     The previous version is the highest published version below the one the
@@ -44,12 +47,11 @@ def command(function: str, alias: str, to: str | None, dry_run: bool, opts: Comm
 
     def body(output: Output) -> CommandResult:
         from lambda_wait.deploy.reading import check_alias
-        from lambda_wait.inputs import parse_function
         from lambda_wait.release.actions import rollback
         from lambda_wait.result import CommandResult, FunctionReport, ReleasePayload
 
         check_alias(alias)
-        ref = parse_function(function)
+        ref = function  # parsed once, by the argument type
         result = rollback(build_api(opts), ref.api_name, alias, run_clock(), to=to, dry_run=dry_run)
         report = FunctionReport(ref.label, result.exit_code, message=result.lines()[0])
         payload = ReleasePayload("rollback", result.lines(), result.to_dict())

@@ -98,7 +98,7 @@ def command(
         ),
         wide=wide,
         watch=interval if watch else None,
-        json_output=opts.json,
+        mode=opts.output,
     )
     return run_command(
         opts, "status", partial(run_status, request, ApiFactory(opts, budget), clock=run_clock())

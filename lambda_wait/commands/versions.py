@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from lambda_wait.options import FUNCTION, CommonOptions, common_options
+from lambda_wait.options import FUNCTION_REF, CommonOptions, common_options
 
 if TYPE_CHECKING:
+    from lambda_wait.inputs import FunctionRef
     from lambda_wait.result import CommandResult
     from lambda_wait.ui.output import Output
 
@@ -25,7 +26,7 @@ Examples:
 
 
 @click.command(epilog=EXAMPLES)
-@click.argument("function", type=FUNCTION)
+@click.argument("function", type=FUNCTION_REF)
 @click.option(
     "--prune",
     is_flag=True,
@@ -40,7 +41,9 @@ Examples:
 )
 @click.option("--dry-run", is_flag=True, help="With --prune: say what would go; delete nothing.")
 @common_options
-def command(function: str, prune: bool, keep: int, dry_run: bool, opts: CommonOptions) -> int:
+def command(
+    function: FunctionRef, prune: bool, keep: int, dry_run: bool, opts: CommonOptions
+) -> int:
     """List FUNCTION's published versions with the aliases pointing at them (weights
     included), provisioned concurrency, code size and last modified time.
 
@@ -51,13 +54,12 @@ def command(function: str, prune: bool, keep: int, dry_run: bool, opts: CommonOp
 
     def body(output: Output) -> CommandResult:
         from lambda_wait.errors import UsageError
-        from lambda_wait.inputs import parse_function
         from lambda_wait.release.actions import versions
         from lambda_wait.result import CommandResult, FunctionReport, ReleasePayload
 
         if dry_run and not prune:
             raise UsageError("--dry-run goes with --prune: listing changes nothing anyway.")
-        ref = parse_function(function)
+        ref = function  # parsed once, by the argument type
         result = versions(build_api(opts), ref.api_name, prune=prune, keep=keep, dry_run=dry_run)
         lines = result.lines()
         report = FunctionReport(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from lambda_wait.inputs import FunctionRef
+from lambda_wait.inputs import FunctionRef, PollApi
 from lambda_wait.states import Assessment, FunctionSnapshot, Target, assess
 
-GET_FUNCTION = "get-function"
+GET_FUNCTION = PollApi.GET_FUNCTION
 
 
 class FunctionReader(Protocol):
@@ -29,7 +29,7 @@ class FunctionStateTarget:
     name = "function state"
     json_key = "snapshot"
 
-    def read(self, reader: FunctionReader, ref: FunctionRef, poll_api: str) -> FunctionSnapshot:
+    def read(self, reader: FunctionReader, ref: FunctionRef, poll_api: PollApi) -> FunctionSnapshot:
         """One read of ``ref`` through the request budget."""
         if poll_api == GET_FUNCTION:
             doc = reader.get_function(ref.api_name, ref.qualifier)

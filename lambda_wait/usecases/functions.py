@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lambda_wait.errors import FunctionNotFoundError, LambdaWaitError, UsageError
-from lambda_wait.inputs import FunctionRef, check_region, parse_function
+from lambda_wait.inputs import FunctionRef, PollApi, check_region, parse_function
 from lambda_wait.selecting import list_selection
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class FunctionsRequest:
     named: tuple[FunctionRef, ...]
     qualifier: str | None
     selection: Selecting
-    poll_api: str
+    poll_api: PollApi
     region: str | None = None
 
     def named_refs(self) -> list[FunctionRef]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from lambda_wait.clock import Clock, SystemClock
 from lambda_wait.errors import ExitCode, LambdaWaitError, UsageError, worst
+from lambda_wait.output_mode import OutputMode
 from lambda_wait.usecases.functions import FunctionsRequest, select, suggest_names
 
 if TYPE_CHECKING:
@@ -30,22 +31,23 @@ class Watching(Protocol):
 @dataclass(frozen=True)
 class StatusRequest:
     """Everything ``status`` was asked: the functions, ``--wide``, and with ``--watch``
-    how often to read again (``watch``, seconds; None: read once)."""
+    how often to read again (``watch``, seconds; None: read once), and what stdout
+    carries (``mode``: a table to redraw only in text)."""
 
     functions: FunctionsRequest
     wide: bool = False
     watch: float | None = None
-    json_output: bool = False
+    mode: OutputMode = OutputMode.TEXT
 
 
 def run_status(
     request: StatusRequest, connect: Connect, view: Watching, clock: Clock | None = None
 ) -> CommandResult:
     """Read each function once (or, with ``watch``, again and again until Ctrl-C)."""
-    if request.watch is not None and request.json_output:
+    if request.watch is not None and request.mode is not OutputMode.TEXT:
         raise UsageError(
-            "--watch redraws a table; it cannot be combined with --output json.",
-            hint="Drop --watch, or poll `lambda-wait status -o json` yourself.",
+            f"--watch redraws a table; it cannot be combined with --output {request.mode}.",
+            hint=f"Drop --watch, or poll `lambda-wait status -o {request.mode}` yourself.",
         )
     refs = request.functions.named_refs()
     api = connect(clock or SystemClock(), None)
