@@ -17,7 +17,7 @@ from click.core import ParameterSource
 
 from lambda_wait.errors import UsageError
 from lambda_wait.inputs import FunctionRef, PollApi, parse_duration, parse_function
-from lambda_wait.output_mode import OutputMode, output_help
+from lambda_wait.output_mode import CI_FORMATS, OutputMode, output_help
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -177,7 +177,7 @@ def _output_group() -> Any:
         ),
         click.option(
             "--ci-format",
-            type=click.Choice(["auto", "plain", "github"]),
+            type=click.Choice(CI_FORMATS),
             default="auto",
             show_default=True,
             envvar="LAMBDA_WAIT_CI_FORMAT",

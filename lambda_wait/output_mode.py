@@ -1,9 +1,14 @@
-"""What stdout carries: ``--output``'s modes. Pure and light (the CLI reads it for
-``--help``); each mode's renderer is registered in :mod:`lambda_wait.ui.modes`."""
+"""What stdout carries: ``--output``'s modes; and ``--ci-format``'s choices for stderr's
+progress display. Pure and light (the CLI reads it for ``--help``); each mode's renderer
+is registered in :mod:`lambda_wait.ui.modes`, each display is chosen in
+:mod:`lambda_wait.ui.display`."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+# --ci-format: auto (decided by ui.display.resolve_display), or a display by name.
+CI_FORMATS = ("auto", "plain", "github")
 
 
 class OutputMode(StrEnum):

@@ -2,9 +2,11 @@
 signal, a bug) is turned into one stderr line, the JSON envelope in JSON mode, the
 GitHub annotation in GitHub mode, and the documented exit code, here and nowhere else.
 
-:class:`~lambda_wait.cli.LazyGroup` runs every command inside :func:`boundary`;
-``run_command`` tells it (through :class:`Invocation`, the Click context's object)
-which output the command prints through and whether ``--debug`` was given. Click
+:meth:`lambda_wait.cli.LazyGroup.invoke` runs every command inside
+``interruptible()`` and ``sigterm_raises()`` and hands whatever stops it to
+:meth:`Invocation.fail`; ``run_command`` (or ``_common.attach``, the demo's way in) tells
+it, through :class:`Invocation` (the Click context's object), which output the command
+prints through and whether ``--debug`` was given. Click
 and the tool's own light modules only: ``lambda-wait --help`` imports this.
 """
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-CI_FORMATS = ("auto", "plain", "github")
+from lambda_wait.output_mode import CI_FORMATS
+
+__all__ = ["CI_FORMATS", "Display", "color_enabled", "resolve_display"]
 
 
 class Display(StrEnum):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from lambda_wait.errors import AuthError, ExitCode, LambdaWaitError, worst
 from lambda_wait.serving import combine
 from lambda_wait.serving.watch import ServingCheck, ServingSnapshot, read_serving, wait_serving
+from lambda_wait.signals import interruptible
 from lambda_wait.states import Assessment
 from lambda_wait.targets.base import Need
 from lambda_wait.targets.mappings import MAPPINGS
@@ -70,8 +71,14 @@ class ServingWaits:
         pairs = list(zip(refs, reports, strict=True))
         if len(pairs) == 1:
             return [self.one(pairs[0])]
-        with ThreadPoolExecutor(max_workers=min(MAX_THREADS, len(pairs))) as pool:
-            return list(pool.map(self.one, pairs))
+        pool = ThreadPoolExecutor(max_workers=min(MAX_THREADS, len(pairs)))
+        try:
+            # Ctrl-C or SIGTERM (or a bug) in the main thread: cancel the run's clock and API
+            # so every sleeping worker stops now, not at the deadline (as api.wait_for_functions).
+            with interruptible(self.clock, self.api):
+                return list(pool.map(self.one, pairs))
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def one(self, pair: tuple[FunctionRef, FunctionReport]) -> FunctionReport:
         ref, report = pair

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any, cast
 
 import pytest
 
-from lambda_wait.clock import Deadline, ManualClock
+from lambda_wait.clock import Deadline, ManualClock, SystemClock
 from lambda_wait.errors import AuthError, ExitCode
-from lambda_wait.inputs import parse_function
+from lambda_wait.inputs import FunctionRef, parse_function
 from lambda_wait.result import FunctionReport
 from lambda_wait.serving.watch import ServingCheck
+from lambda_wait.signals import Stopped
 from lambda_wait.states import Assessment, FunctionSnapshot, assess
 from lambda_wait.usecases.serving import ServingWaits, status_with_serving
 
@@ -88,3 +91,34 @@ def test_status_without_the_url_permission_still_shows_the_rest() -> None:
     assert report.exit_code is ExitCode.READY
     assert report.serving is not None and report.serving.mappings == ()
     assert any("get_function_url_config" in note for note in report.notes)
+
+
+class Cancellable:
+    cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def test_an_interrupt_stops_the_other_serving_waits_at_once() -> None:
+    # Ctrl-C reaches the main thread while another function's serving wait sleeps: the run's
+    # clock and API are cancelled before the pool is left, so that sleep ends now, not at
+    # the deadline (an hour here: the test would hang).
+    clock, api, asleep = SystemClock(), Cancellable(), threading.Event()
+
+    class Waits(ServingWaits):
+        def one(self, pair: tuple[FunctionRef, FunctionReport]) -> FunctionReport:
+            if pair[0].name == "first":
+                asleep.wait(5)
+                raise KeyboardInterrupt  # as Ctrl-C surfaces in the main thread's map
+            asleep.set()
+            self.clock.sleep(3600)
+            return pair[1]
+
+    waits = Waits(cast(Any, api), ServingCheck(), clock, Deadline(clock, 3600), quiet)
+    started = time.monotonic()
+    refs = [parse_function("first"), parse_function("second")]
+    with pytest.raises(Stopped):
+        waits.all(refs, [ready_report(), ready_report()])
+    assert time.monotonic() - started < 5
+    assert clock.cancelled and api.cancelled

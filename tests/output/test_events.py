@@ -191,3 +191,21 @@ def test_an_upload_reads_as_a_percentage_in_logs_and_as_bytes_in_ndjson() -> Non
         "total_bytes": 10 * 1_048_576,
         "percent": 30,
     }
+
+
+def test_ci_format_choices_are_auto_and_every_display() -> None:
+    """`--ci-format`'s choices come from output_mode.CI_FORMATS: "auto" (the live view on a
+    terminal) and each other progress display by name."""
+    import click
+
+    from lambda_wait.cli import cli
+    from lambda_wait.output_mode import CI_FORMATS
+    from lambda_wait.ui.display import Display, resolve_display
+
+    (option,) = [p for p in cli.params if p.name == "ci_format"]
+    assert isinstance(option.type, click.Choice)
+    assert list(option.type.choices) == list(CI_FORMATS)
+    assert set(CI_FORMATS) == {"auto", *(d.value for d in Display if d is not Display.LIVE)}
+    for name in CI_FORMATS:
+        chosen = resolve_display(name, stderr_is_terminal=True, env={})
+        assert chosen is (Display.LIVE if name == "auto" else Display(name))
