@@ -312,7 +312,9 @@ class LambdaApi:
         from lambda_wait.code_download import fetch_package  # checks length, zip, CodeSha256
 
         sha = str((response.get("Configuration") or {}).get("CodeSha256") or "")
-        return fetch_package(location, sha, name, timeout=timeout)
+        # Not a request through the path, but bounded by the same Deadline as its requests.
+        bounded = max(0.001, self.deadline.clamp(timeout))  # 0 would make urlopen non-blocking
+        return fetch_package(location, sha, name, timeout=bounded)
 
 
 def make_api(

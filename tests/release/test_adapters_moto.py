@@ -156,3 +156,25 @@ def test_download_code_reads_the_presigned_url_and_never_shows_it() -> None:
             api.download_code("orders")
     finally:
         server.shutdown()
+
+
+def test_download_code_is_bounded_by_the_run_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lambda_wait import code_download
+    from lambda_wait.clock import Deadline, ManualClock
+
+    asked: list[float] = []
+
+    def fetch(location: str, sha: str, name: str, *, timeout: float) -> bytes:
+        asked.append(timeout)
+        return b""
+
+    class Client:
+        def get_function(self, **_: Any) -> dict[str, Any]:
+            return {"Code": {"Location": "https://example.invalid/code.zip"}}
+
+    monkeypatch.setattr(code_download, "fetch_package", fetch)
+    api = LambdaApi(Client())
+    api.download_code("orders")
+    clock = ManualClock()
+    api.bounded_by(Deadline(clock, 7.0)).download_code("orders")
+    assert asked == [60.0, 7.0]  # the package's own time-out, then the run's 7 s left
