@@ -238,7 +238,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "lambda_wait.aws_model",
             "lambda_wait.aws_errors",
             "lambda_wait.answers",
+            "lambda_wait.aws_service",
             "lambda_wait.cloudwatch",
+            "lambda_wait.s3",
+            "lambda_wait.ecr",
+            "lambda_wait.ssm",
+            "lambda_wait.secretsmanager",
             "lambda_wait.code_download",
             "lambda_wait.cache",
             "lambda_wait.writes",
@@ -324,3 +329,20 @@ def test_modules_and_functions_stay_small() -> None:
     assert long_functions - KNOWN_LONG_FUNCTIONS == set(), f"over {MAX_FUNCTION_LINES} lines"
     stale = (KNOWN_LONG_MODULES - long_modules) | (KNOWN_LONG_FUNCTIONS - long_functions)
     assert stale == set(), "listed as known but no longer oversize: drop the entry"
+
+
+def test_the_docs_table_names_every_top_level_module_and_package() -> None:
+    """docs/architecture.md's layers table names each ``lambda_wait/x.py`` as ``x.py`` and
+    each package as ``x/`` (a package's modules are described with the package)."""
+    doc = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = doc[doc.index("## The layers") : doc.index("Import rules the tests enforce")]
+    top = {name.split(".")[1] for name in MODULES if name.count(".") >= 1}
+    packages = {
+        name.split(".")[1]
+        for name, (_, is_pkg) in MODULES.items()
+        if is_pkg and name.count(".") == 1
+    }
+    missing = {
+        name for name in top if (f"`{name}/" if name in packages else f"`{name}.py`") not in table
+    }
+    assert missing == set(), "name it in docs/architecture.md's layers table"

@@ -2,9 +2,11 @@
 watching the gates, and roll back when they fail (:mod:`lambda_wait.release.executor`).
 
 An alias that does not exist yet has no old version to shift from: it is created
-pointing at the new version, as the plain alias step does. Every alias write of the
-shift goes through the deploy's one conditional write (:func:`.alias.write_alias`, so
-:meth:`~lambda_wait.deploy.sender.Sender.mutate`), through :class:`SenderAlias`.
+pointing at the new version, as the plain alias step does (through
+:meth:`~lambda_wait.deploy.sender.Sender.mutate`). The shift's own alias writes go
+through the release model's port, :class:`~lambda_wait.release.adapters.LambdaAlias`: a
+conditional UpdateAlias with the RevisionId it last read, retried by time, read back
+when unsure (docs/architecture.md names it as the second write path).
 """
 
 from __future__ import annotations
