@@ -73,10 +73,9 @@ def command(
     Functions go Pending -> Active after a create, InProgress -> Successful after
     an update, and fail the way a scenario file or tags say (docs/sandbox.md).
     moto stores functions, IAM roles and S3 objects. Stop with Ctrl-C.
-
-    Bad input is a UsageError (exit 2) and Ctrl-C or SIGTERM a Stopped (130 or 143):
-    the error boundary (commands/_boundary.py) prints the line and decides the code.
     """
+    # Bad input is a UsageError (exit 2), Ctrl-C or SIGTERM a Stopped (130 or 143): the
+    # error boundary (commands/_boundary.py) prints the line and decides the code.
     if not time_scale > 0:
         raise click.BadParameter("must be > 0", param_hint="--time-scale")
     sandbox = _build(scenario_path, time_scale, throttling, quiet)
