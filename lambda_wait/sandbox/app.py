@@ -37,6 +37,8 @@ from lambda_wait.sandbox.faults import (
 )
 from lambda_wait.sandbox.handlers import dispatch
 from lambda_wait.sandbox.inprocess import SandboxControls
+from lambda_wait.sandbox.reads import PREFIXES as READ_PREFIXES
+from lambda_wait.sandbox.reads import denied_answer
 from lambda_wait.sandbox.routing import DATA_PLANE, LambdaRequest, is_mutating
 from lambda_wait.sandbox.scenario import Scenario
 from lambda_wait.sandbox.wsgi import (
@@ -112,6 +114,12 @@ class Sandbox(SandboxControls):
         self._chaos = ChaosTable(scenario.chaos)
         for flip in scenario.alarms:
             self._ctx.schedule_alarm(flip)
+        self.denied_reads: frozenset[str] = frozenset()
+
+    def deny_reads(self, *actions: str) -> None:
+        """Answer AccessDenied to these evidence reads (``ec2:DescribeSubnets``), as a CI
+        role without them gets; none: every read is allowed again."""
+        self.denied_reads = frozenset(actions)
 
     # --- WSGI --------------------------------------------------------------------------
 
@@ -127,6 +135,10 @@ class Sandbox(SandboxControls):
             chaotic = self._cloudwatch_chaos(environ)
             if chaotic is not None:
                 return send(chaotic, start_response)
+        if service in READ_PREFIXES:  # the evidence reads: a denied one, or moto's
+            refused = denied_answer(service, environ, read_body(environ), self.denied_reads)
+            if refused is not None:
+                return send(Response(*refused), start_response)
         if service != "lambda":
             # IAM, S3, STS, CloudWatch, /moto-api: moto unchanged.
             return self.moto_app(environ, start_response)

@@ -1,0 +1,64 @@
+"""The evidence reads at the sandbox: EC2, IAM, CloudWatch Logs, ECR, KMS and EFS are
+moto's, on the same endpoint. This module adds what moto lacks: a read the caller is
+denied (``Sandbox.deny_reads("ec2:DescribeSubnets")``, as a CI role without that
+permission gets), and IAM's SimulatePrincipalPolicy (moto has none; the sandbox denies
+it, as most CI roles are, so callers fall back to reading the role's policies)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from urllib.parse import parse_qs
+
+from lambda_wait.sandbox.wsgi import WSGIEnviron
+
+# botocore's service name (the credential scope) -> the IAM prefix of its actions.
+PREFIXES = {
+    "ec2": "ec2",
+    "iam": "iam",
+    "logs": "logs",
+    "ecr": "ecr",
+    "kms": "kms",
+    "elasticfilesystem": "elasticfilesystem",
+}
+_QUERY = frozenset({"ec2", "iam"})
+ALWAYS_DENIED = frozenset({"iam:SimulatePrincipalPolicy"})
+
+
+def action_of(service: str, environ: WSGIEnviron, body: bytes) -> str | None:
+    """The IAM action of an evidence read (``ec2:DescribeSubnets``), else None."""
+    prefix = PREFIXES.get(service)
+    if prefix is None:
+        return None
+    if service in _QUERY:
+        names = parse_qs(body.decode("utf-8", "replace")).get("Action")
+        name = names[0] if names else None
+    else:
+        target = str(environ.get("HTTP_X_AMZ_TARGET") or "")
+        name = target.rsplit(".", 1)[-1] if "." in target else None
+    return f"{prefix}:{name}" if name else None
+
+
+def denied_answer(
+    service: str, environ: WSGIEnviron, body: bytes, denied: Collection[str]
+) -> tuple[int, list[tuple[str, str]], bytes] | None:
+    """AccessDenied in the service's protocol when the read's action is denied."""
+    action = action_of(service, environ, body)
+    if action is None or (action not in denied and action not in ALWAYS_DENIED):
+        return None
+    caller = "arn:aws:sts::123456789012:assumed-role/ci/sandbox"
+    message = f"User: {caller} is not authorized to perform: {action}"
+    if service in _QUERY:
+        code = "UnauthorizedOperation" if service == "ec2" else "AccessDenied"
+        xml = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+            f"<Message>{message}</Message></Error><RequestId>sandbox</RequestId></ErrorResponse>"
+        )
+        if service == "ec2":
+            xml = (
+                f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message>"
+                "</Error></Errors><RequestID>sandbox</RequestID></Response>"
+            )
+        return 403, [("Content-Type", "text/xml")], xml.encode()
+    doc = {"__type": "AccessDeniedException", "message": message}
+    return 403, [("Content-Type", "application/x-amz-json-1.1")], json.dumps(doc).encode()
