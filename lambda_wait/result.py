@@ -19,6 +19,7 @@ from lambda_wait.states import Assessment, FunctionSnapshot
 
 if TYPE_CHECKING:
     from lambda_wait.deploy.model import DeployResult
+    from lambda_wait.evidence.model import Evidence
     from lambda_wait.serving.watch import ServingSnapshot
 
 
@@ -40,6 +41,8 @@ class FunctionReport:
     cooldown: dict[str, Any] | None = None
     # What serves its traffic besides the function: provisioned concurrency, mappings.
     serving: ServingSnapshot | None = None
+    # What the account showed about its failure (lambda_wait.evidence; --evidence off: none).
+    evidence: list[Evidence] = field(default_factory=list)
 
     def reason(self) -> DecodedReason | None:
         return None if self.assessment is None else self.assessment.reason
@@ -67,6 +70,7 @@ class FunctionReport:
             "error": error_dict(self.error),
             "notes": list(self.notes),
             "cooldown": self.cooldown,
+            "evidence": [item.to_dict() for item in self.evidence],
             # One section per registered wait target (lambda_wait.targets.registry).
             **json_sections(self.serving),
         }

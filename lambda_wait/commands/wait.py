@@ -17,6 +17,7 @@ from lambda_wait.options import (
     SelectionOptions,
     budget_options,
     common_options,
+    evidence_option,
     function_name_option,
     history_option,
     selection_options,
@@ -95,6 +96,7 @@ class GoalChoice(click.Choice[str]):
     ),
 )
 @history_option
+@evidence_option
 @selection_options
 @budget_options
 @common_options
@@ -107,6 +109,7 @@ def command(
     mappings: bool,
     wake: bool,
     no_history: bool,
+    evidence: bool,
     selection: SelectionOptions,
     budget: BudgetOptions,
     opts: CommonOptions,
@@ -144,6 +147,7 @@ def command(
         also=(MAPPINGS,) if mappings else (),
         wake=wake,
         history=not no_history,
+        evidence=evidence,
     )
     return run_command(
         opts, "wait", partial(run_wait, request, ApiFactory(opts, budget), clock=run_clock())

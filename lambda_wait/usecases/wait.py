@@ -46,6 +46,7 @@ class WaitRequest:
     also: tuple[ServingTarget[Any], ...] = ()
     wake: bool = False
     history: bool = True
+    evidence: bool = True  # --evidence: read what explains a failure
 
     def check(self) -> ServingCheck:
         """How much each serving target is needed: the goal's, and those asked for."""
@@ -84,6 +85,10 @@ def run_wait(
     reports = _wait_functions(api, refs, request, progress, deadline)
     serving = ServingWaits(api, request.check(), clock, deadline, progress.serving)
     reports = serving.all(refs, reports)
+    if request.evidence:
+        from lambda_wait.usecases.evidence import attach_evidence
+
+        attach_evidence(api, reports, deadline)
     code = worst([r.exit_code for r in reports])
     return CommandResult(code, reports, WaitPayload(request.timeout))
 
