@@ -67,7 +67,7 @@ def command(time_scale: float, no_color: bool) -> None:
         env = _environment(handle, Path(tmp), time_scale)
         view.intro(handle.endpoint_url, time_scale)
         _canary_alarm(handle)
-        outcomes = [_run_step(view, env, *step) for step in _steps()]
+        outcomes = [_run_step(view, env, *step) for step in _steps(_full_subnets(handle))]
         changes = [call for call in handle.calls if call.mutating and call.applied]
         refused = [call for call in handle.calls if call.status == 409]
         view.summary(len(handle.calls), len(changes), len(refused))
@@ -98,7 +98,22 @@ def _environment(handle: Any, tmp: Path, time_scale: float) -> dict[str, str]:
     return env
 
 
-def _steps() -> list[tuple[str, list[str], int]]:
+def _full_subnets(handle: Any) -> str:
+    """Two real subnets in the sandbox's EC2 with 1 free address each (a /28 holds 11):
+    the failing deploy's evidence reads them."""
+    ec2 = handle.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    subnets = []
+    for index, zone in enumerate(("us-east-1a", "us-east-1b")):
+        cidr = f"10.8.{index}.0/28"
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)
+        subnets.append(subnet["Subnet"]["SubnetId"])
+        for _ in range(10):
+            ec2.create_network_interface(SubnetId=subnets[-1], Description="AWS Lambda VPC ENI")
+    return ",".join(subnets)
+
+
+def _steps(full_subnets: str) -> list[tuple[str, list[str], int]]:
     """The demo's deploys: a title, the arguments and the exit code a pipeline gets."""
     example = ["--spec", str(EXAMPLE_DIR / "function.json"), "--code-dir", str(EXAMPLE_DIR / "src")]
     subnets = "subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002,subnet-0a1b2c3d4e5f60003"
@@ -111,8 +126,18 @@ def _steps() -> list[tuple[str, list[str], int]]:
             0,
         ),
         (
-            "3. A deployment that fails: the sandbox is told to run out of subnet addresses",
-            ["deploy", *example, "--function-name", "hello-broken", "--tag", FAIL_TAG],
+            "3. A deployment that fails: its subnets are out of addresses, and the evidence "
+            "shows each one's free addresses",
+            [
+                "deploy",
+                *example,
+                "--function-name",
+                "hello-broken",
+                "--subnet-id",
+                full_subnets,
+                "--tag",
+                FAIL_TAG,
+            ],
             1,
         ),
         (

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 import click
 import cloup
 
-from lambda_wait.options import DURATION, CommonOptions, common_options, history_option
+from lambda_wait.options import (
+    DURATION,
+    CommonOptions,
+    common_options,
+    evidence_option,
+    history_option,
+)
 
 if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
@@ -231,6 +237,7 @@ _SPEC = click.Path(path_type=str)
 )
 @release_options
 @history_option
+@evidence_option
 @common_options
 def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     """Create or update a function, waiting before and after every change.
@@ -284,6 +291,7 @@ def _request(opts: CommonOptions, params: dict[str, Any]) -> DeployRequest:
             params.pop("function_url_cors"),
         ),
         history=not params.pop("no_history"),
+        evidence=params.pop("evidence"),
         region=opts.region,
         flags=FlagValues(**params),
     )

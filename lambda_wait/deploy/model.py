@@ -14,6 +14,7 @@ from typing import Any, Literal
 from lambda_wait.clock import Clock
 from lambda_wait.deploy.plan import Plan
 from lambda_wait.errors import ConflictError, ExitCode, LambdaWaitError
+from lambda_wait.evidence.model import Evidence
 from lambda_wait.reasons import DecodedReason
 from lambda_wait.release.executor import ShiftProgress
 from lambda_wait.release.outcome import ShiftReport
@@ -209,6 +210,8 @@ class DeployResult:
     reason: DecodedReason | None = None
     shift: ShiftReport | None = None  # deploy --shift: how the alias moved (or went back)
     function_url: str | None = None  # deploy --function-url: the URL in place
+    # What the account showed about the failure (lambda_wait.evidence; --evidence off: none).
+    evidence: list[Evidence] = field(default_factory=list)
 
     def names(self, *statuses: StepStatus) -> list[str]:
         return [step.name for step in self.steps if step.status in statuses]

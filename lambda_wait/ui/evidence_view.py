@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lambda_wait.evidence.model import Evidence
 from lambda_wait.result import FunctionReport
 from lambda_wait.untrusted import scrub_known
 
 
-def evidence_lines(report: FunctionReport) -> list[str]:
-    """The block shown under ``report``'s failure (empty without evidence)."""
+_INDENT = " " * 14  # under the value column of a failure's rows (ui/wrap.py)
+
+
+def evidence_lines(items: Sequence[Evidence]) -> list[str]:
+    """The block shown under a failure (empty without evidence)."""
     lines: list[str] = []
-    for item in report.evidence:
-        lines.append(f"  Evidence  {item.summary}  [{item.source}]")
+    for item in items:
+        lines.append(f"  {'Evidence':<10}  {item.summary}  [{item.source}]")
         if item.unread and item.denied:
-            lines.append(f"            {item.unread}")
-        lines += [f"            {line}" for line in item.shown]
+            lines.append(_INDENT + item.unread)
+        lines += [_INDENT + line for line in item.shown]
     return [scrub_known(line) for line in lines]
 
 

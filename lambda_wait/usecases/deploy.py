@@ -56,6 +56,7 @@ class DeployRequest:
     provisioned_concurrency: int | None = None
     recreate_failed: bool = False
     history: bool = True
+    evidence: bool = True  # --evidence: read what explains a failure
     region: str | None = None  # --region: must agree with a function ARN's Region
     function_url: FunctionUrlRequest | None = None  # --function-url / --no-function-url
 
@@ -155,7 +156,12 @@ def _deploy_one(
     shift = None if alias is None else setup.shift(api, desired.name, alias)
     run = Run(clock, api.deadline, history=history_store(request.history))
     deployer = _deployer(request, api, desired, _Sinks(progress, desired.name), run, shift=shift)
-    return deployer.run()  # a signal too comes back as a result
+    result = deployer.run()  # a signal too comes back as a result
+    if request.evidence:
+        from lambda_wait.usecases.evidence import attach_deploy_evidence
+
+        attach_deploy_evidence(api, result, api.deadline)
+    return result
 
 
 def _deploy_many(
@@ -188,7 +194,13 @@ def _deploy_many(
         _deployer(request, one_api, one, _Sinks(progress, one.name, several=True), run)
         for one, one_api in zip(resolved, apis, strict=True)
     ]
-    return run_all(api, deployers, clock=clock)
+    results = run_all(api, deployers, clock=clock)
+    if request.evidence:
+        from lambda_wait.usecases.evidence import attach_deploy_evidence
+
+        for result in results:
+            attach_deploy_evidence(api, result, deadline)
+    return results
 
 
 class AwsValues:
@@ -301,4 +313,5 @@ def _report(result: DeployResult) -> FunctionReport:
         target="ready",
         elapsed=result.elapsed,
         message=None if result.error is None else result.error.message,
+        evidence=list(result.evidence),
     )

@@ -1,7 +1,7 @@
-"""Evidence on failure for the commands' use cases: each failed function's report gets
-what the account shows about its reason code (:mod:`lambda_wait.evidence`), inside the
-run's remaining deadline. Never changes a report's exit code and never raises but for
-an interrupt."""
+"""Evidence on failure for the commands' use cases: each failed function's report (or
+deploy result) gets what the account shows about its reason code
+(:mod:`lambda_wait.evidence`), inside the run's remaining deadline. Never changes an
+exit code and never raises but for an interrupt."""
 
 from __future__ import annotations
 
@@ -16,21 +16,48 @@ if TYPE_CHECKING:
 
     from lambda_wait.aws import LambdaApi
     from lambda_wait.clock import Deadline
+    from lambda_wait.deploy.model import DeployResult
+    from lambda_wait.evidence.model import Evidence
+    from lambda_wait.reasons import DecodedReason
     from lambda_wait.result import FunctionReport
+    from lambda_wait.states import FunctionSnapshot
 
 
 def attach_evidence(api: LambdaApi, reports: Sequence[FunctionReport], deadline: Deadline) -> None:
     """Add evidence to each failed report whose reason code has any."""
     for report in reports:
-        reason = report.reason()
-        if report.exit_code is ExitCode.READY or reason is None or not reason.code:
-            continue
-        snapshot = report.snapshot
-        arn = None if snapshot is None else snapshot.function_arn
-        try:
-            ref = parse_function(arn or report.function)
-        except UsageError:  # a label no read can name: nothing to read
-            continue
-        here = api.in_region(ref.region)
-        failure = Failure(ref.api_name, reason.code, ref.qualifier, snapshot=snapshot)
-        report.evidence = gather(here, failure, deadline)
+        if report.exit_code is not ExitCode.READY:
+            report.evidence = evidence_for(
+                api, report.function, report.reason(), report.snapshot, deadline
+            )
+
+
+def attach_deploy_evidence(api: LambdaApi, result: DeployResult, deadline: Deadline) -> None:
+    """Add evidence to a deploy that failed with a reason code."""
+    if result.error is None:
+        return
+    reason = result.reason
+    if reason is None and result.snapshot is not None:
+        from lambda_wait.states import assess
+
+        reason = assess(result.snapshot).reason
+    result.evidence = evidence_for(api, result.function, reason, result.snapshot, deadline)
+
+
+def evidence_for(
+    api: LambdaApi,
+    function: str,
+    reason: DecodedReason | None,
+    snapshot: FunctionSnapshot | None,
+    deadline: Deadline,
+) -> list[Evidence]:
+    """What the account shows about ``function``'s failure with ``reason``."""
+    if reason is None or not reason.code:
+        return []
+    arn = None if snapshot is None else snapshot.function_arn
+    try:
+        ref = parse_function(arn or function)
+    except UsageError:  # a label no read can name: nothing to read
+        return []
+    failure = Failure(ref.api_name, reason.code, ref.qualifier, snapshot=snapshot)
+    return gather(api.in_region(ref.region), failure, deadline)
