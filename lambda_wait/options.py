@@ -372,22 +372,6 @@ def selection_options(func: F) -> F:
     return _with_options(wrapper, decorators)  # type: ignore[no-any-return]
 
 
-def evidence_option(func: F) -> F:
-    """Add --evidence on|off; the command receives ``evidence: bool``."""
-    return click.option(
-        "--evidence",
-        type=click.Choice(["on", "off"]),
-        default="on",
-        show_default=True,
-        envvar="LAMBDA_WAIT_EVIDENCE",
-        show_envvar=True,
-        callback=lambda _ctx, _param, value: value == "on",
-        help="On a failure, read what explains it (subnets, the role, the init error in "
-        "the logs, the image, the key: docs/reason-codes.md) within what the --timeout "
-        "has left; never changes the exit code. 'off' reads nothing more.",
-    )(func)
-
-
 def history_option(func: F) -> F:
     """Add --no-history; the command receives ``no_history: bool``."""
     return click.option(

@@ -8,6 +8,7 @@ repository root after changing the catalogue; a test fails when the page is stal
 from __future__ import annotations
 
 from lambda_wait.aws_model import enum_values
+from lambda_wait.evidence.catalogue import PLANS
 from lambda_wait.reasons import (
     ALIASES,
     CATALOGUE,
@@ -62,6 +63,9 @@ def render_markdown() -> str:
         "- **Enums**: `State` = `StateReasonCode`, `Update` = `LastUpdateStatusReasonCode` "
         "(as listed by botocore's Lambda model).",
         "- Meanings marked *inferred* or *undocumented* are not stated on any AWS page.",
+        "- **Evidence on failure**: what `wait` and `deploy` read to explain the code "
+        "(`--evidence off` skips it), or why nothing would add to AWS's message; the "
+        "plans live in `lambda_wait/evidence/catalogue.py`.",
         "",
     ]
     if ALIASES:
@@ -81,6 +85,8 @@ def render_markdown() -> str:
             f"**Meaning.** {info.meaning}",
             "",
             f"**What to do.** {info.remedy}",
+            "",
+            f"**Evidence on failure.** {PLANS[info.code].describe()}",
             "",
         ]
     lines += _serving_sections()
@@ -119,6 +125,8 @@ def _entries(label: str, catalogue: dict[str, ReasonInfo]) -> list[str]:
             f"**What to do.** {info.remedy}",
             "",
         ]
+        if info.code in PLANS:
+            lines += [f"**Evidence on failure.** {PLANS[info.code].describe()}", ""]
     return lines
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from lambda_wait.errors import EXIT_CODE_MEANINGS, SEVERITY, ExitCode, UsageError, worst
+from lambda_wait.evidence.model import Evidence
 from lambda_wait.result import CommandResult, FunctionReport, StatusPayload, WaitPayload
 from lambda_wait.states import FunctionSnapshot, assess
 from lambda_wait.ui.envelope import envelope
@@ -71,10 +72,12 @@ FUNCTION_KEYS = {
     "error",
     "notes",
     "cooldown",
+    "evidence",
     "provisioned_concurrency",
     "event_source_mappings",
     "function_url",
 }
+EVIDENCE_KEYS = {"kind", "source", "summary", "lines", "denied_permission", "unread", "facts"}
 SNAPSHOT_KEYS = {
     "function_name", "function_arn", "version", "state", "state_reason", "state_reason_code",
     "last_update_status", "last_update_status_reason", "last_update_status_reason_code",
@@ -101,9 +104,11 @@ def _failed_report() -> FunctionReport:
         "LastUpdateStatusReason": "no free IPs", "Environment": {"Variables": {"K": "v"}},
     })  # fmt: skip
     assessment = assess(snap)
-    return FunctionReport(
+    report = FunctionReport(
         "orders", assessment.exit_code, snap, assessment, target="ready", elapsed=1.5, polls=3
     )
+    report.evidence = [Evidence("subnets", "ec2:DescribeSubnets", "none has 4 free addresses")]
+    return report
 
 
 def test_json_envelope_keys_are_pinned() -> None:
@@ -114,6 +119,8 @@ def test_json_envelope_keys_are_pinned() -> None:
     assert set(fn) == FUNCTION_KEYS
     assert set(fn["snapshot"]) == SNAPSHOT_KEYS
     assert set(fn["reason"]) == REASON_KEYS
+    (item,) = fn["evidence"]
+    assert set(item) == EVIDENCE_KEYS
     assert fn["reason"]["code"] == "SubnetOutOfIPAddresses" and fn["reason"]["cooldown"]
     assert fn["exit_status"] == "failed" and fn["phase"] == "update-failed"
 

@@ -16,7 +16,6 @@ from lambda_wait.options import (
     DURATION,
     CommonOptions,
     common_options,
-    evidence_option,
     history_option,
 )
 
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from lambda_wait.usecases.deploy import DeployRequest
 
 from ._common import build_api, run_clock, run_command
+from ._evidence_option import evidence_option
 from ._release import (
     CheckedRelease,
     ReleaseFlags,

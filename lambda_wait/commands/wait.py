@@ -17,7 +17,6 @@ from lambda_wait.options import (
     SelectionOptions,
     budget_options,
     common_options,
-    evidence_option,
     function_name_option,
     history_option,
     selection_options,
@@ -28,6 +27,7 @@ from lambda_wait.usecases.functions import FunctionsRequest
 from lambda_wait.usecases.wait import WaitRequest, run_wait
 
 from ._common import ApiFactory, run_clock, run_command
+from ._evidence_option import evidence_option
 
 EXAMPLES = """
 Examples:

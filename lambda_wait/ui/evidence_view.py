@@ -9,7 +9,6 @@ from lambda_wait.evidence.model import Evidence
 from lambda_wait.result import FunctionReport
 from lambda_wait.untrusted import scrub_known
 
-
 _INDENT = " " * 14  # under the value column of a failure's rows (ui/wrap.py)
 
 
