@@ -227,6 +227,7 @@ class Output:
         payload = result.payload
         if isinstance(payload, DeployPayload):
             from lambda_wait.ui.deploy_view import failure
+            from lambda_wait.ui.evidence_view import evidence_lines
 
             for one in payload.results:
                 if one.error is not None:
@@ -236,6 +237,8 @@ class Output:
                     self.end_progress()
                     self.err.print(Text("lambda-wait: error: ", style=theme.ERROR) + Text(head))
                     for line in labelled_lines(rows, self.err.width):
+                        self.err.print(Text(line))
+                    for line in evidence_lines(one.evidence):  # under what it explains
                         self.err.print(Text(line))
             return
         for report in result.reports:

@@ -198,9 +198,11 @@ class GithubRenderer(PlainRenderer):
             for line in lines:
                 self._s.raw(line)
         code = result.exit_code
+        from lambda_wait.ui.evidence_view import evidence_summary
+
         summary = github.step_summary(
             command, code, outcomes, None if error is None else error.one_line()
-        )
+        ) + evidence_summary(result.reports)
         files = (
             ("GITHUB_STEP_SUMMARY", summary),
             ("GITHUB_OUTPUT", github.format_outputs(github.step_outputs(code, outcomes))),

@@ -57,9 +57,11 @@ class TextResults:
             self._deploys(payload)
         elif isinstance(payload, WaitPayload):
             from lambda_wait.ui import tables
+            from lambda_wait.ui.evidence_view import evidence_lines
 
             for report in result.reports:
                 self._print(tables.explanation(report))
+                self._lines(evidence_lines(report.evidence))  # what the account showed
             self._print(tables.summary_table(result.reports))
         elif isinstance(payload, ReleasePayload):
             if payload.document is not None:
