@@ -24,3 +24,19 @@ def evidence_option(func: F) -> F:
         "the logs, the image, the key: docs/reason-codes.md) within what the --timeout "
         "has left; never changes the exit code. 'off' reads nothing more.",
     )(func)
+
+
+def preflight_option(func: F) -> F:
+    """Add --no-preflight; the command receives ``no_preflight: bool``."""
+    return click.option(
+        "--no-preflight",
+        "no_preflight",
+        is_flag=True,
+        envvar="LAMBDA_WAIT_NO_PREFLIGHT",
+        show_envvar=True,
+        help="Send the deploy without checking the account first (by default: the role "
+        "exists and trusts Lambda, every subnet exists and has free addresses, the "
+        "security groups exist, the zip's native files match Architectures; a problem "
+        "is exit 2 with its evidence and nothing is sent, a check it may not read is a "
+        "warning).",
+    )(func)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from lambda_wait.usecases.deploy import DeployRequest
 
 from ._common import build_api, run_clock, run_command
-from ._evidence_option import evidence_option
+from ._evidence_option import evidence_option, preflight_option
 from ._release import (
     CheckedRelease,
     ReleaseFlags,
@@ -238,6 +238,7 @@ _SPEC = click.Path(path_type=str)
 @release_options
 @history_option
 @evidence_option
+@preflight_option
 @common_options
 def command(opts: CommonOptions, release: ReleaseFlags, **params: Any) -> int:
     """Create or update a function, waiting before and after every change.
@@ -292,6 +293,7 @@ def _request(opts: CommonOptions, params: dict[str, Any]) -> DeployRequest:
         ),
         history=not params.pop("no_history"),
         evidence=params.pop("evidence"),
+        preflight=not params.pop("no_preflight"),
         region=opts.region,
         flags=FlagValues(**params),
     )

@@ -38,6 +38,7 @@ class Intent:
     provisioned_concurrency: int | None = None
     version_description: str | None = None
     function_url: FunctionUrlRequest | None = None  # --function-url / --no-function-url
+    preflight: bool = True  # check the account before anything is sent
 
 
 def plan_deploy(
@@ -52,6 +53,8 @@ def plan_deploy(
     """The plan against ``current`` (None: the function does not exist) and its steps;
     ``stores``: S3 for a package to upload, ECR to resolve an image tag to its digest."""
     name, api = sender.name, sender.api
+    if intent.preflight:
+        _preflight(sender, desired, current)
     stores = stores or CodeStores()
     desired = _pinned(sender, desired, current, stores)
     image_uri = None
@@ -133,6 +136,28 @@ def _upload_steps(
     region = sender.with_read_retries(lambda: s3.bucket_region(target.bucket))
     check_bucket_region(target.bucket, region, sender.api.region)
     return [upload_step(sender, s3, desired.code)]
+
+
+def _preflight(sender: Sender, desired: DesiredFunction, current: Config | None) -> None:
+    """Reads only, before any change: the role, the subnets and security groups, the
+    zip's native files (lambda_wait.evidence.preflight). A problem is exit 2; a check
+    the caller may not read is a note, and the deploy goes on."""
+    from lambda_wait.aws import LambdaApi
+    from lambda_wait.evidence.ec2 import Ec2Reads
+    from lambda_wait.evidence.iam import IamReads
+    from lambda_wait.evidence.preflight import check_account
+
+    api = sender.api
+    if not isinstance(api, LambdaApi):
+        return  # a fake Lambda (tests): no account behind it to read
+    config = {**(current or {}), **desired.config}
+    if desired.architectures:
+        config["Architectures"] = list(desired.architectures)
+    found = check_account(
+        Ec2Reads.beside(api), IamReads.beside(api), config, desired.code.zip_bytes
+    )
+    for warning in found.warnings:
+        sender.ledger.note(None, f"preflight: {warning.summary} ({warning.unread})")
 
 
 def _change_steps(sender: Sender, desired: DesiredFunction, plan: Plan) -> list[Step]:

@@ -91,6 +91,7 @@ class Deployer:
         peers: Peers | None = None,
         detailed_exitcode: bool = False,
         stores: CodeStores | None = None,
+        preflight: bool = True,
     ) -> None:
         self.api = api
         self.stores = stores  # S3 for a package to upload, ECR to resolve an image tag
@@ -104,6 +105,7 @@ class Deployer:
             provisioned_concurrency=provisioned_concurrency,
             function_url=function_url,
             version_description=version_description,
+            preflight=preflight,
         )
         self._shift = ShiftRecord()  # the shift step's report, for the result
         self._url = UrlRecord()  # the function URL step's, for the result

@@ -5,14 +5,13 @@ names the permission that would show more."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from lambda_wait.errors import AuthError, DeadlineReachedError, Interrupted, LambdaWaitError
 from lambda_wait.evidence.catalogue import plan_for
-from lambda_wait.evidence.model import Evidence, denied, unread
+from lambda_wait.evidence.model import Evidence, denied, denied_action, unread
 from lambda_wait.evidence.reading import Failure, Reading
 
 __all__ = ["EVIDENCE_SECONDS", "Failure", "gather"]
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from lambda_wait.clock import Deadline
 
 EVIDENCE_SECONDS = 10.0  # at most, of what the --timeout has left
-_DENIED_ACTION = re.compile(r"permission denied for ([a-z0-9-]+:[A-Za-z0-9]+)")
 
 
 def gather(api: LambdaApi, failure: Failure, deadline: Deadline) -> list[Evidence]:
@@ -46,9 +44,7 @@ def _safely(kind: str, read: Callable[[], list[Evidence]]) -> list[Evidence]:
     try:
         return read()
     except AuthError as err:
-        match = _DENIED_ACTION.search(err.message)
-        action = match.group(1) if match else "the read"
-        return [denied(kind, action, f"the {kind} evidence")]
+        return [denied(kind, denied_action(err.message), f"the {kind} evidence")]
     except Interrupted:
         raise  # Ctrl-C or SIGTERM: the run stops, evidence or not
     except DeadlineReachedError:

@@ -61,6 +61,17 @@ class Ec2Reads(ServiceReads):
             params["NextToken"] = token
         return count, False
 
+    def lambda_interface_in(self, subnet_id: str, groups: Sequence[str]) -> bool:
+        """Whether Lambda already holds a network interface in ``subnet_id`` with
+        exactly ``groups`` (one it shares with a function of the same combination)."""
+        filters = [{"Name": "subnet-id", "Values": [subnet_id]}]
+        page = self._call("describe_network_interfaces", Filters=filters)
+        wanted = set(groups)
+        return any(
+            _is_lambdas(eni) and {g.get("GroupId") for g in listed(eni, "Groups")} == wanted
+            for eni in listed(page, "NetworkInterfaces")
+        )
+
 
 def _is_lambdas(eni: dict[str, Any]) -> bool:
     return eni.get("InterfaceType") == "lambda" or str(eni.get("Description", "")).startswith(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,3 +61,12 @@ def denied(kind: str, action: str, what: str) -> Evidence:
 def unread(kind: str, source: str, why: str) -> Evidence:
     """A read that did not happen or failed for another reason than a permission."""
     return Evidence(kind, source, f"not read: {why}", unread=why)
+
+
+_DENIED_ACTION = re.compile(r"permission denied for ([a-z0-9-]+:[A-Za-z0-9]+)")
+
+
+def denied_action(message: str) -> str:
+    """The IAM action an AuthError's message names (the call path's wording)."""
+    match = _DENIED_ACTION.search(message)
+    return match.group(1) if match else "the read"

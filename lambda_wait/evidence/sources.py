@@ -17,6 +17,7 @@ from lambda_wait.evidence.kms import EfsReads, KmsReads
 from lambda_wait.evidence.logs import LogsReads, log_group
 from lambda_wait.evidence.model import Evidence
 from lambda_wait.evidence.needs import needed_actions
+from lambda_wait.evidence.preflight import MIN_FREE_ADDRESSES
 from lambda_wait.evidence.services import MissingResourceError
 from lambda_wait.untrusted import scrub_known
 
@@ -25,9 +26,8 @@ if TYPE_CHECKING:
 
 LAMBDA_ENI_QUOTA = 250  # Lambda's default per-VPC quota of Hyperplane ENIs (adjustable)
 LOG_WINDOW = 900.0  # seconds of logs read before the failure when its start is unknown
-# Lambda needs a few free addresses per subnet and security-group combination (its
-# Hyperplane ENIs); fewer than this and a new combination can fail.
-FEW_ADDRESSES = 4
+# What a subnet needs to take the function: preflight's threshold, justified there.
+FEW_ADDRESSES = MIN_FREE_ADDRESSES
 _SECRET = re.compile(
     r"(AKIA|ASIA)[A-Z0-9]{16}"
     r"|(?i:(?:secret|password|passwd|token|api[_-]?key)\s*[=:]\s*)\S+"

@@ -57,6 +57,7 @@ class DeployRequest:
     recreate_failed: bool = False
     history: bool = True
     evidence: bool = True  # --evidence: read what explains a failure
+    preflight: bool = True  # --no-preflight: send without checking the account first
     region: str | None = None  # --region: must agree with a function ARN's Region
     function_url: FunctionUrlRequest | None = None  # --function-url / --no-function-url
 
@@ -287,6 +288,7 @@ def _deployer(
         peers=run.peers,
         # S3 and ECR on the function's path and in its Region (a client only when used).
         stores=CodeStores(S3Api.beside(api), EcrApi.beside(api)),
+        preflight=request.preflight,
     )
 
 

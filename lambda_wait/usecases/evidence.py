@@ -36,6 +36,10 @@ def attach_deploy_evidence(api: LambdaApi, result: DeployResult, deadline: Deadl
     """Add evidence to a deploy that failed with a reason code."""
     if result.error is None:
         return
+    found = getattr(result.error, "evidence", None)  # a preflight's: already read
+    if isinstance(found, list):
+        result.evidence = found
+        return
     reason = result.reason
     if reason is None and result.snapshot is not None:
         from lambda_wait.states import assess

@@ -37,7 +37,7 @@ def wait(sandbox: SandboxHandle, *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def broken(sandbox: SandboxHandle) -> list[str]:
-    return vpc_function(sandbox, "broken", enis=9, tags=FAIL_TAGS)
+    return vpc_function(sandbox, "broken", enis=10, tags=FAIL_TAGS)
 
 
 def test_text_shows_the_evidence_under_the_failure(
@@ -46,7 +46,7 @@ def test_text_shows_the_evidence_under_the_failure(
     code, out, _ = wait(sandbox)
     assert code == 1
     assert "Evidence    1 of 2 subnets could take the function" in out
-    assert f"{broken[0]} (us-east-1a, 10.0.1.0/28): 2 free, too few" in out
+    assert f"{broken[0]} (us-east-1a, 10.0.1.0/28): 1 free, too few" in out
     assert out.index("What to do") < out.index("Evidence")
 
 
@@ -64,7 +64,7 @@ def test_json_carries_typed_evidence(sandbox: SandboxHandle, broken: list[str]) 
     (item,) = fn["evidence"]
     assert item["kind"] == "subnets" and item["source"] == "ec2:DescribeSubnets"
     free = {s["subnet_id"]: s["free_addresses"] for s in item["facts"]["subnets"]}
-    assert free == {broken[0]: 2, broken[1]: 251}
+    assert free == {broken[0]: 1, broken[1]: 251}
 
 
 def test_a_denied_read_is_said_and_changes_nothing(
@@ -87,4 +87,4 @@ def test_github_step_summary_has_an_evidence_section(
     assert code == 1
     text = summary.read_text()
     assert "### Evidence" in text
-    assert f"- `{broken[0]} (us-east-1a, 10.0.1.0/28): 2 free, too few`" in text
+    assert f"- `{broken[0]} (us-east-1a, 10.0.1.0/28): 1 free, too few`" in text
