@@ -37,8 +37,9 @@ from lambda_wait.sandbox.faults import (
 )
 from lambda_wait.sandbox.handlers import dispatch
 from lambda_wait.sandbox.inprocess import SandboxControls
+from lambda_wait.sandbox.handlers.functions import _ensure_role as ensure_role
+from lambda_wait.sandbox.reads import ACCOUNT, denied_answer, role_read
 from lambda_wait.sandbox.reads import PREFIXES as READ_PREFIXES
-from lambda_wait.sandbox.reads import denied_answer
 from lambda_wait.sandbox.routing import DATA_PLANE, LambdaRequest, is_mutating
 from lambda_wait.sandbox.scenario import Scenario
 from lambda_wait.sandbox.wsgi import (
@@ -136,9 +137,13 @@ class Sandbox(SandboxControls):
             if chaotic is not None:
                 return send(chaotic, start_response)
         if service in READ_PREFIXES:  # the evidence reads: a denied one, or moto's
-            refused = denied_answer(service, environ, read_body(environ), self.denied_reads)
+            body = read_body(environ)
+            refused = denied_answer(service, environ, body, self.denied_reads)
             if refused is not None:
                 return send(Response(*refused), start_response)
+            role = role_read(service, body) if self._ctx.auto_create_roles else None
+            if role is not None:
+                ensure_role(self._ctx, environ, f"arn:aws:iam::{ACCOUNT}:role/{role}")
         if service != "lambda":
             # IAM, S3, STS, CloudWatch, /moto-api: moto unchanged.
             return self.moto_app(environ, start_response)

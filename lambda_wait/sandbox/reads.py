@@ -23,6 +23,7 @@ PREFIXES = {
 }
 _QUERY = frozenset({"ec2", "iam"})
 ALWAYS_DENIED = frozenset({"iam:SimulatePrincipalPolicy"})
+ACCOUNT = "123456789012"  # moto's default account
 
 
 def action_of(service: str, environ: WSGIEnviron, body: bytes) -> str | None:
@@ -46,7 +47,7 @@ def denied_answer(
     action = action_of(service, environ, body)
     if action is None or (action not in denied and action not in ALWAYS_DENIED):
         return None
-    caller = "arn:aws:sts::123456789012:assumed-role/ci/sandbox"
+    caller = f"arn:aws:sts::{ACCOUNT}:assumed-role/ci/sandbox"
     message = f"User: {caller} is not authorized to perform: {action}"
     if service in _QUERY:
         code = "UnauthorizedOperation" if service == "ec2" else "AccessDenied"
@@ -62,3 +63,15 @@ def denied_answer(
         return 403, [("Content-Type", "text/xml")], xml.encode()
     doc = {"__type": "AccessDeniedException", "message": message}
     return 403, [("Content-Type", "application/x-amz-json-1.1")], json.dumps(doc).encode()
+
+
+def role_read(service: str, body: bytes) -> str | None:
+    """The role name a GetRole asks for (the sandbox creates roles on first use when it
+    auto-creates them: preflight's GetRole sees the role CreateFunction would make)."""
+    if service != "iam":
+        return None
+    form = parse_qs(body.decode("utf-8", "replace"))
+    if form.get("Action") != ["GetRole"]:
+        return None
+    names = form.get("RoleName")
+    return names[0] if names else None
