@@ -177,7 +177,10 @@ def logs(reading: Reading) -> list[Evidence]:
     except MissingResourceError:
         return [Evidence("logs", "logs:FilterLogEvents", f"log group {group} does not exist")]
     lines = tuple(_SECRET.sub(_masked, scrub_known(line)) for line in found)
-    summary = f"{len(lines)} error lines in {group}" if lines else f"no error lines in {group}"
+    count = (
+        f"{len(lines)} error line{'' if len(lines) == 1 else 's'}" if lines else "no error lines"
+    )
+    summary = f"{count} in {group}"
     return [Evidence("logs", "logs:FilterLogEvents", summary, lines, facts=(("log_group", group),))]
 
 
