@@ -67,7 +67,7 @@ def command(time_scale: float, no_color: bool) -> None:
         env = _environment(handle, Path(tmp), time_scale)
         view.intro(handle.endpoint_url, time_scale)
         _canary_alarm(handle)
-        outcomes = [_run_step(view, env, *step) for step in _steps(_network(handle))]
+        outcomes = [_run_step(view, env, *step) for step in _steps(_full_subnets(handle))]
         changes = [call for call in handle.calls if call.mutating and call.applied]
         refused = [call for call in handle.calls if call.status == 409]
         view.summary(len(handle.calls), len(changes), len(refused))
@@ -98,40 +98,27 @@ def _environment(handle: Any, tmp: Path, time_scale: float) -> dict[str, str]:
     return env
 
 
-def _network(handle: Any) -> dict[str, str]:
-    """A VPC in the sandbox's EC2: three roomy subnets and a security group for the
-    function (its preflight reads them), and two with 1 free address each (a /28 holds
-    11) for the failing deploy, whose evidence reads them."""
+def _full_subnets(handle: Any) -> str:
+    """Two subnets in the sandbox's EC2 with 1 free address each (a /28 holds 11): the
+    failing deploy's evidence reads them."""
     ec2 = handle.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
-    zones = ("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1a", "us-east-1b")
     subnets = []
-    for index, zone in enumerate(zones):
-        cidr = f"10.8.{index}.0/{24 if index < 3 else 28}"
+    for index, zone in enumerate(("us-east-1a", "us-east-1b")):
+        cidr = f"10.8.{index}.0/28"
         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)
         subnets.append(subnet["Subnet"]["SubnetId"])
-        for _ in range(10 if index >= 3 else 0):
+        for _ in range(10):
             ec2.create_network_interface(SubnetId=subnets[-1], Description="AWS Lambda VPC ENI")
-    group = ec2.create_security_group(GroupName="hello-vpc", Description="demo", VpcId=vpc)
-    return {
-        "two": ",".join(subnets[:2]),
-        "three": ",".join(subnets[:3]),
-        "full": ",".join(subnets[3:]),
-        "group": str(group["GroupId"]),
-    }
+    return ",".join(subnets)
 
 
-def _steps(network: dict[str, str]) -> list[tuple[str, list[str], int]]:
+def _steps(full_subnets: str) -> list[tuple[str, list[str], int]]:
     """The demo's deploys: a title, the arguments and the exit code a pipeline gets."""
-    spec = ["--spec", str(EXAMPLE_DIR / "function.json"), "--code-dir", str(EXAMPLE_DIR / "src")]
-    example = [*spec, "--security-group-id", network["group"]]
-    subnets = network["three"]
+    example = ["--spec", str(EXAMPLE_DIR / "function.json"), "--code-dir", str(EXAMPLE_DIR / "src")]
+    subnets = "subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002,subnet-0a1b2c3d4e5f60003"
     return [
-        (
-            "1. Create a function in a VPC: Pending -> Active",
-            ["deploy", *example, "--subnet-id", network["two"]],
-            0,
-        ),
+        ("1. Create a function in a VPC: Pending -> Active", ["deploy", *example], 0),
         (
             "2. Update it: attach a third subnet (InProgress -> Successful), then publish "
             "version 1 behind the alias 'live'",
@@ -148,7 +135,7 @@ def _steps(network: dict[str, str]) -> list[tuple[str, list[str], int]]:
                 "--function-name",
                 "hello-broken",
                 "--subnet-id",
-                network["full"],
+                full_subnets,
                 "--no-preflight",
                 "--tag",
                 FAIL_TAG,
@@ -169,8 +156,6 @@ def _steps(network: dict[str, str]) -> list[tuple[str, list[str], int]]:
                 "canary:10:4s",
                 "--alarm",
                 CANARY_ALARM,
-                "--subnet-id",
-                subnets,
             ],
             10,
         ),

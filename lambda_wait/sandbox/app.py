@@ -38,6 +38,7 @@ from lambda_wait.sandbox.faults import (
 from lambda_wait.sandbox.handlers import dispatch
 from lambda_wait.sandbox.inprocess import SandboxControls
 from lambda_wait.sandbox.handlers.functions import _ensure_role as ensure_role
+from lambda_wait.sandbox.network import ensure_named
 from lambda_wait.sandbox.reads import ACCOUNT, denied_answer, role_read
 from lambda_wait.sandbox.reads import PREFIXES as READ_PREFIXES
 from lambda_wait.sandbox.routing import DATA_PLANE, LambdaRequest, is_mutating
@@ -116,6 +117,8 @@ class Sandbox(SandboxControls):
         for flip in scenario.alarms:
             self._ctx.schedule_alarm(flip)
         self.denied_reads: frozenset[str] = frozenset()
+        # Subnets and security groups a function names exist (lambda_wait.sandbox.network).
+        self.auto_create_network = True
 
     def deny_reads(self, *actions: str) -> None:
         """Answer AccessDenied to these evidence reads (``ec2:DescribeSubnets``), as a CI
@@ -144,6 +147,8 @@ class Sandbox(SandboxControls):
             role = role_read(service, body) if self._ctx.auto_create_roles else None
             if role is not None:
                 ensure_role(self._ctx, environ, f"arn:aws:iam::{ACCOUNT}:role/{role}")
+            if service == "ec2" and self.auto_create_network:
+                ensure_named(region, body)
         if service != "lambda":
             # IAM, S3, STS, CloudWatch, /moto-api: moto unchanged.
             return self.moto_app(environ, start_response)

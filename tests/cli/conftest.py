@@ -19,6 +19,18 @@ def zip_bytes() -> bytes:
     return buf.getvalue()
 
 
+LAMBDA_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
 @pytest.fixture
 def moto_function(aws_env: None) -> Iterator[str]:
     """A function created in moto (which reports it Active/Successful at once)."""
@@ -29,7 +41,7 @@ def moto_function(aws_env: None) -> Iterator[str]:
         iam = boto3.client("iam", region_name="us-east-1")
         role = iam.create_role(
             RoleName="lambda-role",
-            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
+            AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),  # deploy's preflight reads it
         )["Role"]["Arn"]
         boto3.client("lambda", region_name="us-east-1").create_function(
             FunctionName="happy-fn",

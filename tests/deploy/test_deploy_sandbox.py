@@ -29,11 +29,10 @@ def test_create_plain_then_noop_redeploy_makes_no_mutating_call(
 def test_create_in_a_vpc_waits_for_active(
     deploy: Deploy, sandbox: SandboxHandle, src: Path
 ) -> None:
-    # Made-up subnets (the sandbox's EC2 has none): preflight would refuse them.
     args = base_args(
         "in-vpc", src, "--subnet-id", "subnet-1,subnet-2", "--security-group-id", "sg-1"
     )
-    run = deploy(*args, "-o", "json", "--no-preflight")
+    run = deploy(*args, "-o", "json")
     assert run.code == 0, run.stderr
     doc = run.json()
     assert doc["deploy"]["action"] == "create" and doc["deploy"]["applied"] == ["create"]
@@ -42,7 +41,7 @@ def test_create_in_a_vpc_waits_for_active(
     # Redeploying with the subnets in another order changes nothing.
     sandbox.sandbox.reset_calls()
     args = base_args("in-vpc", src, "--subnet-id", "subnet-2", "--subnet-id", "subnet-1")
-    assert deploy(*args, "--security-group-id", "sg-1", "--no-preflight").code == 0
+    assert deploy(*args, "--security-group-id", "sg-1").code == 0
     assert sandbox.sandbox.mutating_calls(applied_only=False) == []
 
 

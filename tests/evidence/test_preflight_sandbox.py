@@ -92,6 +92,7 @@ def test_a_full_subnet_is_exit_2_and_nothing_is_sent(
 
 
 def test_missing_subnet_and_group_are_problems(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    sandbox.sandbox.auto_create_network = False  # else the sandbox makes what is named
     role = sandbox.ensure_role()
     args = ["--subnet-id", "subnet-0000000000000dead", "--security-group-id", "sg-00000dead"]
     code, doc = deploy(sandbox, tmp_path, "--role", role, *args)
@@ -124,6 +125,7 @@ def test_a_denied_read_is_a_warning_and_the_deploy_goes_on(
 
 
 def test_no_preflight_sends_it_anyway(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    sandbox.sandbox.auto_create_network = False
     args = ["--subnet-id", "subnet-0000000000000dead", "--security-group-id", "sg-00000dead"]
     code, _ = deploy(
         sandbox, tmp_path, "--role", sandbox.ensure_role(), *args, "--no-preflight", "--dry-run"
@@ -173,3 +175,13 @@ def test_a_zip_for_the_other_architecture_is_exit_2(
     assert code == 2
     (item,) = doc["functions"][0]["evidence"]
     assert item["kind"] == "package" and item["facts"]["files"] == ["native.so"]
+
+
+def test_the_sandbox_makes_the_subnets_and_groups_a_function_names(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    args = ["--subnet-id", "subnet-0a1b2c3d4e5f60001", "--security-group-id", "sg-0a1b2c3d4e5f6"]
+    code, _ = deploy(sandbox, tmp_path, "--role", sandbox.ensure_role(), *args, "--dry-run")
+    assert code == 0
+    subnets = sandbox.client("ec2").describe_subnets(SubnetIds=["subnet-0a1b2c3d4e5f60001"])
+    assert subnets["Subnets"][0]["AvailableIpAddressCount"] == 251
