@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from lambda_wait.errors import LambdaWaitError
+from lambda_wait.errors import AuthError, LambdaWaitError
 from lambda_wait.evidence.ec2 import Ec2Reads, Subnet
-from lambda_wait.evidence.ecr import EcrReads, ImageRef
+from lambda_wait.evidence.ecr import EcrPolicyReads, architectures, policy_line
 from lambda_wait.evidence.iam import IamReads, lacking
 from lambda_wait.evidence.kms import EfsReads, KmsReads
 from lambda_wait.evidence.logs import LogsReads, log_group
@@ -192,40 +192,40 @@ def _masked(match: re.Match[str]) -> str:
 
 def image(reading: Reading) -> list[Evidence]:
     """Whether the image exists in ECR, for which architecture, and whether Lambda may pull."""
-    code = reading.function().get("Code") or {}
-    uri = str(code.get("ImageUri") or "")
-    ref = ImageRef.parse(uri)
+    from lambda_wait.deploy.stores import parse_image_uri
+    from lambda_wait.ecr import EcrApi
+
+    # The image URI only (never the zip's presigned URL): one GetFunction of its own.
+    uri = reading.api.get_function_image_uri(reading.failure.function) or ""
+    ref = parse_image_uri(uri)
     if ref is None:
         return [Evidence("image", "ecr:BatchGetImage", f"not an ECR image URI: {uri or '(none)'}")]
-    ecr = EcrReads.beside(reading.api.in_region(ref.region))
+    here = reading.api.in_region(ref.region)
     try:
-        found = ecr.image(ref)
-    except MissingResourceError as err:
+        found = EcrApi.beside(here).image(
+            ref.account, ref.repository, tag=ref.tag, digest=ref.digest
+        )
+    except LambdaWaitError as err:
+        if isinstance(err, AuthError):
+            raise
         return [Evidence("image", "ecr:BatchGetImage", f"not in ECR: {err.message}")]
-    wanted = tuple(reading.configuration().get("Architectures") or ("x86_64",))
     if found is None:
         return [Evidence("image", "ecr:BatchGetImage", f"{uri}: no such tag or digest in ECR")]
-    arch = ", ".join(found.architectures) or "not stated by the manifest"
-    lines = [
-        f"digest {found.digest}",
-        f"image architectures: {arch}; function: {', '.join(wanted)}",
-    ]
+    digest, manifest = found
+    offered = architectures(manifest)
+    wanted = tuple(reading.configuration().get("Architectures") or ("x86_64",))
+    shown = ", ".join(offered) or "not stated by the manifest"
+    lines = [f"digest {digest}", f"image architectures: {shown}; function: {', '.join(wanted)}"]
     try:
-        pull = ecr.lambda_may_pull(ref)
-        lines.append(
-            {
-                None: "no repository policy (same-account pulls need none)",
-                True: "the repository policy lets Lambda pull",
-                False: "the repository policy does not name Lambda",
-            }[pull]
-        )
+        pull = EcrPolicyReads.beside(here).lambda_may_pull(ref.account, ref.repository)
     except MissingResourceError:
-        lines.append("no repository policy (same-account pulls need none)")
-    mismatch = bool(found.architectures) and not set(wanted) & set(found.architectures)
+        pull = None
+    lines.append(policy_line(pull))
+    mismatch = bool(offered) and not set(wanted) & set(offered)
     summary = f"{uri} exists" + (" but for another architecture" if mismatch else "")
     facts = (
-        ("digest", found.digest),
-        ("architectures", list(found.architectures)),
+        ("digest", digest),
+        ("architectures", list(offered)),
         ("architecture_mismatch", mismatch),
     )
     return [Evidence("image", "ecr:BatchGetImage", summary, tuple(lines), facts=facts)]

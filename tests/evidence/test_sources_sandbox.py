@@ -14,6 +14,7 @@ from lambda_wait.aws_path import AwsCallPath
 from lambda_wait.clock import Deadline, SystemClock
 from lambda_wait.evidence.collect import Failure, gather
 from lambda_wait.sandbox.server import SandboxHandle
+from tests.deploy.test_image_sandbox import push
 
 SERVICES = ("lambda", "ec2", "iam", "logs", "ecr", "kms")
 
@@ -147,3 +148,36 @@ def test_no_time_left_reads_nothing(sandbox: SandboxHandle) -> None:
 @pytest.mark.parametrize("code", ["Creating", "InternalError", "NotACode"])
 def test_codes_without_evidence_read_nothing(sandbox: SandboxHandle, code: str) -> None:
     assert collect(sandbox, "anything", code) == []
+
+
+def test_image_evidence_reads_the_digest_its_architecture_and_the_policy(
+    sandbox: SandboxHandle,
+) -> None:
+    ecr = sandbox.client("ecr")
+    uri = ecr.create_repository(repositoryName="app")["repository"]["repositoryUri"]
+    index = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [
+            {
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "size": 500,
+                "digest": "sha256:" + "a" * 64,
+                "platform": {"architecture": "arm64", "os": "linux"},
+            }
+        ],
+    }
+    push(sandbox, "app", "v1", "first")  # moto's Lambda takes a single-platform image
+    sandbox.client("lambda").create_function(
+        FunctionName="ev-image",
+        Role=sandbox.ensure_role(),
+        PackageType="Image",
+        Code={"ImageUri": f"{uri}:v1"},
+    )
+    # Then the tag moves to an index that offers arm64 only (the function is x86_64).
+    ecr.put_image(repositoryName="app", imageManifest=json.dumps(index), imageTag="v1")
+    [item] = collect(sandbox, "ev-image", "InvalidImage")[:1]
+    facts = dict(item.facts)
+    assert facts["architectures"] == ["arm64"] and facts["architecture_mismatch"] is True
+    assert item.summary == f"{uri}:v1 exists but for another architecture"
+    assert "no repository policy (same-account pulls need none)" in item.shown
