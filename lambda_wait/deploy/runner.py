@@ -111,8 +111,7 @@ class Deployer:
         self._url = UrlRecord()  # the function URL step's, for the result
         self.desired = desired
         remember_secrets(_env_values(desired))  # masked in every output
-        self.alias = alias
-        self.dry_run = dry_run
+        self.alias, self.dry_run = alias, dry_run
         self.detailed_exitcode = detailed_exitcode  # a dry run's changes: exit 11
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
