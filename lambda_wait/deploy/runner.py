@@ -114,8 +114,7 @@ class Deployer:
         self.alias, self.dry_run = alias, dry_run
         self.detailed_exitcode = detailed_exitcode  # a dry run's changes: exit 11
         self.timeout = timeout
-        self.retry = retry or RetryPolicy()
-        self.poll = poll
+        self.retry, self.poll = retry or RetryPolicy(), poll
         self.clock = clock or SystemClock()
         self.rng = rng or random.Random()
         self.wait_listener, self.cooldowns = wait_listener, cooldowns
