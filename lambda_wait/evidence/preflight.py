@@ -156,7 +156,8 @@ def _native(package: bytes, architecture: str) -> list[Evidence]:
         Evidence(
             "package",
             "-",
-            f"{len(wrong)} native files in the zip are not {architecture}: the function "
+            f"{len(wrong)} native file{'' if len(wrong) == 1 else 's'} in the zip "
+            f"{'is' if len(wrong) == 1 else 'are'} not {architecture}: the function "
             "would fail at init with 'exec format error' or an import error",
             lines,
             facts=(("architecture", architecture), ("files", [f.path for f in wrong])),
