@@ -24,7 +24,7 @@ from lambda_wait.sandbox.cloudwatch import (
     cloudwatch_operation,
 )
 from lambda_wait.sandbox.context import Context
-from lambda_wait.sandbox.errors import ApiError
+from lambda_wait.sandbox.errors import ApiError, UnknownFunctionError
 from lambda_wait.sandbox.faults import (
     ChaosRule,
     ChaosTable,
@@ -38,6 +38,7 @@ from lambda_wait.sandbox.faults import (
 from lambda_wait.sandbox.handlers import dispatch
 from lambda_wait.sandbox.inprocess import SandboxControls
 from lambda_wait.sandbox.handlers.functions import _ensure_role as ensure_role
+from lambda_wait.sandbox.init_logs import ensure_init_log, log_group_read
 from lambda_wait.sandbox.network import ensure_named
 from lambda_wait.sandbox.reads import ACCOUNT, denied_answer, role_read
 from lambda_wait.sandbox.reads import PREFIXES as READ_PREFIXES
@@ -149,6 +150,8 @@ class Sandbox(SandboxControls):
                 ensure_role(self._ctx, environ, f"arn:aws:iam::{ACCOUNT}:role/{role}")
             if service == "ec2" and self.auto_create_network:
                 ensure_named(region, body)
+            if service == "logs":
+                self._init_log(region, body)
         if service != "lambda":
             # IAM, S3, STS, CloudWatch, /moto-api: moto unchanged.
             return self.moto_app(environ, start_response)
@@ -159,6 +162,20 @@ class Sandbox(SandboxControls):
             return start_response(status, [*headers, scale], *rest)
 
         return self._lambda(environ, paced, region)
+
+    def _init_log(self, region: str, body: bytes) -> None:
+        """A read of the log group of a function that failed at init finds its error."""
+        name = log_group_read(body)
+        if name is None:
+            return
+        try:
+            state = self.function_state(name, region)
+        except UnknownFunctionError:
+            return
+        code = state.get("StateReasonCode") or state.get("LastUpdateStatusReasonCode")
+        if isinstance(code, str) and code.startswith("FunctionError"):
+            reason = state.get("StateReason") or state.get("LastUpdateStatusReason")
+            ensure_init_log(region, name, code, reason)
 
     @property
     def moto_app(self) -> WSGIApp:

@@ -181,3 +181,15 @@ def test_image_evidence_reads_the_digest_its_architecture_and_the_policy(
     assert facts["architectures"] == ["arm64"] and facts["architecture_mismatch"] is True
     assert item.summary == f"{uri}:v1 exists but for another architecture"
     assert "no repository policy (same-account pulls need none)" in item.shown
+
+
+def test_an_init_failure_in_the_sandbox_writes_its_error_to_the_log_group(
+    sandbox: SandboxHandle,
+) -> None:
+    sandbox.create_function(
+        "ev-init", tags={"lambda-wait-sandbox:create": "fail:FunctionError.RuntimeInitError"}
+    )
+    sandbox.wait_until("ev-init", state="Failed", timeout=10)
+    [item] = collect(sandbox, "ev-init", "FunctionError.RuntimeInitError")
+    assert item.summary == "3 error lines in /aws/lambda/ev-init"
+    assert item.shown[0].startswith("[ERROR] Runtime.ImportModuleError")
