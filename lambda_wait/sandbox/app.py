@@ -36,9 +36,9 @@ from lambda_wait.sandbox.faults import (
     retry_after_header,
 )
 from lambda_wait.sandbox.handlers import dispatch
-from lambda_wait.sandbox.inprocess import SandboxControls
 from lambda_wait.sandbox.handlers.functions import _ensure_role as ensure_role
 from lambda_wait.sandbox.init_logs import ensure_init_log, log_group_read
+from lambda_wait.sandbox.inprocess import SandboxControls
 from lambda_wait.sandbox.network import ensure_named
 from lambda_wait.sandbox.reads import ACCOUNT, denied_answer, role_read
 from lambda_wait.sandbox.reads import PREFIXES as READ_PREFIXES
