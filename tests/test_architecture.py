@@ -242,6 +242,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "lambda_wait.cloudwatch",
             "lambda_wait.s3",
             "lambda_wait.ecr",
+            # The evidence reads and the deploy's preflight over the call path.
+            "lambda_wait.evidence",
             "lambda_wait.ssm",
             "lambda_wait.secretsmanager",
             "lambda_wait.code_download",

@@ -4,11 +4,43 @@ deploy's ECR adapter, :class:`lambda_wait.ecr.EcrApi`, shared with this package.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from lambda_wait.evidence.services import ECR, ServiceReads
 
 _ARCH = {"amd64": "x86_64", "arm64": "arm64"}  # the manifest's names -> Lambda's
+_IMAGE_URI = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
+    r"(?P<repo>[^:@]+)(?::(?P<tag>[^@]+))?(?:@(?P<digest>sha256:[0-9a-f]{64}))?$"
+)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An ECR image URI's parts (a tag defaults to ``latest``)."""
+
+    account: str
+    region: str
+    repository: str
+    tag: str | None
+    digest: str | None
+
+    @classmethod
+    def parse(cls, uri: str) -> ImageRef | None:
+        """The parts, or None for a URI that is not ECR's."""
+        match = _IMAGE_URI.match(uri)
+        if match is None:
+            return None
+        tag, digest = match["tag"], match["digest"]
+        return cls(
+            match["account"],
+            match["region"],
+            match["repo"],
+            tag or (None if digest else "latest"),
+            digest,
+        )
 
 
 class EcrPolicyReads(ServiceReads):

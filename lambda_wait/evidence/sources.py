@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambda_wait.errors import AuthError, LambdaWaitError
 from lambda_wait.evidence.ec2 import Ec2Reads, Subnet
-from lambda_wait.evidence.ecr import EcrPolicyReads, architectures, policy_line
+from lambda_wait.evidence.ecr import EcrPolicyReads, ImageRef, architectures, policy_line
 from lambda_wait.evidence.iam import IamReads, lacking
 from lambda_wait.evidence.kms import EfsReads, KmsReads
 from lambda_wait.evidence.logs import LogsReads, log_group
@@ -192,12 +192,11 @@ def _masked(match: re.Match[str]) -> str:
 
 def image(reading: Reading) -> list[Evidence]:
     """Whether the image exists in ECR, for which architecture, and whether Lambda may pull."""
-    from lambda_wait.deploy.stores import parse_image_uri
     from lambda_wait.ecr import EcrApi
 
     # The image URI only (never the zip's presigned URL): one GetFunction of its own.
     uri = reading.api.get_function_image_uri(reading.failure.function) or ""
-    ref = parse_image_uri(uri)
+    ref = ImageRef.parse(uri)
     if ref is None:
         return [Evidence("image", "ecr:BatchGetImage", f"not an ECR image URI: {uri or '(none)'}")]
     here = reading.api.in_region(ref.region)
