@@ -38,20 +38,38 @@ def safe_file_stem(name: str) -> str:
 
 def fetch_package(location: str, code_sha256: str, name: str, *, timeout: float = 60.0) -> bytes:
     """The package at ``location``, checked against its length, zip format and hash."""
-    try:
-        with urllib.request.urlopen(location, timeout=timeout) as answer:
-            declared = answer.headers.get("Content-Length")
-            kind = answer.headers.get("Content-Type") or "no Content-Type"
-            data: bytes = answer.read(MAX_CODE_DOWNLOAD + 1)  # never a huge body whole
-    except (OSError, ValueError, http.client.HTTPException) as err:  # IncompleteRead too
-        reason = getattr(err, "reason", None) or type(err).__name__
-        raise AwsUnavailableError(f"could not download the code of {name}: {reason}") from None
+    data, declared, kind = download(location, MAX_CODE_DOWNLOAD, f"the code of {name}", timeout)
     if len(data) > MAX_CODE_DOWNLOAD:
         raise UnexpectedAnswerError(
             f"the code package of {name} is over {MAX_CODE_DOWNLOAD >> 20} MB, more than "
             "Lambda holds (250 MB unzipped): not downloaded"
         )
     check_package(data, declared, kind, code_sha256, name)
+    return data
+
+
+def download(location: str, limit: int, what: str, timeout: float) -> tuple[bytes, str | None, str]:
+    """(at most ``limit`` + 1 bytes of the body, its Content-Length, its Content-Type) of a
+    presigned URL; a network failure is AwsUnavailableError naming ``what``, never the URL."""
+    try:
+        with urllib.request.urlopen(location, timeout=timeout) as answer:
+            declared = answer.headers.get("Content-Length")
+            kind = answer.headers.get("Content-Type") or "no Content-Type"
+            data: bytes = answer.read(limit + 1)  # never a huge body whole
+    except (OSError, ValueError, http.client.HTTPException) as err:  # IncompleteRead too
+        reason = getattr(err, "reason", None) or type(err).__name__
+        raise AwsUnavailableError(f"could not download {what}: {reason}") from None
+    return data, declared, kind
+
+
+def fetch_blob(location: str, what: str, *, limit: int, timeout: float = 30.0) -> bytes:
+    """A small blob (an image's config) at ``location``: whole (its Content-Length, when
+    given, matches) and at most ``limit`` bytes, else UnexpectedAnswerError."""
+    data, declared, _ = download(location, limit, what, timeout)
+    if len(data) > limit:
+        raise UnexpectedAnswerError(f"{what} is over {limit} bytes: not read")
+    if declared is not None and declared.strip().isdigit() and int(declared) != len(data):
+        raise UnexpectedAnswerError(f"{what} was cut short ({len(data)} of {declared} bytes)")
     return data
 
 

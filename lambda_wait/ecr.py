@@ -1,5 +1,6 @@
 """ECR's typed adapter for container-image deploys: BatchGetImage (a tag's digest and
-manifest) and ListImages (the repository's tags, for a tag that does not resolve).
+manifest), ListImages (the repository's tags, for a tag that does not resolve) and
+GetDownloadUrlForLayer (a single-platform image's config blob, for its architecture).
 
 Thin, as every service's adapter is: :class:`EcrApi` hands each request to the one call
 path (:mod:`lambda_wait.aws_path`), which budgets it, bounds it by the run's Deadline,
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lambda_wait.answers import PageGuard
 from lambda_wait.aws_errors import ServiceErrors
 from lambda_wait.aws_path import AwsCallPath, Quota, Service
-from lambda_wait.errors import LambdaWaitError, UsageError
+from lambda_wait.errors import LambdaWaitError, UnexpectedAnswerError, UsageError
 
 if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
@@ -27,6 +28,9 @@ ACCEPTED_MEDIA_TYPES = [
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.oci.image.index.v1+json",
 ]
+
+# An image config is a few KB (its history grows it); more is not a config.
+MAX_CONFIG = 1024 * 1024
 
 
 class ImageNotFoundError(LambdaWaitError):
@@ -42,7 +46,7 @@ def _ecr_specific(code: str, message: str, params: Mapping[str, Any]) -> LambdaW
             f"ECR repository {repository!r} does not exist: {message}",
             hint="Check --image-uri's repository, its account and Region.",
         )
-    if code == "ImageNotFoundException":
+    if code in ("ImageNotFoundException", "LayersNotFoundException"):
         return ImageNotFoundError(f"image not found in {repository!r}: {message}")
     return None
 
@@ -102,6 +106,25 @@ class EcrApi:
                 return found, _manifest(image.get("imageManifest"))
         return None
 
+    def config_architecture(
+        self, registry: str | None, repository: str, config_digest: str
+    ) -> str:
+        """The ``architecture`` (amd64, arm64) in the image config blob ``config_digest``:
+        GetDownloadUrlForLayer's presigned URL (a secret: never returned, logged or put in
+        an error), fetched as ``init --download`` fetches code, bounded by the Deadline."""
+        params: dict[str, Any] = {"repositoryName": repository, "layerDigest": config_digest}
+        if registry:
+            params["registryId"] = registry
+        answer = self._call("get_download_url_for_layer", **params)
+        location = str(answer.get("downloadUrl") or "")
+        if not location.startswith(("https://", "http://")):
+            raise UnexpectedAnswerError("GetDownloadUrlForLayer gave no download URL")
+        from lambda_wait.code_download import fetch_blob
+
+        bounded = max(0.001, self.path.deadline.clamp(30.0))  # 0: urlopen non-blocking
+        data = fetch_blob(location, "the image's config", limit=MAX_CONFIG, timeout=bounded)
+        return _blob_architecture(data)
+
     def tags(self, registry: str | None, repository: str) -> list[str]:
         """Every tag in the repository (ListImages, paged)."""
         params: dict[str, Any] = {"repositoryName": repository, "filter": {"tagStatus": "TAGGED"}}
@@ -116,6 +139,18 @@ class EcrApi:
             if token is None:
                 return found
             params["nextToken"] = token
+
+
+def _blob_architecture(data: bytes) -> str:
+    """The ``architecture`` of an image config blob (UnexpectedAnswerError if none)."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        value = None
+    found = value.get("architecture") if isinstance(value, dict) else None
+    if not isinstance(found, str) or not found:
+        raise UnexpectedAnswerError("the image's config names no architecture")
+    return found
 
 
 def _manifest(text: Any) -> dict[str, Any]:

@@ -112,6 +112,8 @@ def _pinned(
     resolved = sender.with_read_retries(lambda: resolve_image(ecr, uri, str(architecture), region))
     if resolved is None:  # not an ECR URI: Lambda judges it
         return desired
+    if resolved.warning is not None:
+        sender.ledger.note(None, f"image: {resolved.warning}")
     pinned = CodeSource(
         "image",
         f"image {uri} = {resolved.digest} ({resolved.note})",

@@ -16,7 +16,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from lambda_wait.errors import AuthError, UsageError
+from lambda_wait.errors import (
+    AuthError,
+    AwsUnavailableError,
+    InvalidRequestError,
+    LambdaWaitError,
+    UnexpectedAnswerError,
+    UsageError,
+)
 
 
 class ObjectStore(Protocol):
@@ -49,6 +56,10 @@ class ImageRegistry(Protocol):
     ) -> tuple[str, dict[str, Any]] | None: ...
 
     def tags(self, registry: str | None, repository: str) -> list[str]: ...
+
+    def config_architecture(
+        self, registry: str | None, repository: str, config_digest: str
+    ) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,7 @@ class ResolvedImage:
     uri: str
     digest: str
     note: str  # what was checked about its platform
+    warning: str | None = None  # a check that could not be made (the deploy goes on)
 
     @property
     def sha256(self) -> str:
@@ -174,7 +186,53 @@ def resolve_image(
     if name.digest and digest != name.digest:
         digest = name.digest
     child, note = platform_of(manifest, architecture, uri)
-    return ResolvedImage(uri, name.pinned(child or digest), child or digest, note)
+    if child is not None:
+        return ResolvedImage(uri, name.pinned(child), child, note)
+    note, warning = single_platform(registry, name, manifest, architecture, uri)
+    return ResolvedImage(uri, name.pinned(digest), digest, note, warning)
+
+
+# What a config that cannot be read costs: the check, never the deploy.
+_UNREAD = (AuthError, AwsUnavailableError, UnexpectedAnswerError, InvalidRequestError)
+
+
+def single_platform(
+    registry: ImageRegistry,
+    name: ImageName,
+    manifest: Mapping[str, Any],
+    architecture: str,
+    uri: str,
+) -> tuple[str, str | None]:
+    """(what was checked, a warning or None) for a single-platform image: its config
+    blob's architecture against ``architecture``; a mismatch is exit 2."""
+    config = manifest.get("config")
+    config_digest = config.get("digest") if isinstance(config, dict) else None
+    if not isinstance(config_digest, str) or not config_digest:
+        return "a single-platform image (its manifest names no config: not checked)", None
+    try:
+        found = registry.config_architecture(name.account, name.repository, config_digest)
+    except _UNREAD as err:
+        if isinstance(err, AuthError):
+            why = "ecr:GetDownloadUrlForLayer is denied (grant it to check it)"
+        else:
+            why = f"its config could not be read ({_reason(err)})"
+        return "a single-platform image (architecture not checked)", (
+            f"the architecture of image {uri} was not checked: {why}"
+        )
+    wanted = PLATFORMS.get(architecture, architecture)
+    if found != wanted:
+        runs = next((k for k, v in PLATFORMS.items() if v == found), found)
+        raise UsageError(
+            f"image {uri} is linux/{found}, the function's Architectures is {architecture}: "
+            "Lambda could not run it.",
+            hint=f"Deploy with --architecture {runs}, or rebuild the image with "
+            f"--platform linux/{wanted} and push it.",
+        )
+    return f"a single-platform linux/{found} image", None
+
+
+def _reason(err: LambdaWaitError) -> str:
+    return err.message[:160]
 
 
 def platform_of(manifest: Mapping[str, Any], architecture: str, uri: str) -> tuple[str | None, str]:
