@@ -106,9 +106,7 @@ class EcrApi:
                 return found, _manifest(image.get("imageManifest"))
         return None
 
-    def config_architecture(
-        self, registry: str | None, repository: str, config_digest: str
-    ) -> str:
+    def config_architecture(self, registry: str | None, repository: str, config_digest: str) -> str:
         """The ``architecture`` (amd64, arm64) in the image config blob ``config_digest``:
         GetDownloadUrlForLayer's presigned URL (a secret: never returned, logged or put in
         an error), fetched as ``init --download`` fetches code, bounded by the Deadline."""

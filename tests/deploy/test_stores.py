@@ -18,7 +18,7 @@ from lambda_wait.deploy.stores import (
     resolve_image,
     same_object,
 )
-from lambda_wait.errors import AuthError, UsageError
+from lambda_wait.errors import AuthError, AwsUnavailableError, UsageError
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 DIGEST = "sha256:" + "a" * 64
@@ -144,3 +144,44 @@ def test_an_image_in_another_regions_ecr_is_exit_2_before_any_read() -> None:
     with pytest.raises(UsageError, match="in ECR in eu-west-1, the function in us-east-1"):
         resolve_image(registry, f"{HOST}/app:v1", "x86_64", "us-east-1")
     assert resolve_image(registry, f"{HOST}/app:v1", "x86_64", "eu-west-1") is not None
+
+
+SINGLE = {"schemaVersion": 2, "config": {"digest": "sha256:" + "c" * 64}}
+
+
+class Configured(Registry):
+    """A registry whose single-platform image's config says ``arch`` (or raises it)."""
+
+    def __init__(self, arch: str | Exception) -> None:
+        super().__init__({"v1": DIGEST}, SINGLE)
+        self.arch = arch
+        self.asked: list[str] = []
+
+    def config_architecture(self, registry: str | None, repository: str, digest: str) -> str:
+        self.asked.append(digest)
+        if isinstance(self.arch, Exception):
+            raise self.arch
+        return self.arch
+
+
+def test_a_single_platform_images_architecture_is_checked_against_the_functions() -> None:
+    arm = Configured("arm64")
+    resolved = resolve_image(arm, f"{HOST}/app:v1", "arm64")
+    assert resolved is not None and resolved.note == "a single-platform linux/arm64 image"
+    assert resolved.warning is None and arm.asked == ["sha256:" + "c" * 64]
+    with pytest.raises(UsageError) as caught:
+        resolve_image(Configured("amd64"), f"{HOST}/app:v1", "arm64")
+    line = caught.value.one_line()
+    assert "is linux/amd64, the function's Architectures is arm64" in line
+    assert "--architecture x86_64" in line and "--platform linux/arm64" in line
+    with pytest.raises(UsageError) as other:
+        resolve_image(Configured("arm64"), f"{HOST}/app:v1", "x86_64")
+    assert "--architecture arm64" in other.value.one_line()
+
+
+def test_a_config_that_cannot_be_read_is_a_warning_naming_the_permission() -> None:
+    denied = resolve_image(Configured(AuthError("no")), f"{HOST}/app:v1", "x86_64")
+    assert denied is not None and denied.uri == f"{HOST}/app@{DIGEST}"
+    assert denied.warning is not None and "ecr:GetDownloadUrlForLayer" in denied.warning
+    down = resolve_image(Configured(AwsUnavailableError("timed out")), f"{HOST}/app:v1", "arm64")
+    assert down is not None and down.warning is not None and "timed out" in down.warning
