@@ -37,6 +37,7 @@ from lambda_wait.sandbox.faults import (
 )
 from lambda_wait.sandbox.handlers import dispatch
 from lambda_wait.sandbox.handlers.functions import _ensure_role as ensure_role
+from lambda_wait.sandbox.image_configs import ImageConfigs
 from lambda_wait.sandbox.init_logs import ensure_init_log, log_group_read
 from lambda_wait.sandbox.inprocess import SandboxControls
 from lambda_wait.sandbox.network import ensure_named
@@ -120,6 +121,12 @@ class Sandbox(SandboxControls):
         self.denied_reads: frozenset[str] = frozenset()
         # Subnets and security groups a function names exist (lambda_wait.sandbox.network).
         self.auto_create_network = True
+        # ECR config blobs served through GetDownloadUrlForLayer (moto lacks it).
+        self.image_configs = ImageConfigs()
+
+    def put_image_config(self, body: bytes) -> str:
+        """Hold an image config blob ECR serves; its digest, for a manifest's config."""
+        return self.image_configs.put(body)
 
     def deny_reads(self, *actions: str) -> None:
         """Answer AccessDenied to these evidence reads (``ec2:DescribeSubnets``), as a CI
@@ -130,8 +137,10 @@ class Sandbox(SandboxControls):
 
     def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
+        answer = self.image_configs.blob(path)  # an ECR config's download URL
         if control.is_control_path(path):
             answer = control.handle_control(self, environ, path, read_body(environ))
+        if answer is not None:
             return send(answer, start_response)
         service, region = scope(environ)
         with self._lock:
@@ -145,6 +154,9 @@ class Sandbox(SandboxControls):
             refused = denied_answer(service, environ, body, self.denied_reads)
             if refused is not None:
                 return send(Response(*refused), start_response)
+            served = self.image_configs.layer_url(environ, body) if service == "ecr" else None
+            if served is not None:
+                return send(served, start_response)
             role = role_read(service, body) if self._ctx.auto_create_roles else None
             if role is not None:
                 ensure_role(self._ctx, environ, f"arn:aws:iam::{ACCOUNT}:role/{role}")
