@@ -5,7 +5,8 @@
 
 Pushes an image to the sandbox's ECR, creates a function from its tag, deploys the
 unchanged tag again, moves the tag to a new image and deploys again, then asks for a
-tag that is not there. Prints each run's time and the requests per service. Asserts
+tag that is not there, and deploys a linux/arm64 image to the x86_64 function (its
+config blob read through GetDownloadUrlForLayer: exit 2, nothing sent). Prints each run's time and the requests per service. Asserts
 nothing.
 """
 
@@ -29,11 +30,13 @@ def main() -> None:
         repo = sandbox.client("ecr").create_repository(repositoryName="app")
         uri = str(repo["repository"]["repositoryUri"])
         push(sandbox, "app", "v1", "first")
+        push(sandbox, "app", "arm", "third", arch="arm64")
         runs = (
             ("create from tag v1", "v1", None),
             ("unchanged tag v1 again", "v1", None),
             ("tag v1 moved to a new image", "v1", "second"),
             ("missing tag v2", "v2", None),
+            ("linux/arm64 image for the x86_64 function", "arm", None),
         )
         for title, tag, new_layer in runs:
             if new_layer:
