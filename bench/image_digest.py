@@ -6,8 +6,8 @@
 Pushes an image to the sandbox's ECR, creates a function from its tag, deploys the
 unchanged tag again, moves the tag to a new image and deploys again, then asks for a
 tag that is not there, and deploys a linux/arm64 image to the x86_64 function (its
-config blob read through GetDownloadUrlForLayer: exit 2, nothing sent). Prints each run's time and the requests per service. Asserts
-nothing.
+config blob read through GetDownloadUrlForLayer: exit 2, nothing sent). Prints each
+run's time and the requests per service. Asserts nothing.
 """
 
 from __future__ import annotations
