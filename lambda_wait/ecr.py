@@ -123,6 +123,21 @@ class EcrApi:
         data = fetch_blob(location, "the image's config", limit=MAX_CONFIG, timeout=bounded)
         return _blob_architecture(data)
 
+    def digest_tags(self, registry: str | None, repository: str, digest: str) -> list[str]:
+        """The tags that name the image ``digest`` (DescribeImages; none if absent)."""
+        params: dict[str, Any] = {
+            "repositoryName": repository,
+            "imageIds": [{"imageDigest": digest}],
+        }
+        if registry:
+            params["registryId"] = registry
+        try:
+            answer = self._call("describe_images", **params)
+        except ImageNotFoundError:
+            return []
+        details = answer.get("imageDetails") or []
+        return sorted({str(tag) for d in details for tag in d.get("imageTags") or []})
+
     def tags(self, registry: str | None, repository: str) -> list[str]:
         """Every tag in the repository (ListImages, paged)."""
         params: dict[str, Any] = {"repositoryName": repository, "filter": {"tagStatus": "TAGGED"}}

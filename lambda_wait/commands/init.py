@@ -69,11 +69,14 @@ def command(
             from lambda_wait.errors import UsageError
 
             raise UsageError(f"init reads $LATEST: give {ref.name} without a qualifier.")
+        from lambda_wait.ecr import EcrApi
+
         api = build_api(opts)
         result = init(
             api,
             ref.api_name,
             urls=api,
+            images=EcrApi.beside(api),  # an image's tag beside its digest
             spec_file=spec_file,
             with_env_values=with_env_values,
             download=download,

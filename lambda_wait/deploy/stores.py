@@ -62,6 +62,12 @@ class ImageRegistry(Protocol):
     ) -> str: ...
 
 
+class ImageTags(Protocol):
+    """The tags of an image (:meth:`lambda_wait.ecr.EcrApi.digest_tags`), for ``init``."""
+
+    def digest_tags(self, registry: str | None, repository: str, digest: str) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class CodeStores:
     """The stores one deploy may use (None: that kind of code cannot be deployed)."""
@@ -174,8 +180,9 @@ def resolve_image(
             "Lambda pulls images only from the function's Region.",
             hint=f"Push the image to a repository in {function_region} (or replicate it).",
         )
+    tag = None if name.digest else name.tag  # REPO:TAG@DIGEST: the digest is what is deployed
     try:
-        found = registry.image(name.account, name.repository, tag=name.tag, digest=name.digest)
+        found = registry.image(name.account, name.repository, tag=tag, digest=name.digest)
     except AuthError:
         if name.digest is None:
             raise  # a tag cannot be deployed unresolved: its hint says what to grant
@@ -255,6 +262,23 @@ def platform_of(manifest: Mapping[str, Any], architecture: str, uri: str) -> tup
         hint=f"Build and push a linux/{wanted} image, or deploy with --architecture "
         f"{'arm64' if wanted == 'amd64' else 'x86_64'}.",
     )
+
+
+def with_tag(images: ImageTags, uri: str) -> str:
+    """``REPO:TAG@sha256:...`` for an ECR image pinned by digest when one tag names it
+    (``latest`` only when it is the only one): the spec deploys the same bytes and says
+    which tag they came from. Else ``uri`` unchanged (no tag, several, or unreadable)."""
+    name = parse_image_uri(uri)
+    if name is None or name.digest is None or name.tag is not None:
+        return uri
+    try:
+        tags = images.digest_tags(name.account, name.repository, name.digest)
+    except (*_UNREAD, UsageError):
+        return uri
+    named = [t for t in tags if t != "latest"] or tags
+    if len(named) != 1:
+        return uri
+    return f"{name.host}/{name.repository}:{named[0]}@{name.digest}"
 
 
 def _missing(registry: ImageRegistry, name: ImageName, uri: str) -> UsageError:

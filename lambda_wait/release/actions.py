@@ -13,6 +13,7 @@ from typing import Any
 
 from lambda_wait.clock import Clock
 from lambda_wait.deploy.reading import check_output_file
+from lambda_wait.deploy.stores import ImageTags, with_tag
 from lambda_wait.errors import (
     AuthError,
     ExitCode,
@@ -324,16 +325,21 @@ def init(
     with_env_values: bool = False,
     download: str | None = None,
     urls: UrlReader | None = None,
+    images: ImageTags | None = None,
 ) -> InitResult:
     """Build the spec of a live function; with ``download``, fetch its zip there too;
-    with ``urls``, its function URL (on the function) as the spec's "FunctionUrl"."""
+    with ``urls``, its function URL (on the function) as the spec's "FunctionUrl"; with
+    ``images``, an image pinned by digest also names the tag it came from."""
     if spec_file is not None:
         check_output_file(Path(spec_file), f"--spec-file {spec_file}")
     answer = api.get_function(function)
     config = answer.get("Configuration") or {}
     name = str(config.get("FunctionName") or function)
     if config.get("PackageType") == "Image":
-        answer = {**answer, "Code": {"ImageUri": api.get_function_image_uri(function)}}
+        uri = api.get_function_image_uri(function)
+        if uri and images is not None:  # REPO@DIGEST -> REPO:TAG@DIGEST (its one tag)
+            uri = with_tag(images, uri)
+        answer = {**answer, "Code": {"ImageUri": uri}}
     zip_path: str | None = None
     code_file: str | None = None
     if download is not None:

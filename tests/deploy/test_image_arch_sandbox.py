@@ -1,11 +1,17 @@
 """A single-platform image's architecture, read from its config blob at the sandbox's ECR
 (GetDownloadUrlForLayer, then its URL): a mismatch with Architectures is exit 2 before
-anything is sent; a config the caller may not read is a warning and the deploy goes on."""
+anything is sent; a config the caller may not read is a warning and the deploy goes on.
+``init`` writes an image pinned by digest with its tag (``REPO:TAG@DIGEST``)."""
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from lambda_wait.cli import cli
 from lambda_wait.sandbox import SandboxHandle
 from tests.deploy.conftest import Deploy
 from tests.deploy.test_image_sandbox import push
@@ -56,3 +62,21 @@ def test_a_config_the_caller_may_not_read_is_a_warning_and_the_deploy_goes_on(
     (warning,) = [x for x in notes.lines if x.startswith("image:")]
     assert f"the architecture of image {repo}:v1 was not checked" in warning
     assert "ecr:GetDownloadUrlForLayer is denied" in warning
+
+
+def test_init_writes_the_digest_with_its_tag_and_deploy_reads_it_back_unchanged(
+    sandbox: SandboxHandle, deploy: Deploy, repo: str, tmp_path: Path
+) -> None:
+    digest = push(sandbox, "app", "v1", "first")
+    assert deploy("--function-name", "img", "--image-uri", f"{repo}:v1", "--role", ROLE).code == 0
+    init = CliRunner().invoke(cli, ["init", "img"], catch_exceptions=False)
+    assert init.exit_code == 0, init.stderr
+    spec = json.loads(init.stdout)
+    assert spec["Code"] == {"ImageUri": f"{repo}:v1@{digest}"}  # the bytes, and their tag
+
+    path = tmp_path / "img.json"
+    path.write_text(json.dumps(spec))
+    before = len(sandbox.calls)
+    again = deploy("--spec", str(path))
+    assert again.code == 0, again.stderr
+    assert [c.operation for c in sandbox.calls[before:] if c.mutating] == []

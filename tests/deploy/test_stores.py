@@ -17,6 +17,7 @@ from lambda_wait.deploy.stores import (
     platform_of,
     resolve_image,
     same_object,
+    with_tag,
 )
 from lambda_wait.errors import AuthError, AwsUnavailableError, UsageError
 
@@ -185,3 +186,33 @@ def test_a_config_that_cannot_be_read_is_a_warning_naming_the_permission() -> No
     assert denied.warning is not None and "ecr:GetDownloadUrlForLayer" in denied.warning
     down = resolve_image(Configured(AwsUnavailableError("timed out")), f"{HOST}/app:v1", "arm64")
     assert down is not None and down.warning is not None and "timed out" in down.warning
+
+
+class Tagged:
+    """ImageTags over a list (or an error)."""
+
+    def __init__(self, tags: list[str] | Exception) -> None:
+        self.tags = tags
+
+    def digest_tags(self, registry: str | None, repository: str, digest: str) -> list[str]:
+        if isinstance(self.tags, Exception):
+            raise self.tags
+        return self.tags
+
+
+def test_init_names_the_one_tag_of_a_pinned_image_and_otherwise_keeps_the_digest() -> None:
+    pinned = f"{HOST}/app@{DIGEST}"
+    assert with_tag(Tagged(["v1"]), pinned) == f"{HOST}/app:v1@{DIGEST}"
+    assert with_tag(Tagged(["latest", "v1"]), pinned) == f"{HOST}/app:v1@{DIGEST}"
+    assert with_tag(Tagged(["latest"]), pinned) == f"{HOST}/app:latest@{DIGEST}"
+    assert with_tag(Tagged(["v1", "v2"]), pinned) == pinned  # which one: not guessed
+    assert with_tag(Tagged([]), pinned) == pinned
+    assert with_tag(Tagged(AuthError("denied")), pinned) == pinned
+    assert with_tag(Tagged(["v1"]), f"{HOST}/app:v0") == f"{HOST}/app:v0"
+    assert with_tag(Tagged(["v1"]), "docker.io/x@" + DIGEST) == "docker.io/x@" + DIGEST
+
+
+def test_a_tag_beside_a_digest_deploys_the_digest_even_when_the_tag_has_moved() -> None:
+    registry = Registry({"v1": ARM, "old": DIGEST})  # v1 now names another image
+    resolved = resolve_image(registry, f"{HOST}/app:v1@{DIGEST}", "x86_64")
+    assert resolved is not None and resolved.uri == f"{HOST}/app@{DIGEST}"
