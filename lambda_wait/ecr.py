@@ -1,6 +1,7 @@
 """ECR's typed adapter for container-image deploys: BatchGetImage (a tag's digest and
 manifest), ListImages (the repository's tags, for a tag that does not resolve) and
-GetDownloadUrlForLayer (a single-platform image's config blob, for its architecture).
+GetDownloadUrlForLayer (a single-platform image's config blob, for its architecture) and
+DescribeImages (the tags of a digest, for ``init``).
 
 Thin, as every service's adapter is: :class:`EcrApi` hands each request to the one call
 path (:mod:`lambda_wait.aws_path`), which budgets it, bounds it by the run's Deadline,
