@@ -1,5 +1,5 @@
 """ECR's typed adapter for container-image deploys: BatchGetImage (a tag's digest and
-manifest), ListImages (the repository's tags, for a tag that does not resolve) and
+manifest), ListImages (the repository's tags, for a tag that does not resolve),
 GetDownloadUrlForLayer (a single-platform image's config blob, for its architecture) and
 DescribeImages (the tags of a digest, for ``init``).
 
