@@ -58,3 +58,6 @@ class BotocoreRequestModel:
 
     def members(self, operation: str) -> tuple[str, ...]:
         return operation_members(operation)
+
+    def runtimes(self) -> tuple[str, ...]:
+        return enum_values("Runtime")

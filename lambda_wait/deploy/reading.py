@@ -5,13 +5,14 @@ environment variable names and size, alias names. Pure apart from reading files.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
 import select
 import stat
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,6 +25,10 @@ class RequestModel(Protocol):
     def validate(self, operation: str, params: Mapping[str, Any], *, where: str) -> None: ...
 
     def members(self, operation: str) -> tuple[str, ...]: ...
+
+    def runtimes(self) -> tuple[str, ...]:
+        """The runtime identifiers Lambda accepts (the model's ``Runtime`` enum)."""
+        ...
 
 
 ENV_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
@@ -206,8 +211,8 @@ def load_spec(path: str | Path, env: Mapping[str, str]) -> dict[str, Any]:
     text = read_text(p, where)
     try:
         data = json.loads(text)
-    except ValueError as err:
-        raise UsageError(f"{where} is not valid JSON: {err}.") from None
+    except json.JSONDecodeError as err:
+        raise json_error(text, err, where) from None
     if not isinstance(data, dict):
         raise UsageError(
             f"{where}: expected a JSON object in CreateFunction's request shape "
@@ -215,6 +220,35 @@ def load_spec(path: str | Path, env: Mapping[str, str]) -> dict[str, Any]:
         )
     result: dict[str, Any] = drop_nulls(expand_variables(data, env, where=where))
     return result
+
+
+_STRING_VALUE = re.compile(r'(:\s*)"(?:[^"\\]|\\.)*"?')
+
+
+def json_error(text: str, err: json.JSONDecodeError, where: str) -> UsageError:
+    """Where the JSON breaks, as a person would point at it: the line and column of the
+    mistake (a trailing comma is the comma's line, not the next one's ``}``) and the
+    line itself, its string values masked (a spec holds environment values)."""
+    pos, problem = err.pos, err.msg
+    if not text.strip():
+        return UsageError(f"{where} is empty: a spec is a JSON object.")
+    before = text[:pos].rstrip()
+    if before.endswith(",") and text[pos : pos + 1] in "}]":
+        pos = len(before) - 1
+        problem = f"a trailing comma before {text[err.pos]!r} (JSON allows none)"
+    elif before and pos >= len(text.rstrip()):  # the file ends inside an object or array
+        pos = len(before) - 1
+        problem = f"the file ends too early ({err.msg}: a missing '}}' or ']'?)"
+    line_no = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    lines = text.splitlines()
+    line = lines[line_no - 1] if line_no <= len(lines) else ""
+    shown = _STRING_VALUE.sub(r'\1"***"', line.strip())
+    return UsageError(
+        f"{where} is not valid JSON: line {line_no}, column {column}: {problem}: {shown}"
+        if shown
+        else f"{where} is not valid JSON: line {line_no}, column {column}: {problem}."
+    )
 
 
 def parse_key_value(text: str, *, what: str) -> tuple[str, str]:
@@ -288,6 +322,22 @@ def check_alias(alias: str) -> None:
         )
 
 
+def check_keys(spec: Mapping[str, Any], known: Sequence[str], *, where: str) -> None:
+    """A key CreateFunction does not take is one line with the closest keys it does."""
+    for key in spec:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+        if not close:  # a different case is a typo too: "memorysize"
+            close = [k for k in known if k.lower() == key.lower()]
+        guess = f" Did you mean {' or '.join(repr(k) for k in close)}?" if close else ""
+        raise UsageError(
+            f"{where}: {key!r} is not a CreateFunction key.{guess}",
+            hint="The spec takes CreateFunction's request keys "
+            "(aws lambda create-function --generate-cli-skeleton).",
+        )
+
+
 def read_spec(
     path: str | None, function_name: str | None, model: RequestModel, env: Mapping[str, str]
 ) -> tuple[dict[str, Any], Path, str]:
@@ -304,6 +354,7 @@ def read_spec(
     code_in_spec = spec.get("Code")
     if code_in_spec is not None and not isinstance(code_in_spec, dict):
         raise UsageError(f'{where}: "Code" must be an object.')
+    check_keys(spec, model.members("CreateFunction"), where=where)
     shaped = dict(spec)
     shaped.pop("FunctionUrl", None)  # lambda-wait's own key (deploy --function-url's)
     shaped.setdefault("FunctionName", function_name or "placeholder")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from lambda_wait.deploy.reading import (
     parse_key_value,
     read_spec,
 )
+from lambda_wait.deploy.runtimes import check_runtime
 from lambda_wait.deploy.source import (
     CodeSource,
     s3_source,
@@ -91,6 +93,7 @@ class DesiredFunction:
     env_sources: Mapping[str, str] = field(default_factory=dict)
     # The spec's "FunctionUrl" ({"AuthType", "Cors"}): deploy --function-url's settings.
     function_url: Mapping[str, Any] | None = None
+    warnings: tuple[str, ...] = ()  # worth saying before the deploy (a deprecated runtime)
 
     def check_creatable(self) -> None:
         """CreateFunction's required fields, checked before it is sent: a missing one is
@@ -264,11 +267,13 @@ def build_desired(
     flags: FlagValues,
     model: RequestModel,
     env: Mapping[str, str],
+    today: date | None = None,
 ) -> DesiredFunction:
     """Merge spec and flags into the desired function; raise UsageError on any bad input.
 
     Makes no AWS call: the request is checked against botocore's CreateFunction
-    shape offline (``model``).
+    shape offline (``model``), the runtime against the identifiers Lambda accepts
+    (a deprecated one is a warning, by ``today``'s date: UTC's by default).
     """
     spec, spec_dir, where = read_spec(flags.spec, flags.function_name, model, env)
     code_in_spec = spec.get("Code")
@@ -298,6 +303,11 @@ def build_desired(
                 "(ImageConfig) instead."
             )
     architectures = merged.pop("Architectures", None)
+    runtime_from = "--runtime" if flags.runtime is not None else f'{where}: "Runtime"'
+    today = today or datetime.now(UTC).date()
+    warning = check_runtime(
+        merged.get("Runtime"), model.runtimes(), where=runtime_from, today=today
+    )
 
     updatable = set(model.members("UpdateFunctionConfiguration")) - {"FunctionName", "RevisionId"}
     config = {k: v for k, v in merged.items() if k in updatable}
@@ -310,6 +320,7 @@ def build_desired(
         publish=publish,
         architectures=tuple(architectures) if architectures else None,
         function_url=spec.get("FunctionUrl"),
+        warnings=(warning,) if warning else (),
     )
     _check_shape(desired, model)
     return desired

@@ -131,10 +131,23 @@ def _deploy(
     environ = os.environ if env is None else env
     if len(files) > 1:
         desired = build_all(files, request.flags, BotocoreRequestModel(), environ)
+        _warn(desired, progress, many=True)
         return _deploy_many(request, setup, desired, progress, clock), True
     flags = replace(request.flags, spec=files[0] if files else None)
     one = build_desired(flags, BotocoreRequestModel(), environ)
+    _warn([one], progress, many=False)
     return [_deploy_one(request, setup, one, progress, clock)], False
+
+
+def _warn(desired: Sequence[DesiredFunction], progress: Progress, *, many: bool) -> None:
+    """Say each function's warnings (a deprecated runtime) before its deploy starts, as
+    the deploy's own notes."""
+    from lambda_wait.deploy.model import EventKind, Step
+
+    for one in desired:
+        for warning in one.warnings:
+            note = StepEvent(EventKind.NOTE, Step("deploy", "", False), 0.0, f"warning: {warning}")
+            progress.step(note, one.name, several=many)
 
 
 def _deploy_one(

@@ -121,7 +121,7 @@ def test_spec_zipfile_is_a_fileb_path_relative_to_the_spec(tmp_path: Path, src: 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"Colour": "blue"}, r'Unknown parameter in input: "Colour"'),
+        ({"Colour": "blue"}, r"'Colour' is not a CreateFunction key"),
         ({"MemorySize": "big"}, r"Invalid type for parameter MemorySize"),
         ({"VpcConfig": {"Subnets": ["a"]}}, r'Unknown parameter in VpcConfig: "Subnets"'),
         ({"Code": "fn.zip"}, r'"Code" must be an object'),

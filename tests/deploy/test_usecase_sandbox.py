@@ -3,6 +3,7 @@ out, against the sandbox; progress reaches the sink given, nothing is printed.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,9 +44,12 @@ class Sink:
     def __init__(self) -> None:
         self.steps: list[tuple[str, str, bool]] = []
         self.waits: list[WaitEvent] = []
+        self.notes: list[str] = []
 
     def step(self, event: StepEvent, function: str, *, several: bool = False) -> None:
         self.steps.append((event.step.name, function, several))
+        if event.message:
+            self.notes.append(event.message)
 
     def progress(self, event: WaitEvent) -> None:
         self.waits.append(event)
@@ -96,3 +100,16 @@ def test_bad_flags_are_refused_before_anything_is_read(sandbox: SandboxHandle, s
     with pytest.raises(UsageError, match="--detailed-exitcode goes with --dry-run"):
         run_deploy(request, Setup(sandbox), Sink(), env={})
     assert sandbox.calls == []
+
+
+def test_a_deprecated_runtime_is_said_before_the_deploy(
+    sandbox: SandboxHandle, aws_env: None, src: Path
+) -> None:
+    sink = Sink()
+    old = replace(flags("old", src), runtime="python3.8")
+    request = DeployRequest(flags=old, dry_run=True, timeout=60.0, history=False)
+    run_deploy(request, Setup(sandbox), sink, env={})
+    assert sink.notes[0].startswith(
+        "warning: runtime python3.8 has been deprecated since 2024-10-14"
+    )
+    assert sink.steps[0] == ("deploy", "old", False)  # said before the deploy's first step

@@ -15,6 +15,7 @@ from lambda_wait.errors import UsageError
 from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.errors import ApiError
+from lambda_wait.sandbox.handlers.runtimes import refused_runtime
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.scenario import validate_tags
 from lambda_wait.sandbox.state import FunctionRecord, lambda_timestamp
@@ -51,7 +52,7 @@ def create(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Resp
         return ctx.invalid(info, exc)
     if ctx.auto_create_roles and isinstance(request.get("Role"), str):
         _ensure_role(ctx, req.environ, request["Role"])
-    missing = _missing_code(ctx, req, request.get("Code") or {})
+    missing = refused_runtime(request) or _missing_code(ctx, req, request.get("Code") or {})
     if missing is not None:
         return ctx.reject(info, missing)
     resp = ctx.apply(info, req.environ)
@@ -110,8 +111,10 @@ def update(
     request = json_body(req.body)
     if not isinstance(request, dict):
         return ctx.apply(info, req.environ)
-    refused = record.revision_conflict(request.get("RevisionId")) or _missing_code(
-        ctx, req, request
+    refused = (
+        record.revision_conflict(request.get("RevisionId"))
+        or refused_runtime(request)
+        or _missing_code(ctx, req, request)
     )
     if refused is not None:
         return ctx.reject(info, refused)
