@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from lambda_wait.errors import ExitCode
-from lambda_wait.reasons import DecodedReason, decode
+from lambda_wait.reasons import DecodedReason, ReasonInfo, decode
 
 # State values (botocore's enum). Unknown future values are kept verbatim.
 PENDING = "Pending"
@@ -268,6 +268,33 @@ def _active(snap: FunctionSnapshot) -> bool:
 
 _NOTHING_YET = Assessment(Phase.OTHER, "no State reported yet", None)
 
+# AWS answers an update in progress with LastUpdateStatusReasonCode "Creating" and
+# "The function is being created." (recorded: lambda-facts.md), even on an Active
+# function: the explanation must be the update's, not the create's.
+UPDATE_IN_PROGRESS = ReasonInfo(
+    "Creating",
+    "Update in progress",
+    "Lambda is applying an UpdateFunctionCode or UpdateFunctionConfiguration (AWS reports "
+    "the code Creating for updates too); invocations run the previous code and "
+    "configuration meanwhile.",
+    "Wait: usually a few seconds, about a minute when the VPC configuration changes "
+    "(`lambda-wait wait NAME --for updated`). Another update, PublishVersion and "
+    "TagResource are refused (409) until it ends.",
+    transient=True,
+)
+
+
+def _update_reason(snap: FunctionSnapshot) -> DecodedReason | None:
+    """The reason of an update in progress, explained as an update."""
+    decoded = snap.update_decoded
+    if snap.state == PENDING or (decoded is not None and decoded.code not in (None, "Creating")):
+        return decoded  # a create still running, or a code that says more
+    if decoded is None:
+        return DecodedReason(code=None, aws_message=None, info=UPDATE_IN_PROGRESS)
+    return DecodedReason(
+        code=decoded.code, aws_message=decoded.aws_message, info=UPDATE_IN_PROGRESS
+    )
+
 
 def _unknown_update(snap: FunctionSnapshot) -> Assessment | None:
     update = snap.last_update_status
@@ -295,7 +322,7 @@ def _rule_updated(snap: FunctionSnapshot) -> Assessment:
     if update == SUCCESSFUL or (update is None and _active(snap)):
         return Assessment(Phase.READY, "LastUpdateStatus Successful", None)
     if update == IN_PROGRESS:
-        return Assessment(Phase.IN_PROGRESS, "update InProgress", snap.update_decoded)
+        return Assessment(Phase.IN_PROGRESS, "update InProgress", _update_reason(snap))
     return _NOTHING_YET
 
 
@@ -307,7 +334,7 @@ def _rule_ready(snap: FunctionSnapshot) -> Assessment:
     if _active(snap) and update in (SUCCESSFUL, None):
         return Assessment(Phase.READY, "Active and Successful" if update else "Active", None)
     if update == IN_PROGRESS:
-        return Assessment(Phase.IN_PROGRESS, "update InProgress", snap.update_decoded)
+        return Assessment(Phase.IN_PROGRESS, "update InProgress", _update_reason(snap))
     return _NOTHING_YET
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from lambda_wait.serving.mappings import MappingSnapshot, assess_mapping, assess_mappings
 from lambda_wait.states import Assessment, Phase
 from lambda_wait.targets.base import Row, ServingReader, ServingTarget, Span
@@ -53,3 +55,62 @@ class MappingsTarget(ServingTarget[Mappings]):
 
 
 MAPPINGS = MappingsTarget()
+
+
+class PagedLister(Protocol):
+    """One request of the adapter (``LambdaApi.call``: budgeted, errors translated)."""
+
+    def call(self, operation: str, **params: Any) -> dict[str, Any]: ...
+
+
+def mapping_owner(function_arn: object) -> tuple[str, str | None] | None:
+    """A mapping's function as (name, qualifier), from its FunctionArn."""
+    if not isinstance(function_arn, str):
+        return None
+    parts = function_arn.split(":")
+    if len(parts) < 7 or parts[5] != "function":
+        return None
+    return parts[6], (parts[7] if len(parts) > 7 else None)
+
+
+def list_account_mappings(
+    api: PagedLister, max_pages: int
+) -> dict[str, list[dict[str, Any]]] | None:
+    """Every event source mapping of the account and Region in one paginated
+    ListEventSourceMappings, grouped by function name (mappings on the unqualified
+    function, as ``ListEventSourceMappings(FunctionName=NAME)`` answers them). None when
+    the listing would take more than ``max_pages`` pages: one read per function is
+    cheaper then."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    marker: str | None = None
+    for _ in range(max_pages):
+        page = api.call("list_event_source_mappings", **({"Marker": marker} if marker else {}))
+        for doc in page.get("EventSourceMappings") or []:
+            owner = mapping_owner(doc.get("FunctionArn")) if isinstance(doc, dict) else None
+            if owner is not None and owner[1] is None:
+                grouped.setdefault(owner[0], []).append(doc)
+        next_marker = page.get("NextMarker")
+        if not next_marker or next_marker == marker:
+            return grouped
+        marker = str(next_marker)
+    return None
+
+
+class ListedMappings:
+    """A serving reader whose mappings come from one account-wide listing (for the
+    functions named ``names``, by bare name); every other read goes to ``reader``."""
+
+    def __init__(self, reader: Any, listed: dict[str, list[dict[str, Any]]], names: set[str]):
+        self._reader = reader
+        self._listed = listed
+        self._names = names
+
+    def list_event_source_mappings(self, name: str) -> list[dict[str, Any]]:
+        bare = mapping_owner(name) if name.startswith("arn:") else None
+        key = bare[0] if bare else name.rsplit(":", 1)[-1]
+        if key not in self._names:
+            return list(self._reader.list_event_source_mappings(name))
+        return list(self._listed.get(key, []))
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._reader, attribute)

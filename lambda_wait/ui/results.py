@@ -103,17 +103,25 @@ class TextResults:
             hint = Text(f"{stamp}, every {interval:g}s; Ctrl-C stops", style=theme.QUIET)
             return Group(*self.status_view(result), hint)
 
-        out, result = self._s.out, first
+        clock = self._s.clock
+
+        def again(started: float) -> tuple[float, CommandResult]:
+            # The interval runs from one read's start to the next's: a read of many
+            # functions takes seconds, and "every 5s" must stay every 5 s.
+            due = started + interval
+            clock.sleep(max(0.0, due - clock.now()))
+            return max(due, clock.now()), read()
+
+        out, result, started = self._s.out, first, clock.now()
         if not out.is_terminal:
             while True:
                 out.print(frame(result))
                 out.print()
-                self._s.clock.sleep(interval)
-                result = read()
+                started, result = again(started)
         with Live(frame(result), console=out, auto_refresh=False) as live:
             while True:
-                self._s.clock.sleep(interval)
-                live.update(frame(read()), refresh=True)
+                started, result = again(started)
+                live.update(frame(result), refresh=True)
 
     def _deploys(self, payload: DeployPayload) -> None:
         """The summary of one deploy, or of several (dry-run plans and failures first),

@@ -83,6 +83,14 @@ def _details(report: FunctionReport, snap: FunctionSnapshot, now: float | None) 
     return table
 
 
+def outcome(report: FunctionReport) -> str:
+    """A function's result in a table: its exit status, but "in-progress" for one read
+    while still in progress (exit 3 without a wait that timed out: ``status``)."""
+    if report.exit_code is ExitCode.TIMEOUT and not report.timed_out:
+        return "in-progress"
+    return report.exit_code.label
+
+
 def status_table(
     reports: Sequence[FunctionReport],
     *,
@@ -99,6 +107,7 @@ def status_table(
     header.append("WHAT TO DO")
     rows: list[list[str]] = []
     results: list[ExitCode] = []
+    labels: list[str] = []
     seen: set[str] = set()
     for report in reports:
         if report.function in seen:
@@ -108,7 +117,7 @@ def status_table(
         reason = report.reason()
         cells = [
             report.function,
-            report.exit_code.label,
+            outcome(report),
             (snap.state or "-") if snap else "-",
             (snap.last_update_status or "-") if snap else "-",
             (reason.code or "-") if reason else "-",
@@ -123,6 +132,7 @@ def status_table(
         cells.append(_first_sentence(_todo(report)))
         rows.append(cells)
         results.append(report.exit_code)
+        labels.append(outcome(report))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     room = max(10, width - sum(widths) - 2 * len(widths))
     shown: list[RenderableType] = [Text(_line(header, widths, room), style=theme.LABEL)]
@@ -134,13 +144,12 @@ def status_table(
         text.stylize(style, start, start + len(row[1]))
         shown.append(text)
     counts: dict[str, int] = {}
-    for code in results:
-        counts[code.label] = counts.get(code.label, 0) + 1
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
     worst_code = worst(results)
+    worst_label = labels[results.index(worst_code)] if results else worst_code.label
     tally = ", ".join(f"{n} {label}" for label, n in counts.items())
-    shown.append(
-        Text(f"{len(rows)} functions: {tally}; exit {int(worst_code)} ({worst_code.label})")
-    )
+    shown.append(Text(f"{len(rows)} functions: {tally}; exit {int(worst_code)} ({worst_label})"))
     return shown
 
 

@@ -14,7 +14,7 @@ from lambda_wait.serving import combine
 from lambda_wait.serving.watch import ServingCheck, ServingSnapshot, read_serving, wait_serving
 from lambda_wait.signals import interruptible
 from lambda_wait.states import Assessment
-from lambda_wait.targets.base import Need
+from lambda_wait.targets.base import Need, ServingReader
 from lambda_wait.targets.mappings import MAPPINGS
 from lambda_wait.targets.provisioned import PROVISIONED
 from lambda_wait.targets.url import URL
@@ -31,10 +31,13 @@ STATUS_CHECK = ServingCheck(needs={PROVISIONED: Need.AUTO, MAPPINGS: Need.AUTO, 
 _WITHOUT_URL = ServingCheck(needs={PROVISIONED: Need.AUTO, MAPPINGS: Need.AUTO})
 
 
-def status_with_serving(api: LambdaApi, ref: FunctionRef, report: FunctionReport) -> FunctionReport:
-    """``status``: add what serves the function, and fold its verdict into the
-    function's. A missing permission for these reads becomes a note: the function's
-    own status stays useful."""
+def status_with_serving(
+    api: ServingReader, ref: FunctionRef, report: FunctionReport
+) -> FunctionReport:
+    """``status``: add what serves the function (read through ``api``, or a reader
+    answering from an account-wide listing), and fold its verdict into the function's.
+    A missing permission for these reads becomes a note: the function's own status
+    stays useful."""
     if report.snapshot is None:
         return report
     notes = list(report.notes)

@@ -4,12 +4,13 @@ result, without Click."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from lambda_wait.clock import Clock, SystemClock
-from lambda_wait.errors import ExitCode, LambdaWaitError, UsageError, worst
+from lambda_wait.errors import AuthError, ExitCode, LambdaWaitError, UsageError, worst
 from lambda_wait.output_mode import OutputMode
 from lambda_wait.usecases.functions import FunctionsRequest, select, suggest_names
 
@@ -58,23 +59,70 @@ def run_status(
     return read_all(api, refs, request, prefetched)
 
 
+# From this many functions on, one account-wide ListEventSourceMappings (its pages)
+# replaces one ListEventSourceMappings per function: N reads + pages instead of 2N.
+ACCOUNT_LISTING_FROM = 3
+MAX_THREADS = 16  # each waits on the request budget most of the time
+Reported = Callable[[int, "FunctionReport"], None]
+
+
 def read_all(
     api: LambdaApi,
     refs: list[FunctionRef],
     request: StatusRequest,
     documents: dict[str, dict[str, Any]],
+    on_report: Reported | None = None,
 ) -> CommandResult:
-    """One read of each function (or the answer a selection already read), judged."""
+    """One read of each function (or the answer a selection already read) and of what
+    serves it, judged; the reads run concurrently under the request budget, and
+    ``on_report`` hears each report (with its index in ``refs``) as it comes back."""
     from lambda_wait.result import CommandResult, StatusPayload
+    from lambda_wait.signals import interruptible
 
-    reports = [_read_one(api, ref, request, documents) for ref in refs]
-    suggest_names(api, refs, reports)
-    code = worst([r.exit_code for r in reports])
-    return CommandResult(code, reports, StatusPayload(wide=request.wide))
+    reader = _serving_reader(api, refs)
+    reports: list[FunctionReport | None] = [None] * len(refs)
+    with (  # Ctrl-C cancels the API (inner) before the pool waits for its threads
+        ThreadPoolExecutor(max_workers=max(1, min(MAX_THREADS, len(refs)))) as pool,
+        interruptible(api),
+    ):
+        futures = {
+            pool.submit(_read_one, api, reader, ref, request, documents): index
+            for index, ref in enumerate(refs)
+        }
+        for future in as_completed(futures):
+            index = futures[future]
+            report = future.result()  # auth and usage errors: said once, here
+            reports[index] = report
+            if on_report is not None:
+                on_report(index, report)
+    done = [report for report in reports if report is not None]
+    suggest_names(api, refs, done)
+    code = worst([r.exit_code for r in done])
+    return CommandResult(code, done, StatusPayload(wide=request.wide))
+
+
+def _serving_reader(api: LambdaApi, refs: list[FunctionRef]) -> Any:
+    """Who answers the mappings reads: with several functions, one account-wide listing
+    for those in the API's own Region (pages capped at one per function: a bigger
+    account is read per function); else the API itself."""
+    from lambda_wait.targets.mappings import ListedMappings, list_account_mappings
+
+    local = {ref.name for ref in refs if ref.region in (None, api.region)}
+    if len(local) < ACCOUNT_LISTING_FROM:
+        return api
+    try:
+        listed = list_account_mappings(api, max_pages=len(local))
+    except AuthError:
+        return api  # no lambda:ListEventSourceMappings on "*": each function says so
+    return api if listed is None else ListedMappings(api, listed, local)
 
 
 def _read_one(
-    api: LambdaApi, ref: FunctionRef, request: StatusRequest, documents: dict[str, dict[str, Any]]
+    api: LambdaApi,
+    reader: Any,
+    ref: FunctionRef,
+    request: StatusRequest,
+    documents: dict[str, dict[str, Any]],
 ) -> FunctionReport:
     from lambda_wait.api import get_status
     from lambda_wait.result import FunctionReport
@@ -95,7 +143,7 @@ def _read_one(
             notes=list(result.notes),
             cooldown=result.cooldown,
         )
-        return status_with_serving(api, ref, report)
+        return status_with_serving(reader, ref, report)
     except LambdaWaitError as err:
         if err.exit_code in (ExitCode.AUTH, ExitCode.USAGE):
             raise  # the same for every function: say it once

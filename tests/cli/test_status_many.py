@@ -4,6 +4,7 @@ details for one function without repeats; relative times; --watch."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from typing import Any
 
@@ -129,7 +130,8 @@ def test_watch_redraws_until_ctrl_c(moto_function: str, monkeypatch: pytest.Monk
     monkeypatch.setattr("lambda_wait.clock.SystemClock.sleep", sleep)
     result = CliRunner().invoke(cli, ["status", "happy-fn", "--watch", "--interval", "2s"])
     assert result.exit_code == ExitCode.INTERRUPTED
-    assert sleeps == [2.0, 2.0, 2.0]
+    # Three redraws; their spacing (start to start) is the test below's, on a test clock.
+    assert len(sleeps) == 3 and sleeps[0] == pytest.approx(2.0, abs=0.5)
     assert result.stdout.count("happy-fn  READY") == 3  # three frames (not a terminal)
     assert result.stdout.count("Ctrl-C stops") == 3
     assert result.stderr == "lambda-wait: interrupted; nothing more was sent to AWS.\n"
@@ -138,3 +140,28 @@ def test_watch_redraws_until_ctrl_c(moto_function: str, monkeypatch: pytest.Monk
 def test_watch_refuses_json() -> None:
     result = CliRunner().invoke(cli, ["status", "fn", "--watch", "-o", "json"])
     assert result.exit_code == ExitCode.USAGE
+
+
+def test_watch_holds_its_interval_from_one_read_to_the_next() -> None:
+    """A read of many functions takes seconds: "every 5s" is from start to start, not
+    five seconds of sleep after each read (which redrew every 13 s)."""
+    from lambda_wait.clock import ManualClock
+
+    clock = ManualClock()
+    starts: list[float] = []
+    output = Output(
+        command="status", stdout=io.StringIO(), stderr=io.StringIO(), env={},
+        terminal=False, width=120, clock=clock,
+    )  # fmt: skip
+    first = CommandResult(ExitCode.READY, [report("fn")], StatusPayload())
+
+    def read() -> CommandResult:
+        starts.append(clock.now())
+        if len(starts) == 4:
+            raise KeyboardInterrupt
+        clock.advance(3.0)  # the read itself takes 3 s
+        return first
+
+    with pytest.raises(KeyboardInterrupt):
+        output.watch(read, 5.0, first=first)
+    assert [b - a for a, b in itertools.pairwise(starts)] == [5.0, 5.0, 5.0]
