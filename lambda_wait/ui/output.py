@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from lambda_wait.deploy.model import StepEvent
+    from lambda_wait.result import FunctionReport
     from lambda_wait.states import Assessment
+    from lambda_wait.ui.status_rows import StatusRows
     from lambda_wait.waiter import WaitEvent
 
 __all__ = ["HEARTBEAT_SECONDS", "Output"]
@@ -91,6 +93,7 @@ class Output:
         )
         self._results = result_renderer(mode, self.streams)
         self._preparing: threading.Thread | None = None  # see _prepare_while_waiting
+        self._rows: StatusRows | None = None  # status: the rows read so far, at a terminal
 
     @property
     def out(self) -> Console:
@@ -168,6 +171,8 @@ class Output:
         """Stop the live view (its last frame is erased) or close the log group;
         idempotent. Called before any result reaches stdout, so the two never interleave."""
         self._progress.close()
+        if self._rows is not None:
+            self._rows.close()
 
     # errors and messages (stderr) -------------------------------------------------------
     def error(self, error: LambdaWaitError) -> None:
@@ -260,6 +265,20 @@ class Output:
         from lambda_wait.ui.results import TextResults
 
         TextResults(self.streams).watch(read, interval, first=first)
+
+    def status_row(self, index: int, report: FunctionReport, total: int) -> None:
+        """``status`` of several functions, text mode at a terminal: each row as its read
+        comes back (``index`` in the order asked). Elsewhere nothing: a pipe gets the
+        table once, in order."""
+        if self.quiet or total < 2 or self.mode is not OutputMode.TEXT:
+            return
+        if not self.streams.out.is_terminal:
+            return
+        if self._rows is None:
+            from lambda_wait.ui.status_rows import StatusRows
+
+            self._rows = StatusRows(self.streams)
+        self._rows.add(index, report)
 
     def status_view(self, result: CommandResult) -> list[RenderableType]:
         """``status``: the details of one function, or one line per function."""

@@ -22,11 +22,15 @@ if TYPE_CHECKING:
 
 
 class Watching(Protocol):
-    """Redraws a status until Ctrl-C (``lambda_wait.ui.output.Output`` is one)."""
+    """Shows a status as it is read, and redraws it until Ctrl-C
+    (``lambda_wait.ui.output.Output`` is one)."""
 
     def watch(
         self, read: Callable[[], CommandResult], interval: float, *, first: CommandResult
     ) -> NoReturn: ...
+
+    def status_row(self, index: int, report: FunctionReport, total: int) -> None:
+        """One function's report, as soon as it is read (``index`` in the order asked)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,8 @@ def run_status(
     if request.watch is not None:
         again = partial(read_all, api, refs, request, {})
         view.watch(again, request.watch, first=read_all(api, refs, request, prefetched))
-    return read_all(api, refs, request, prefetched)
+    shown = partial(view.status_row, total=len(refs))
+    return read_all(api, refs, request, prefetched, shown)
 
 
 # From this many functions on, one account-wide ListEventSourceMappings (its pages)

@@ -165,3 +165,26 @@ def test_watch_holds_its_interval_from_one_read_to_the_next() -> None:
     with pytest.raises(KeyboardInterrupt):
         output.watch(read, 5.0, first=first)
     assert [b - a for a, b in itertools.pairwise(starts)] == [5.0, 5.0, 5.0]
+
+
+def test_rows_appear_as_they_are_read_at_a_terminal_only() -> None:
+    """At a terminal each row shows as its read comes back (the whole table replaces
+    them at the end); a pipe gets the table once, in order."""
+    from lambda_wait.clock import ManualClock
+
+    reports = [report("fn-a"), report("fn-b"), report("fn-c")]
+    for terminal in (True, False):
+        stdout = io.StringIO()
+        output = Output(
+            command="status", stdout=stdout, stderr=io.StringIO(), env={},
+            terminal=terminal, width=120, clock=ManualClock(),
+        )  # fmt: skip
+        output.status_row(1, reports[1], total=3)  # fn-b came back first
+        shown_early = stdout.getvalue()
+        output.result("status", CommandResult(ExitCode.READY, reports, StatusPayload()))
+        if terminal:
+            assert "fn-b" in shown_early and "fn-a" not in shown_early
+        else:
+            assert shown_early == ""
+            rows = [line.split()[0] for line in stdout.getvalue().splitlines()[1:4]]
+            assert rows == ["fn-a", "fn-b", "fn-c"]
