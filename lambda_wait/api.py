@@ -281,7 +281,9 @@ class _Fleet:
     peers: Peers
 
     def wait(self, function: str | FunctionRef) -> WaitResult:
-        """One function's wait; its API error becomes its result."""
+        """One function's wait; its API error becomes its result (with the time it took:
+        a function not found is looked for during the grace before it is reported)."""
+        started = self.deadline.clock.now()
         try:
             ref = as_ref(function, self.qualifier)
             # Functions named by ARN in another Region read through that Region's budget.
@@ -303,7 +305,8 @@ class _Fleet:
             ).run()
         except LambdaWaitError as err:
             label = function.label if isinstance(function, FunctionRef) else function
-            return result_from_error(label, self.target, err)
+            elapsed = self.deadline.clock.now() - started
+            return result_from_error(label, self.target, err, elapsed)
 
 
 def select_functions(

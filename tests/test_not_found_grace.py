@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lambda_wait.errors import FunctionNotFoundError
+from lambda_wait.sandbox.server import SandboxHandle
 from lambda_wait.waiter import PollPolicy
 from tests.test_waiter import START, make
 
@@ -38,3 +39,20 @@ def test_not_found_after_the_grace_shows_the_time_it_took(case: str) -> None:
         assert f"up to {grace:.0f}s to appear" in message
     else:
         assert message == "function orders not found"
+
+
+def test_a_wait_that_ends_not_found_reports_the_time_it_looked(
+    sandbox: SandboxHandle, aws_env: None
+) -> None:
+    """``wait`` on a mistyped name looked for it during the grace: its TIME is that
+    time, not 0.0 s."""
+    from lambda_wait.api import wait_for_functions
+    from lambda_wait.aws import LambdaApi
+    from lambda_wait.clock import SystemClock
+
+    api = LambdaApi(sandbox.client(), clock=SystemClock())
+    (result,) = wait_for_functions(
+        ["no-such-fn"], client=api, policy=PollPolicy(not_found_grace=0.5), history=False
+    )
+    assert isinstance(result.error, FunctionNotFoundError)
+    assert result.elapsed >= 0.5

@@ -275,6 +275,8 @@ def versions(
     for version in selection.delete:
         api.delete_version(function, version)
         result.deleted.append(version)
+    # The table is what is there now: a deleted version is no longer listed.
+    result.rows = [row for row in rows if row.version not in result.deleted]
     return result
 
 

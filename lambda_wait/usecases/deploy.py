@@ -169,7 +169,8 @@ def _deploy_one(
     alias = request.alias
     shift = None if alias is None else setup.shift(api, desired.name, alias)
     run = Run(clock, api.deadline, history=history_store(request.history))
-    deployer = _deployer(request, api, desired, _Sinks(progress, desired.name), run, shift=shift)
+    sinks = _Sinks(progress, desired.name, clock, clock.now())
+    deployer = _deployer(request, api, desired, sinks, run, shift=shift)
     result = deployer.run()  # a signal too comes back as a result
     if request.evidence:
         from lambda_wait.usecases.evidence import attach_deploy_evidence
@@ -204,8 +205,9 @@ def _deploy_many(
     apis = [api.in_region(parse_function(one.name).region) for one in desired]
     # Every reference resolved before any deploy starts: a missing one changes nothing.
     resolved = [with_values(one, one_api) for one, one_api in zip(desired, apis, strict=True)]
+    started = clock.now()  # every progress line of the run counts from here
     deployers = [
-        _deployer(request, one_api, one, _Sinks(progress, one.name, several=True), run)
+        _deployer(request, one_api, one, _Sinks(progress, one.name, clock, started, True), run)
         for one, one_api in zip(resolved, apis, strict=True)
     ]
     results = run_all(api, deployers, clock=clock)
@@ -256,14 +258,24 @@ class Run:
 @dataclass(frozen=True)
 class _Sinks:
     """One deploy's listeners: its step events (of ``function``; ``several`` when more
-    than one deploy runs at once) and its waits."""
+    than one deploy runs at once) and its waits. Every line's time counts from the run's
+    start (``started``): a step's, a wait's and another deploy's never go back in time."""
 
     progress: Progress
     function: str
+    clock: Clock
+    started: float
     several: bool = False
 
     def step(self, event: StepEvent) -> None:
+        event = replace(event, elapsed=self._elapsed())
         self.progress.step(event, self.function, several=self.several)
+
+    def wait(self, event: WaitEvent) -> None:
+        self.progress.progress(replace(event, elapsed=self._elapsed()))
+
+    def _elapsed(self) -> float:
+        return self.clock.now() - self.started
 
 
 def _deployer(
@@ -296,7 +308,7 @@ def _deployer(
         clock=run.clock,
         deadline=run.deadline,
         listener=sinks.step,
-        wait_listener=sinks.progress.progress,
+        wait_listener=sinks.wait,
         history=run.history,
         peers=run.peers,
         # S3 and ECR on the function's path and in its Region (a client only when used).

@@ -139,3 +139,6 @@ def test_prune_deletes_only_unused_versions(sandbox: SandboxHandle, lw: LW) -> N
     assert deleted == ["1"]
     left = [v["Version"] for v in lam.list_versions_by_function(FunctionName="cart")["Versions"]]
     assert left == ["$LATEST", "2", "3", "4", "5"]
+    # The table is what is left, not what was there before the delete.
+    shown = [line.split()[0] for line in done.stdout.splitlines()[1:] if line[:1].isdigit()]
+    assert shown == ["5", "4", "3", "2"]

@@ -56,6 +56,11 @@ class ProvisionedPlan:
     previous_version: str | None  # where the alias pointed before this deploy
 
     @property
+    def before(self) -> int:
+        """The amount requested before this deploy (0: no config)."""
+        return (self.current.requested or 0) if self.current is not None else 0
+
+    @property
     def description(self) -> str:
         if self.action is ProvisionedAction.PUT:
             return (
@@ -161,6 +166,7 @@ def set_provisioned(sender: Sender, step: Step, plan: ProvisionedPlan, version: 
                 already_done=lambda _c: api.get_provisioned_concurrency_config(name, alias) is None,
                 conflict_is_final=False,
             )
+            step.changed = step.left = f"provisioned concurrency on {alias} {plan.before} -> 0"
             sender.ledger.end(step, StepStatus.APPLIED, f"removed from {alias}")
             return
 
@@ -182,6 +188,9 @@ def set_provisioned(sender: Sender, step: Step, plan: ProvisionedPlan, version: 
             wait_for=lambda _answer: alias,
             reread=False,
         )
+        step.changed = step.left = (
+            f"provisioned concurrency on {alias} {plan.before} -> {plan.desired}"
+        )
     snapshot = _settle(sender, step, plan, version, judge=True)
     status = StepStatus.APPLIED if plan.action is ProvisionedAction.PUT else StepStatus.SKIPPED
     done = "" if plan.action is ProvisionedAction.PUT else "unchanged, "
@@ -195,8 +204,9 @@ def _settle(
     timeout stop the deploy with what is live and how to go back."""
     check = ServingCheck(qualifier=plan.alias, provisioned="auto")
 
-    def changed(_snap: object, verdict: Any) -> None:
-        sender.ledger.note(step, verdict.summary)
+    def changed(snap: Any, verdict: Any) -> None:
+        if judge or snap.provisioned is not None:  # before the Put: only a config's news
+            sender.ledger.note(step, verdict.summary)
 
     result = wait_serving(
         sender.api,
