@@ -139,7 +139,10 @@ def get_status(
                 ),
                 cooldown=cooldown.to_dict(now),
             )
-        hint = "Inactive (idle): `lambda-wait wait --wake` restores it with one invocation"
+        hint = (
+            f"Inactive (idle): `lambda-wait wait {ref.label} --wake` restores it with one "
+            "invocation"
+        )
         return StatusResult(ref.label, snap, assessment, assessment.exit_code, notes=(hint,))
     return StatusResult(ref.label, snap, assessment, assessment.exit_code)
 

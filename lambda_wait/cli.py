@@ -176,7 +176,7 @@ class LazyGroup(cloup.Group):
         **extra: Any,
     ) -> int:
         """Click's main, with its usage errors and whatever else stops it as exit codes."""
-        invocation = Invocation()
+        invocation = Invocation(argv=tuple(sys.argv[1:] if args is None else args))
         try:
             rv = super().main(
                 args,

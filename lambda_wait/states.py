@@ -278,8 +278,8 @@ UPDATE_IN_PROGRESS = ReasonInfo(
     "the code Creating for updates too); invocations run the previous code and "
     "configuration meanwhile.",
     "Wait: usually a few seconds, about a minute when the VPC configuration changes "
-    "(`lambda-wait wait NAME --for updated`). Another update, PublishVersion and "
-    "TagResource are refused (409) until it ends.",
+    "(lambda-wait wait, with the function's name, waits for it). Another update, "
+    "PublishVersion and TagResource are refused (409) until it ends.",
     transient=True,
 )
 

@@ -268,7 +268,7 @@ class InactiveAwareWait:
             note = "the function is Inactive"
         else:
             note = (
-                "the function is Inactive (idle): run `lambda-wait wait --wake` to restore "
-                "it (one invocation), or invoke it yourself"
+                f"the function is Inactive (idle): run `lambda-wait wait {self.ref.label} "
+                "--wake` to restore it (one invocation), or invoke it yourself"
             )
         return replace(result, exit_code=ExitCode.INACTIVE, notes=[*result.notes, note])

@@ -37,6 +37,7 @@ class Invocation:
     debug: bool = False
     output: Output | None = None
     clock: Clock | None = None  # the run's one Clock (commands._common.run_clock)
+    argv: tuple[str, ...] = ()  # the arguments as given (advice repeats a deploy with a flag)
 
     def fail(self, stop: BaseException) -> ExitCode:
         """Report why the command stopped; return its exit code. Interrupts (130/143),

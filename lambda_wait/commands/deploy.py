@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from lambda_wait.release.executor import ShiftOptions
     from lambda_wait.usecases.deploy import DeployRequest
 
+from ._boundary import current_invocation
 from ._common import build_api, run_clock, run_command
 from ._evidence_option import evidence_option, preflight_option
 from ._release import (
@@ -296,6 +297,7 @@ def _request(opts: CommonOptions, params: dict[str, Any]) -> DeployRequest:
         preflight=not params.pop("no_preflight"),
         region=opts.region,
         flags=FlagValues(**params),
+        argv=current_invocation().argv,
     )
 
 

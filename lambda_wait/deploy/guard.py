@@ -48,7 +48,7 @@ def check_before_acting(
             f"{name} is in State {snap.state!r}, unknown to this version of lambda-wait: "
             "not deploying onto it",
             exit_code=ExitCode.FAILED,
-            hint="Check it with `lambda-wait status`; upgrade lambda-wait.",
+            hint=f"Check it with `lambda-wait status {name}`; upgrade lambda-wait.",
         )
 
 

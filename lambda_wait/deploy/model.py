@@ -212,6 +212,7 @@ class DeployResult:
     function_url: str | None = None  # deploy --function-url: the URL in place
     # What the account showed about the failure (lambda_wait.evidence; --evidence off: none).
     evidence: list[Evidence] = field(default_factory=list)
+    rerun: tuple[str, ...] | None = None  # this deploy's command with --recreate-failed
 
     def names(self, *statuses: StepStatus) -> list[str]:
         return [step.name for step in self.steps if step.status in statuses]

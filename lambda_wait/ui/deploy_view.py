@@ -11,6 +11,7 @@ snapshots keep variable names only, and presigned code URLs are never read.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -120,20 +121,30 @@ def failure(result: DeployResult) -> tuple[str, list[tuple[str, str]]]:
 _COOLDOWN_ADVICE = re.compile(r"\s*Then wait out the 5-minute cooldown[^.]*\.$")
 
 
+# A failed create cannot be updated: advice to update it in place does not apply.
+_UPDATE_IN_PLACE = re.compile(r"\s*\(?`aws lambda update-function-configuration[^`]*`\)?")
+
+
 def _failed_create(result: DeployResult, remedy: str | None) -> tuple[str, str]:
     """A create that left the function in State Failed: an update cannot repair it, so
-    the steps are fix, delete, deploy again (after the cooldown, for a reason that
-    has one)."""
+    the steps are: fix the cause in the deploy's input, then the same deploy with
+    --recreate-failed (it deletes the failed function and creates it again), or the
+    delete by hand (after the cooldown, for a reason that has one)."""
     arn = result.snapshot.function_arn if result.snapshot is not None else None
     region = f" --region {arn.split(':')[3]}" if arn and arn.count(":") >= 6 else ""
     delete = f"aws lambda delete-function --function-name {result.function}{region}"
     cooldown = result.reason is not None and result.reason.cooldown
+    later = " 5 minutes after this failure (Lambda's cooldown for this reason)"
     steps = []
     if remedy:
-        steps.append(_COOLDOWN_ADVICE.sub("", remedy))
-    steps.append(f"Delete the failed function: {delete}")
-    later = " 5 minutes after this failure (Lambda's cooldown for this reason)"
-    steps.append(f"Deploy again{later if cooldown else ''}.")
+        cause = _UPDATE_IN_PLACE.sub("", _COOLDOWN_ADVICE.sub("", remedy)).strip()
+        steps.append(f"Fix the cause in the spec or flags: {cause}")
+    again = f": `{shlex.join(result.rerun)}`" if result.rerun else " added to this deploy"
+    steps.append(
+        f"Deploy again{later if cooldown else ''} with --recreate-failed, which deletes the "
+        f"failed function and creates it again{again}"
+    )
+    steps.append(f"Or delete it yourself (`{delete}`) and deploy again.")
     todo = "\n".join(f"{n}. {step}" for n, step in enumerate(steps, 1))
     return todo, "The function exists in State Failed and cannot run; an update cannot repair it."
 

@@ -60,6 +60,7 @@ class DeployRequest:
     preflight: bool = True  # --no-preflight: send without checking the account first
     region: str | None = None  # --region: must agree with a function ARN's Region
     function_url: FunctionUrlRequest | None = None  # --function-url / --no-function-url
+    argv: tuple[str, ...] = ()  # the command's arguments (a failed create's advice repeats it)
 
 
 class DeploySetup(Protocol):
@@ -107,6 +108,9 @@ def run_deploy(
     from lambda_wait.result import CommandResult, DeployPayload
 
     results, many = _deploy(request, setup, progress, env, clock or SystemClock())
+    if request.argv and not request.recreate_failed:
+        for result in results:  # a create that left State Failed: the same deploy, repaired
+            result.rerun = ("lambda-wait", *request.argv, "--recreate-failed")
     reports = [_report(result) for result in results]
     payload = DeployPayload(results, request.timeout, many=many)
     error = None if many else results[0].error

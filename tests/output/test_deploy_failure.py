@@ -80,8 +80,9 @@ def test_the_failure_is_one_block_and_each_field_appears_once(tmp_path: Path) ->
         "lambda-wait: error: broken: create failed "
         "(SubnetOutOfIPAddresses: Subnet out of IP addresses)"
     )
+    words = " ".join((out + err).split())  # the block wraps at word boundaries
     for text in (REMEDY_START, "unable to create an ENI", "State Failed and cannot run"):
-        assert (out + err).count(text) == 1, text
+        assert words.count(text) == 1, text
     assert "  Cause " in err and "  What to do " in err and "  Live now " in err
     assert REMEDY_START not in out and "Error" not in out  # stdout: the result only
 
@@ -89,8 +90,10 @@ def test_the_failure_is_one_block_and_each_field_appears_once(tmp_path: Path) ->
 def test_a_failed_create_says_what_to_do_in_order_without_contradiction(tmp_path: Path) -> None:
     _, err, _ = render(tmp_path)
     todo = err[err.index("What to do") :]
-    fix, delete, again = todo.index("1. "), todo.index("2. Delete"), todo.index("3. Deploy again")
-    assert fix < delete < again
+    fix, again, delete = todo.index("1. Fix"), todo.index("2. Deploy again"), todo.index("3. Or")
+    assert fix < again < delete  # --recreate-failed first, the delete by hand as the other way
+    assert "--recreate-failed" in todo[again:delete]
+    assert "update-function-configuration" not in todo  # a failed create cannot be updated
     assert "aws lambda delete-function --function-name broken --region eu-west-1" in " ".join(
         todo.split()
     )
@@ -125,4 +128,4 @@ def test_github_annotation_and_summary_carry_the_remedy_once_each(tmp_path: Path
     assert annotation.count("SubnetOutOfIPAddresses") == 2  # the title, and the summary
     assert summary.count(REMEDY_START) == 1
     assert summary.count("SubnetOutOfIPAddresses") == 2  # the table's cell, and the summary
-    assert "2. Delete the failed function" in summary
+    assert "2. Deploy again" in summary and "--recreate-failed" in summary
