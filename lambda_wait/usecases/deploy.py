@@ -108,8 +108,11 @@ def run_deploy(
     from lambda_wait.result import CommandResult, DeployPayload
 
     results, many = _deploy(request, setup, progress, env, clock or SystemClock())
-    if request.argv and not request.recreate_failed:
-        for result in results:  # a create that left State Failed: the same deploy, repaired
+    # A create that left State Failed: the same deploy with --recreate-failed, printed in
+    # full unless its arguments hold an environment value (never printed).
+    secret = any(arg == "--env" or arg.startswith("--env=") for arg in request.argv)
+    if request.argv and not request.recreate_failed and not secret:
+        for result in results:
             result.rerun = ("lambda-wait", *request.argv, "--recreate-failed")
     reports = [_report(result) for result in results]
     payload = DeployPayload(results, request.timeout, many=many)

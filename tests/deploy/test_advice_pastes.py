@@ -59,3 +59,12 @@ def test_an_inactive_functions_status_suggests_a_wake_that_works(
     code, _, stderr = paste(command)
     assert code == ExitCode.READY, stderr
     assert sandbox.state("sleepy")["State"] == "Active"
+
+
+def test_the_printed_command_masks_environment_values(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path
+) -> None:
+    secret = "pasted-secret-7f3a"
+    failed = deploy(*base_args("broken-env", src, "--tag", FAIL, "--env", f"TOKEN={secret}"))
+    assert failed.code == ExitCode.FAILED
+    assert "--recreate-failed" in failed.stderr and secret not in failed.stderr + failed.stdout
