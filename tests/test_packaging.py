@@ -186,13 +186,16 @@ CI_BLOCK = re.compile(r"<!-- ci-test: (\w+) -->\n```\w+\n(.*?)```", re.S)
 
 def ci_recipe(kind: str) -> list[str]:
     """The shell lines of a docs/ci.md recipe (the GitLab job's script, or the container's
-    steps), without the `pip install lambda-wait` the wheel install stands in for."""
+    steps), without the `pip install "git+<repository>"` the wheel install stands in for."""
     (body,) = [b for k, b in CI_BLOCK.findall((ROOT / "docs" / "ci.md").read_text()) if k == kind]
     if kind == "gitlab":
         lines = next(iter(yaml.safe_load(body).values()))["script"]
     else:
         lines = body.strip().splitlines()
-    assert re.fullmatch(r"pip install( --\S+)* lambda-wait", lines[0]), lines[0]
+    # Not on PyPI yet: the recipes install from the repository pyproject names.
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
+    git = re.escape(f'"git+{urls["Repository"]}"')
+    assert re.fullmatch(rf"pip install( --\S+)* {git}", lines[0]), lines[0]
     return list(lines[1:])
 
 
