@@ -139,10 +139,7 @@ def get_status(
                 ),
                 cooldown=cooldown.to_dict(now),
             )
-        hint = (
-            f"Inactive (idle): `lambda-wait wait {ref.label} --wake` restores it with one "
-            "invocation"
-        )
+        hint = f"Inactive (idle): `lambda-wait wait {ref.label} --wake` restores it (one invoke)"
         return StatusResult(ref.label, snap, assessment, assessment.exit_code, notes=(hint,))
     return StatusResult(ref.label, snap, assessment, assessment.exit_code)
 
@@ -284,8 +281,7 @@ class _Fleet:
     peers: Peers
 
     def wait(self, function: str | FunctionRef) -> WaitResult:
-        """One function's wait; its API error becomes its result (with the time it took:
-        a function not found is looked for during the grace before it is reported)."""
+        """One function's wait; its API error becomes its result (with the time it took)."""
         started = self.deadline.clock.now()
         try:
             ref = as_ref(function, self.qualifier)
@@ -308,8 +304,7 @@ class _Fleet:
             ).run()
         except LambdaWaitError as err:
             label = function.label if isinstance(function, FunctionRef) else function
-            elapsed = self.deadline.clock.now() - started
-            return result_from_error(label, self.target, err, elapsed)
+            return result_from_error(label, self.target, err, self.deadline.clock.now() - started)
 
 
 def select_functions(

@@ -15,6 +15,7 @@ import click
 import cloup
 from click.core import ParameterSource
 
+from lambda_wait.commands._complete import function_items
 from lambda_wait.errors import UsageError
 from lambda_wait.inputs import FunctionRef, PollApi, parse_duration, parse_function
 from lambda_wait.output_mode import CI_FORMATS, OutputMode, output_help
@@ -68,6 +69,7 @@ class FunctionRefType(click.ParamType[FunctionRef]):
     (``status`` and ``wait`` merge ``--qualifier`` into it, never parse it again)."""
 
     name = "function"
+    shell_complete = function_items
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None

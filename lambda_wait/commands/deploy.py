@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 from ._boundary import current_invocation
 from ._common import build_api, run_clock, run_command
+from ._complete import alias_items
 from ._evidence_option import evidence_option, preflight_option
 from ._release import (
     CheckedRelease,
@@ -178,7 +179,9 @@ _SPEC = click.Path(path_type=str)
     "Release",
     click.option("--publish", is_flag=True, help="Publish a version and wait until it is Active."),
     click.option(
-        "--alias", help="Create or move this alias to the new version (implies --publish)."
+        "--alias",
+        help="Create or move this alias to the new version (implies --publish).",
+        shell_complete=alias_items,
     ),
     click.option(
         "--provisioned-concurrency",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from lambda_wait.ui.output import Output
 
 from ._common import build_api, run_clock, run_command
+from ._complete import alias_items
 
 EXAMPLES = """
 Examples:
@@ -27,7 +28,7 @@ Examples:
 
 @click.command(epilog=EXAMPLES)
 @click.argument("function", type=FUNCTION_REF)
-@click.option("--alias", required=True, help="The alias to move back.")
+@click.option("--alias", required=True, help="The alias to move back.", shell_complete=alias_items)
 @click.option(
     "--to", "to", metavar="VERSION", help="The version to go to (default: the previous one)."
 )
