@@ -22,7 +22,10 @@ class StatusRows:
         self._s = streams
         self._rows: dict[int, FunctionReport] = {}
         self._live: Live | None = None
-        self._lock = threading.Lock()
+        # Reentrant: the Live's own drawing passes the stdout console's before-result
+        # hook, which calls close() on this thread while add() holds the lock.
+        self._lock = threading.RLock()
+        self._drawing = False
 
     def add(self, index: int, report: FunctionReport) -> None:
         from rich.console import Group
@@ -35,14 +38,20 @@ class StatusRows:
             rows = [self._rows[i] for i in sorted(self._rows)]
             now, width = self._s.clock.wall(), self._s.out.width
             view = Group(*tables.status_table(rows, now=now, width=width)[:-1])  # no totals
-            if self._live is None:
-                self._live = Live(view, console=self._s.out, auto_refresh=False, transient=True)
-                self._live.start()
-            self._live.update(view, refresh=True)
+            self._drawing = True
+            try:
+                if self._live is None:
+                    self._live = Live(view, console=self._s.out, auto_refresh=False, transient=True)
+                    self._live.start()
+                self._live.update(view, refresh=True)
+            finally:
+                self._drawing = False
 
     def close(self) -> None:
         """Erase the rows (the result's table comes next); idempotent."""
         with self._lock:
+            if self._drawing:  # our own drawing, not a result: keep the rows
+                return
             live, self._live = self._live, None
         if live is not None:
             live.stop()
