@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 import click
 import cloup
 from click.core import ParameterSource
+from click.shell_completion import CompletionItem
 
-from lambda_wait.commands._complete import function_items
 from lambda_wait.errors import UsageError
 from lambda_wait.inputs import FunctionRef, PollApi, parse_duration, parse_function
 from lambda_wait.output_mode import CI_FORMATS, OutputMode, output_help
@@ -69,7 +69,15 @@ class FunctionRefType(click.ParamType[FunctionRef]):
     (``status`` and ``wait`` merge ``--qualifier`` into it, never parse it again)."""
 
     name = "function"
-    shell_complete = function_items
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        """The Region's function names (one ListFunctions, cached a minute; best effort)."""
+        from lambda_wait.usecases.completion import function_names
+
+        names = function_names(ctx.find_root().params | ctx.params, incomplete)
+        return [CompletionItem(name) for name in names]
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None

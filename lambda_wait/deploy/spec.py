@@ -289,25 +289,11 @@ def build_desired(
     publish = bool(merged.pop("Publish", False)) or flags.publish
 
     code = resolve_code(flags, code_in_spec or {}, spec_dir)
-    package_type = merged.pop("PackageType", None)
-    if package_type is not None and code.kind != "none" and package_type != code.package_type:
-        raise UsageError(
-            f"{where}: PackageType {package_type} does not match the code given "
-            f"({code.label} is a {code.package_type} package)."
-        )
-    if code.kind == "image":
-        given = [k for k in ("Runtime", "Handler", "Layers") if k in merged]
-        if given:
-            raise UsageError(
-                f"an image function takes no {', '.join(given)}: set them in the image "
-                "(ImageConfig) instead."
-            )
+    _check_package(merged, code, where)
     architectures = merged.pop("Architectures", None)
-    runtime_from = "--runtime" if flags.runtime is not None else f'{where}: "Runtime"'
-    today = today or datetime.now(UTC).date()
-    warning = check_runtime(
-        merged.get("Runtime"), model.runtimes(), where=runtime_from, today=today
-    )
+    where_runtime = "--runtime" if flags.runtime is not None else f'{where}: "Runtime"'
+    runtime, today = merged.get("Runtime"), today or datetime.now(UTC).date()
+    warning = check_runtime(runtime, model.runtimes(), where=where_runtime, today=today)
 
     updatable = set(model.members("UpdateFunctionConfiguration")) - {"FunctionName", "RevisionId"}
     config = {k: v for k, v in merged.items() if k in updatable}
@@ -324,6 +310,24 @@ def build_desired(
     )
     _check_shape(desired, model)
     return desired
+
+
+def _check_package(merged: dict[str, Any], code: CodeSource, where: str) -> None:
+    """PackageType agrees with the code given (it is popped: the code decides it); an
+    image takes no Runtime, Handler or Layers."""
+    package_type = merged.pop("PackageType", None)
+    if package_type is not None and code.kind != "none" and package_type != code.package_type:
+        raise UsageError(
+            f"{where}: PackageType {package_type} does not match the code given "
+            f"({code.label} is a {code.package_type} package)."
+        )
+    if code.kind == "image":
+        given = [k for k in ("Runtime", "Handler", "Layers") if k in merged]
+        if given:
+            raise UsageError(
+                f"an image function takes no {', '.join(given)}: set them in the image "
+                "(ImageConfig) instead."
+            )
 
 
 def _check_shape(desired: DesiredFunction, model: RequestModel) -> None:

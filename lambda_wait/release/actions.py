@@ -275,8 +275,7 @@ def versions(
     for version in selection.delete:
         api.delete_version(function, version)
         result.deleted.append(version)
-    # The table is what is there now: a deleted version is no longer listed.
-    result.rows = [row for row in rows if row.version not in result.deleted]
+    result.rows = [r for r in rows if r.version not in result.deleted]  # what is there now
     return result
 
 
