@@ -354,9 +354,9 @@ def read_spec(
     code_in_spec = spec.get("Code")
     if code_in_spec is not None and not isinstance(code_in_spec, dict):
         raise UsageError(f'{where}: "Code" must be an object.')
-    check_keys(spec, model.members("CreateFunction"), where=where)
     shaped = dict(spec)
     shaped.pop("FunctionUrl", None)  # lambda-wait's own key (deploy --function-url's)
+    check_keys(shaped, model.members("CreateFunction"), where=where)
     shaped.setdefault("FunctionName", function_name or "placeholder")
     shaped.setdefault("Role", "arn:aws:iam::123456789012:role/placeholder")
     code_shape = dict(code_in_spec or {})
