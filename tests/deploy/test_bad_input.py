@@ -49,7 +49,7 @@ CASES: dict[str, tuple[Case, str]] = {
     "zip is a directory": (lambda t: ["--zip-file", str(t)], "is a directory"),
     "spec unknown key": (
         lambda t: _spec(t, {"FunctionName": "f", "Colour": "blue"}),
-        'Unknown parameter in input: "Colour"',
+        "'Colour' is not a CreateFunction key",
     ),
     "spec wrong type": (
         lambda t: _spec(t, {"FunctionName": "f", "Timeout": "long"}),
