@@ -53,8 +53,9 @@ def _api(params: Mapping[str, Any]) -> Any:
 def _function_names(params: Mapping[str, Any]) -> list[str]:
     """From the cache when listed within the last minute (for the same region, profile
     and endpoint), else one ListFunctions (its pages), then cached."""
-    from lambda_wait.cache import cache_file, read_json, write_atomic
+    from lambda_wait.cache import begin_run, cache_file, read_json, write_atomic
 
+    begin_run(disabled=bool(params.get("no_cache")))  # a completion is a run of its own
     key = "|".join(str(params.get(k) or "") for k in ("region", "profile", "endpoint_url"))
     path = cache_file(CACHE_NAME)
     cached = read_json(path) if path is not None else None
