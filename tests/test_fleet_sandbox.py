@@ -159,9 +159,15 @@ def test_status_tags_through_get_function_read_each_function_once(tagged: Sandbo
     assert code == ExitCode.READY
     assert names_of(doc) == ["orders-worker"]
     ops = sorted(c.operation for c in tagged.calls)
-    # One GetFunction per candidate (tags and state at once): nothing read twice; the
-    # selected function's event source mappings are listed once.
-    assert ops == ["GetFunction", "GetFunction", "ListEventSourceMappings", "ListFunctions"]
+    # One GetFunction per candidate (tags and state at once): nothing read twice; the one
+    # function selected has its event source mappings and its URL read once each.
+    assert ops == [
+        "GetFunction",
+        "GetFunction",
+        "GetFunctionUrlConfig",
+        "ListEventSourceMappings",
+        "ListFunctions",
+    ]
 
 
 def test_status_names_and_selection_add_up_without_duplicates(tagged: SandboxHandle) -> None:
@@ -284,3 +290,15 @@ def test_wait_records_how_long_the_update_took_unless_told_not_to(
         assert runs == []
     else:
         assert len(runs) == 1 and 0 < runs[0] < 60
+
+
+def test_status_of_several_functions_reads_no_url_unless_wide(tagged: SandboxHandle) -> None:
+    # A fleet's status reads what a fleet can afford: no GetFunctionUrlConfig per function
+    # (no account-wide listing replaces it); --wide reads it for each.
+    code, _, _ = run_cli(tagged, "status", "users-api", "orders-api")
+    assert code == ExitCode.READY
+    assert "GetFunctionUrlConfig" not in {c.operation for c in tagged.calls}
+    code, _, _ = run_cli(tagged, "status", "users-api", "orders-api", "--wide")
+    assert code == ExitCode.READY
+    urls = [c.function for c in tagged.calls if c.operation == "GetFunctionUrlConfig"]
+    assert sorted(urls) == ["orders-api", "users-api"]

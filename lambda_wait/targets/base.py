@@ -76,6 +76,10 @@ class ServingTarget(ABC, Generic[S]):
     ready_help: str = ""  # what `--for ready` adds with it ("" : ready does not read it)
     needs_qualifier: bool = False  # lives on an alias or version, never on $LATEST
     qualifier_why: str = ""  # why, for the one-line usage error
+    # `status` reads it for one function and with --wide; for several functions only when
+    # this is True (a read per function that no account-wide listing replaces costs a
+    # fleet's status N more requests), and a denied read of it never hides the others.
+    in_fleet_status: bool = True
 
     @property
     def in_ready(self) -> bool:

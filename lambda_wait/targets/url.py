@@ -153,6 +153,7 @@ class UrlTarget(ServingTarget[UrlSnapshot]):
 
     name = "function URL"
     json_key = "function_url"
+    in_fleet_status = False  # one GetFunctionUrlConfig per function, no account listing
     for_choice = "url"
     for_help = (
         "the function URL (of --qualifier, if given) exists and, with AuthType NONE, both "

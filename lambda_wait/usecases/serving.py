@@ -15,9 +15,7 @@ from lambda_wait.serving.watch import ServingCheck, ServingSnapshot, read_servin
 from lambda_wait.signals import interruptible
 from lambda_wait.states import Assessment
 from lambda_wait.targets.base import Need, ServingReader
-from lambda_wait.targets.mappings import MAPPINGS
-from lambda_wait.targets.provisioned import PROVISIONED
-from lambda_wait.targets.url import URL
+from lambda_wait.targets.registry import SERVING
 
 if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
@@ -26,13 +24,16 @@ if TYPE_CHECKING:
     from lambda_wait.result import FunctionReport
 
 MAX_THREADS = 32  # each sleeps most of the time; the request budget paces the reads
-# status: the qualifier's provisioned concurrency, the mappings, the function URL.
-STATUS_CHECK = ServingCheck(needs={PROVISIONED: Need.AUTO, MAPPINGS: Need.AUTO, URL: Need.AUTO})
-_WITHOUT_URL = ServingCheck(needs={PROVISIONED: Need.AUTO, MAPPINGS: Need.AUTO})
+# status: every registered target; for several functions (without --wide), those whose
+# reads a fleet can afford (in_fleet_status), which are also what a denied read leaves.
+STATUS_CHECK = ServingCheck(needs={target: Need.AUTO for target in SERVING})
+FLEET_STATUS_CHECK = ServingCheck(
+    needs={target: Need.AUTO for target in SERVING if target.in_fleet_status}
+)
 
 
 def status_with_serving(
-    api: ServingReader, ref: FunctionRef, report: FunctionReport
+    api: ServingReader, ref: FunctionRef, report: FunctionReport, *, fleet: bool = False
 ) -> FunctionReport:
     """``status``: add what serves the function (read through ``api``, or a reader
     answering from an account-wide listing), and fold its verdict into the function's.
@@ -41,13 +42,18 @@ def status_with_serving(
     if report.snapshot is None:
         return report
     notes = list(report.notes)
+    check = FLEET_STATUS_CHECK if fleet else STATUS_CHECK
     try:
-        serving = read_serving(api, ref.api_name, STATUS_CHECK.for_qualifier(ref.qualifier))
+        serving = read_serving(api, ref.api_name, check.for_qualifier(ref.qualifier))
     except AuthError as err:
-        # Without the URL's permissions the rest is still worth showing (they came first).
+        if check is FLEET_STATUS_CHECK:
+            return replace(report, notes=[*notes, f"not read: {err.message}"])
+        # Without an extra target's permission the rest is still worth showing.
         notes.append(f"not read: {err.message}")
         try:
-            serving = read_serving(api, ref.api_name, _WITHOUT_URL.for_qualifier(ref.qualifier))
+            serving = read_serving(
+                api, ref.api_name, FLEET_STATUS_CHECK.for_qualifier(ref.qualifier)
+            )
         except AuthError:
             return replace(report, notes=notes)
     verdict = serving.assess()

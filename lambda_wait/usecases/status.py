@@ -85,13 +85,14 @@ def read_all(
     from lambda_wait.signals import interruptible
 
     reader = _serving_reader(api, refs)
+    fleet = len(refs) > 1 and not request.wide  # a fleet reads what it can afford
     reports: list[FunctionReport | None] = [None] * len(refs)
     with (  # Ctrl-C cancels the API (inner) before the pool waits for its threads
         ThreadPoolExecutor(max_workers=max(1, min(MAX_THREADS, len(refs)))) as pool,
         interruptible(api),
     ):
         futures = {
-            pool.submit(_read_one, api, reader, ref, request, documents): index
+            pool.submit(_read_one, api, reader, ref, request, documents, fleet): index
             for index, ref in enumerate(refs)
         }
         for future in as_completed(futures):
@@ -128,6 +129,7 @@ def _read_one(
     ref: FunctionRef,
     request: StatusRequest,
     documents: dict[str, dict[str, Any]],
+    fleet: bool = False,
 ) -> FunctionReport:
     from lambda_wait.api import get_status
     from lambda_wait.result import FunctionReport
@@ -148,7 +150,7 @@ def _read_one(
             notes=list(result.notes),
             cooldown=result.cooldown,
         )
-        return status_with_serving(reader, ref, report)
+        return status_with_serving(reader, ref, report, fleet=fleet)
     except LambdaWaitError as err:
         if err.exit_code in (ExitCode.AUTH, ExitCode.USAGE):
             raise  # the same for every function: say it once
