@@ -28,15 +28,22 @@ class LogsReads(ServiceReads):
 
     service = LOGS
 
-    def error_lines(self, group: str, since_ms: int) -> list[str]:
+    def error_lines(self, group: str, since_ms: int, version: str | None = None) -> list[str]:
         """The messages since ``since_ms`` (epoch milliseconds) that read as errors,
-        oldest first (one page: the evidence needs the first lines, not all)."""
+        oldest first (one page: the evidence needs the first lines, not all); with
+        ``version``, only its streams' (Lambda names them ``YYYY/MM/DD/[VERSION]<id>``)."""
         page = self._call(
             "filter_log_events", logGroupName=group, startTime=since_ms, limit=MAX_EVENTS
         )
+        mark = None if version is None else f"[{version}]"
         lines: list[str] = []
         for event in listed(page, "events"):
-            for line in str(event.get("message", "")).splitlines():
-                if ERROR_LINE.search(line):
-                    lines.append(line.strip())
+            if mark is not None and mark not in str(event.get("logStreamName", "")):
+                continue
+            lines += error_only(str(event.get("message", "")).splitlines())
         return lines
+
+
+def error_only(lines: list[str] | tuple[str, ...]) -> list[str]:
+    """The lines that read as errors, stripped."""
+    return [line.strip() for line in lines if ERROR_LINE.search(line)]

@@ -176,12 +176,17 @@ def logs(reading: Reading) -> list[Evidence]:
         found = LogsReads.beside(reading.api).error_lines(group, int(since * 1000))
     except MissingResourceError:
         return [Evidence("logs", "logs:FilterLogEvents", f"log group {group} does not exist")]
-    lines = tuple(_SECRET.sub(_masked, scrub_known(line)) for line in found)
+    lines = tuple(scrubbed(line) for line in found)
     count = (
         f"{len(lines)} error line{'' if len(lines) == 1 else 's'}" if lines else "no error lines"
     )
     summary = f"{count} in {group}"
     return [Evidence("logs", "logs:FilterLogEvents", summary, lines, facts=(("log_group", group),))]
+
+
+def scrubbed(line: str) -> str:
+    """A log line with the secrets it shows masked (known values and the shapes of keys)."""
+    return _SECRET.sub(_masked, scrub_known(line))
 
 
 def _masked(match: re.Match[str]) -> str:

@@ -237,6 +237,7 @@ def smoke_test(
                 Qualifier=version,
                 InvocationType="RequestResponse",
                 Payload=payload,
+                LogType="Tail",  # the log's last 4 KB: the evidence of a failure
             ),
             clock=clock,
             what=f"lambda:Invoke of version {version}",
@@ -250,8 +251,35 @@ def smoke_test(
         return f"{SMOKE_UNREACHABLE} version {version}: {err.one_line()}"
     error = answer.get("FunctionError")
     if error:
-        return f"the smoke test invocation of version {version} failed ({error})"
+        why = f"the smoke test invocation of version {version} failed ({error})"
+        return SmokeFailure(why, log_tail=decode_tail(answer.get("LogResult")))
     status = int(answer.get("StatusCode") or 200)
     if status >= 300:
         return f"the smoke test invocation of version {version} answered HTTP {status}"
     return None
+
+
+class SmokeFailure(str):
+    """Why a smoke test failed, with the invocation's log tail (Invoke's ``LogResult``,
+    decoded; untrusted text: the evidence cleans and scrubs it before showing it)."""
+
+    log_tail: tuple[str, ...]
+
+    def __new__(cls, why: str, *, log_tail: tuple[str, ...] = ()) -> SmokeFailure:
+        made = super().__new__(cls, why)
+        made.log_tail = log_tail
+        return made
+
+
+def decode_tail(result: object) -> tuple[str, ...]:
+    """The lines of Invoke's base64 ``LogResult`` (none when absent or not base64)."""
+    import base64
+    import binascii
+
+    if not isinstance(result, str) or not result:
+        return ()
+    try:
+        text = base64.b64decode(result, validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return ()
+    return tuple(line for line in text.splitlines() if line.strip())

@@ -179,7 +179,7 @@ class TrafficShift:
 
     def run(self) -> ShiftReport:
         """Shift; every outcome comes back as the report (never raised)."""
-        self._started_wall = self.clock.wall()
+        self._started_wall = self.report.started_wall = self.clock.wall()
         try:
             with interruptible():  # Ctrl-C / SIGTERM here leave as Stopped: roll back
                 self._shift()
@@ -216,6 +216,7 @@ class TrafficShift:
         if self.smoke_test is not None:
             failure = self.smoke_test()
             if failure is not None:
+                report.smoke_log = tuple(getattr(failure, "log_tail", ()))
                 judged = not failure.startswith(SMOKE_UNREACHABLE)
                 verdict = GateVerdict(False, "smoke test failed", "smoke-test", failure, judged)
                 raise _GateFailed(verdict)

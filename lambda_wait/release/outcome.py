@@ -72,6 +72,8 @@ class ShiftReport:
     live_weights: dict[str, float] = field(default_factory=dict)
     gates: str | None = None  # the last gate summary
     live_confirmed: bool = True  # False: the alias could not be read after the last attempt
+    started_wall: float | None = None  # when the shift began (epoch seconds): logs' window
+    smoke_log: tuple[str, ...] = ()  # a failed smoke test's log tail (untrusted text)
 
     @property
     def exit_code(self) -> ExitCode:

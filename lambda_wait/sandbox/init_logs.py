@@ -63,3 +63,41 @@ def ensure_init_log(region: str, name: str, code: str, reason: str | None) -> No
         now = int(time.time() * 1000)
         events = [{"timestamp": now, "message": line} for line in init_lines(code, reason)]
         backend.put_log_events(group, STREAM, events)
+
+
+def invoke_error_lines(function: str, version: str) -> list[str]:
+    """What Lambda logs for an invocation of ``version`` that failed on demand."""
+    return [
+        f"START RequestId: 5a1f0c2e-sandbox Version: {version}",
+        f"[ERROR] SandboxInjectedError: {function} version {version} fails on demand",
+        "Traceback (most recent call last):",
+        "END RequestId: 5a1f0c2e-sandbox",
+        "REPORT RequestId: 5a1f0c2e-sandbox Duration: 3.10 ms Status: error",
+    ]
+
+
+def log_tail(function: str, version: str) -> str:
+    """Invoke's ``LogResult`` (LogType=Tail): the base64 of the invocation's log."""
+    import base64
+
+    text = "\n".join(invoke_error_lines(function, version)) + "\n"
+    return base64.b64encode(text.encode()).decode()
+
+
+def ensure_invoke_log(region: str, name: str, version: str) -> None:
+    """Write a failed invocation's lines to the version's stream, named as Lambda names
+    it (``YYYY/MM/DD/[VERSION]<id>``), once per version: enough for the evidence."""
+    from moto.logs.models import logs_backends
+
+    backend = logs_backends[ACCOUNT][region]
+    group = f"/aws/lambda/{name}"
+    stream = time.strftime("%Y/%m/%d/", time.gmtime()) + f"[{version}]sandbox"
+    with _LOCK:
+        if group not in backend.groups:
+            backend.create_log_group(group, {})
+        if stream in backend.groups[group].streams:
+            return
+        backend.create_log_stream(group, stream)
+        now = int(time.time() * 1000)
+        lines = invoke_error_lines(name, version)
+        backend.put_log_events(group, stream, [{"timestamp": now, "message": m} for m in lines])

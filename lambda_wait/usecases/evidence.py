@@ -36,6 +36,10 @@ def attach_deploy_evidence(api: LambdaApi, result: DeployResult, deadline: Deadl
     """Add evidence to a deploy that failed with a reason code."""
     if result.error is None:
         return
+    shifted = getattr(result.error, "report", None)  # a release that rolled back
+    if shifted is not None:
+        result.evidence = _release_evidence(api, result.function, shifted, deadline)
+        return
     found = getattr(result.error, "evidence", None)  # a preflight's: already read
     if isinstance(found, list):
         result.evidence = found
@@ -46,6 +50,22 @@ def attach_deploy_evidence(api: LambdaApi, result: DeployResult, deadline: Deadl
 
         reason = assess(result.snapshot).reason
     result.evidence = evidence_for(api, result.function, reason, result.snapshot, deadline)
+
+
+def _release_evidence(
+    api: LambdaApi, function: str, shifted: object, deadline: Deadline
+) -> list[Evidence]:
+    """A rolled-back release's evidence (:mod:`lambda_wait.evidence.release`)."""
+    from lambda_wait.evidence.release import release_evidence
+    from lambda_wait.release.outcome import ShiftReport
+
+    if not isinstance(shifted, ShiftReport):
+        return []
+    try:
+        region = parse_function(function).region
+    except UsageError:
+        return []
+    return release_evidence(api.in_region(region), shifted, deadline)
 
 
 def evidence_for(

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from lambda_wait.sandbox.calls import CallInfo
 from lambda_wait.sandbox.context import Context
 from lambda_wait.sandbox.errors import ApiError
+from lambda_wait.sandbox.init_logs import ensure_invoke_log, log_tail
 from lambda_wait.sandbox.invocations import error_payload, steps_up
 from lambda_wait.sandbox.routing import LambdaRequest
 from lambda_wait.sandbox.state import SNAPSTART_NOT_READY, STATE_CONFLICT, FunctionRecord
@@ -38,6 +39,10 @@ def invoke(
     if error and info.operation == "Invoke" and synchronous == "RequestResponse":
         resp = Response.of_json(200, error_payload(record.name, executed))
         resp.set_header("X-Amz-Function-Error", "Unhandled")
+        if req.environ.get("HTTP_X_AMZ_LOG_TYPE") == "Tail":  # the log's last 4 KB
+            resp.set_header("X-Amz-Log-Result", log_tail(record.name, executed))
+    if error and executed != "$LATEST":
+        ensure_invoke_log(req.region, record.name, executed)  # as Lambda logs it
     resp.set_header("X-Amz-Executed-Version", executed)
     ctx.cloudwatch.record_invocation(req.region, record.name, req.qualifier, executed, error=error)
     return resp
