@@ -224,6 +224,26 @@ class ServingChanged(Event):
         return {"phase": self.phase, "done": self.done, "summary": self.summary}
 
 
+@dataclass(frozen=True, kw_only=True)
+class EvidenceGathered(Event):
+    """What the account showed about a function's failure was read (``--evidence``):
+    its items, in the form the result's ``evidence`` carries them (``Evidence.to_dict``:
+    kind, source, summary, lines, denied_permission, unread, facts; docs/json-output.md).
+    Dicts, not the evidence's own type: the events sit below the adapters' layer."""
+
+    type: ClassVar[str] = "evidence"
+    items: tuple[dict[str, Any], ...]
+
+    def line(self) -> str:
+        """One line for the progress logs (the items show under the failure)."""
+        count = len(self.items)
+        kinds = ", ".join(dict.fromkeys(str(item.get("kind")) for item in self.items))
+        return f"{self.label}: evidence read: {count} item{'' if count == 1 else 's'} ({kinds})"
+
+    def data(self) -> dict[str, Any]:
+        return {"items": [dict(item) for item in self.items]}
+
+
 def event_types() -> list[type[Event]]:
     """Every concrete event type (what each output mode must render)."""
     found: list[type[Event]] = []

@@ -21,6 +21,7 @@ from lambda_wait.clock import Clock
 from lambda_wait.events import (
     CooldownHeld,
     Event,
+    EvidenceGathered,
     Retrying,
     ServingChanged,
     ShiftProgressed,
@@ -259,6 +260,10 @@ class LiveRenderer:
     @on.register
     def _(self, event: ServingChanged) -> None:
         self.say(f"{event.label}: {event.summary}")
+
+    @on.register
+    def _(self, event: EvidenceGathered) -> None:
+        pass  # the live view says nothing more: the items show under the failure
 
     def say(self, message: str) -> None:
         """A line above the table (no timestamp: the terminal is watched live)."""

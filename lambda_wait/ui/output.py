@@ -14,12 +14,12 @@ import contextlib
 import os
 import threading
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from lambda_wait.clock import Clock, SystemClock
 from lambda_wait.errors import ExitCode, LambdaWaitError
-from lambda_wait.events import Event, ServingChanged, WaitSleeping, split_label
+from lambda_wait.events import Event, EvidenceGathered, ServingChanged, WaitSleeping, split_label
 from lambda_wait.output_mode import OutputMode
 from lambda_wait.result import CommandResult, DeployPayload
 from lambda_wait.ui import theme
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from lambda_wait.deploy.model import StepEvent
+    from lambda_wait.evidence.model import Evidence
     from lambda_wait.result import FunctionReport
     from lambda_wait.states import Assessment
     from lambda_wait.ui.status_rows import StatusRows
@@ -142,6 +143,19 @@ class Output:
                 phase=verdict.phase.value,
                 done=verdict.done,
                 summary=verdict.summary,
+            )
+        )
+
+    def evidence(self, label: str, items: Sequence[Evidence]) -> None:
+        """The evidence read about ``label``'s failure (usecases/evidence.py)."""
+        function, qualifier = split_label(label)
+        elapsed = self._clock.now() - self.streams.t0
+        self.emit(
+            EvidenceGathered(
+                function=function,
+                qualifier=qualifier,
+                elapsed=elapsed,
+                items=tuple(item.to_dict() for item in items),
             )
         )
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from lambda_wait.events import (
     CooldownHeld,
     Event,
+    EvidenceGathered,
     Retrying,
     ServingChanged,
     ShiftProgressed,
@@ -103,6 +104,10 @@ class PlainRenderer:
     @on.register
     def _(self, event: ServingChanged) -> None:
         self.say(f"{event.label}: {event.summary}")
+
+    @on.register
+    def _(self, event: EvidenceGathered) -> None:
+        self.say(event.line())  # the items themselves show under the failure
 
     def _started(self, event: Event) -> float:
         """When ``event``'s function started waiting (remembered from its first event)."""

@@ -180,9 +180,9 @@ def _deploy_one(
     deployer = _deployer(request, api, desired, sinks, run, shift=shift)
     result = deployer.run()  # a signal too comes back as a result
     if request.evidence:
-        from lambda_wait.usecases.evidence import attach_deploy_evidence
+        from lambda_wait.usecases.evidence import attach_deploy_evidence, told
 
-        attach_deploy_evidence(api, result, api.deadline)
+        attach_deploy_evidence(api, result, api.deadline, told(progress))
     return result
 
 
@@ -219,10 +219,10 @@ def _deploy_many(
     ]
     results = run_all(api, deployers, clock=clock)
     if request.evidence:
-        from lambda_wait.usecases.evidence import attach_deploy_evidence
+        from lambda_wait.usecases.evidence import attach_deploy_evidence, told
 
         for result in results:
-            attach_deploy_evidence(api, result, deadline)
+            attach_deploy_evidence(api, result, deadline, told(progress))
     return results
 
 

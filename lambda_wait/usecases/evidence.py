@@ -5,10 +5,11 @@ exit code and never raises but for an interrupt."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from lambda_wait.errors import ExitCode, UsageError
 from lambda_wait.evidence.collect import Failure, gather
+from lambda_wait.evidence.model import Evidence
 from lambda_wait.inputs import parse_function
 
 if TYPE_CHECKING:
@@ -17,23 +18,49 @@ if TYPE_CHECKING:
     from lambda_wait.aws import LambdaApi
     from lambda_wait.clock import Deadline
     from lambda_wait.deploy.model import DeployResult
-    from lambda_wait.evidence.model import Evidence
     from lambda_wait.reasons import DecodedReason
     from lambda_wait.result import FunctionReport
     from lambda_wait.states import FunctionSnapshot
 
 
-def attach_evidence(api: LambdaApi, reports: Sequence[FunctionReport], deadline: Deadline) -> None:
-    """Add evidence to each failed report whose reason code has any."""
+@runtime_checkable
+class EvidenceSink(Protocol):
+    """Where the evidence read is told as it is (``Output``: the ``evidence`` event)."""
+
+    def evidence(self, label: str, items: Sequence[Evidence]) -> None: ...
+
+
+def told(progress: object) -> EvidenceSink | None:
+    """``progress`` when it takes the evidence event, else None."""
+    return progress if isinstance(progress, EvidenceSink) else None
+
+
+def attach_evidence(
+    api: LambdaApi,
+    reports: Sequence[FunctionReport],
+    deadline: Deadline,
+    sink: EvidenceSink | None = None,
+) -> None:
+    """Add evidence to each failed report whose reason code has any (and tell ``sink``)."""
     for report in reports:
         if report.exit_code is not ExitCode.READY:
             report.evidence = evidence_for(
                 api, report.function, report.reason(), report.snapshot, deadline
             )
+            if sink is not None and report.evidence:
+                sink.evidence(report.function, report.evidence)
 
 
-def attach_deploy_evidence(api: LambdaApi, result: DeployResult, deadline: Deadline) -> None:
-    """Add evidence to a deploy that failed with a reason code."""
+def attach_deploy_evidence(
+    api: LambdaApi, result: DeployResult, deadline: Deadline, sink: EvidenceSink | None = None
+) -> None:
+    """Add evidence to a deploy that failed (and tell ``sink`` what was read)."""
+    _attach_deploy(api, result, deadline)
+    if sink is not None and result.evidence:
+        sink.evidence(result.function, result.evidence)
+
+
+def _attach_deploy(api: LambdaApi, result: DeployResult, deadline: Deadline) -> None:
     if result.error is None:
         return
     shifted = getattr(result.error, "report", None)  # a release that rolled back

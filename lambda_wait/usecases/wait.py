@@ -86,9 +86,9 @@ def run_wait(
     serving = ServingWaits(api, request.check(), clock, deadline, progress.serving)
     reports = serving.all(refs, reports)
     if request.evidence:
-        from lambda_wait.usecases.evidence import attach_evidence
+        from lambda_wait.usecases.evidence import attach_evidence, told
 
-        attach_evidence(api, reports, deadline)
+        attach_evidence(api, reports, deadline, told(progress))
     code = worst([r.exit_code for r in reports])
     return CommandResult(code, reports, WaitPayload(request.timeout))
 

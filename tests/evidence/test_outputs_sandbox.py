@@ -88,3 +88,17 @@ def test_github_step_summary_has_an_evidence_section(
     text = summary.read_text()
     assert "### Evidence" in text
     assert f"- `{broken[0]} (us-east-1a, 10.0.1.0/28): 1 free, too few`" in text
+
+
+def test_ndjson_streams_the_evidence_event_for_a_failed_wait(
+    sandbox: SandboxHandle, broken: list[str]
+) -> None:
+    code, out, _ = wait(sandbox, "-o", "ndjson")
+    assert code == 1
+    lines = [json.loads(line) for line in out.splitlines()]
+    (event,) = [line for line in lines if line.get("type") == "evidence"]
+    assert event["function"] == "broken"
+    assert [item["kind"] for item in event["items"]] == ["subnets"]
+    assert event["items"] == lines[-1]["functions"][0]["evidence"]
+    _, quiet, _ = wait(sandbox, "-o", "ndjson", "--evidence", "off")
+    assert all(json.loads(line).get("type") != "evidence" for line in quiet.splitlines())

@@ -18,6 +18,7 @@ from lambda_wait.clock import ManualClock
 from lambda_wait.events import (
     CooldownHeld,
     Event,
+    EvidenceGathered,
     Retrying,
     ServingChanged,
     ShiftProgressed,
@@ -30,6 +31,7 @@ from lambda_wait.events import (
     WaitSleeping,
     event_types,
 )
+from lambda_wait.evidence.model import Evidence
 from lambda_wait.output_mode import OutputMode
 from lambda_wait.release.executor import ShiftProgress
 from lambda_wait.states import Target, assess
@@ -67,6 +69,14 @@ def sample(cls: type[Event]) -> Event:
         ServingChanged: ServingChanged(**where, phase="ready", done=True, summary="READY"),
         UploadProgressed: UploadProgressed(
             **where, step="upload", sent_bytes=3 * 1_048_576, total_bytes=10 * 1_048_576
+        ),
+        EvidenceGathered: EvidenceGathered(
+            **where,
+            items=(
+                Evidence(
+                    "logs", "logs:FilterLogEvents", "1 error line", (f"[ERROR] {SECRET}",)
+                ).to_dict(),
+            ),
         ),
     }
     return made[cls]
@@ -209,3 +219,26 @@ def test_ci_format_choices_are_auto_and_every_display() -> None:
     for name in CI_FORMATS:
         chosen = resolve_display(name, stderr_is_terminal=True, env={})
         assert chosen is (Display.LIVE if name == "auto" else Display(name))
+
+
+def test_the_evidence_event_carries_typed_items_masked_in_ndjson() -> None:
+    from lambda_wait.untrusted import forget_secrets, remember_secrets
+
+    output, stdout, _ = make_output(scenario_clock(), mode=OutputMode.NDJSON)
+    remember_secrets([SECRET])
+    try:
+        output.emit(sample(EvidenceGathered))
+    finally:
+        forget_secrets()
+    (line,) = (json.loads(text) for text in stdout.getvalue().splitlines())
+    assert line["type"] == "evidence" and line["function"] == "orders-api"
+    (item,) = line["items"]
+    assert item["kind"] == "logs" and item["source"] == "logs:FilterLogEvents"
+    assert item["lines"] == ["[ERROR] ***"]
+    assert SECRET not in stdout.getvalue()
+
+
+def test_the_progress_logs_say_the_evidence_was_read_in_one_line() -> None:
+    event = sample(EvidenceGathered)
+    assert isinstance(event, EvidenceGathered)
+    assert event.line() == "orders-api:live: evidence read: 1 item (logs)"

@@ -109,3 +109,18 @@ def test_the_github_step_summary_shows_the_smoke_tests_error_lines(
     assert "### Evidence" in text
     assert "`lambda:Invoke (LogType=Tail)`" in text
     assert "SandboxInjectedError: shop version 2 fails on demand" in text
+
+
+def test_ndjson_streams_an_evidence_event_before_the_result(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path, tmp_path: Path
+) -> None:
+    _first_release(deploy, src)
+    _fails_on(sandbox, "2")
+    run = _smoke(deploy, src, tmp_path, "-o", "ndjson")
+    assert run.code == ExitCode.ROLLED_BACK  # type: ignore[attr-defined]
+    lines = [json.loads(line) for line in run.stdout.splitlines()]  # type: ignore[attr-defined]
+    (event,) = [line for line in lines if line.get("type") == "evidence"]
+    assert event["function"] == FN
+    (item,) = event["items"]
+    assert item["source"] == "lambda:Invoke (LogType=Tail)"
+    assert item == lines[-1]["functions"][0]["evidence"][0]  # the result's, the same
