@@ -178,6 +178,8 @@ class Context:
                 record = self.records.get((region, str(config.get("FunctionName"))))
                 empty_env = record is not None and record.environment_given
                 shape_config(config, region, empty_environment=empty_env, listed=listed)
+                if record is not None and record.file_systems:  # moto keeps none
+                    config.setdefault("FileSystemConfigs", record.file_systems)
         if configs:
             resp.set_json(data)
         return resp

@@ -22,6 +22,12 @@ PREFIXES = {
     "elasticfilesystem": "elasticfilesystem",
 }
 _QUERY = frozenset({"ec2", "iam"})
+# EFS is REST: its reads' actions by path (GET /2015-02-01/<resource>).
+_EFS_PATHS = {
+    "access-points": "DescribeAccessPoints",
+    "mount-targets": "DescribeMountTargets",
+    "file-systems": "DescribeFileSystems",
+}
 ALWAYS_DENIED = frozenset({"iam:SimulatePrincipalPolicy"})
 ACCOUNT = "123456789012"  # moto's default account
 
@@ -34,6 +40,10 @@ def action_of(service: str, environ: WSGIEnviron, body: bytes) -> str | None:
     if service in _QUERY:
         names = parse_qs(body.decode("utf-8", "replace")).get("Action")
         name = names[0] if names else None
+    elif service == "elasticfilesystem":
+        parts = str(environ.get("PATH_INFO") or "").strip("/").split("/")
+        get = environ.get("REQUEST_METHOD") == "GET" and len(parts) >= 2
+        name = _EFS_PATHS.get(parts[1]) if get else None
     else:
         target = str(environ.get("HTTP_X_AMZ_TARGET") or "")
         name = target.rsplit(".", 1)[-1] if "." in target else None

@@ -129,6 +129,8 @@ class FunctionRecord:
     # An Environment was given: AWS answers {"Variables": {}} for it even when empty.
     environment_given: bool = False
     reserved: int | None = None  # PutFunctionConcurrency's ReservedConcurrentExecutions
+    # FileSystemConfigs as given (moto keeps none): the configuration answers them.
+    file_systems: list[dict[str, Any]] | None = None
 
     def provisioned_total(self, *, besides: str | None = None) -> int:
         """Provisioned concurrency requested over all configs (except ``besides``)."""

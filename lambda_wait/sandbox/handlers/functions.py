@@ -72,6 +72,7 @@ def create(ctx: Context, req: LambdaRequest, info: CallInfo, now: float) -> Resp
         tags=tags,
         start_inactive=behaviour.start_inactive,
         environment_given="Environment" in request,
+        file_systems=request.get("FileSystemConfigs") or None,
     )
     ctx.records[(req.region, record.name)] = record
     record.changed_since_publish = not request.get("Publish")
@@ -169,6 +170,8 @@ def _forward_update(
             record.vpc_config = new_vpc
         if "Environment" in request:
             record.environment_given = True
+        if "FileSystemConfigs" in request:
+            record.file_systems = request.get("FileSystemConfigs") or None
         if "SnapStart" in request:
             record.snapstart = snapstart_on(request)
     return resp
