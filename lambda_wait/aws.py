@@ -117,9 +117,12 @@ class LambdaApi:
         """This API (same clients, budgets, clocks) bounded by ``deadline``; self unchanged."""
         return LambdaApi(self.path.bounded_by(deadline), region=self.region)
 
-    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
-        """Inside, this thread's requests ignore the deadline (other threads stay bounded)."""
-        return self.path.past_deadline()
+    def past_deadline(
+        self, stop_at: float | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        """Inside, this thread's requests ignore the deadline (other threads stay bounded),
+        never ``stop_at`` (:meth:`AwsCallPath.past_deadline`)."""
+        return self.path.past_deadline(stop_at)
 
     def cancel(self) -> None:
         """Stop every thread using this API's path (:meth:`AwsCallPath.cancel`)."""

@@ -51,7 +51,14 @@ from lambda_wait.aws_setup import (
     setup_error,
 )
 from lambda_wait.budget import READ_URGENCY, RequestBudget
-from lambda_wait.clock import Clock, Deadline, SystemClock, deadline_lifted, past_deadline
+from lambda_wait.clock import (
+    Clock,
+    Deadline,
+    SystemClock,
+    deadline_lifted,
+    hard_limit,
+    past_deadline,
+)
 from lambda_wait.errors import (
     AwsUnavailableError,
     DeadlineReachedError,
@@ -237,9 +244,12 @@ class AwsCallPath:
         view.deadline = deadline
         return view
 
-    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
-        """Inside, this thread's requests ignore the deadline (other threads stay bounded)."""
-        return past_deadline()
+    def past_deadline(
+        self, stop_at: float | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        """Inside, this thread's requests ignore the deadline (other threads stay bounded),
+        but not ``stop_at`` (this path's clock): none is sent, nor waited for, past it."""
+        return past_deadline(stop_at)
 
     def cancel(self) -> None:
         """Stop every thread using this path: a wait for a budget ends at once with
@@ -315,9 +325,12 @@ class AwsCallPath:
             raise self._failure(err, service, operation) from None
 
     def _remaining(self) -> float | None:
-        """Seconds left until the hard limit (deadline plus grace), or None (no deadline,
-        or this thread is inside :meth:`past_deadline`)."""
-        remaining = None if deadline_lifted() else self.deadline.remaining()
+        """Seconds left until the hard limit: the deadline plus grace; inside
+        :meth:`past_deadline`, its ``stop_at`` (no grace); None when there is none."""
+        if deadline_lifted():
+            limit = hard_limit()
+            return None if limit is None else limit - self.clock.now()
+        remaining = self.deadline.remaining()
         return None if remaining is None else remaining + DEADLINE_GRACE
 
     def _acquire(self, budget: RequestBudget) -> None:

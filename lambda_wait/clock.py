@@ -167,22 +167,35 @@ class Deadline:
         return inner
 
 
-# Whether this thread's requests are exempt from every deadline (see past_deadline).
+# Whether this thread's requests are exempt from every deadline (see past_deadline),
+# and the hard limit they still keep (a point on the run's clock; None: none).
 _PAST_DEADLINE: ContextVar[bool] = ContextVar("lambda_wait_past_deadline", default=False)
+_HARD_LIMIT: ContextVar[float | None] = ContextVar("lambda_wait_hard_limit", default=None)
 
 
 @contextlib.contextmanager
-def past_deadline() -> Iterator[None]:
+def past_deadline(stop_at: float | None = None) -> Iterator[None]:
     """While inside, this thread's requests are sent even past the run's deadline (the
     rollback that must not be stopped by ``--timeout``). Scoped to the current thread
-    (a context variable): other threads sharing the same API and Deadline stay bounded."""
+    (a context variable): other threads sharing the same API and Deadline stay bounded.
+
+    ``stop_at`` (a point on the run's clock, as :meth:`Clock.now`) is a hard limit the
+    exemption does not lift: no request is sent, connected or answered past it (the
+    rollback after a signal, which must end within seconds whatever AWS answers)."""
     token = _PAST_DEADLINE.set(True)
+    limit = _HARD_LIMIT.set(stop_at)
     try:
         yield
     finally:
+        _HARD_LIMIT.reset(limit)
         _PAST_DEADLINE.reset(token)
 
 
 def deadline_lifted() -> bool:
     """True inside :func:`past_deadline` in this thread."""
     return _PAST_DEADLINE.get()
+
+
+def hard_limit() -> float | None:
+    """The ``stop_at`` of the :func:`past_deadline` this thread is inside, else None."""
+    return _HARD_LIMIT.get()

@@ -621,3 +621,33 @@ def test_bounded_by_gives_a_view_and_leaves_the_api_alone(client: Any, clock: Ma
     view = api.bounded_by(run)
     assert view.deadline is run and api.deadline.at is None
     assert view.budget is api.budget and view.client is api.client and view.clock is api.clock
+
+
+def test_past_the_deadline_a_hard_stop_still_clamps_the_read_timeout(
+    client: Any, clock: ManualClock, budget: RequestBudget
+) -> None:
+    """A rollback after a signal is exempt from --timeout but not from its stop time:
+    a request that hangs is cut off there (docs/deploy.md, "Releasing safely", 7)."""
+    api = LambdaApi(client, budget=budget, deadline=Deadline(clock, 1.0))
+    clock.advance(5.0)  # the run's --timeout has passed
+    from lambda_wait import aws_path
+
+    seen: list[Any] = []  # the read time-out the call path's botocore hook will set
+    client.meta.events.register(
+        "before-call.*.*", lambda **_: seen.append(aws_path._CALL.read_timeout)
+    )
+    with Stubber(client) as stubber:
+        for _ in range(2):
+            stubber.add_response(
+                "get_function_configuration", configuration(), {"FunctionName": "orders"}
+            )
+        with api.past_deadline(stop_at=clock.now() + 2.0):
+            api.get_function_configuration("orders")
+        with api.past_deadline():  # no stop time: the client's own read time-out
+            api.get_function_configuration("orders")
+        stop = clock.now() + 1.0
+        with api.past_deadline(stop_at=stop), pytest.raises(DeadlineReachedError):
+            clock.advance(2.0)  # the stop time has passed: nothing more is sent
+            api.get_function_configuration("orders")
+        stubber.assert_no_pending_responses()
+    assert seen[0] == pytest.approx(2.0) and seen[1] is None, seen

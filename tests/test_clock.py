@@ -13,6 +13,7 @@ from lambda_wait.clock import (
     ManualClock,
     SystemClock,
     deadline_lifted,
+    hard_limit,
     past_deadline,
 )
 from lambda_wait.errors import Interrupted
@@ -108,6 +109,16 @@ def test_past_deadline_lifts_it_for_this_thread_only() -> None:
     with past_deadline(), past_deadline():  # nests, and restores on the way out
         assert deadline_lifted()
     assert not deadline_lifted()
+
+
+def test_past_deadline_keeps_its_hard_stop_and_restores_the_outer_one() -> None:
+    assert hard_limit() is None
+    with past_deadline(stop_at=105.0):
+        assert deadline_lifted() and hard_limit() == 105.0
+        with past_deadline(stop_at=106.0):  # the final read after a failed rollback
+            assert hard_limit() == 106.0
+        assert hard_limit() == 105.0
+    assert hard_limit() is None and not deadline_lifted()
 
 
 def test_there_is_one_manual_clock_class() -> None:

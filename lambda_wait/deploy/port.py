@@ -28,8 +28,11 @@ class LambdaPort(Protocol):
     @property
     def region(self) -> str | None: ...
 
-    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
-        """Inside, this thread's requests are sent even past the deadline (a rollback)."""
+    def past_deadline(
+        self, stop_at: float | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        """Inside, this thread's requests are sent even past the deadline (a rollback),
+        never past ``stop_at`` (the clock's time; None: no such limit)."""
         ...
 
     def get_function(self, name: str, qualifier: str | None = None) -> dict[str, Any]: ...

@@ -68,7 +68,7 @@ class LambdaAlias:
 
     def read(self, *, rollback: bool = False, stop_at: float | None = None) -> AliasState:
         limits = Limits(None if rollback else self.deadline, stop_at)
-        with self._exempt(rollback):
+        with self._exempt(rollback, stop_at):
             return self._read(limits)
 
     def route(
@@ -84,7 +84,7 @@ class LambdaAlias:
         # The rollback is not stopped by --timeout (only by its patience and a stop time);
         # only this thread's requests are exempt, other deploys sharing the API stay bounded.
         limits = Limits(None if rollback else self.deadline, stop_at)
-        with self._exempt(rollback):
+        with self._exempt(rollback, stop_at):
             if self._revision is None or self._in_flight is not None:
                 self._read(limits)  # a write left in flight (a signal) is settled first
             self._send(wanted, description, limits)
@@ -93,8 +93,12 @@ class LambdaAlias:
         if now != wanted:
             raise ConcurrentChangeError(self.alias, now.version, now.weights)
 
-    def _exempt(self, rollback: bool) -> contextlib.AbstractContextManager[None]:
-        return self.api.past_deadline() if rollback else contextlib.nullcontext()
+    def _exempt(
+        self, rollback: bool, stop_at: float | None
+    ) -> contextlib.AbstractContextManager[None]:
+        """A rollback's requests pass the deadline, never ``stop_at``: a request that
+        hangs after a signal is cut off there (its read time-out is clamped to it)."""
+        return self.api.past_deadline(stop_at) if rollback else contextlib.nullcontext()
 
     def _read(self, limits: Limits) -> AliasState:
         """Read the alias. Its RevisionId moves only by our writes: any other move (since

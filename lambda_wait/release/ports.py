@@ -17,8 +17,11 @@ from lambda_wait.release.gates import AlarmReading, ErrorCounts
 class AliasApi(Protocol):
     """Reading and moving an alias (the deploy's port has these too)."""
 
-    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
-        """Inside, this thread's requests are sent even past the run's deadline."""
+    def past_deadline(
+        self, stop_at: float | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        """Inside, this thread's requests are sent even past the run's deadline, but no
+        request is sent, or waited for, past ``stop_at`` (the clock's time; None: none)."""
         ...
 
     def get_alias(self, name: str, alias: str) -> dict[str, Any]: ...

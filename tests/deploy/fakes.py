@@ -132,8 +132,10 @@ class FakeLambda:
     def region(self) -> str | None:
         return "us-east-1"
 
-    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
-        return past_deadline()
+    def past_deadline(
+        self, stop_at: float | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        return past_deadline(stop_at)
 
     def get_function(self, name: str, qualifier: str | None = None) -> dict[str, Any]:
         self._call("get_function", {"FunctionName": name, "Qualifier": qualifier})

@@ -216,8 +216,10 @@ class ReleaseWorld:
         raise AwsUnavailableError(f"ServiceUnavailableException ({operation})")
 
     # --- AliasApi / ReleaseApi -----------------------------------------------------------
-    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
-        return past_deadline()
+    def past_deadline(
+        self, stop_at: float | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        return past_deadline(stop_at)
 
     def get_alias(self, name: str, alias: str) -> dict[str, Any]:
         self._enter("get_alias")

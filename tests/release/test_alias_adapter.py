@@ -25,8 +25,10 @@ class FakeAliasApi:
         self.apply_then_fail = False
         self.meddle = False  # someone else moves the alias after our update
 
-    def past_deadline(self) -> contextlib.AbstractContextManager[None]:
-        return past_deadline()
+    def past_deadline(
+        self, stop_at: float | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        return past_deadline(stop_at)
 
     def get_alias(self, name: str, alias: str) -> dict[str, Any]:
         return {

@@ -287,3 +287,68 @@ def test_the_hints_after_a_completed_and_a_rolled_back_shift_work(
     go_back = undone.json()["deploy"]["shift"]["go_back"]
     assert "`lambda-wait versions shop --prune`" in go_back
     _hint(lw, go_back)
+
+
+# A request that never answers: UpdateAlias hangs (20 s, then a 503 that was never
+# applied) for the rollback sent after the signal. Its read time-out is clamped to the
+# stop time, so the hang cannot outlive the 7 s (docs/deploy.md, point 7).
+HANG = ChaosRule("UpdateAlias", status=503, delay=20.0, times=1)
+
+
+def test_sigterm_while_the_rollback_hangs_exits_within_7s_saying_what_it_read(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path, lw: LW
+) -> None:
+    import os
+    import signal
+
+    _first_release(deploy, src)
+    sent: list[float] = []
+
+    def terminate() -> None:
+        if not sent:
+            sandbox.sandbox.set_chaos(HANG)
+            sent.append(time.monotonic())
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    _signal_after_first_weight(sandbox, terminate)
+    run = deploy(*base_args(FN, src), "--alias", "live", "--shift", "canary:10:30s", "-o", "json")
+    ended = time.monotonic()
+    assert sent and ended - sent[0] < 7.0, ended - sent[0]
+    assert run.code == ExitCode.FAILED, run.stderr
+    shift = run.json()["deploy"]["shift"]
+    assert shift["outcome"] == "rollback-failed", shift["detail"]
+    assert (shift["live_version"], shift["live_weights"]) == ("1", {"2": 0.1})
+    assert (shift["live_version"], shift["live_weights"]) == alias_now(sandbox, FN, "live")
+    sandbox.sandbox.set_chaos()
+    _hint(lw, shift["go_back"])
+    assert alias_now(sandbox, FN, "live") == ("1", {})
+
+
+def test_a_second_signal_while_the_rollback_hangs_exits_within_1s(
+    deploy: Deploy, sandbox: SandboxHandle, src: Path
+) -> None:
+    import os
+    import signal
+
+    _first_release(deploy, src)
+    sent: list[float] = []
+
+    def terminate() -> None:  # SIGTERM, then SIGINT 1.5 s later while UpdateAlias hangs
+        if not sent:
+            sandbox.sandbox.set_chaos(HANG)
+            sent.append(time.monotonic())
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1.5)
+            sent.append(time.monotonic())
+            os.kill(os.getpid(), signal.SIGINT)
+
+    _signal_after_first_weight(sandbox, lambda: threading.Thread(target=terminate).start())
+    run = deploy(*base_args(FN, src), "--alias", "live", "--shift", "canary:10:30s", "-o", "json")
+    ended = time.monotonic()
+    assert len(sent) == 2 and ended - sent[1] < 1.0, ended - sent[1]
+    assert run.code == ExitCode.FAILED, run.stderr
+    shift = run.json()["deploy"]["shift"]
+    assert shift["outcome"] == "rollback-failed" and not shift["live_confirmed"]
+    assert "a second signal stopped the rollback" in shift["detail"]
+    assert (shift["live_version"], shift["live_weights"]) == ("1", {"2": 0.1})
+    assert "as last read" in run.stderr
