@@ -295,8 +295,21 @@ def test_the_hints_after_a_completed_and_a_rolled_back_shift_work(
 HANG = ChaosRule("UpdateAlias", status=503, delay=20.0, times=1)
 
 
+@pytest.mark.parametrize(
+    ("rules", "confirmed"),
+    [
+        ((HANG,), True),  # the last read (after the stop time, 1 s more) is answered
+        ((HANG, ChaosRule("GetAlias", status=503, delay=20.0)), False),  # nothing is
+    ],
+    ids=["update-alias-hangs", "every-alias-call-hangs"],
+)
 def test_sigterm_while_the_rollback_hangs_exits_within_7s_saying_what_it_read(
-    deploy: Deploy, sandbox: SandboxHandle, src: Path, lw: LW
+    deploy: Deploy,
+    sandbox: SandboxHandle,
+    src: Path,
+    lw: LW,
+    rules: tuple[ChaosRule, ...],
+    confirmed: bool,
 ) -> None:
     import os
     import signal
@@ -306,7 +319,7 @@ def test_sigterm_while_the_rollback_hangs_exits_within_7s_saying_what_it_read(
 
     def terminate() -> None:
         if not sent:
-            sandbox.sandbox.set_chaos(HANG)
+            sandbox.sandbox.set_chaos(*rules)
             sent.append(time.monotonic())
             os.kill(os.getpid(), signal.SIGTERM)
 
@@ -317,9 +330,10 @@ def test_sigterm_while_the_rollback_hangs_exits_within_7s_saying_what_it_read(
     assert run.code == ExitCode.FAILED, run.stderr
     shift = run.json()["deploy"]["shift"]
     assert shift["outcome"] == "rollback-failed", shift["detail"]
-    assert (shift["live_version"], shift["live_weights"]) == ("1", {"2": 0.1})
-    assert (shift["live_version"], shift["live_weights"]) == alias_now(sandbox, FN, "live")
+    assert shift["live_confirmed"] is confirmed, shift["detail"]
+    assert (shift["live_version"], shift["live_weights"]) == ("1", {"2": 0.1})  # as last read
     sandbox.sandbox.set_chaos()
+    assert alias_now(sandbox, FN, "live") == ("1", {"2": 0.1})  # and as it is
     _hint(lw, shift["go_back"])
     assert alias_now(sandbox, FN, "live") == ("1", {})
 
