@@ -25,10 +25,10 @@ every attempt must pass the budget and the deadline; callers retry deliberately.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import threading
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 import botocore.exceptions
@@ -51,14 +51,7 @@ from lambda_wait.aws_setup import (
     setup_error,
 )
 from lambda_wait.budget import READ_URGENCY, RequestBudget
-from lambda_wait.clock import (
-    Clock,
-    Deadline,
-    SystemClock,
-    deadline_lifted,
-    hard_limit,
-    past_deadline,
-)
+from lambda_wait.clock import Clock, Deadline, SystemClock, deadline_lifted, past_deadline
 from lambda_wait.errors import (
     AwsUnavailableError,
     DeadlineReachedError,
@@ -244,11 +237,8 @@ class AwsCallPath:
         view.deadline = deadline
         return view
 
-    def past_deadline(
-        self, stop_at: float | None = None
-    ) -> contextlib.AbstractContextManager[None]:
-        """Inside, this thread's requests ignore the deadline (other threads stay bounded),
-        but not ``stop_at`` (this path's clock): none is sent, nor waited for, past it."""
+    def past_deadline(self, stop_at: float | None = None) -> AbstractContextManager[None]:
+        """Inside, this thread's requests ignore the deadline but not ``stop_at`` (clock.py)."""
         return past_deadline(stop_at)
 
     def cancel(self) -> None:
@@ -325,13 +315,8 @@ class AwsCallPath:
             raise self._failure(err, service, operation) from None
 
     def _remaining(self) -> float | None:
-        """Seconds left until the hard limit: the deadline plus grace; inside
-        :meth:`past_deadline`, its ``stop_at`` (no grace); None when there is none."""
-        if deadline_lifted():
-            limit = hard_limit()
-            return None if limit is None else limit - self.clock.now()
-        remaining = self.deadline.remaining()
-        return None if remaining is None else remaining + DEADLINE_GRACE
+        """Seconds left until this thread's hard limit (:meth:`Deadline.hard_remaining`)."""
+        return self.deadline.hard_remaining(DEADLINE_GRACE)
 
     def _acquire(self, budget: RequestBudget) -> None:
         """Wait for the budget's slot, unless that slot lies past the deadline."""
@@ -363,8 +348,9 @@ class AwsCallPath:
         if isinstance(err, CONNECTION_ERRORS):
             remaining = self._remaining()
             if remaining is not None and remaining <= 0.05:
+                why = "the stop time after a signal" if deadline_lifted() else "the --timeout"
                 return DeadlineReachedError(
-                    f"the --timeout ran out while waiting for {title}'s answer to {operation}"
+                    f"{why} ran out while waiting for {title}'s answer to {operation}"
                 )
             return AwsUnavailableError(f"could not reach {title}: {err}")
         if isinstance(err, botocore.exceptions.ParamValidationError):

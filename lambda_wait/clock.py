@@ -157,6 +157,15 @@ class Deadline:
         remaining = self.remaining()
         return max(0.0, seconds if remaining is None else min(seconds, remaining))
 
+    def hard_remaining(self, grace: float = 0.0) -> float | None:
+        """Seconds this thread's requests have left: to the deadline plus ``grace``; inside
+        :func:`past_deadline`, to its ``stop_at`` (no grace); None when there is no limit."""
+        if _PAST_DEADLINE.get():
+            stop = _HARD_LIMIT.get()
+            return None if stop is None else stop - self.clock.now()
+        remaining = self.remaining()
+        return None if remaining is None else remaining + grace
+
     def within(self, seconds: float | None) -> Deadline:
         """A deadline ``seconds`` from now, but never later than this one (one deploy's
         own time-out inside the run's). ``seconds`` is the smaller of the two."""

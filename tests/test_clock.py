@@ -121,6 +121,17 @@ def test_past_deadline_keeps_its_hard_stop_and_restores_the_outer_one() -> None:
     assert hard_limit() is None and not deadline_lifted()
 
 
+def test_hard_remaining_is_the_deadline_plus_grace_or_the_stop_time(clock: ManualClock) -> None:
+    run = Deadline(clock, 10.0)
+    assert run.hard_remaining(0.5) == pytest.approx(10.5)
+    with past_deadline():  # a rollback: no limit at all
+        assert run.hard_remaining(0.5) is None
+    with past_deadline(stop_at=clock.now() + 3.0):  # a rollback after a signal
+        clock.advance(1.0)
+        assert run.hard_remaining(0.5) == pytest.approx(2.0)  # no grace past the stop
+    assert Deadline.never(clock).hard_remaining(0.5) is None
+
+
 def test_there_is_one_manual_clock_class() -> None:
     """The sandbox, the client side of a test and the pure tests run on the same one."""
     import ast

@@ -331,6 +331,8 @@ def test_sigterm_while_the_rollback_hangs_exits_within_7s_saying_what_it_read(
     shift = run.json()["deploy"]["shift"]
     assert shift["outcome"] == "rollback-failed", shift["detail"]
     assert shift["live_confirmed"] is confirmed, shift["detail"]
+    assert "stop time after a signal ran out" in shift["detail"], shift["detail"]
+    assert "--timeout" not in shift["detail"]  # none was given
     assert (shift["live_version"], shift["live_weights"]) == ("1", {"2": 0.1})  # as last read
     sandbox.sandbox.set_chaos()
     assert alias_now(sandbox, FN, "live") == ("1", {"2": 0.1})  # and as it is
