@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+UNCUT_WIDTH = 100_000  # stdout's width without a terminal: wider than any line we print
+
+
 class Streams:
     """stdout (results) and stderr (progress, errors) of one run."""
 
@@ -43,7 +46,9 @@ class Streams:
         self._out_settings = (
             color_enabled(no_color=no_color, is_terminal=out_tty, env=env),
             out_tty,
-            width,
+            # Without a terminal nothing is cut: a pipe or a file gets whole ARNs and
+            # names (rich would otherwise cut the results at 80 columns with an ellipsis).
+            width if width is not None or out_tty else UNCUT_WIDTH,
         )
         self._err_settings = (
             color_enabled(no_color=no_color, is_terminal=self.err_is_terminal, env=env),
