@@ -36,7 +36,8 @@ def test_demo_runs_the_main_job_end_to_end(tmp_path: Path) -> None:
     assert out.count("as expected") == 4
     assert "-> exit 1 (as expected)" in out  # the failing deployment's exit code is shown
     assert "Subnet out of IP addresses" in done.stderr  # ...with its decoded reason, once
-    assert done.stderr.count("Free addresses in the subnets") == 1
+    said = " ".join(done.stderr.split())  # the failure block wraps at the terminal's width
+    assert said.count("Free addresses in the subnets") == 1
     assert "Against real AWS" in out
     # The canary: 10% to version 2, its alarm fires, the alias goes back to 1 (exit 10).
     assert "-> exit 10 (as expected)" in out and "live -> 1 (100%)" in out
