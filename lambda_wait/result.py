@@ -9,7 +9,7 @@ variable names.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -136,6 +136,7 @@ class ReleasePayload:
     lines: Sequence[str]
     data: dict[str, Any]
     document: str | None = None
+    at_width: Callable[[int], Sequence[str]] | None = None  # the lines fitted to a terminal
 
     def to_json(self) -> dict[str, Any]:
         return {self.key: self.data}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import click
@@ -56,6 +57,7 @@ def command(
         from lambda_wait.errors import UsageError
         from lambda_wait.release.actions import versions
         from lambda_wait.result import CommandResult, FunctionReport, ReleasePayload
+        from lambda_wait.ui.fit import versions_lines
 
         if dry_run and not prune:
             raise UsageError("--dry-run goes with --prune: listing changes nothing anyway.")
@@ -65,7 +67,9 @@ def command(
         report = FunctionReport(
             ref.label, result.exit_code, message=f"{len(result.rows)} published version(s)"
         )
-        payload = ReleasePayload("versions", lines, result.to_dict())
+        payload = ReleasePayload(
+            "versions", lines, result.to_dict(), at_width=partial(versions_lines, result)
+        )
         return CommandResult(result.exit_code, [report], payload)
 
     return run_command(opts, "versions", body)

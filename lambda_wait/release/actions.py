@@ -159,21 +159,37 @@ class VersionsResult:
     def exit_code(self) -> ExitCode:
         return ExitCode.READY
 
-    def lines(self) -> list[str]:
-        images = any(row.image_digest for row in self.rows)  # a column for image functions
-        digest = f"  {'IMAGE DIGEST':<19}" if images else ""
-        out = [
-            f"{'VERSION':<9} {'ALIASES':<20} {'PROVISIONED':>11} {'SIZE':>10}{digest}  "
-            "LAST MODIFIED"
-        ]
+    def table(self) -> list[list[str]]:
+        """The table's cells, header first (an IMAGE DIGEST column for image functions)."""
+        images = any(row.image_digest for row in self.rows)
+        header = ["VERSION", "ALIASES", "PROVISIONED", "SIZE"]
+        header += ["IMAGE DIGEST"] if images else []
+        rows = [[*header, "LAST MODIFIED"]]
         for row in self.rows:
-            shown = f"  {short_digest(row.image_digest or '-'):<19}" if images else ""
-            out.append(
-                f"{row.version:<9} {','.join(row.aliases) or '-':<20} "
-                f"{(row.provisioned or '-') if self.provisioned_known else '?':>11} "
-                f"{row.code_size or '-':>10}{shown}  "
-                f"{row.last_modified or '-'}"
-            )
+            cells = [
+                row.version,
+                ",".join(row.aliases) or "-",
+                str(row.provisioned or "-") if self.provisioned_known else "?",
+                str(row.code_size or "-"),
+            ]
+            cells += [short_digest(row.image_digest or "-")] if images else []
+            rows.append([*cells, row.last_modified or "-"])
+        return rows
+
+    def lines(self, table: list[str] | None = None) -> list[str]:
+        """The table (``table``: its lines fitted to a terminal; whole by default),
+        then what pruning did or would do."""
+        if table is None:
+            cells = self.table()
+            widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+            table = [
+                "  ".join(
+                    c.rjust(w) if i in (2, 3) else c.ljust(w)
+                    for i, (c, w) in enumerate(zip(row, widths, strict=True))
+                ).rstrip()
+                for row in cells
+            ]
+        out = list(table)
         if self.prune is not None:
             doing = "would delete" if self.dry_run else "deleted"
             done = self.prune.delete if self.dry_run else tuple(self.deleted)

@@ -149,8 +149,9 @@ def _failed_create(result: DeployResult, remedy: str | None) -> tuple[str, str]:
     return todo, "The function exists in State Failed and cannot run; an update cannot repair it."
 
 
-def table_lines(results: Sequence[DeployResult]) -> list[str]:
-    """Several deploys: one row per function, then the worst outcome (the exit code)."""
+def table_lines(results: Sequence[DeployResult], width: int = 100_000) -> list[str]:
+    """Several deploys: one row per function, cut to ``width`` (CHANGED first, the name
+    last and at its start), then the worst outcome (the exit code)."""
     header = ("FUNCTION", "RESULT", "ACTION", "VERSION", "CHANGED", "TIME")
     rows: list[tuple[str, ...]] = [header]
     for result in results:
@@ -166,11 +167,10 @@ def table_lines(results: Sequence[DeployResult]) -> list[str]:
                 f"{result.elapsed:.1f}s",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
+    from lambda_wait.ui import fit
+
+    fitted = fit.widths(rows, width, [4, 2, 0])
+    lines = [fit.line(row, fitted) for row in rows]
     code = worst([r.exit_code for r in results])
     lines.append(f"exit {int(code)} ({code.label}): worst of {len(results)}")
     return lines

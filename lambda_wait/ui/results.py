@@ -62,12 +62,14 @@ class TextResults:
             for report in result.reports:
                 self._print(tables.explanation(report))
                 self._lines(evidence_lines(report.evidence))  # what the account showed
-            self._print(tables.summary_table(result.reports))
+            self._print(tables.summary_table(result.reports, self._s.out.width))
         elif isinstance(payload, ReleasePayload):
             if payload.document is not None:
                 self._s.write_out(payload.document)
                 for line in payload.lines:  # the document owns stdout: the rest is stderr
                     self._s.say(line)
+            elif payload.at_width is not None:
+                self._lines(list(payload.at_width(self._s.out.width)))
             else:
                 self._lines(list(payload.lines))
         elif isinstance(payload, StatusPayload):
@@ -135,7 +137,7 @@ class TextResults:
             if one.dry_run or one.error is not None:
                 self._lines(summary_lines(one))
                 self._s.out.print()
-        self._lines(table_lines(payload.results))
+        self._lines(table_lines(payload.results, self._s.out.width))
 
     def _print(self, renderables: list[RenderableType]) -> None:
         for renderable in renderables:

@@ -16,7 +16,7 @@ from lambda_wait.result import FunctionReport
 from lambda_wait.serving.watch import ServingSnapshot
 from lambda_wait.states import FunctionSnapshot, Phase
 from lambda_wait.targets.base import Span
-from lambda_wait.ui import theme
+from lambda_wait.ui import fit, theme
 
 
 def status_block(report: FunctionReport, now: float | None = None) -> list[RenderableType]:
@@ -113,50 +113,55 @@ def status_table(
         if report.function in seen:
             continue  # named twice (or named and selected): one line
         seen.add(report.function)
-        snap = report.snapshot
-        reason = report.reason()
-        cells = [
-            report.function,
-            outcome(report),
-            (snap.state or "-") if snap else "-",
-            (snap.last_update_status or "-") if snap else "-",
-            (reason.code or "-") if reason else "-",
-        ]
-        if wide:
-            kind = "-"
-            if snap is not None:
-                kind = " ".join(p for p in (snap.package_type, snap.runtime) if p) or "-"
-            ago = relative_time(snap.last_modified, now) if snap else None
-            vpc = ("yes" if snap.in_vpc or snap.vpc_id else "no") if snap else "-"
-            cells += [kind, ago or "-", vpc]
-        cells.append(_first_sentence(_todo(report)))
+        cells = _status_cells(report, wide, now)
         rows.append(cells)
         results.append(report.exit_code)
         labels.append(outcome(report))
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
-    room = max(10, width - sum(widths) - 2 * len(widths))
-    shown: list[RenderableType] = [Text(_line(header, widths, room), style=theme.LABEL)]
+    last = len(header) - 1
+    cut_order = [last, 4, *([7, 6, 5] if wide else []), 3, 2, 0]
+    fitted = fit.widths([header, *rows], width, cut_order)
+    shown: list[RenderableType] = [Text(fit.line(header, fitted), style=theme.LABEL)]
     for row, code in zip(rows, results, strict=True):
-        text = Text(_line(row, widths, room))
-        start = len(row[0]) + (widths[0] - len(row[0])) + 2
+        text = Text(fit.line(row, fitted))
+        start = fitted[0] + fit.GAP
         style = theme.GOOD if code is ExitCode.READY else theme.BAD
-        text.stylize(theme.NAME, 0, len(row[0]))
-        text.stylize(style, start, start + len(row[1]))
+        text.stylize(theme.NAME, 0, min(fitted[0], len(row[0])))
+        text.stylize(style, start, start + min(fitted[1], len(row[1])))
         shown.append(text)
+    shown.append(_totals(results, labels))
+    return shown
+
+
+def _status_cells(report: FunctionReport, wide: bool, now: float | None) -> list[str]:
+    """One function's row in ``status``'s table."""
+    snap = report.snapshot
+    reason = report.reason()
+    cells = [
+        report.function,
+        outcome(report),
+        (snap.state or "-") if snap else "-",
+        (snap.last_update_status or "-") if snap else "-",
+        (reason.code or "-") if reason else "-",
+    ]
+    if wide:
+        kind = "-"
+        if snap is not None:
+            kind = " ".join(p for p in (snap.package_type, snap.runtime) if p) or "-"
+        ago = relative_time(snap.last_modified, now) if snap else None
+        vpc = ("yes" if snap.in_vpc or snap.vpc_id else "no") if snap else "-"
+        cells += [kind, ago or "-", vpc]
+    cells.append(_first_sentence(_todo(report)))
+    return cells
+
+
+def _totals(results: list[ExitCode], labels: list[str]) -> Text:
     counts: dict[str, int] = {}
     for label in labels:
         counts[label] = counts.get(label, 0) + 1
     worst_code = worst(results)
     worst_label = labels[results.index(worst_code)] if results else worst_code.label
     tally = ", ".join(f"{n} {label}" for label, n in counts.items())
-    shown.append(Text(f"{len(rows)} functions: {tally}; exit {int(worst_code)} ({worst_label})"))
-    return shown
-
-
-def _line(cells: list[str], widths: list[int], room: int) -> str:
-    last = cells[-1] if len(cells[-1]) <= room else cells[-1][: room - 1].rstrip() + "…"
-    fixed = "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=False))
-    return f"{fixed}  {last}".rstrip()
+    return Text(f"{len(labels)} functions: {tally}; exit {int(worst_code)} ({worst_label})")
 
 
 def _todo(report: FunctionReport) -> str:
@@ -198,23 +203,33 @@ def relative_time(timestamp: str | None, now: float | None) -> str | None:
     return "just now"
 
 
-def summary_table(reports: Sequence[FunctionReport]) -> list[RenderableType]:
-    """``wait`` (at the end): one row per function, then the worst outcome if several."""
-    table = Table(show_edge=False, box=None, pad_edge=False)
-    for column in ("FUNCTION", "RESULT", "STATE", "UPDATE", "REASON", "TIME"):
-        table.add_column(column)
+def summary_table(reports: Sequence[FunctionReport], width: int = 100) -> list[RenderableType]:
+    """``wait`` (at the end): one row per function, cut to ``width`` (REASON first, the
+    name last and at its start), then the worst outcome if several."""
+    header = ["FUNCTION", "RESULT", "STATE", "UPDATE", "REASON", "TIME"]
+    rows: list[list[str]] = []
     for report in reports:
         snap = report.snapshot
         reason = report.reason()
-        style = theme.GOOD if report.exit_code is ExitCode.READY else theme.BAD
-        table.add_row(
-            report.function,
-            Text(report.exit_code.label, style=style),
-            (snap.state or "-") if snap else "-",
-            (snap.last_update_status or "-") if snap else "-",
-            (reason.code or "") if reason else "",
-            duration_text(report.elapsed) if report.elapsed is not None else "",
+        rows.append(
+            [
+                report.function,
+                report.exit_code.label,
+                (snap.state or "-") if snap else "-",
+                (snap.last_update_status or "-") if snap else "-",
+                (reason.code or "") if reason else "",
+                duration_text(report.elapsed) if report.elapsed is not None else "",
+            ]
         )
+    fitted = fit.widths([header, *rows], width, [4, 3, 2, 0])
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    for column, w in zip(header, fitted, strict=True):
+        table.add_column(column, width=w, no_wrap=True, overflow="ellipsis")
+    for report, row in zip(reports, rows, strict=True):
+        style = theme.GOOD if report.exit_code is ExitCode.READY else theme.BAD
+        cells = [fit.cut_start(row[0], fitted[0])]
+        cells += [fit.cut_end(cell, w) for cell, w in zip(row[1:], fitted[1:], strict=True)]
+        table.add_row(cells[0], Text(cells[1], style=style), *cells[2:])
     shown: list[RenderableType] = [table]
     code = worst([report.exit_code for report in reports])
     if len(reports) > 1:
