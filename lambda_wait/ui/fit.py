@@ -17,10 +17,16 @@ GAP = 2  # cells between two columns
 FLOOR = 6  # no column is cut below this (nor below its header)
 
 
-def widths(rows: Sequence[Sequence[str]], width: int, cut_order: Sequence[int]) -> list[int]:
+def widths(
+    rows: Sequence[Sequence[str]],
+    width: int,
+    cut_order: Sequence[int],
+    droppable: int | None = None,
+) -> list[int]:
     """Each column's width so that a row fits ``width`` cells: the columns of
     ``cut_order`` give up cells in that order (the first is cut first), each down to
-    its floor; the rest keep their natural width."""
+    its floor; the rest keep their natural width. ``droppable`` (first in
+    ``cut_order``) is left out (width 0) rather than cut below its floor."""
     natural = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
     fitted = list(natural)
     excess = sum(fitted) + GAP * (len(fitted) - 1) - width
@@ -31,6 +37,9 @@ def widths(rows: Sequence[Sequence[str]], width: int, cut_order: Sequence[int]) 
         give = min(excess, fitted[column] - floor)
         fitted[column] -= give
         excess -= give
+        if column == droppable and excess > 0:
+            excess -= fitted[column] + GAP
+            fitted[column] = 0
     return fitted
 
 
@@ -56,9 +65,11 @@ def line(
     cells: Sequence[str], fitted: Sequence[int], name_column: int = 0, right: Set[int] = frozenset()
 ) -> str:
     """One row: each cell cut to its column (the name keeps its end) and padded (on the
-    left for the columns of ``right``)."""
+    left for the columns of ``right``); a column of width 0 is left out."""
     shown = []
     for i, (cell, w) in enumerate(zip(cells, fitted, strict=True)):
+        if w == 0:
+            continue  # a column left out
         cut = cut_start(cell, w) if i == name_column else cut_end(cell, w)
         pad = " " * (w - cell_len(cut))
         shown.append(pad + cut if i in right else cut + pad)

@@ -118,12 +118,15 @@ def status_table(
         results.append(report.exit_code)
         labels.append(outcome(report))
     last = len(header) - 1
-    cut_order = [last, 4, *([7, 6, 5] if wide else []), 3, 2, 0]
-    fitted = fit.widths([header, *rows], width, cut_order)
+    # WHAT TO DO gives way first (whole in `status NAME`), left out rather than cut to
+    # a stub; then the reason, the extra columns, the name (at its start); State and
+    # LastUpdateStatus last: short words that are read whole.
+    cut_order = [last, 4, *([7, 6, 5] if wide else []), 0, 3, 2]
+    fitted = fit.widths([header, *rows], width, cut_order, droppable=last)
     shown: list[RenderableType] = [Text(fit.line(header, fitted), style=theme.LABEL)]
     for row, code in zip(rows, results, strict=True):
         text = Text(fit.line(row, fitted))
-        start = fitted[0] + fit.GAP
+        start = fitted[0] + fit.GAP  # the RESULT column
         style = theme.GOOD if code is ExitCode.READY else theme.BAD
         text.stylize(theme.NAME, 0, min(fitted[0], len(row[0])))
         text.stylize(style, start, start + min(fitted[1], len(row[1])))
@@ -221,7 +224,7 @@ def summary_table(reports: Sequence[FunctionReport], width: int = 100) -> list[R
                 duration_text(report.elapsed) if report.elapsed is not None else "",
             ]
         )
-    fitted = fit.widths([header, *rows], width, [4, 3, 2, 0])
+    fitted = fit.widths([header, *rows], width, [4, 0, 3, 2])
     table = Table(show_edge=False, box=None, pad_edge=False)
     for column, w in zip(header, fitted, strict=True):
         table.add_column(column, width=w, no_wrap=True, overflow="ellipsis")

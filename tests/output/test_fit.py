@@ -139,3 +139,19 @@ def test_without_a_terminal_nothing_is_cut(command: str) -> None:
     assert "…" not in stdout.getvalue()
     if command != "versions":
         assert NAMES[0] in stdout.getvalue() and NAMES[1] in stdout.getvalue()
+
+
+def test_what_to_do_is_left_out_rather_than_cut_to_a_stub() -> None:
+    snap = snapshot("x", "Active", "InProgress")
+    names = [f"bench-orders-service-handler-0{i}" for i in range(2)]
+    reports = [
+        FunctionReport(name, ExitCode.TIMEOUT, snap, assess(snap, Target.READY)) for name in names
+    ]
+    output, stdout = _output(80)
+    output.result("status", CommandResult(ExitCode.TIMEOUT, reports, StatusPayload()))
+    header, row = stdout.getvalue().splitlines()[:2]
+    assert "WHAT TO DO" not in header and header.rstrip().endswith("REASON")
+    assert row.startswith(names[0]) and "  Active  InProgress  " in row  # whole words
+    wide, wide_out = _output(120)
+    wide.result("status", CommandResult(ExitCode.TIMEOUT, reports, StatusPayload()))
+    assert "WHAT TO DO" in wide_out.getvalue().splitlines()[0]
