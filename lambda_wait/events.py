@@ -13,10 +13,12 @@ documented in docs/json-output.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from lambda_wait.release.executor import ShiftProgress
 from lambda_wait.states import Assessment, FunctionSnapshot
+
+if TYPE_CHECKING:  # a type only: the release executor is not loaded by every wait
+    from lambda_wait.release.executor import ShiftProgress
 
 EVENT_SCHEMA_VERSION = 1
 """The version of the event objects' schema (``--output ndjson``): a key removed or

@@ -179,7 +179,7 @@ def _deploy_one(
     sinks = _Sinks(progress, desired.name, clock, clock.now())
     deployer = _deployer(request, api, desired, sinks, run, shift=shift)
     result = deployer.run()  # a signal too comes back as a result
-    if request.evidence:
+    if request.evidence and result.error is not None:  # loaded only for a failure
         from lambda_wait.usecases.evidence import attach_deploy_evidence, told
 
         attach_deploy_evidence(api, result, api.deadline, told(progress))
@@ -218,7 +218,7 @@ def _deploy_many(
         for one, one_api in zip(resolved, apis, strict=True)
     ]
     results = run_all(api, deployers, clock=clock)
-    if request.evidence:
+    if request.evidence and any(result.error is not None for result in results):
         from lambda_wait.usecases.evidence import attach_deploy_evidence, told
 
         for result in results:

@@ -85,7 +85,8 @@ def run_wait(
     reports = _wait_functions(api, refs, request, progress, deadline)
     serving = ServingWaits(api, request.check(), clock, deadline, progress.serving)
     reports = serving.all(refs, reports)
-    if request.evidence:
+    if request.evidence and any(r.exit_code is not ExitCode.READY for r in reports):
+        # Loaded only for a failure: a ready wait's exit pays nothing for it.
         from lambda_wait.usecases.evidence import attach_evidence, told
 
         attach_evidence(api, reports, deadline, told(progress))
